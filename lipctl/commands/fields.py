@@ -1,0 +1,70 @@
+"""lipctl fields, contacts, bodies: the structure of the process."""
+
+from __future__ import annotations
+
+import typer
+
+from lipctl.commands._boundary import command
+from lipctl.commands._options import FieldArg, FormatOpt
+from lipctl.i18n import _
+from lipctl.output.emit import OutputFormat
+
+
+def _documents(docs: list[dict]) -> str:
+    parts = []
+    for d in docs:
+        parts.append(f"{d['kind']}: v{d['version']} {d['state']}" if d["version"] else f"{d['kind']}: —")
+    return "; ".join(parts)
+
+
+def _seats(cats: list[dict]) -> str:
+    return ", ".join(f"{c['seats']} {c['name']}" for c in cats) if cats else "—"
+
+
+def register(root: typer.Typer) -> None:
+    @command(root, "fields")
+    def fields(fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """The six action fields (Handlungsfelder) with the current stage of their documents."""
+        from lipctl.output.emit import Column, emit
+        from lipctl.services import fields as svc
+
+        rows = svc.list_fields()
+        emit(rows, fmt, [Column("slug", _("Slug")), Column("name", _("Action field")), Column("documents", _("Documents"), _documents)])
+
+    @command(root, "contacts")
+    def contacts(field: FieldArg = None, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """Contacts per action field: contact person, internal and external speaker."""
+        from lipctl.output.emit import Column, emit
+        from lipctl.services import fields as svc
+
+        rows = svc.contacts(field)
+        emit(
+            rows,
+            fmt,
+            [
+                Column("field_name", _("Action field")),
+                Column("contact", _("Contact person")),
+                Column("internal_speaker", _("Internal speaker")),
+                Column("external_speaker", _("External speaker"), lambda v: v["name"] if v else _("vacant (N.n.)")),
+            ],
+        )
+
+    @command(root, "bodies")
+    def bodies(fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """The bodies (Gremien): seats, chair, vote rules and their part in the process."""
+        from lipctl.output.emit import Column, emit
+        from lipctl.services import fields as svc
+
+        rows = svc.list_bodies()
+        emit(
+            rows,
+            fmt,
+            [
+                Column("slug", _("Slug")),
+                Column("name", _("Body")),
+                Column("seat_categories", _("Seats"), _seats),
+                Column("chair", _("Chair"), lambda v: f"{v['name']} ({v['title']})" if v and v.get("title") else (v["name"] if v else "—")),
+                Column("rule_set", _("Vote rules")),
+                Column("opinion_deadline_days", _("Opinion due (days)")),
+            ],
+        )

@@ -1,0 +1,119 @@
+"""What every command knows about its invocation: database, actor, "as of" date, debug."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lipctl.errors import InvalidInput
+from lipctl.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
+
+    from lipctl.store.uow import UnitOfWork
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def parse_today(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(_("--today {value!r} is not a date").format(value=value), _("write it as YYYY-MM-DD")) from None
+
+
+@dataclass
+class AppContext:
+    """Built once per invocation by the root callback (lipctl.cli)."""
+
+    db: str | None = None
+    actor: str = field(default_factory=default_actor)
+    today: dt.date = field(default_factory=dt.date.today)
+    debug: bool = False
+    command: str = ""
+    _engine: Engine | None = None
+    _url: URL | None = None
+    _checked: bool = False
+
+    @property
+    def url(self) -> URL:
+        if self._url is None:
+            from lipctl.store.engine import resolve_url
+
+            self._url = resolve_url(self.db)
+        return self._url
+
+    @property
+    def password(self) -> str | None:
+        """The database password, so that error texts can be scrubbed of it."""
+        if self.db and "://" in self.db:
+            try:
+                return self.url.password  # type: ignore[return-value]
+            except Exception:
+                return None
+        return os.environ.get("PGPASSWORD") or None
+
+    def engine(self, *, create: bool = False) -> Engine:
+        if self._engine is None:
+            from lipctl.store.engine import default_db_path, make_engine, prepare_sqlite_file, sqlite_path
+
+            path = sqlite_path(self.url)
+            if path is not None:
+                prepare_sqlite_file(path, create=create, default_location=not self.db and path == default_db_path())
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    def uow(self, *, write: bool = False) -> UnitOfWork:
+        """A unit of work on a database whose schema this lipctl knows (checked once)."""
+        from lipctl.store.uow import UnitOfWork
+
+        engine = self.engine()
+        if not self._checked:
+            from lipctl.store import schema
+
+            with UnitOfWork(engine, scrub=self.password) as uow:
+                schema.check(uow.session.connection())
+            self._checked = True
+        return UnitOfWork(engine, write=write, scrub=self.password)
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+_current: AppContext | None = None
+
+
+def set_current(ctx: AppContext) -> None:
+    global _current
+    _current = ctx
+
+
+def current() -> AppContext:
+    """The invocation's context (a default one outside the CLI, e.g. in a service test)."""
+    global _current
+    if _current is None:
+        _current = AppContext(
+            db=os.environ.get("LIPCTL_DB") or None,
+            actor=os.environ.get("LIPCTL_ACTOR") or default_actor(),
+            today=parse_today(os.environ.get("LIPCTL_TODAY")),
+        )
+    return _current
+
+
+def details(**values: Any) -> dict[str, Any]:
+    """Audit details without None values."""
+    return {k: v for k, v in values.items() if v is not None}

@@ -1,0 +1,77 @@
+"""Translations: gettext catalogues in lipctl/locale, German and English.
+
+The language is chosen once per process: ``--lang``, then LIPCTL_LANG, then the locale
+(LC_ALL, LC_MESSAGES, LANG starting with "de"), else English. Messages are written in English
+in the code and wrapped in ``_()``; ``ngettext`` for plurals. Standard library only.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+import sys
+from pathlib import Path
+
+DOMAIN = "lipctl"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("en", "de")
+
+_translations: _gettext.NullTranslations | None = None
+_language: str | None = None
+
+
+def detect_language(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> str:
+    """The interface language from --lang, LIPCTL_LANG or the locale variables."""
+    argv = sys.argv if argv is None else argv
+    env = os.environ if environ is None else environ
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return _normalise(argv[i + 1])
+        if arg.startswith("--lang="):
+            return _normalise(arg.split("=", 1)[1])
+    if env.get("LIPCTL_LANG"):
+        return _normalise(env["LIPCTL_LANG"])
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var)
+        if value:
+            return "de" if value.lower().startswith("de") else "en"
+    return "en"
+
+
+def _normalise(value: str) -> str:
+    return "de" if value.strip().lower().startswith("de") else "en"
+
+
+def set_language(lang: str) -> None:
+    """Switch the process's language (the CLI callback calls this for --lang)."""
+    global _translations, _language
+    lang = _normalise(lang)
+    if lang == _language and _translations is not None:
+        return
+    _language = lang
+    if lang == "en":
+        _translations = _gettext.NullTranslations()
+    else:
+        _translations = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def language() -> str:
+    if _language is None:
+        set_language(detect_language())
+    return _language or "en"
+
+
+def _(message: str) -> str:
+    """Translate a message."""
+    if _translations is None:
+        set_language(detect_language())
+    assert _translations is not None
+    return _translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message with a plural form."""
+    if _translations is None:
+        set_language(detect_language())
+    assert _translations is not None
+    return _translations.ngettext(singular, plural, n)

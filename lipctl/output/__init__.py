@@ -1,0 +1,1 @@
+"""Rendering: one place decides between a rich table, plain text, JSON, CSV and Markdown."""

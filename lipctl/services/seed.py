@@ -1,0 +1,245 @@
+"""lipctl init: create or upgrade the schema and load the process definition (seed.yaml).
+
+Running it again changes nothing that is already right; what differs is updated and each change
+is recorded in the audit log. Nothing that process records refer to is ever deleted.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lipctl.errors import NotFound, SeedInvalid
+from lipctl.i18n import _
+from lipctl.process import definition as d
+from lipctl.process.states import ContactRole, DecisionScope, MembershipRole
+from lipctl.services import audit
+from lipctl.store import models as m
+
+
+def default_seed_path() -> Path:
+    """The seed shipped in the wheel (lipctl/data/seed.yaml), else the source tree's data/seed.yaml."""
+    packaged = resources.files("lipctl").joinpath("data/seed.yaml")
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "data" / "seed.yaml"
+
+
+def read_seed(path: Path) -> d.ProcessDefinition:
+    """Read and validate a seed file; every problem names the file and the key."""
+    import yaml
+
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(_("seed file {path} not found").format(path=path), _("check the path given to --seed")) from None
+    except IsADirectoryError:
+        raise NotFound(_("{path} is a folder, not a seed file").format(path=path), _("give the path of a .yaml file")) from None
+    except OSError as exc:
+        raise NotFound(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror), _("check the file's permissions")) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SeedInvalid(source, f"byte {exc.start}", _("the file is not UTF-8 text")) from None
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SeedInvalid(source, where, _("not valid YAML: {problem}").format(problem=problem)) from None
+    return d.parse_definition(data, source)
+
+
+class _Sync:
+    """Brings the store in line with a definition, collecting what changed."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self.changes: list[dict[str, Any]] = []
+
+    def upsert(self, model: type, where: dict[str, Any], values: dict[str, Any], label: str) -> Any:
+        obj = self.s.scalars(select(model).filter_by(**where)).first()
+        if obj is None:
+            obj = model(**where, **values)
+            self.s.add(obj)
+            self.s.flush()
+            self.changes.append({"change": "added", "what": label})
+            return obj
+        diff = {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
+        if diff:
+            for k, (_old, new) in diff.items():
+                setattr(obj, k, new)
+            self.s.flush()
+            self.changes.append({"change": "updated", "what": label, "fields": sorted(diff)})
+        return obj
+
+    def aliases(self, model: type, owner_col: str, owner_id: int, wanted: tuple[str, ...], label: str) -> None:
+        existing = {a.alias: a for a in self.s.scalars(select(model).filter_by(**{owner_col: owner_id}))}
+        for alias in wanted:
+            if alias not in existing:
+                self.s.add(model(**{owner_col: owner_id, "alias": alias}))
+                self.changes.append({"change": "added", "what": f"{label} alias {alias}"})
+        for alias, obj in existing.items():
+            if alias not in wanted:
+                self.s.delete(obj)
+                self.changes.append({"change": "removed", "what": f"{label} alias {alias}"})
+
+    def person(self, name: str) -> m.Person:
+        person = self.s.scalars(select(m.Person).where(m.Person.name == name)).first()
+        if person is None:
+            person = m.Person(name=name)
+            self.s.add(person)
+            self.s.flush()
+        return person
+
+
+def _describe(contact: m.FieldContact | None, names: dict[int, str]) -> dict[str, Any] | None:
+    if contact is None or contact.person_id is None:
+        return None
+    return {"name": names[contact.person_id], "unit": contact.unit, "title": contact.title}
+
+
+def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str, Any]]:
+    """Write the definition into the store; returns the changes (empty when all was right)."""
+    sync = _Sync(session)
+    info = {
+        "name": pd.name, "name_en": pd.name_en, "short_name": pd.short_name, "city": pd.city, "office": pd.office,
+        "founding_drucksache": pd.founding_drucksache, "founding_body": pd.founding_body,
+    }
+    for key, value in info.items():
+        sync.upsert(m.ProcessInfo, {"key": key}, {"value": value}, f"process {key}")
+
+    for pos, kind in enumerate(pd.document_kinds):
+        sync.upsert(m.DocumentKind, {"slug": kind.slug},
+                    {"name": kind.name, "name_en": kind.name_en, "aliases": "\n".join(kind.aliases) or None, "position": pos},
+                    f"document kind {kind.slug}")
+
+    rule_ids = {}
+    for rs in pd.rule_sets:
+        obj = sync.upsert(m.RuleSet, {"slug": rs.slug},
+                          {"name": rs.name, "quorum": rs.quorum, "majority": rs.majority,
+                           "second_convocation_quorate": rs.second_convocation_quorate, "description": rs.description},
+                          f"rule set {rs.slug}")
+        rule_ids[rs.slug] = obj.id
+
+    field_ids = {}
+    names = dict(session.execute(select(m.Person.id, m.Person.name)).all())
+    for pos, f in enumerate(pd.fields):
+        obj = sync.upsert(m.ActionField, {"slug": f.slug}, {"name": f.name, "name_en": f.name_en, "position": pos}, f"action field {f.slug}")
+        field_ids[f.slug] = obj.id
+        sync.aliases(m.FieldAlias, "field_id", obj.id, f.aliases, f"action field {f.slug}")
+        for role, ref in ((ContactRole.CONTACT, f.contact), (ContactRole.INTERNAL_SPEAKER, f.internal_speaker),
+                          (ContactRole.EXTERNAL_SPEAKER, f.external_speaker)):
+            current = session.scalars(select(m.FieldContact).filter_by(field_id=obj.id, role=role)).first()
+            before = _describe(current, names)
+            person_id = sync.person(ref.name).id if ref else None
+            names = dict(session.execute(select(m.Person.id, m.Person.name)).all())
+            values = {"person_id": person_id, "unit": ref.unit if ref else None, "title": ref.title if ref else None}
+            if current is None:
+                session.add(m.FieldContact(field_id=obj.id, role=role, **values))
+                sync.changes.append({"change": "added", "what": f"{f.slug} {role.value}"})
+                continue
+            if any(getattr(current, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(current, k, v)
+                session.flush()
+                after = _describe(current, names)
+                sync.changes.append({"change": "updated", "what": f"{f.slug} {role.value}"})
+                audit.record(session, "contact.changed", entity="action_field", entity_id=obj.id,
+                             field=f.slug, role=role.value, before=before, after=after)
+
+    body_ids = {}
+    for pos, b in enumerate(pd.bodies):
+        obj = sync.upsert(
+            m.Body, {"slug": b.slug},
+            {"name": b.name, "name_en": b.name_en, "kind": b.kind, "role": b.role, "opinion_name": b.opinion_name,
+             "field_id": field_ids.get(b.field) if b.field else None,
+             "rule_set_id": rule_ids.get(b.rule_set) if b.rule_set else None, "seats": b.voting_seats, "position": pos},
+            f"body {b.slug}",
+        )
+        body_ids[b.slug] = obj.id
+        sync.aliases(m.BodyAlias, "body_id", obj.id, b.aliases, f"body {b.slug}")
+        for cpos, cat in enumerate(b.seat_categories):
+            sync.upsert(m.SeatCategory, {"body_id": obj.id, "slug": cat.slug},
+                        {"name": cat.name, "name_en": cat.name_en, "seats": cat.seats, "voting": cat.voting, "position": cpos},
+                        f"body {b.slug} seats {cat.slug}")
+        chairs = list(session.scalars(select(m.Membership).filter_by(body_id=obj.id, role=MembershipRole.CHAIR)))
+        wanted = sync.person(b.chair.name).id if b.chair else None
+        for chair in chairs:
+            if chair.person_id != wanted:
+                session.delete(chair)
+                sync.changes.append({"change": "removed", "what": f"body {b.slug} chair"})
+        if b.chair and wanted is not None:
+            sync.upsert(m.Membership, {"body_id": obj.id, "person_id": wanted, "role": MembershipRole.CHAIR},
+                        {"title": b.chair.title}, f"body {b.slug} chair")
+
+    existing_req = {r.body_id: r for r in session.scalars(select(m.OpinionRequirement))}
+    for pos, req in enumerate(pd.requirements):
+        sync.upsert(m.OpinionRequirement, {"body_id": body_ids[req.body]},
+                    {"deadline_days": req.deadline_days, "position": pos}, f"opinion requirement {req.body}")
+        existing_req.pop(body_ids[req.body], None)
+    for obj in existing_req.values():
+        session.delete(obj)
+        sync.changes.append({"change": "removed", "what": "opinion requirement"})
+
+    for scope in (DecisionScope.DOCUMENT, DecisionScope.PLAN):
+        steps = pd.decision_chain.get(scope.value, ())
+        old = list(session.scalars(select(m.DecisionStep).filter_by(scope=scope).order_by(m.DecisionStep.position)))
+        if [s.body_id for s in old] != [body_ids[b] for b in steps]:
+            for s in old:
+                session.delete(s)
+            session.flush()
+            for pos, b in enumerate(steps):
+                session.add(m.DecisionStep(scope=scope, position=pos, body_id=body_ids[b]))
+            sync.changes.append({"change": "updated" if old else "added", "what": f"decision chain {scope.value}"})
+
+    for ms in pd.milestones:
+        sync.upsert(m.Milestone, {"slug": ms.slug},
+                    {"name": ms.name, "name_en": ms.name_en, "due": ms.due, "due_text": ms.due_text, "applies_to": ms.applies_to},
+                    f"milestone {ms.slug}")
+    for pos, cat in enumerate(pd.categories):
+        sync.upsert(m.SurveyCategory, {"slug": cat.slug},
+                    {"name": cat.name, "name_en": cat.name_en, "aliases": "\n".join(cat.aliases) or None, "position": pos},
+                    f"category {cat.slug}")
+    for ev in pd.events:
+        sync.upsert(m.ProcessEvent, {"date": ev.date, "name": ev.name}, {"note": ev.note}, f"event {ev.name}")
+    session.flush()
+    return sync.changes
+
+
+def init(seed: Path | None) -> dict[str, Any]:
+    """Create or upgrade the database and load the seed, in one transaction."""
+    from lipctl.context import current
+    from lipctl.store import schema
+    from lipctl.store.engine import safe_url
+    from lipctl.store.uow import UnitOfWork
+
+    ctx = current()
+    seed_path = seed or default_seed_path()
+    pd = read_seed(seed_path)  # before touching the database: a broken file changes nothing
+    engine = ctx.engine(create=True)
+    with UnitOfWork(engine, write=True, scrub=ctx.password) as uow:
+        conn = uow.session.connection()
+        before, after = schema.upgrade(conn)
+        changes = apply_definition(uow.session, pd)
+        if before != after:
+            audit.record(uow.session, "schema.upgraded", before=before, after=after)
+        if changes:
+            audit.record(uow.session, "seed.loaded", seed=str(seed_path), changes=len(changes))
+        uow.commit()
+    ctx._checked = True
+    return {
+        "database": safe_url(ctx.url),
+        "schema_before": before,
+        "schema": after,
+        "seed": str(seed_path),
+        "changes": changes,
+        "fields": len(pd.fields),
+    }

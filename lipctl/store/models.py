@@ -1,0 +1,435 @@
+"""The tables of the LIP process, as typed SQLAlchemy models.
+
+Migrations in lipctl/store/migrations are the only source of the schema; these models must
+match them (tests/store/test_migrations.py runs Alembic's drift check). Times are stored as
+naive UTC; dates "as of" (submitted_on, decided_on) are calendar dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from lipctl.process.states import (
+    ContactRole,
+    DecisionOutcome,
+    DecisionScope,
+    DraftState,
+    MembershipRole,
+    ResolutionResult,
+    Stance,
+)
+from lipctl.store.types import Actor, IntPK, LongText, Name, OptName, Slug, Timestamp, fk
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(cls: type[StrEnum]) -> Enum:
+    # Stored by value as VARCHAR (no native ENUM type): adding a state is a data change,
+    # not a type migration, on both SQLite and PostgreSQL.
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {
+        dt.datetime: DateTime(timezone=False),
+        dt.date: Date,
+        DraftState: _enum(DraftState),
+        Stance: _enum(Stance),
+        DecisionOutcome: _enum(DecisionOutcome),
+        ResolutionResult: _enum(ResolutionResult),
+        ContactRole: _enum(ContactRole),
+        MembershipRole: _enum(MembershipRole),
+        DecisionScope: _enum(DecisionScope),
+    }
+
+
+# --- the process definition (from seed.yaml) ---------------------------------------------
+
+
+class ProcessInfo(Base):
+    """Facts about the process as a whole (name, city, founding Drucksache), key → value."""
+
+    __tablename__ = "process_info"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)
+
+
+class DocumentKind(Base):
+    """Dokumentart: Grundsatzpapier, Ziel- und Maßnahmenkatalog."""
+
+    __tablename__ = "document_kinds"
+    id: Mapped[IntPK]
+    slug: Mapped[Slug]
+    name: Mapped[Name]
+    name_en: Mapped[OptName]
+    aliases: Mapped[str | None] = mapped_column(Text)  # newline-separated
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ActionField(Base):
+    """Handlungsfeld."""
+
+    __tablename__ = "action_fields"
+    id: Mapped[IntPK]
+    slug: Mapped[Slug]
+    name: Mapped[Name]
+    name_en: Mapped[OptName]
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FieldAlias(Base):
+    """Another name for an action field ("Stadtleben" for "Stadtleben und Kultur")."""
+
+    __tablename__ = "field_aliases"
+    id: Mapped[IntPK]
+    field_id: Mapped[int] = fk("action_fields.id")
+    alias: Mapped[str] = mapped_column(String(200), nullable=False)
+    __table_args__ = (UniqueConstraint("field_id", "alias"),)
+
+
+class Person(Base):
+    """Person."""
+
+    __tablename__ = "people"
+    id: Mapped[IntPK]
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+
+
+class FieldContact(Base):
+    """A role per action field: Ansprechpartner*in, interne/externe Sprecher*in.
+
+    ``person_id`` is NULL for a vacant post ("N.n.").
+    """
+
+    __tablename__ = "field_contacts"
+    id: Mapped[IntPK]
+    field_id: Mapped[int] = fk("action_fields.id")
+    role: Mapped[ContactRole]
+    person_id: Mapped[int | None] = fk("people.id", nullable=True)
+    unit: Mapped[OptName]
+    title: Mapped[OptName]
+    __table_args__ = (UniqueConstraint("field_id", "role"),)
+
+
+class RuleSet(Base):
+    """Abstimmungsregeln: a named quorum and majority rule."""
+
+    __tablename__ = "rule_sets"
+    id: Mapped[IntPK]
+    slug: Mapped[Slug]
+    name: Mapped[Name]
+    quorum: Mapped[str] = mapped_column(String(60), nullable=False)
+    majority: Mapped[str] = mapped_column(String(60), nullable=False)
+    second_convocation_quorate: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    description: Mapped[LongText]
+
+
+class Body(Base):
+    """Gremium: committee, council, steering group, advisory councils, round table, expert group."""
+
+    __tablename__ = "bodies"
+    id: Mapped[IntPK]
+    slug: Mapped[Slug]
+    name: Mapped[Name]
+    name_en: Mapped[OptName]
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    role: Mapped[LongText]
+    opinion_name: Mapped[OptName]
+    field_id: Mapped[int | None] = fk("action_fields.id", nullable=True)
+    rule_set_id: Mapped[int | None] = fk("rule_sets.id", nullable=True)
+    seats: Mapped[int | None] = mapped_column(Integer)  # statutory voting members, if known
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BodyAlias(Base):
+    __tablename__ = "body_aliases"
+    id: Mapped[IntPK]
+    body_id: Mapped[int] = fk("bodies.id")
+    alias: Mapped[str] = mapped_column(String(200), nullable=False)
+    __table_args__ = (UniqueConstraint("body_id", "alias"),)
+
+
+class SeatCategory(Base):
+    """Sitzkategorie, e.g. the steering group's 12 Fachbereichsleiter*innen."""
+
+    __tablename__ = "seat_categories"
+    id: Mapped[IntPK]
+    body_id: Mapped[int] = fk("bodies.id")
+    slug: Mapped[str] = mapped_column(String(80), nullable=False)
+    name: Mapped[Name]
+    name_en: Mapped[OptName]
+    seats: Mapped[int] = mapped_column(Integer, nullable=False)
+    voting: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (UniqueConstraint("body_id", "slug"), CheckConstraint("seats >= 0", name="seats_non_negative"))
+
+
+class Membership(Base):
+    """Mitgliedschaft: a person in a body (the chair, or a member in a seat category)."""
+
+    __tablename__ = "memberships"
+    id: Mapped[IntPK]
+    body_id: Mapped[int] = fk("bodies.id")
+    person_id: Mapped[int] = fk("people.id")
+    role: Mapped[MembershipRole]
+    title: Mapped[OptName]
+    seat_category_id: Mapped[int | None] = fk("seat_categories.id", nullable=True)
+    __table_args__ = (UniqueConstraint("body_id", "person_id", "role"),)
+
+
+class OpinionRequirement(Base):
+    """A body whose opinion every draft needs before the steering group decides."""
+
+    __tablename__ = "opinion_requirements"
+    id: Mapped[IntPK]
+    body_id: Mapped[int] = fk("bodies.id", index=False)
+    deadline_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (UniqueConstraint("body_id"),)
+
+
+class DecisionStep(Base):
+    """Beratungsfolge: which body decides, in which order, on a document or on the plan."""
+
+    __tablename__ = "decision_steps"
+    id: Mapped[IntPK]
+    scope: Mapped[DecisionScope]
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    body_id: Mapped[int] = fk("bodies.id")
+    __table_args__ = (UniqueConstraint("scope", "position"),)
+
+
+class Milestone(Base):
+    """Meilenstein with its due date; ``applies_to`` is a document kind or 'plan'."""
+
+    __tablename__ = "milestones"
+    id: Mapped[IntPK]
+    slug: Mapped[Slug]
+    name: Mapped[Name]
+    name_en: Mapped[OptName]
+    due: Mapped[dt.date]
+    due_text: Mapped[OptName]
+    applies_to: Mapped[str] = mapped_column(String(80), nullable=False)
+
+
+class SurveyCategory(Base):
+    """Kategorie einer Umfrageantwort: Idee, Wunsch, Kritik."""
+
+    __tablename__ = "survey_categories"
+    id: Mapped[IntPK]
+    slug: Mapped[Slug]
+    name: Mapped[Name]
+    name_en: Mapped[OptName]
+    aliases: Mapped[str | None] = mapped_column(Text)  # newline-separated
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProcessEvent(Base):
+    """A dated event of the process (the kick-off), for the briefing."""
+
+    __tablename__ = "process_events"
+    id: Mapped[IntPK]
+    date: Mapped[dt.date]
+    name: Mapped[Name]
+    note: Mapped[LongText]
+    __table_args__ = (UniqueConstraint("date", "name"),)
+
+
+# --- the records of the process ----------------------------------------------------------
+
+
+class Survey(Base):
+    """Online-Umfrage: a named survey whose answers are imported."""
+
+    __tablename__ = "surveys"
+    id: Mapped[IntPK]
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    created_at: Mapped[Timestamp]
+
+
+class Draft(Base):
+    """Entwurf: one version of one document (kind) of one action field."""
+
+    __tablename__ = "drafts"
+    id: Mapped[IntPK]
+    field_id: Mapped[int] = fk("action_fields.id", index=False)
+    kind: Mapped[str] = mapped_column(String(80), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    state: Mapped[DraftState] = mapped_column(index=True)
+    state_since: Mapped[dt.date]
+    title: Mapped[OptName]
+    submitted_on: Mapped[dt.date]
+    submitted_at: Mapped[Timestamp]
+    submitted_by: Mapped[Actor]
+    file_name: Mapped[OptName]
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_copy: Mapped[str | None] = mapped_column(Text)  # path of the kept copy
+    __table_args__ = (
+        # Two concurrent submissions must not both become v2: the second one fails here and retries.
+        UniqueConstraint("field_id", "kind", "version", name="uq_drafts_field_kind_version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+
+class DraftSurvey(Base):
+    """A survey whose answers a draft version took into account."""
+
+    __tablename__ = "draft_surveys"
+    id: Mapped[IntPK]
+    draft_id: Mapped[int] = fk("drafts.id")
+    survey_id: Mapped[int] = fk("surveys.id")
+    __table_args__ = (UniqueConstraint("draft_id", "survey_id"),)
+
+
+class Opinion(Base):
+    """Einschätzung / Stellungnahme of a body on a draft; several per body, the latest counts."""
+
+    __tablename__ = "opinions"
+    id: Mapped[IntPK]
+    draft_id: Mapped[int] = fk("drafts.id", index=False)
+    body_id: Mapped[int] = fk("bodies.id")
+    stance: Mapped[Stance]
+    text: Mapped[LongText]
+    file_name: Mapped[OptName]
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    received_on: Mapped[dt.date]
+    recorded_at: Mapped[Timestamp]
+    recorded_by: Mapped[Actor]
+
+
+class SteeringDecision(Base):
+    """Entscheidung der Lenkungsgruppe: forward to the committee or return for revision."""
+
+    __tablename__ = "steering_decisions"
+    id: Mapped[IntPK]
+    draft_id: Mapped[int] = fk("drafts.id", index=False)
+    outcome: Mapped[DecisionOutcome]
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    decided_on: Mapped[dt.date]
+    without_opinions: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    missing_opinions: Mapped[str | None] = mapped_column(Text)  # body slugs missing at an exception
+    recorded_at: Mapped[Timestamp]
+    recorded_by: Mapped[Actor]
+    __table_args__ = (UniqueConstraint("draft_id"),)
+
+
+class Resolution(Base):
+    """Beschluss: a tally of a committee or the council, with all numbers and the computed result."""
+
+    __tablename__ = "resolutions"
+    id: Mapped[IntPK]
+    scope: Mapped[DecisionScope]
+    draft_id: Mapped[int | None] = fk("drafts.id", nullable=True)
+    body_id: Mapped[int] = fk("bodies.id")
+    rule_set: Mapped[str] = mapped_column(String(80), nullable=False)
+    yes: Mapped[int] = mapped_column(Integer, nullable=False)
+    no: Mapped[int] = mapped_column(Integer, nullable=False)
+    abstain: Mapped[int] = mapped_column(Integer, nullable=False)
+    present: Mapped[int] = mapped_column(Integer, nullable=False)
+    members: Mapped[int] = mapped_column(Integer, nullable=False)
+    second_convocation: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    quorate: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    result: Mapped[ResolutionResult]
+    arithmetic: Mapped[str] = mapped_column(Text, nullable=False)
+    drucksache: Mapped[str | None] = mapped_column(String(40))
+    decided_on: Mapped[dt.date]
+    exception_reason: Mapped[LongText]
+    recorded_at: Mapped[Timestamp]
+    recorded_by: Mapped[Actor]
+    __table_args__ = (
+        CheckConstraint("yes >= 0 AND no >= 0 AND abstain >= 0", name="votes_non_negative"),
+        CheckConstraint("yes + no + abstain <= present AND present <= members", name="votes_possible"),
+    )
+
+
+class ImportBatch(Base):
+    """One file of a survey import, with its counts."""
+
+    __tablename__ = "import_batches"
+    id: Mapped[IntPK]
+    survey_id: Mapped[int] = fk("surveys.id")
+    path: Mapped[str] = mapped_column(Text, nullable=False)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    profile: Mapped[OptName]
+    started_at: Mapped[Timestamp]
+    finished_at: Mapped[dt.datetime | None]
+    rows_read: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    imported: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    actor: Mapped[Actor]
+
+
+class SurveyResponse(Base):
+    """Umfrageantwort: one citizen's answer, routed to the expert group of its field.
+
+    Only mapped keys are stored (data minimisation): no e-mail, no IP address.
+    """
+
+    __tablename__ = "survey_responses"
+    id: Mapped[IntPK]
+    survey_id: Mapped[int] = fk("surveys.id", index=False)
+    response_key: Mapped[str] = mapped_column(String(200), nullable=False)
+    field_id: Mapped[int | None] = fk("action_fields.id", nullable=True, index=False)
+    category_id: Mapped[int | None] = fk("survey_categories.id", nullable=True, index=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    submitted_at: Mapped[dt.datetime | None]
+    batch_id: Mapped[int | None] = fk("import_batches.id", nullable=True, index=False)
+    line: Mapped[int | None] = mapped_column(Integer)
+    __table_args__ = (
+        UniqueConstraint("survey_id", "response_key", name="uq_survey_responses_survey_key"),
+        Index("ix_survey_responses_field_category", "field_id", "category_id"),
+        Index("ix_survey_responses_category", "category_id"),
+    )
+
+
+class AuditEvent(Base):
+    """Protokoll: the append-only log of every change (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[IntPK]
+    occurred_at: Mapped[dt.datetime] = mapped_column(nullable=False, index=True)
+    actor: Mapped[Actor]
+    command: Mapped[str] = mapped_column(String(120), nullable=False)
+    action: Mapped[str] = mapped_column(String(80), nullable=False)
+    entity: Mapped[str | None] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[str | None] = mapped_column(Text)  # JSON
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+
+Index("ix_drafts_field_kind", Draft.field_id, Draft.kind)
+Index("ix_opinions_draft_body", Opinion.draft_id, Opinion.body_id)

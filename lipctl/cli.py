@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -68,9 +69,7 @@ def main() -> None:
     try:
         app()
     except Exception as exc:  # outside any command's boundary (e.g. while starting up)
-        if os.environ.get("LIPCTL_DEBUG") or "--debug" in os.sys.argv:
+        if os.environ.get("LIPCTL_DEBUG") or "--debug" in sys.argv:
             raise
-        import sys
-
         sys.stderr.write(_("lipctl: unexpected error ({error}); run again with --debug").format(error=type(exc).__name__) + "\n")
         raise SystemExit(1) from None

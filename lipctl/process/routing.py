@@ -1,0 +1,183 @@
+"""Routing survey answers to the expert group of their action field: the row rules.
+
+One row of a survey export, reduced to its mapped values, is either routed (field, category,
+text, date, identity), skipped (an incomplete LimeSurvey response) or rejected with a reason.
+Standard library only; the CSV reading lives in lipctl.surveys, the storing in lipctl.services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from lipctl.i18n import _
+from lipctl.process.names import find, fold
+
+MAX_TEXT = 10_000
+"""A survey form limits its free text; a longer cell is a broken export (SPEC §2)."""
+
+MAX_ID = 200
+"""The width of survey_responses.response_key."""
+
+KEYS = ("response_id", "submitted_at", "action_field", "category", "text")
+REQUIRED_KEYS = ("action_field", "text")
+OTHER = "-oth-"
+"""LimeSurvey's answer code for "other"; the free text is in the column '<code>[other]'."""
+
+
+class RowRejected(Exception):
+    """A row that cannot be imported: ``code`` for scripts, ``reason`` for people."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def parse_submitted(text: str) -> dt.datetime | None:
+    """Eingangsdatum: ISO ``2020-06-15 14:32:10``, German ``15.06.2020 14:32`` or ``15.06.2020``.
+
+    An empty cell is None; a trailing ``UTC`` or ``Z`` is dropped and an explicit offset is
+    converted to UTC (timestamps are stored as naive UTC). ValueError when it cannot be read.
+    """
+    value = text.strip()
+    if not value:
+        return None
+    if value.endswith(" UTC"):
+        value = value[:-4].rstrip()
+    if len(value) >= 10 and value[2:3] == "." and value[5:6] == ".":
+        date_part, _sep, time_part = value.partition(" ")
+        day, month, year = date_part.split(".")
+        if len(day) != 2 or len(month) != 2 or len(year) != 4:
+            raise ValueError(value)
+        value = f"{year}-{month}-{day}" + (f" {time_part.strip()}" if time_part.strip() else "")
+    elif not (len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-"):
+        raise ValueError(value)
+    result = dt.datetime.fromisoformat(value)
+    if result.tzinfo is not None:
+        result = result.astimezone(dt.UTC).replace(tzinfo=None)
+    return result
+
+
+class NameMatcher:
+    """Finds an action field or category (by id) from a cell: value map, then slug, name or alias."""
+
+    def __init__(self, candidates: list[tuple[str, set[str]]], ids: Mapping[str, int], values: Mapping[str, str] | None = None) -> None:
+        self.candidates = candidates
+        self.ids = dict(ids)
+        self.values = {fold(str(k)): str(v) for k, v in (values or {}).items()}
+        self._cache: dict[str, tuple[int, str] | None] = {}
+
+    def match(self, cell: str) -> tuple[int, str] | None:
+        """(id, slug) for the cell, or None when nothing matches; cached per distinct cell."""
+        try:
+            return self._cache[cell]
+        except KeyError:
+            pass
+        result = self._match(cell)
+        if len(self._cache) < 10_000:  # answer codes repeat; free text in a wrong column does not
+            self._cache[cell] = result
+        return result
+
+    def _match(self, cell: str) -> tuple[int, str] | None:
+        query = cell.strip()
+        if not query:
+            return None
+        query = self.values.get(fold(query), query)
+        slug = find(query, self.candidates)
+        return (self.ids[slug], slug) if slug is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """A row that may be stored: its identity, and where it goes."""
+
+    key: str
+    field_id: int
+    field: str
+    category_id: int | None
+    category: str | None
+    text: str
+    submitted_at: dt.datetime | None
+
+
+def content_key(field: str, category: str | None, submitted_at: dt.datetime | None, text: str) -> str:
+    """The identity of a response without an id: a hash of its mapped values (Inhaltsschlüssel)."""
+    raw = "\x1f".join((field, category or "", submitted_at.isoformat() if submitted_at else "", text))
+    return "sha256:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class RowRules:
+    """The rules one row must pass (SPEC §2 "Surveys"), with the lookups built once per import."""
+
+    def __init__(
+        self,
+        fields: NameMatcher,
+        categories: NameMatcher | None,
+        *,
+        has_id: bool,
+        skip_when_empty: Iterable[str] = (),
+    ) -> None:
+        self.fields = fields
+        self.categories = categories
+        self.has_id = has_id
+        self.skip_when_empty = tuple(skip_when_empty)
+
+    def skip(self, values: Mapping[str, str]) -> bool:
+        """An incomplete response (LimeSurvey: no submit date) is skipped and counted, not rejected."""
+        return any(not values.get(key, "").strip() for key in self.skip_when_empty)
+
+    def route(self, values: Mapping[str, str]) -> Routed:
+        """The routed row, or RowRejected with the first reason that applies."""
+        text = values.get("text", "")
+        if not text.strip():
+            raise RowRejected("empty_text", _("the text is empty"))
+        if len(text) > MAX_TEXT:
+            raise RowRejected(
+                "text_too_long",
+                _("the text has {n} characters, more than {max} (a broken export?)").format(n=len(text), max=MAX_TEXT),
+            )
+        raw_field = values.get("action_field", "")
+        field = self.fields.match(raw_field)
+        if field is None:
+            if not raw_field.strip():
+                raise RowRejected("unknown_field", _("no action field given"))
+            raise RowRejected("unknown_field", _("unknown action field {value!r}").format(value=_short(raw_field)))
+        category = None
+        raw_category = values.get("category", "")
+        if self.categories is not None and raw_category.strip():
+            category = self.categories.match(raw_category)
+            if category is None:
+                raise RowRejected("unknown_category", _("unknown category {value!r}").format(value=_short(raw_category)))
+        raw_date = values.get("submitted_at", "")
+        try:
+            submitted_at = parse_submitted(raw_date) if raw_date else None
+        except ValueError:
+            raise RowRejected(
+                "bad_date",
+                _("cannot read the date {value!r} (write 2020-06-15 14:32:10 or 15.06.2020 14:32)").format(value=_short(raw_date)),
+            ) from None
+        if self.has_id:
+            key = values.get("response_id", "").strip()
+            if not key:
+                raise RowRejected("empty_id", _("the response id is empty"))
+            if len(key) > MAX_ID:
+                raise RowRejected("bad_id", _("the response id is longer than {max} characters").format(max=MAX_ID))
+        else:
+            key = content_key(field[1], category[1] if category else None, submitted_at, text)
+        return Routed(
+            key,
+            field[0],
+            field[1],
+            category[0] if category else None,
+            category[1] if category else None,
+            text,
+            submitted_at,
+        )
+
+
+def _short(value: str, limit: int = 60) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -1,0 +1,447 @@
+"""Survey imports, listing, statistics and the export for an expert group.
+
+An import streams each file through lipctl.surveys.reader, checks every row with
+lipctl.process.routing and stores the routed ones with SQLAlchemy Core bulk inserts
+(ON CONFLICT DO NOTHING on (survey, response_key)), BATCH rows at a time. Each file is one
+transaction: it is imported whole or not at all, so a killed import, run again, ends with every
+row exactly once. One audit event per file.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection
+
+from lipctl.context import current
+from lipctl.errors import InvalidInput
+from lipctl.i18n import _
+from lipctl.process.routing import KEYS, OTHER, NameMatcher, RowRejected, RowRules
+from lipctl.services import audit
+from lipctl.store import models as m
+from lipctl.store import repositories as repo
+from lipctl.surveys import profile as profiles
+from lipctl.surveys.reader import Source, Unreadable, inspect, records
+
+BATCH = 2000
+REJECTS_LISTED = 1000
+"""At most this many rejects per file are kept for the report; the --rejects file gets them all."""
+
+Progress = Callable[[int], None]
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+class _Plan:
+    """One file, ready to import: its source, profile mapping and row rules."""
+
+    def __init__(self, source: Source, mapping: profiles.Mapping) -> None:
+        self.source = source
+        self.mapping = mapping
+
+
+class _RejectSink:
+    """Rejected rows for the --rejects file: line, reason and the mapped cells (never other columns)."""
+
+    COLUMNS = ["file", "line", "reason", *KEYS]
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.tmp = None
+        self.writer = None
+        if path is not None:
+            folder = path.expanduser().absolute().parent
+            if not folder.is_dir():
+                raise InvalidInput(
+                    _("--rejects: the folder {folder} does not exist").format(folder=folder), _("create it, or choose another path")
+                )
+            fd, name = tempfile.mkstemp(prefix=".lipctl-rejects-", suffix=".csv", dir=folder)
+            os.chmod(name, 0o600)  # rejected rows are citizens' words too
+            self.tmp = Path(name)
+            self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self.writer = csv.writer(self.fh)
+            self.writer.writerow(self.COLUMNS)
+
+    def file_writer(self) -> _FileRejects:
+        return _FileRejects(self.path is not None)
+
+    def accept(self, file_rejects: _FileRejects) -> None:
+        if self.writer is not None:
+            file_rejects.copy_into(self.fh)
+
+    def close(self, ok: bool) -> None:
+        if self.tmp is None:
+            return
+        self.fh.close()
+        if ok:
+            os.replace(self.tmp, self.path.expanduser())  # type: ignore[union-attr]
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+class _FileRejects:
+    """One file's rejects: the first REJECTS_LISTED in memory, all of them spooled for --rejects."""
+
+    def __init__(self, spool: bool) -> None:
+        from lipctl.output.csvsafe import safe_cell
+
+        self.safe_cell = safe_cell
+        self.listed: list[dict[str, Any]] = []
+        self.count = 0
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="") if spool else None
+        self.writer = csv.writer(self.spool) if self.spool else None
+
+    def add(self, path: str, line: int, code: str, reason: str, values: dict[str, str]) -> None:
+        self.count += 1
+        if len(self.listed) < REJECTS_LISTED:
+            self.listed.append({"line": line, "reason": reason, "code": code})
+        if self.writer is not None:
+            self.writer.writerow([path, line, reason, *(self.safe_cell(values.get(k, "")) for k in KEYS)])
+
+    def copy_into(self, out: Any) -> None:
+        if self.spool is not None:
+            self.spool.seek(0)
+            while chunk := self.spool.read(1 << 20):
+                out.write(chunk)
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+
+
+def import_files(
+    paths: list[Path],
+    survey: str,
+    *,
+    profile: str | None = None,
+    maps: list[str] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    dry_run: bool = False,
+    rejects: Path | None = None,
+    progress: Callable[[int, int], Callable[[int], None]] | None = None,
+) -> dict[str, Any]:
+    """Import survey exports (Umfrageimport): every file is read, checked and stored whole or not at all.
+
+    Every file is opened (encoding, delimiter, header, profile) before anything is stored, so an
+    unreadable file among several changes nothing. ``progress(file_index, size)`` returns a
+    callback that receives the bytes read so far.
+    """
+    ctx = current()
+    name = survey.strip()
+    if not name:
+        raise InvalidInput(_("--survey is empty"), _("name the survey, e.g. --survey 'Beteiligung 2020'"))
+    overrides = profiles.parse_maps(maps)
+    given = profiles.load(profile) if profile else None
+    delim = profiles.parse_delimiter(delimiter) if delimiter else None
+    plans: list[_Plan] = []
+    for path in paths:
+        enc = encoding or (given.encoding if given else None)
+        source = inspect(Path(path), encoding=enc, delimiter=delim or (given.delimiter if given else None))
+        chosen = (given or profiles.detect(source.header)).with_maps(overrides)
+        plans.append(_Plan(source, profiles.resolve(chosen, source.header, source=source.name)))
+
+    sink = _RejectSink(rejects)
+    results: list[dict[str, Any]] = []
+    ok = False
+    try:
+        if dry_run:
+            # One transaction for all files, never committed: duplicates across files count as they would.
+            with ctx.uow(write=True) as uow:
+                survey_id = _survey_id(uow.session, name)
+                for i, plan in enumerate(plans):
+                    results.append(_import_file(uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None))
+        else:
+            for i, plan in enumerate(plans):
+                with ctx.uow(write=True) as uow:
+                    survey_id = _survey_id(uow.session, name)
+                    results.append(_import_file(uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None))
+                    uow.commit()
+        ok = True
+    finally:
+        sink.close(ok)
+    return {
+        "survey": name,
+        "dry_run": dry_run,
+        "imported": sum(r["imported"] for r in results),
+        "duplicates": sum(r["duplicates"] for r in results),
+        "rejected": sum(r["rejected"] for r in results),
+        "skipped": sum(r["skipped"] for r in results),
+        "files": results,
+    }
+
+
+def _survey_id(session: Any, name: str) -> int:
+    existing = session.scalars(select(m.Survey).where(func.lower(m.Survey.name) == name.lower())).first()
+    if existing is not None:
+        return existing.id
+    survey = m.Survey(name=name, created_at=audit.utcnow())
+    session.add(survey)
+    session.flush()
+    return survey.id
+
+
+def _rules(session: Any, mapping: profiles.Mapping) -> RowRules:
+    field_ids = {f.slug: f.id for f in repo.all_fields(session)}
+    category_ids = {c.slug: c.id for c in repo.all_categories(session)}
+    values = mapping.profile.values
+    fields = NameMatcher(repo.field_keys(session), field_ids, values.get("action_field"))
+    categories = NameMatcher(repo.category_keys(session), category_ids, values.get("category")) if "category" in mapping.index else None
+    return RowRules(fields, categories, has_id=mapping.has_id, skip_when_empty=[k for k in mapping.profile.skip_when_empty if k in mapping.index])
+
+
+def _import_file(session: Any, survey_id: int, plan: _Plan, sink: _RejectSink, progress: Progress | None) -> dict[str, Any]:
+    source = plan.source
+    attempts = [None]
+    if source.encoding_detected and source.encoding == "utf-8":
+        attempts.append("cp1252")  # German Excel: the head was plain ASCII, a later umlaut is not UTF-8
+    for encoding in attempts:
+        savepoint = session.begin_nested()
+        rejects = sink.file_writer()
+        try:
+            result = _import_stream(session, survey_id, plan, rejects, encoding, progress)
+        except UnicodeDecodeError:
+            savepoint.rollback()
+            rejects.close()
+            continue
+        except BaseException:
+            rejects.close()
+            raise
+        savepoint.commit()
+        sink.accept(rejects)
+        rejects.close()
+        return result
+    raise Unreadable(
+        _("{path} is not readable as {encoding} throughout").format(path=source.name, encoding=" / ".join(e or source.encoding for e in attempts)),
+        _("nothing of it was imported; give the file's encoding with --encoding"),
+    )
+
+
+def _insert_statement(conn: Connection) -> Any:
+    table = m.SurveyResponse.__table__
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing(index_elements=["survey_id", "response_key"])
+
+
+def _import_stream(
+    session: Any, survey_id: int, plan: _Plan, rejects: _FileRejects, encoding: str | None, progress: Progress | None
+) -> dict[str, Any]:
+    ctx = current()
+    source, mapping = plan.source, plan.mapping
+    rules = _rules(session, mapping)
+    conn = session.connection()
+    started = audit.utcnow()
+    batches = m.ImportBatch.__table__
+    batch_id = conn.execute(
+        batches.insert().values(
+            survey_id=survey_id,
+            path=str(source.path.absolute()),
+            profile=mapping.profile.name,
+            started_at=started,
+            rows_read=0,
+            imported=0,
+            duplicates=0,
+            rejected=0,
+            skipped=0,
+            actor=ctx.actor,
+        )
+    ).inserted_primary_key[0]
+    responses = m.SurveyResponse.__table__
+    insert = _insert_statement(conn)
+
+    index = list(mapping.index.items())
+    other = mapping.other
+    width = len(mapping.header)
+    counts = {"rows_read": 0, "imported": 0, "duplicates": 0, "rejected": 0, "skipped": 0}
+    pending: dict[str, dict[str, Any]] = {}
+    path = source.name
+
+    def flush() -> None:
+        if not pending:
+            return
+        keys = list(pending)
+        found = set(
+            conn.execute(
+                select(responses.c.response_key).where(responses.c.survey_id == survey_id, responses.c.response_key.in_(keys))
+            ).scalars()
+        )
+        new = [row for key, row in pending.items() if key not in found]
+        counts["duplicates"] += len(found)
+        if new:
+            conn.execute(insert, new)
+        counts["imported"] += len(new)
+        pending.clear()
+
+    route = rules.route
+    skip = rules.skip if rules.skip_when_empty else None
+    for line, row, problem in records(source, encoding=encoding, progress=progress):
+        counts["rows_read"] += 1
+        if row is None:
+            counts["rejected"] += 1
+            rejects.add(path, line, "broken_row", _("the row cannot be split into columns ({problem})").format(problem=problem), {})
+            continue
+        if len(row) < width:
+            values = {key: row[i] for key, i in index if i < len(row)}
+            counts["rejected"] += 1
+            rejects.add(
+                path, line, "short_row", _("the row has {n} columns, the header {width}").format(n=len(row), width=width), values
+            )
+            continue
+        values = {key: row[i] for key, i in index}
+        for key, i in other.items():
+            if values[key].strip() == OTHER:
+                values[key] = row[i]
+        if skip is not None and skip(values):
+            counts["skipped"] += 1
+            continue
+        try:
+            routed = route(values)
+        except RowRejected as exc:
+            counts["rejected"] += 1
+            rejects.add(path, line, exc.code, exc.reason, values)
+            continue
+        if routed.key in pending:
+            counts["duplicates"] += 1  # the same response twice in one batch: the first one counts
+            continue
+        pending[routed.key] = {
+            "survey_id": survey_id,
+            "response_key": routed.key,
+            "field_id": routed.field_id,
+            "category_id": routed.category_id,
+            "text": routed.text,
+            "submitted_at": routed.submitted_at,
+            "batch_id": batch_id,
+            "line": line,
+        }
+        if len(pending) >= BATCH:
+            flush()
+    flush()
+
+    finished = audit.utcnow()
+    conn.execute(update(batches).where(batches.c.id == batch_id).values(file_sha256=source.sha256, finished_at=finished, **counts))
+    audit.record(
+        session,
+        "survey.imported",
+        entity="import_batch",
+        entity_id=batch_id,
+        survey=_survey_name(session, survey_id),
+        path=str(source.path.absolute()),
+        sha256=source.sha256,
+        profile=mapping.profile.name,
+        encoding=encoding or source.encoding,
+        delimiter=source.delimiter,
+        columns=mapping.describe(),
+        **counts,
+    )
+    session.flush()
+    return {
+        "path": path,
+        "sha256": source.sha256,
+        "profile": mapping.profile.name,
+        "encoding": encoding or source.encoding,
+        "delimiter": source.delimiter,
+        "batch": batch_id,
+        **counts,
+        "rejects": rejects.listed,
+        "rejects_omitted": rejects.count - len(rejects.listed),
+    }
+
+
+def _survey_name(session: Any, survey_id: int) -> str:
+    return session.execute(select(m.Survey.name).where(m.Survey.id == survey_id)).scalar_one()
+
+
+# --- list, stats, export --------------------------------------------------------------------
+
+
+def list_surveys() -> list[dict[str, Any]]:
+    """The surveys with their number of responses and imports (counted in SQL)."""
+    with current().uow() as uow:
+        s = uow.session
+        responses = dict(
+            s.execute(select(m.SurveyResponse.survey_id, func.count()).group_by(m.SurveyResponse.survey_id)).all()
+        )
+        batches = {
+            r.survey_id: (r.n, r.last)
+            for r in s.execute(
+                select(m.ImportBatch.survey_id, func.count().label("n"), func.max(m.ImportBatch.finished_at).label("last")).group_by(
+                    m.ImportBatch.survey_id
+                )
+            )
+        }
+        return [
+            {
+                "name": sv.name,
+                "created_at": sv.created_at,
+                "responses": responses.get(sv.id, 0),
+                "imports": batches.get(sv.id, (0, None))[0],
+                "last_import": batches.get(sv.id, (0, None))[1],
+            }
+            for sv in s.scalars(select(m.Survey).order_by(m.Survey.name))
+        ]
+
+
+def stats(survey: str | None = None) -> dict[str, Any]:
+    """Responses per action field and per category (GROUP BY in the database)."""
+    with current().uow() as uow:
+        s = uow.session
+        where = []
+        name = None
+        if survey:
+            sv = repo.get_survey(s, survey)
+            where.append(m.SurveyResponse.survey_id == sv.id)
+            name = sv.name
+        total = s.execute(select(func.count()).select_from(m.SurveyResponse).where(*where)).scalar_one()
+        per_field = dict(
+            s.execute(select(m.SurveyResponse.field_id, func.count()).where(*where).group_by(m.SurveyResponse.field_id)).all()
+        )
+        per_category = dict(
+            s.execute(select(m.SurveyResponse.category_id, func.count()).where(*where).group_by(m.SurveyResponse.category_id)).all()
+        )
+        by_field = {f.slug: per_field.get(f.id, 0) for f in repo.all_fields(s)}
+        by_category: dict[str, int] = {c.slug: per_category.get(c.id, 0) for c in repo.all_categories(s)}
+        by_category["none"] = per_category.get(None, 0)
+        return {"survey": name, "total": total, "by_field": by_field, "by_category": by_category}
+
+
+def export(field: str, survey: str | None = None) -> list[dict[str, Any]]:
+    """The inputs an expert group receives: every response routed to its action field."""
+    with current().uow() as uow:
+        s = uow.session
+        f = repo.get_field(s, field)
+        query = (
+            select(
+                m.SurveyResponse.id,
+                m.Survey.name.label("survey"),
+                m.SurveyCategory.slug.label("category"),
+                m.SurveyResponse.submitted_at,
+                m.SurveyResponse.text,
+            )
+            .join(m.Survey, m.Survey.id == m.SurveyResponse.survey_id)
+            .outerjoin(m.SurveyCategory, m.SurveyCategory.id == m.SurveyResponse.category_id)
+            .where(m.SurveyResponse.field_id == f.id)
+            .order_by(m.Survey.name, m.SurveyResponse.submitted_at, m.SurveyResponse.id)
+        )
+        if survey:
+            query = query.where(m.SurveyResponse.survey_id == repo.get_survey(s, survey).id)
+        return [
+            {
+                "id": r.id,
+                "survey": r.survey,
+                "field": f.slug,
+                "category": r.category,
+                "submitted_at": r.submitted_at,
+                "text": r.text,
+            }
+            for r in s.execute(query)
+        ]

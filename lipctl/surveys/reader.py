@@ -1,0 +1,216 @@
+"""Opening a CSV export: encoding, delimiter, header, and its records with physical line numbers.
+
+``inspect()`` reads only the head of a file (64 KiB) to decide its encoding and delimiter and to
+read its header; ``records()`` then streams the whole file through the csv module, one record at
+a time, hashing the bytes as they pass (SHA-256 for the import batch) — memory does not grow
+with the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lipctl.errors import InvalidInput, NotFound
+from lipctl.i18n import _
+
+HEAD = 64 * 1024
+BUFFER = 1024 * 1024
+DELIMITERS = (";", ",", "\t", "|")
+AUTO_ENCODINGS = ("utf-8", "cp1252")
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class Unreadable(InvalidInput):
+    """A file that cannot be read at all: nothing of it is imported (exit 1)."""
+
+
+@dataclass
+class Source:
+    """A CSV file whose head has been read: how to decode and split it, and its header."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    header: list[str]
+    size: int
+    encoding_detected: bool = True
+    sha256: str | None = field(default=None)
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise InvalidInput(_("unknown encoding {name!r}").format(name=name), _("use utf-8, cp1252 or latin-1")) from None
+
+
+def _decode_head(head: bytes, encoding: str, final: bool) -> str:
+    return codecs.getincrementaldecoder(encoding)(errors="strict").decode(head, final=final)
+
+
+def _looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    return len(_CONTROL.findall(text)) > max(2, len(text) // 50)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of the first record: the candidate that occurs most outside quotes."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted:
+            if ch in "\r\n":
+                break
+            if ch in counts:
+                counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def inspect(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> Source:
+    """Read the head of ``path``: its encoding, delimiter and header (Unreadable when it cannot)."""
+    name = str(path)
+    if not path.exists():
+        raise NotFound(_("no file {path}").format(path=name), _("check the path"))
+    if path.is_dir():
+        raise Unreadable(_("{path} is a folder, not a CSV file").format(path=name), _("name the CSV files to import"))
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD)
+    except OSError as exc:
+        raise Unreadable(_("cannot read {path}: {reason}").format(path=name, reason=exc.strerror or exc), _("check the file")) from None
+    if not head.strip():
+        raise Unreadable(_("{path} is empty").format(path=name), _("export the survey again"))
+    final = size <= len(head)
+    detected = encoding is None
+    if encoding is not None:
+        enc = _codec(encoding)
+        if enc == "utf-8" and head.startswith(codecs.BOM_UTF8):
+            enc = "utf-8-sig"
+        try:
+            text = _decode_head(head, enc, final)
+        except UnicodeDecodeError:
+            raise Unreadable(
+                _("{path} cannot be read as {encoding}").format(path=name, encoding=encoding),
+                _("give the file's encoding with --encoding (utf-8, cp1252)"),
+            ) from None
+    elif head.startswith(codecs.BOM_UTF8):
+        enc, text = "utf-8-sig", None
+        try:
+            text = _decode_head(head, enc, final)
+        except UnicodeDecodeError:
+            pass
+        if text is None:
+            raise Unreadable(_("{path} starts like UTF-8 but is not").format(path=name), _("export it again as UTF-8"))
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "utf-16"  # Excel's "Unicode text"
+        try:
+            text = _decode_head(head, enc, final)
+        except UnicodeDecodeError:
+            raise Unreadable(_("{path} starts like UTF-16 but is not").format(path=name), _("export it again as UTF-8")) from None
+    else:
+        enc, text = "", None
+        for candidate in AUTO_ENCODINGS:
+            try:
+                text = _decode_head(head, candidate, final)
+            except UnicodeDecodeError:
+                continue
+            enc = candidate
+            break
+        if text is None:
+            raise Unreadable(
+                _("{path} is neither UTF-8 nor cp1252 text").format(path=name),
+                _("is it a CSV export? Give its encoding with --encoding"),
+            )
+    if _looks_binary(text):
+        raise Unreadable(_("{path} is not a text file").format(path=name), _("export the survey as CSV"))
+    delim = delimiter or sniff_delimiter(text)
+    header = _header(text, delim)
+    if not header:
+        raise Unreadable(_("{path} has no header line").format(path=name), _("export the survey with its column headings"))
+    return Source(path=path, encoding=enc, delimiter=delim, header=header, size=size, encoding_detected=detected)
+
+
+def _header(text: str, delimiter: str) -> list[str]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                return [cell.strip() for cell in row]
+    except csv.Error:
+        return []
+    return []
+
+
+class _HashingRaw(io.RawIOBase):
+    """Passes a file's bytes through, hashing and counting them on the way."""
+
+    def __init__(self, fh: io.BufferedReader) -> None:
+        self.fh = fh
+        self.digest = hashlib.sha256()
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001
+        n = self.fh.readinto(buffer)
+        if n:
+            self.digest.update(memoryview(buffer)[:n])
+            self.done += n
+        return n or 0
+
+
+Record = tuple[int, list[str] | None, str | None]
+
+
+def records(source: Source, *, encoding: str | None = None, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """(physical line, cells, None) per record after the header, or (line, None, problem) for a record
+    the csv module cannot split (broken quoting). Blank lines are not records.
+
+    Raises UnicodeDecodeError when a later part of the file is not in the encoding; the caller
+    decides whether to retry with another one. ``source.sha256`` is set once the file is read.
+    """
+    with open(source.path, "rb", buffering=0) as fh:
+        raw = _HashingRaw(fh)  # type: ignore[arg-type]
+        text = io.TextIOWrapper(io.BufferedReader(raw, BUFFER), encoding=encoding or source.encoding, newline="")
+        reader = csv.reader(text, delimiter=source.delimiter, strict=True)
+        header_seen = False
+        last_done = 0
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if header_seen:
+                    yield start, None, str(exc)
+                continue
+            if not "".join(row).strip():
+                continue  # a blank line, or one of delimiters only
+            if not header_seen:
+                header_seen = True
+                continue
+            if progress is not None and raw.done != last_done:
+                last_done = raw.done
+                progress(raw.done)
+            yield start, row, None
+        source.sha256 = raw.digest.hexdigest()
+        if progress is not None:
+            progress(raw.done)

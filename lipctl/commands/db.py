@@ -1,9 +1,71 @@
-"""Commands of this group are registered by the issue that builds them."""
+"""lipctl db backup, check, upgrade: the store itself."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from lipctl.commands._boundary import command, message
+from lipctl.commands._options import FormatOpt
+from lipctl.errors import ExitCode
+from lipctl.i18n import _
+from lipctl.output.emit import OutputFormat
 
 
 def register(root: typer.Typer) -> None:
-    """No commands yet."""
+    grp = typer.Typer(help=_("The database itself: back it up, check it, upgrade its schema."), no_args_is_help=True)
+    root.add_typer(grp, name="db")
+
+    @command(grp, "backup", path="db backup")
+    def backup(
+        path: Annotated[Path, typer.Argument(help=_("The backup file to write (created readable by you only)."), show_default=False)],
+        force: Annotated[bool, typer.Option("--force", help=_("Replace the file if it exists."))] = False,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """Copy the SQLite database to PATH, consistently even while others work (for PostgreSQL: pg_dump)."""
+        from lipctl.output.emit import Column, emit
+        from lipctl.services import db
+
+        result = db.backup(path, force=force)
+        if fmt is OutputFormat.JSON:
+            emit(result, fmt, [])
+            return
+        emit(result, fmt, [Column("backup", _("Backup")), Column("bytes", _("Bytes")), Column("schema", _("Schema")), Column("check", _("Check"))])
+
+    @command(grp, "check", path="db check")
+    def check(
+        quick: Annotated[bool, typer.Option("--quick", help=_("SQLite's quick_check instead of the full integrity_check."))] = False,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """Check the database: integrity, foreign keys, schema version, rows per table (exit 1 when not ok)."""
+        from lipctl.output.emit import Column, emit
+        from lipctl.services import db
+
+        result = db.check(quick=quick)
+        if fmt is OutputFormat.JSON:
+            emit(result, fmt, [])
+        else:
+            rows = [{"table": name, "rows": n} for name, n in result["tables"].items()]
+            title = _("{db}: schema {schema} ({state})").format(db=result["database"], schema=result["schema"], state=result["schema_state"])
+            emit(result, fmt, [Column("table", _("Table")), Column("rows", _("Rows"))], rows=rows, title=title)
+        for problem in result["problems"]:
+            message(_("lipctl: {problem}").format(problem=problem))
+        if not result["ok"]:
+            raise typer.Exit(int(ExitCode.REFUSED))
+        message(_("Database is ok."))
+
+    @command(grp, "upgrade", path="db upgrade")
+    def upgrade(fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """Upgrade the database's schema to this lipctl's version, without loading the seed."""
+        from lipctl.output.emit import emit
+        from lipctl.services import db
+
+        result = db.upgrade()
+        if fmt is OutputFormat.JSON:
+            emit(result, fmt, [])
+        elif result["changed"]:
+            message(_("Database {db}: schema {before} → {after}.").format(db=result["database"], before=result["schema_before"], after=result["schema"]))
+        else:
+            message(_("Database {db} already has schema {schema}; nothing changed.").format(db=result["database"], schema=result["schema"]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lipctl.i18n import _
 from lipctl.process.names import find, fold
@@ -45,17 +45,18 @@ def parse_submitted(text: str) -> dt.datetime | None:
     value = text.strip()
     if not value:
         return None
-    if value.endswith(" UTC"):
-        value = value[:-4].rstrip()
-    if len(value) >= 10 and value[2:3] == "." and value[5:6] == ".":
+    if value[4:5] == "-" and value[7:8] == "-":
+        if value.endswith(" UTC"):
+            value = value[:-4].rstrip()
+        result = dt.datetime.fromisoformat(value)
+    elif value[2:3] == "." and value[5:6] == "." and value[6:10].isdigit() and value[10:11] in ("", " "):
         date_part, _sep, time_part = value.partition(" ")
-        day, month, year = date_part.split(".")
-        if len(day) != 2 or len(month) != 2 or len(year) != 4:
-            raise ValueError(value)
-        value = f"{year}-{month}-{day}" + (f" {time_part.strip()}" if time_part.strip() else "")
-    elif not (len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-"):
+        time_part = time_part.strip()
+        if time_part.endswith(" UTC"):
+            time_part = time_part[:-4].rstrip()
+        result = dt.datetime.fromisoformat(f"{value[6:10]}-{value[3:5]}-{value[0:2]}" + (f" {time_part}" if time_part else ""))
+    else:
         raise ValueError(value)
-    result = dt.datetime.fromisoformat(value)
     if result.tzinfo is not None:
         result = result.astimezone(dt.UTC).replace(tzinfo=None)
     return result
@@ -90,8 +91,7 @@ class NameMatcher:
         return (self.ids[slug], slug) if slug is not None else None
 
 
-@dataclass(frozen=True, slots=True)
-class Routed:
+class Routed(NamedTuple):
     """A row that may be stored: its identity, and where it goes."""
 
     key: str
@@ -124,58 +124,59 @@ class RowRules:
         self.categories = categories
         self.has_id = has_id
         self.skip_when_empty = tuple(skip_when_empty)
+        self._skip = tuple(KEYS.index(k) for k in self.skip_when_empty)
 
-    def skip(self, values: Mapping[str, str]) -> bool:
-        """An incomplete response (LimeSurvey: no submit date) is skipped and counted, not rejected."""
-        return any(not values.get(key, "").strip() for key in self.skip_when_empty)
+    def incomplete(self, cells: tuple[str, ...]) -> bool:
+        """An incomplete response (LimeSurvey: no submit date) is skipped and counted, not rejected.
 
-    def route(self, values: Mapping[str, str]) -> Routed:
-        """The routed row, or RowRejected with the first reason that applies."""
-        text = values.get("text", "")
-        if not text.strip():
-            raise RowRejected("empty_text", _("the text is empty"))
+        ``cells`` are the row's values in the order of KEYS ("" for an unmapped key).
+        """
+        for i in self._skip:
+            if not cells[i].strip():
+                return True
+        return False
+
+    def route(self, cells: tuple[str, ...]) -> Routed:
+        """The routed row, or RowRejected with the first reason that applies (cells in KEYS order)."""
+        raw_id, raw_date, raw_field, raw_category, text = cells
         if len(text) > MAX_TEXT:
             raise RowRejected(
                 "text_too_long",
                 _("the text has {n} characters, more than {max} (a broken export?)").format(n=len(text), max=MAX_TEXT),
             )
-        raw_field = values.get("action_field", "")
+        if not text or text.isspace():
+            raise RowRejected("empty_text", _("the text is empty"))
         field = self.fields.match(raw_field)
         if field is None:
             if not raw_field.strip():
                 raise RowRejected("unknown_field", _("no action field given"))
             raise RowRejected("unknown_field", _("unknown action field {value!r}").format(value=_short(raw_field)))
         category = None
-        raw_category = values.get("category", "")
-        if self.categories is not None and raw_category.strip():
-            category = self.categories.match(raw_category)
-            if category is None:
-                raise RowRejected("unknown_category", _("unknown category {value!r}").format(value=_short(raw_category)))
-        raw_date = values.get("submitted_at", "")
-        try:
-            submitted_at = parse_submitted(raw_date) if raw_date else None
-        except ValueError:
-            raise RowRejected(
-                "bad_date",
-                _("cannot read the date {value!r} (write 2020-06-15 14:32:10 or 15.06.2020 14:32)").format(value=_short(raw_date)),
-            ) from None
+        if self.categories is not None:
+            if raw_category and not raw_category.isspace():
+                category = self.categories.match(raw_category)
+                if category is None:
+                    raise RowRejected("unknown_category", _("unknown category {value!r}").format(value=_short(raw_category)))
+        submitted_at = None
+        if raw_date:
+            try:
+                submitted_at = parse_submitted(raw_date)
+            except ValueError:
+                raise RowRejected(
+                    "bad_date",
+                    _("cannot read the date {value!r} (write 2020-06-15 14:32:10 or 15.06.2020 14:32)").format(value=_short(raw_date)),
+                ) from None
         if self.has_id:
-            key = values.get("response_id", "").strip()
+            key = raw_id.strip()
             if not key:
                 raise RowRejected("empty_id", _("the response id is empty"))
             if len(key) > MAX_ID:
                 raise RowRejected("bad_id", _("the response id is longer than {max} characters").format(max=MAX_ID))
         else:
             key = content_key(field[1], category[1] if category else None, submitted_at, text)
-        return Routed(
-            key,
-            field[0],
-            field[1],
-            category[0] if category else None,
-            category[1] if category else None,
-            text,
-            submitted_at,
-        )
+        if category is None:
+            return Routed(key, field[0], field[1], None, None, text, submitted_at)
+        return Routed(key, field[0], field[1], category[0], category[1], text, submitted_at)
 
 
 def _short(value: str, limit: int = 60) -> str:

@@ -1,0 +1,130 @@
+"""A large survey import killed with SIGKILL at several points, then run again.
+
+For each kill point a fresh copy of an initialised database gets the same import of several
+files (one command); the process is killed (``kill -9``) after a fraction of the time a whole
+import takes. Then, before and after running the same import again:
+
+- ``PRAGMA integrity_check`` is ok,
+- every file is in the database wholly or not at all (each file is one transaction),
+- after the re-run every row is stored exactly once (count = distinct keys = rows in the files),
+- no import batch is left unfinished.
+
+    python tests/stress/crash.py           # CI size
+    python tests/stress/crash.py --full    # 3 files × 100,000 rows, 6 kill points
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.stress import _harness as h  # noqa: E402
+
+CI = {"files": 3, "rows_per_file": 25_000, "points": (0.15, 0.45, 0.75, 0.95)}
+FULL = {"files": 3, "rows_per_file": 100_000, "points": (0.05, 0.2, 0.35, 0.5, 0.7, 0.9)}
+
+
+def _state(db: Path, files: int, rows: int) -> dict[str, object]:
+    conn = h.connect(db)
+    try:
+        per_file = [
+            conn.execute("SELECT count(*) FROM survey_responses WHERE response_key LIKE ?", (f"f{i}-%",)).fetchone()[0] for i in range(files)
+        ]
+        total, distinct = conn.execute("SELECT count(*), count(DISTINCT response_key) FROM survey_responses").fetchone()
+        unfinished = conn.execute("SELECT count(*) FROM import_batches WHERE finished_at IS NULL").fetchone()[0]
+        audits = conn.execute("SELECT count(*) FROM audit_events WHERE action = 'survey.imported'").fetchone()[0]
+        batches = conn.execute("SELECT count(*) FROM import_batches").fetchone()[0]
+    finally:
+        conn.close()
+    return {
+        "per_file": per_file,
+        "whole_or_nothing": all(n in (0, rows) for n in per_file),
+        "total": total,
+        "distinct": distinct,
+        "unfinished_batches": unfinished,
+        "batches": batches,
+        "audit_events": audits,
+        "integrity": h.integrity(db),
+    }
+
+
+def run(folder: Path, *, files: int, rows_per_file: int, points: tuple[float, ...]) -> dict[str, object]:
+    template = folder / "template.db"
+    h.init_db(template)
+    paths = [str(h.write_survey(folder / f"part{i}.csv", rows_per_file, prefix=f"f{i}-")) for i in range(files)]
+    command = ("survey", "import", *paths, "--survey", "Crash test")
+
+    # How long a whole import takes here, to place the kills.
+    timing = h.seeded_copy(template, folder / "timing.db")
+    full = h.lipctl(timing, *command)
+    if full.returncode != 0:
+        raise RuntimeError(f"the uninterrupted import failed: {full.stderr}")
+    duration = full.seconds
+
+    rounds = []
+    for n, fraction in enumerate(points):
+        db = h.seeded_copy(template, folder / f"kill{n}.db")
+        proc = h.spawn(db, *command)
+        time.sleep(duration * fraction)
+        killed = proc.poll() is None
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        after_kill = _state(db, files, rows_per_file)
+        rerun = h.lipctl(db, *command)
+        after_rerun = _state(db, files, rows_per_file)
+        rounds.append(
+            {
+                "kill_at_s": round(duration * fraction, 2),
+                "killed_while_running": killed,
+                "rows_after_kill": after_kill["total"],
+                "files_whole_or_nothing": after_kill["whole_or_nothing"],
+                "integrity_after_kill": after_kill["integrity"],
+                "unfinished_batches_after_kill": after_kill["unfinished_batches"],
+                "rerun_exit": rerun.returncode,
+                "rows_after_rerun": after_rerun["total"],
+                "distinct_after_rerun": after_rerun["distinct"],
+                "exactly_once": after_rerun["total"] == after_rerun["distinct"] == files * rows_per_file
+                and after_rerun["whole_or_nothing"],
+                "integrity_after_rerun": after_rerun["integrity"],
+                "batches_equal_audit_events": after_rerun["batches"] == after_rerun["audit_events"],
+            }
+        )
+    return {
+        "rows_in_files": files * rows_per_file,
+        "files": files,
+        "uninterrupted_import_s": round(duration, 2),
+        "kills": len(rounds),
+        "kills_while_running": sum(r["killed_while_running"] for r in rounds),
+        "rows_stored_after_each_kill": [r["rows_after_kill"] for r in rounds],
+        "rounds_exactly_once": sum(r["exactly_once"] for r in rounds),
+        "integrity_ok": sum(r["integrity_after_kill"] == "ok" and r["integrity_after_rerun"] == "ok" for r in rounds),
+        "rounds": rounds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="the full size (default: the CI size)")
+    parser.add_argument("--rows-per-file", type=int)
+    args = parser.parse_args()
+    size = dict(FULL if args.full else CI)
+    if args.rows_per_file:
+        size["rows_per_file"] = args.rows_per_file
+    with tempfile.TemporaryDirectory(prefix="lipctl-crash-") as tmp:
+        figures = run(Path(tmp), **size)
+    rounds = figures.pop("rounds")
+    h.print_figures("crash: SIGKILL during survey import, then re-run", figures)
+    for r in rounds:
+        print(f"   - {r}")
+    sys.exit(0 if figures["rounds_exactly_once"] == figures["kills"] == figures["integrity_ok"] else 1)
+
+
+if __name__ == "__main__":
+    main()

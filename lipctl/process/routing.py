@@ -150,6 +150,10 @@ class RowRules:
         if field is None:
             if not raw_field.strip():
                 raise RowRejected("unknown_field", _("no action field given"))
+            parts = [p for p in raw_field.split(", ") if p.strip()]
+            if len(parts) > 1 and all(self.fields.match(p) for p in parts):
+                # Decidim joins multiple choices with ", "; one answer goes to one expert group.
+                raise RowRejected("several_fields", _("more than one action field: {value!r}").format(value=_short(raw_field)))
             raise RowRejected("unknown_field", _("unknown action field {value!r}").format(value=_short(raw_field)))
         category = None
         if self.categories is not None:

@@ -96,6 +96,8 @@ def inspect(path: Path, *, encoding: str | None = None, delimiter: str | None = 
         raise Unreadable(_("cannot read {path}: {reason}").format(path=name, reason=exc.strerror or exc), _("check the file")) from None
     if not head.strip():
         raise Unreadable(_("{path} is empty").format(path=name), _("export the survey again"))
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise Unreadable(_("{path} is not a text file").format(path=name), _("export the survey as CSV"))
     final = size <= len(head)
     detected = encoding is None
     if encoding is not None:

@@ -1,0 +1,64 @@
+"""The stress scripts of tests/stress in their CI size (LIPCTL_STRESS=full runs them full size).
+
+Each prints its figures (run pytest with -s to see them, or run the script itself).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lipctl.errors import ExitCode
+from tests.stress import _harness as h
+from tests.stress import concurrency, crash
+
+FULL = os.environ.get("LIPCTL_STRESS") == "full"
+pytestmark = pytest.mark.slow
+
+
+def test_concurrent_writers_while_an_import_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    figures = concurrency.run(tmp_path, **(concurrency.FULL if FULL else concurrency.CI))
+    with capsys.disabled():
+        h.print_figures("concurrency (SQLite)", figures)
+    assert figures["commands_failed"] == 0, figures["failures"]
+    assert figures["concurrent_import_exit"] == ExitCode.OK, figures["concurrent_import_stderr"]
+    assert figures["records_lost"] == 0
+    assert figures["records_doubled"] == 0
+    assert figures["duplicate_versions"] == 0
+    assert figures["audit_events_written"] >= figures["audit_events_expected"]
+    assert figures["integrity_check"] == "ok"
+
+
+def test_sigkill_during_an_import_then_rerun_stores_every_row_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    figures = crash.run(tmp_path, **(crash.FULL if FULL else crash.CI))
+    with capsys.disabled():
+        rounds = figures["rounds"]
+        h.print_figures("crash: SIGKILL during survey import, then re-run", {k: v for k, v in figures.items() if k != "rounds"})
+    assert figures["kills_while_running"] >= 2, "the kills must land while the import runs"
+    for r in rounds:
+        assert r["files_whole_or_nothing"], r
+        assert r["integrity_after_kill"] == "ok", r
+        assert r["unfinished_batches_after_kill"] == 0, r
+        assert r["rerun_exit"] == ExitCode.OK, r
+        assert r["exactly_once"], r
+        assert r["integrity_after_rerun"] == "ok", r
+
+
+@pytest.mark.parametrize("processes", [4])
+def test_concurrent_submits_of_one_document_get_distinct_versions(db_url: str, processes: int, capsys: pytest.CaptureFixture[str]) -> None:
+    """Staff submitting the same document at the same moment get v1..vN, never two equal versions."""
+    if not h.has_command("draft", "submit"):
+        pytest.skip("draft submit is not in this lipctl yet (issue 3)")
+    h.init_db(db_url)  # type: ignore[arg-type]
+    procs = [h.spawn(db_url, "draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", f"parallel {i}", "--format", "json") for i in range(processes)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    codes = [p.returncode for p in procs]
+    assert codes == [ExitCode.OK] * processes, [e.decode()[-300:] for _o, e in outs]
+    import json
+
+    versions = sorted(json.loads(o)["version"] for o, _e in outs)
+    with capsys.disabled():
+        print(f"\n   {processes} concurrent 'draft submit bildung' ({'sqlite' if '://' not in db_url else 'postgresql'}): versions {versions}")
+    assert versions == list(range(1, processes + 1))

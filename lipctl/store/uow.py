@@ -49,11 +49,27 @@ class UnitOfWork:
                 _("the database is locked by another lipctl command"),
                 _("nothing was changed; try again in a moment"),
             ) from None
+        if isinstance(exc, OperationalError) and _is_read_only(exc):
+            raise read_only_error(self.engine) from None
 
 
 def _is_locked(exc: BaseException) -> bool:
     text = str(exc).lower()
     return "database is locked" in text or "database table is locked" in text
+
+
+def _is_read_only(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "readonly database" in text or "read-only" in text
+
+
+def read_only_error(engine: Engine) -> StoreError:
+    from lipctl.store.engine import safe_url
+
+    return StoreError(
+        _("the database {url} cannot be written: it is read-only for you").format(url=safe_url(engine.url)),
+        _("nothing was changed; ask for write access to the file and its folder"),
+    )
 
 
 def connection_error(exc: BaseException, engine: Engine, scrub: str | None) -> StoreError:
@@ -64,6 +80,8 @@ def connection_error(exc: BaseException, engine: Engine, scrub: str | None) -> S
         reason = reason.replace(scrub, "***")
     if _is_locked(exc):
         return StoreError(_("the database is locked by another lipctl command"), _("nothing was changed; try again in a moment"))
+    if _is_read_only(exc):
+        return read_only_error(engine)
     return StoreError(
         _("cannot open the database {url}: {reason}").format(url=safe_url(engine.url), reason=reason),
         _("check --db / LIPCTL_DB, and that the server is running and reachable"),

@@ -92,7 +92,8 @@ class NameMatcher:
 
 
 class Routed(NamedTuple):
-    """A row that may be stored: its identity, and where it goes."""
+    """A row that may be stored: its identity, and where it goes (route() returns a plain tuple
+    in this order, for speed; Routed(*t) names its parts)."""
 
     key: str
     field_id: int
@@ -124,14 +125,14 @@ class RowRules:
         self.categories = categories
         self.has_id = has_id
         self.skip_when_empty = tuple(skip_when_empty)
-        self._skip = tuple(KEYS.index(k) for k in self.skip_when_empty)
+        self.skip_positions = tuple(KEYS.index(k) for k in self.skip_when_empty)
 
     def incomplete(self, cells: tuple[str, ...]) -> bool:
         """An incomplete response (LimeSurvey: no submit date) is skipped and counted, not rejected.
 
         ``cells`` are the row's values in the order of KEYS ("" for an unmapped key).
         """
-        for i in self._skip:
+        for i in self.skip_positions:
             if not cells[i].strip():
                 return True
         return False
@@ -178,9 +179,10 @@ class RowRules:
                 raise RowRejected("bad_id", _("the response id is longer than {max} characters").format(max=MAX_ID))
         else:
             key = content_key(field[1], category[1] if category else None, submitted_at, text)
+        # A plain tuple in Routed's order: this runs once per row of a million-row file.
         if category is None:
-            return Routed(key, field[0], field[1], None, None, text, submitted_at)
-        return Routed(key, field[0], field[1], category[0], category[1], text, submitted_at)
+            return (key, field[0], field[1], None, None, text, submitted_at)  # type: ignore[return-value]
+        return (key, field[0], field[1], category[0], category[1], text, submitted_at)  # type: ignore[return-value]
 
 
 def _short(value: str, limit: int = 60) -> str:

@@ -194,25 +194,27 @@ def records(source: Source, *, encoding: str | None = None, progress: Callable[[
         reader = csv.reader(text, delimiter=source.delimiter, strict=True)
         header_seen = False
         last_done = 0
+        last = 0  # the physical line on which the previous record ended
         while True:
-            start = reader.line_num + 1
             try:
-                row = next(reader)
-            except StopIteration:
-                break
+                for row in reader:
+                    start = last + 1
+                    last = reader.line_num
+                    if not row or (not row[0] and not "".join(row).strip()):
+                        continue  # a blank line, or one of delimiters only
+                    if not header_seen:
+                        header_seen = True
+                        continue
+                    if progress is not None and raw.done != last_done:
+                        last_done = raw.done
+                        progress(raw.done)
+                    yield start, row, None
             except csv.Error as exc:
+                start, last = last + 1, reader.line_num
                 if header_seen:
                     yield start, None, str(exc)
                 continue
-            if not "".join(row).strip():
-                continue  # a blank line, or one of delimiters only
-            if not header_seen:
-                header_seen = True
-                continue
-            if progress is not None and raw.done != last_done:
-                last_done = raw.done
-                progress(raw.done)
-            yield start, row, None
+            break
         source.sha256 = raw.digest.hexdigest()
         if progress is not None:
             progress(raw.done)

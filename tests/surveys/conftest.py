@@ -52,7 +52,7 @@ def stored() -> list[dict]:
     con = sqlite3.connect(db_path())
     con.row_factory = sqlite3.Row
     rows = con.execute(
-        "SELECT r.response_key, f.slug AS field, c.slug AS category, r.text, r.submitted_at, r.line, s.name AS survey "
+        "SELECT r.response_key, f.slug AS field, c.slug AS category, r.text, substr(r.submitted_at, 1, 19) AS submitted_at, r.line, s.name AS survey "
         "FROM survey_responses r JOIN surveys s ON s.id = r.survey_id JOIN action_fields f ON f.id = r.field_id "
         "LEFT JOIN survey_categories c ON c.id = r.category_id ORDER BY r.id"
     ).fetchall()

@@ -449,7 +449,7 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
     for scope in ("document", "plan"):
         steps = r.seq(chain_raw.get(scope), f"decision_chain.{scope}", min_items=1)
         for j, step in enumerate(steps):
-            if step not in body_slugs:
+            if not isinstance(step, str) or step not in body_slugs:  # a list or mapping here is not hashable
                 raise r.fail(f"decision_chain.{scope}[{j}]", f"no body {step!r}")
             b = next(b for b in bodies if b.slug == step)
             if b.rule_set is None:

@@ -1,0 +1,54 @@
+"""The survey import on both stores: SQLite and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import create_engine, func, select
+
+from lipctl.errors import ExitCode
+from lipctl.store import models as m
+from lipctl.store.engine import resolve_url
+from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
+
+TEXT = 'Mehr "Sprachkurse";\r\nauch für Eltern – «bitte»'
+
+
+def test_import_reimport_stats_export_on_both_stores(db_url: str, cli, write) -> None:
+    assert cli("init").exit_code == ExitCode.OK
+    rows = [LS_HEADER]
+    rows += [ls_row(str(i), "2020-06-15 14:32:10", "Bildung" if i % 2 else "Soziales", "Idee", f"{TEXT} {i}") for i in range(1, 4501)]
+    rows.append(ls_row("4501", "", "", "", ""))  # incomplete
+    rows.append(ls_row("4502", "15.06.2020 14:32", "Sport", "Idee", "x"))  # rejected
+    rows.append(ls_row("7", "2020-06-15 14:32:10", "Bildung", "Idee", "the same id again"))  # a duplicate, in another batch
+    path = write("big.csv", csv_bytes(rows, bom=True))
+
+    dry = cli("survey", "import", str(path), "--survey", "S", "--dry-run", "--format", "json")
+    engine = create_engine(resolve_url(db_url))
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(m.SurveyResponse)).scalar_one() == 0
+    first = cli("survey", "import", str(path), "--survey", "S", "--format", "json")
+    assert first.exit_code == ExitCode.IMPORT_REJECTED_ROWS
+    a = json.loads(first.stdout)["files"][0]
+    assert (a["rows_read"], a["imported"], a["duplicates"], a["rejected"], a["skipped"]) == (4503, 4500, 1, 1, 1)
+    assert a["rejects"] == [{"line": 1 + 4500 * 2 + 2, "reason": "unknown action field 'Sport'", "code": "unknown_field"}]
+    assert json.loads(dry.stdout)["files"][0]["imported"] == 4500
+
+    second = json.loads(cli("survey", "import", str(path), "--survey", "S", "--format", "json").stdout)["files"][0]
+    assert (second["imported"], second["duplicates"]) == (0, 4501)
+
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(m.SurveyResponse)).scalar_one() == 4500
+        text, line = conn.execute(select(m.SurveyResponse.text, m.SurveyResponse.line).where(m.SurveyResponse.response_key == "7")).one()
+        assert (text, line) == (f"{TEXT} 7", 2 + 6 * 2)  # every earlier row spans two physical lines
+        assert conn.execute(select(func.count()).select_from(m.ImportBatch)).scalar_one() == 2
+        assert conn.execute(select(func.count()).select_from(m.AuditEvent).where(m.AuditEvent.action == "survey.imported")).scalar_one() == 2
+    engine.dispose()
+
+    stats = cli.json("survey", "stats", "--survey", "S")
+    assert (stats["total"], stats["by_field"]["bildung"], stats["by_field"]["soziales"]) == (4500, 2250, 2250)
+    exported = cli.json("survey", "export", "--field", "soziales")
+    assert len(exported) == 2250 and exported[0]["text"] == f"{TEXT} 2"
+
+    bad = write("bad.csv", b"\x00\x01\x02")
+    assert cli("survey", "import", str(path), str(bad), "--survey", "S").exit_code == ExitCode.REFUSED

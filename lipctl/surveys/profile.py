@@ -50,6 +50,10 @@ class Profile:
             if column.strip():
                 columns[key] = (column.strip(),)
                 explicit.add(key)
+            elif key in REQUIRED_KEYS:
+                raise InvalidInput(
+                    _("--map {key}= would leave no column for {key}").format(key=key), _("write --map {key}=COLUMN").format(key=key)
+                )
             else:
                 columns.pop(key, None)
                 explicit.discard(key)

@@ -22,6 +22,9 @@ from lipctl.i18n import _
 
 HEAD = 64 * 1024
 BUFFER = 1024 * 1024
+LINE_LIMIT = 1_000_000
+"""Characters per physical line: far beyond any survey row (10,000 characters of text and a few
+hundred columns), and a bound on memory for a file whose line never ends."""
 DELIMITERS = (";", ",", "\t", "|")
 AUTO_ENCODINGS = ("utf-8", "cp1252")
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -98,7 +101,7 @@ def inspect(path: Path, *, encoding: str | None = None, delimiter: str | None = 
         raise Unreadable(_("{path} is empty").format(path=name), _("export the survey again"))
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise Unreadable(_("{path} is not a text file").format(path=name), _("export the survey as CSV"))
-    final = size <= len(head)
+    final = len(head) < HEAD  # the whole file is in the head (also for a pipe, whose size is 0)
     detected = encoding is None
     if encoding is not None:
         enc = _codec(encoding)
@@ -142,21 +145,41 @@ def inspect(path: Path, *, encoding: str | None = None, delimiter: str | None = 
     if _looks_binary(text):
         raise Unreadable(_("{path} is not a text file").format(path=name), _("export the survey as CSV"))
     delim = delimiter or sniff_delimiter(text)
-    header = _header(text, delim)
+    header = _header(path, enc, delim)
     if not header:
         raise Unreadable(_("{path} has no header line").format(path=name), _("export the survey with its column headings"))
     return Source(path=path, encoding=enc, delimiter=delim, header=header, size=size, encoding_detected=detected)
 
 
-def _header(text: str, delimiter: str) -> list[str]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _header(path: Path, encoding: str, delimiter: str) -> list[str]:
+    """The first non-blank record of the file, read line by line within LINE_LIMIT."""
     try:
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                return [cell.strip() for cell in row]
-    except csv.Error:
+        with open(path, encoding=encoding, newline="") as text:
+            reader = csv.reader(_lines(text, str(path)), delimiter=delimiter)
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    return [cell.strip() for cell in row]
+    except (csv.Error, UnicodeDecodeError):
         return []
     return []
+
+
+def _lines(text: io.TextIOBase, name: str) -> Iterator[str]:
+    """The physical lines of ``text``; Unreadable for a line longer than LINE_LIMIT characters,
+    before it is in memory (a line that never ends must not take the machine)."""
+    readline = text.readline
+    number = 0
+    while True:
+        line = readline(LINE_LIMIT)
+        if not line:
+            return
+        number += 1
+        if len(line) >= LINE_LIMIT and line[-1] not in "\r\n":
+            raise Unreadable(
+                _("{path}: line {line} is longer than {limit} characters").format(path=name, line=number, limit=f"{LINE_LIMIT:,}"),
+                _("nothing of the file was imported; a survey export has no lines that long — are its columns or quotes broken?"),
+            )
+        yield line
 
 
 class _HashingRaw(io.RawIOBase):
@@ -191,7 +214,7 @@ def records(source: Source, *, encoding: str | None = None, progress: Callable[[
     with open(source.path, "rb", buffering=0) as fh:
         raw = _HashingRaw(fh)  # type: ignore[arg-type]
         text = io.TextIOWrapper(io.BufferedReader(raw, BUFFER), encoding=encoding or source.encoding, newline="")
-        reader = csv.reader(text, delimiter=source.delimiter, strict=True)
+        reader = csv.reader(_lines(text, source.name), delimiter=source.delimiter, strict=True)
         header_seen = False
         last_done = 0
         last = 0  # the physical line on which the previous record ended

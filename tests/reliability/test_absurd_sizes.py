@@ -34,16 +34,12 @@ def test_ten_million_columns_finish_quickly_in_bounded_memory(db: Path, tmp_path
     assert figures["stored"] in (0, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 5 decides: a row of 10 million columns is imported today (0.9 s, 250 MB), "
-                   "the issue asks for a refusal with a message; remove this mark when refused")
 def test_ten_million_columns_are_refused(db: Path, tmp_path: Path) -> None:
     figures = absurd.import_generated(tmp_path, db, absurd.wide(10_000_000), timeout=60)
     assert figures["exit"] in (ExitCode.REFUSED, ExitCode.IMPORT_REJECTED_ROWS)
     assert "column" in figures["stderr"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 5: the reader reads a whole physical line into memory: a 2 GB line needs ~4 GB "
-                   "and 20 s (under a 1.5 GB limit: 'unexpected error (MemoryError)'); remove this mark when a line length limit refuses it")
 def test_a_2gb_line_is_refused_quickly_in_bounded_memory(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     figures = absurd.import_generated(tmp_path, db, absurd.long_line(2 * 1024**3), timeout=60)
     _show(capsys, "a 2 GB line", figures)

@@ -382,3 +382,16 @@ def test_late_broken_bytes_in_a_declared_utf8_file_change_nothing(seeded, write)
     assert code == ExitCode.REFUSED
     assert "not readable as utf-8-sig throughout" in err
     assert table_counts() == before
+
+
+def test_a_line_longer_than_the_limit_refuses_the_file(seeded, write, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lipctl.surveys.reader
+
+    monkeypatch.setattr(lipctl.surveys.reader, "LINE_LIMIT", 1000)
+    lines = ['id;date;field;category;text', '1;2020-06-15;bildung;idee;"ok"', '2;2020-06-15;bildung;idee;"' + "x" * 5000 + '"']
+    path = write("long.csv", ("\r\n".join(lines) + "\r\n").encode())
+    before = table_counts()
+    code, data, err = run_import(seeded, path, "--survey", "S")
+    assert code == ExitCode.REFUSED and data is None
+    assert f"{path}: line 3 is longer than 1,000 characters" in err
+    assert table_counts() == before

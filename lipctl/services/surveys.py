@@ -55,17 +55,35 @@ class _RejectSink:
 
     COLUMNS = ["file", "line", "reason", *KEYS]
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, inputs: list[Path]) -> None:
         self.path = path
         self.tmp = None
         self.writer = None
         if path is not None:
-            folder = path.expanduser().absolute().parent
+            path = path.expanduser().absolute()
+            folder = path.parent
             if not folder.is_dir():
                 raise InvalidInput(
                     _("--rejects: the folder {folder} does not exist").format(folder=folder), _("create it, or choose another path")
                 )
-            fd, name = tempfile.mkstemp(prefix=".lipctl-rejects-", suffix=".csv", dir=folder)
+            if path.is_dir():
+                raise InvalidInput(_("--rejects: {path} is a folder").format(path=path), _("name a file, e.g. {path}").format(path=path / "rejects.csv"))
+            for source in inputs:
+                if path.exists() and os.path.samefile(path, source):
+                    raise InvalidInput(
+                        _("--rejects {path} is one of the files to import").format(path=path), _("name another file for the rejected rows")
+                    )
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise InvalidInput(
+                    _("--rejects: the folder {folder} is not writable").format(folder=folder), _("choose a folder you can write to")
+                )
+            try:
+                fd, name = tempfile.mkstemp(prefix=".lipctl-rejects-", suffix=".csv", dir=folder)
+            except OSError as exc:
+                raise InvalidInput(
+                    _("--rejects: cannot write into {folder}: {reason}").format(folder=folder, reason=exc.strerror or exc),
+                    _("choose a folder you can write to"),
+                ) from None
             os.chmod(name, 0o600)  # rejected rows are citizens' words too
             self.tmp = Path(name)
             self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
@@ -84,7 +102,7 @@ class _RejectSink:
             return
         self.fh.close()
         if ok:
-            os.replace(self.tmp, self.path.expanduser())  # type: ignore[union-attr]
+            os.replace(self.tmp, self.path.expanduser().absolute())  # type: ignore[union-attr]
         else:
             self.tmp.unlink(missing_ok=True)
 
@@ -151,7 +169,7 @@ def import_files(
         chosen = (given or profiles.detect(source.header)).with_maps(overrides)
         plans.append(_Plan(source, profiles.resolve(chosen, source.header, source=source.name)))
 
-    sink = _RejectSink(rejects)
+    sink = _RejectSink(rejects, [plan.source.path for plan in plans])
     results: list[dict[str, Any]] = []
     ok = False
     try:

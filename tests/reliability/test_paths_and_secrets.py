@@ -129,8 +129,6 @@ def test_rejects_into_a_missing_folder(fresh_db: Path, cli, isolated: Path) -> N
     assert snapshot(fresh_db) == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 5: the rejects file's temporary file is created without a check of the folder: "
-                   "'unexpected error (PermissionError …)' instead of a one-line refusal; remove this mark when fixed")
 def test_rejects_into_a_folder_that_is_not_writable(template_db: Path, tmp_path: Path, unprivileged: list[str]) -> None:
     db = h.seeded_copy(template_db, tmp_path / "lip.db")
     locked = tmp_path / "locked"
@@ -146,8 +144,6 @@ def test_rejects_into_a_folder_that_is_not_writable(template_db: Path, tmp_path:
     assert list(locked.iterdir()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 5: --rejects naming a folder is found only after the rows are committed "
-                   "(IsADirectoryError, 'unexpected error … nothing was changed' while the rows were stored); remove this mark when fixed")
 def test_rejects_that_is_a_folder_is_refused_before_anything_is_stored(fresh_db: Path, cli, isolated: Path) -> None:
     before = snapshot(fresh_db)
     bad = isolated / "bad.csv"
@@ -158,8 +154,6 @@ def test_rejects_that_is_a_folder_is_refused_before_anything_is_stored(fresh_db:
     assert snapshot(fresh_db) == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 5: '--rejects' naming the input file replaces the citizens' export with the rejects; "
-                   "remove this mark when fixed")
 def test_rejects_onto_the_input_file_does_not_destroy_it(fresh_db: Path, cli, isolated: Path) -> None:
     bad = isolated / "export.csv"
     content = "id,submitted_at,action_field,text\n1,2020-06-15 10:00,nofield,x\n2,2020-06-15 10:00,bildung,y\n"

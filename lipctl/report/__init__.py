@@ -1,0 +1,1 @@
+"""Rendering of the status summary and the committee briefing (templates, CSS, inline SVG)."""

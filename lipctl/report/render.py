@@ -1,0 +1,95 @@
+"""Render the committee briefing with Jinja2: a self-contained HTML file or Markdown.
+
+The HTML carries its CSS and its charts (inline SVG) inside: no scripts, no fonts or images from
+the network, so it opens offline, can be mailed, and prints on A4. Texts go through ``_`` (passed
+into the templates) so the briefing reads in the interface language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lipctl import __version__
+from lipctl.i18n import _, language, ngettext
+from lipctl.report import labels as lb
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+
+
+def _env(*, html: bool) -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=html,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        _=_,
+        ngettext=ngettext,
+        lang=language(),
+        version=__version__,
+        date=lb.date,
+        number=lb.number,
+        days=lb.days,
+        state_label=lb.state_label,
+        result_label=lb.result_label,
+        field_name=lb.field_name,
+        bars=bars,
+    )
+    return env
+
+
+def _context(data: dict[str, Any]) -> dict[str, Any]:
+    names = data["names"]
+    return {
+        "d": data,
+        "names": names,
+        "kind_name": lambda slug: names.kinds.get(slug, slug) if slug else "—",
+        "body_name": lambda slug: names.bodies.get(slug, slug) if slug else "—",
+        "milestone_name": lambda slug: names.milestones.get(slug, slug),
+        "field_label": lambda slug: names.fields.get(slug, slug) if slug else "—",
+        "stages": [_("submitted"), _("opinions"), _("steering group"), _("committee")],
+        "field_items": [(lb.field_name(x["name_row"]), x["count"]) for x in data["survey"]["by_field"]],
+        "category_items": [
+            (lb.field_name(c) if c["name"] else _("no category"), c["count"]) for c in data["survey"]["by_category"]
+        ],
+    }
+
+
+def html(data: dict[str, Any]) -> str:
+    """The briefing as one self-contained HTML document."""
+    from markupsafe import Markup
+
+    env = _env(html=True)
+    css = (TEMPLATES / "briefing.css").read_text(encoding="utf-8")
+    return _render(env, "briefing.html.j2", data, css=Markup(css))
+
+
+def markdown(data: dict[str, Any]) -> str:
+    """The briefing as Markdown (for e-mail or a wiki)."""
+    env = _env(html=False)
+    env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
+    return _render(env, "briefing.md.j2", data)
+
+
+def _render(env: Any, name: str, data: dict[str, Any], **extra: Any) -> str:
+    ctx = _context(data)
+    env.filters.update(body_name=ctx["body_name"], field_name=lb.field_name)
+    return env.get_template(name).render(**ctx, **extra)
+
+
+def bars(items: list[tuple[str, int]], *, width: int = 640, row: int = 22, label_width: int = 210) -> dict[str, Any]:
+    """Geometry of a horizontal bar chart (Balkendiagramm) for inline SVG: one bar per (label, value)."""
+    top = max([v for _l, v in items] + [0])
+    room = width - label_width - 70
+    rows = []
+    for i, (label, value) in enumerate(items):
+        length = 0 if top == 0 else max(round(room * value / top), 1 if value else 0)
+        rows.append({"label": label, "value": value, "text": lb.number(value), "y": i * row, "w": length})
+    return {"rows": rows, "width": width, "height": max(len(items), 1) * row, "row": row, "x": label_width, "bar": row - 8}

@@ -1,9 +1,45 @@
-"""Commands of this group are registered by the issue that builds them."""
+"""lipctl status, lipctl report: where the action fields stand, and the committee briefing."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from lipctl.commands._boundary import command
+from lipctl.commands._options import FormatOpt, SinceOpt
+from lipctl.errors import ExitCode
+from lipctl.i18n import _
+from lipctl.output.emit import OutputFormat
+
+FailOpt = Annotated[
+    bool, typer.Option("--fail-on-overdue", help=_("Exit with code 4 when anything is overdue (after printing), for cron alerts."))
+]
+OutputOpt = Annotated[
+    Path,
+    typer.Option("--output", "-o", help=_("The file to write: FILE.html (self-contained, prints on A4) or FILE.md."), show_default=False),
+]
 
 
 def register(root: typer.Typer) -> None:
-    """No commands yet."""
+    @command(root, "status")
+    def status(fmt: FormatOpt = OutputFormat.TABLE, fail_on_overdue: FailOpt = False) -> None:
+        """Where every action field stands as of --today: documents, what they wait on, survey responses, what is overdue."""
+        from lipctl.services import status as svc
+
+        from lipctl.report import status_text
+
+        data, names = svc.status()
+        status_text.write(data, names, fmt.value)
+        if fail_on_overdue and data["overdue"]:
+            raise typer.Exit(int(ExitCode.OVERDUE))
+
+    @command(root, "report")
+    def report(output: OutputOpt, since: SinceOpt = None) -> None:
+        """The briefing for the International Committee: progress, decisions, overdue items, survey participation, contacts."""
+        from lipctl.commands._boundary import message
+        from lipctl.services import report as svc
+
+        written = svc.write_report(output, since)
+        message(_("wrote the briefing to {path}").format(path=written))

@@ -1,0 +1,237 @@
+"""``lipctl status`` for people: a rich layout on a terminal, plain text in a pipe, Markdown for e-mail.
+
+Every layout fits 80 columns: cron mails and narrow terminals must not wrap mid-word.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from typing import Any
+
+from lipctl.i18n import _, ngettext
+from lipctl.report import labels as lb
+
+WIDTH = 80
+
+
+def title(data: dict[str, Any]) -> str:
+    return _("LIP status as of {date}").format(date=lb.date(data["as_of"]))
+
+
+def waiting_text(doc: dict[str, Any], names: Any) -> str:
+    """What a document waits on: which opinions, the steering group, the committee, the expert group."""
+    items = [lb.body_label(b, names.body_kinds) for b in doc["waiting_on"]]
+    text = ", ".join(items) if items else "—"
+    res = doc.get("last_resolution")
+    if doc["state"] == "forwarded" and res and res["result"] in ("not_quorate", "deferred"):
+        text += "; " + _("last vote: {result} ({date})").format(result=lb.result_label(res["result"]), date=lb.date(res["decided_on"]))
+    return text
+
+
+def state_text(doc: dict[str, Any]) -> str:
+    return lb.state_label(doc["state"])
+
+
+def overdue_text(item: dict[str, Any], names: Any) -> str:
+    """One overdue item in words."""
+    if item["kind"] == "opinion":
+        return _("opinion of {body} on {ref} v{version}").format(body=item["body"], ref=item["ref"], version=item["version"])
+    name = names.milestones.get(item["milestone"], item["milestone"])
+    if item["field"] is None:
+        return name
+    return _("{milestone}: {field}").format(milestone=name, field=names.fields.get(item["field"], item["field"]))
+
+
+def _responses(n: int) -> str:
+    return ngettext("{n} survey response", "{n} survey responses", n).format(n=lb.number(n))
+
+
+def _version(doc: dict[str, Any]) -> str:
+    return f"v{doc['version']}" if doc["version"] else "—"
+
+
+def _days(doc: dict[str, Any]) -> str:
+    return "" if doc["days_in_state"] is None else str(doc["days_in_state"])
+
+
+def plain(data: dict[str, Any], names: Any) -> str:
+    """Plain text for pipes and cron mail: no colour, no box characters, at most 80 columns."""
+    kind_w = max([len(d["kind"]) for f in data["fields"] for d in f["documents"]] + [len(_("Document"))])
+    state_w = max([len(state_text(d)) for f in data["fields"] for d in f["documents"]] + [len(_("State"))])
+    ver_w = max([len(_version(d)) for f in data["fields"] for d in f["documents"]] + [len(_("Ver."))])
+    days_w = max(len(_("Days")), 4)
+    lead = 2 + kind_w + 2 + ver_w + 2 + state_w + 2 + days_w + 2
+    wait_w = max(WIDTH - lead, 20)
+    lines = [title(data), ""]
+    header = "  " + "  ".join(
+        [_("Document").ljust(kind_w), _("Ver.").ljust(ver_w), _("State").ljust(state_w), _("Days").rjust(days_w), _("Waiting on")]
+    )
+    lines.append(header)
+    for f in data["fields"]:
+        lines.append("")
+        lines.append(f"{lb.field_name(f)} — {_responses(f['survey_responses'])}")
+        for d in f["documents"]:
+            wrapped = textwrap.wrap(waiting_text(d, names), wait_w, break_on_hyphens=False, break_long_words=False) or [""]
+            lines.append(
+                "  "
+                + "  ".join([d["kind"].ljust(kind_w), _version(d).ljust(ver_w), state_text(d).ljust(state_w), _days(d).rjust(days_w), wrapped[0]])
+            )
+            lines.extend(" " * lead + more for more in wrapped[1:])
+    lines.append("")
+    lines.extend(_plain_overdue(data, names))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _plain_overdue(data: dict[str, Any], names: Any) -> list[str]:
+    items = data["overdue"]
+    if not items:
+        return [_("Nothing is overdue.")]
+    lines = [ngettext("Overdue: {n} item", "Overdue: {n} items", len(items)).format(n=len(items))]
+    due_w = max(len(lb.date(i["due"])) for i in items)
+    for i in items:
+        late = lb.days(i["days_overdue"])
+        head = f"  {lb.date(i['due']).ljust(due_w)}  "
+        text = f"{overdue_text(i, names)} ({_('{days} late').format(days=late)})"
+        wrapped = textwrap.wrap(text, WIDTH - len(head), break_on_hyphens=False, break_long_words=False) or [""]
+        lines.append(head + wrapped[0])
+        lines.extend(" " * len(head) + more for more in wrapped[1:])
+    return lines
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(data: dict[str, Any], names: Any) -> str:
+    """Markdown ready to paste into an e-mail."""
+    out = [f"# {title(data)}", ""]
+    out += [
+        "| " + " | ".join([_("Action field"), _("Document"), _("Version"), _("State"), _("Days in state"), _("Waiting on")]) + " |",
+        "|---|---|---|---|--:|---|",
+    ]
+    for f in data["fields"]:
+        for n, d in enumerate(f["documents"]):
+            out.append(
+                "| "
+                + " | ".join(
+                    _md(x)
+                    for x in [
+                        lb.field_name(f) if n == 0 else "",
+                        d["kind"],
+                        _version(d),
+                        state_text(d),
+                        _days(d),
+                        waiting_text(d, names),
+                    ]
+                )
+                + " |"
+            )
+    out += ["", f"## {_('Survey responses')}", "", "| " + _("Action field") + " | " + _("Responses") + " |", "|---|--:|"]
+    for f in data["fields"]:
+        out.append(f"| {_md(lb.field_name(f))} | {lb.number(f['survey_responses'])} |")
+    out += ["", f"## {_('Overdue')}", ""]
+    if not data["overdue"]:
+        out.append(_("Nothing is overdue."))
+    else:
+        out += ["| " + " | ".join([_("Due"), _("What"), _("Late")]) + " |", "|---|---|--:|"]
+        for i in data["overdue"]:
+            out.append(f"| {lb.date(i['due'])} | {_md(overdue_text(i, names))} | {lb.days(i['days_overdue'])} |")
+    return "\n".join(out) + "\n"
+
+
+def _widths(data: dict[str, Any]) -> tuple[int, int, int, int]:
+    docs = [d for f in data["fields"] for d in f["documents"]]
+    return (
+        max([len(d["kind"]) for d in docs] + [len(_("Document"))]),
+        max([len(_version(d)) for d in docs] + [len(_("Ver."))]),
+        max([len(state_text(d)) for d in docs] + [len(_("State"))]),
+        max(len(_("Days")), 4),
+    )
+
+
+def rich(data: dict[str, Any], names: Any) -> None:
+    """A rich layout for a terminal, at most 80 columns wide: one block per action field, aligned columns."""
+    from rich import box
+    from rich.table import Table
+
+    from lipctl.output.tables import console
+
+    out = console()
+    out.width = min(out.width, WIDTH)
+    kind_w, ver_w, state_w, days_w = _widths(data)
+    style = {"adopted": "green", "rejected": "red", "returned": "yellow", None: "dim"}
+    out.print(f"[bold]{_esc(title(data))}[/bold]")
+    for n, f in enumerate(data["fields"]):
+        out.print()
+        out.print(f"[bold cyan]{_esc(lb.field_name(f))}[/bold cyan] [dim]· {_esc(_responses(f['survey_responses']))}[/dim]")
+        table = Table(box=box.SIMPLE_HEAD if n == 0 else None, show_header=n == 0, pad_edge=False, padding=(0, 1), show_edge=False, expand=True)
+        table.add_column(_("Document"), width=kind_w + 2, no_wrap=True)
+        table.add_column(_("Ver."), width=ver_w, no_wrap=True)
+        table.add_column(_("State"), width=state_w, no_wrap=True)
+        table.add_column(_("Days"), width=days_w, justify="right", no_wrap=True)
+        table.add_column(_("Waiting on"), overflow="fold", ratio=1)
+        for d in f["documents"]:
+            st = style.get(d["state"], "")
+            table.add_row(
+                "  " + d["kind"],
+                _version(d),
+                f"[{st}]{_esc(state_text(d))}[/{st}]" if st else _esc(state_text(d)),
+                _days(d),
+                _esc(waiting_text(d, names)),
+            )
+        out.print(table)
+    out.print()
+    items = data["overdue"]
+    if not items:
+        out.print("[green]" + _esc(_("Nothing is overdue.")) + "[/green]")
+        return
+    heading = ngettext("Overdue: {n} item", "Overdue: {n} items", len(items)).format(n=len(items))
+    out.print(f"[bold red]{_esc(heading)}[/bold red]")
+    over = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=True)
+    over.add_column(_("Due"), no_wrap=True)
+    over.add_column(_("What"), overflow="fold", ratio=1)
+    over.add_column(_("Late"), justify="right", no_wrap=True)
+    for i in items:
+        over.add_row(lb.date(i["due"]), _esc(overdue_text(i, names)), lb.days(i["days_overdue"]))
+    out.print(over)
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def document_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """One flat row per document, for CSV."""
+    return [
+        {
+            "field": f["slug"],
+            "kind": d["kind"],
+            "draft": d["draft"],
+            "version": d["version"],
+            "state": d["state"],
+            "since": d["since"],
+            "days_in_state": d["days_in_state"],
+            "waiting_on": " ".join(d["waiting_on"]),
+            "survey_responses": f["survey_responses"],
+        }
+        for f in data["fields"]
+        for d in f["documents"]
+    ]
+
+
+def write(data: dict[str, Any], names: Any, fmt: str) -> None:
+    """Write the status in ``fmt`` to stdout: JSON (the whole document), CSV (a row per document), Markdown, or a table."""
+    from lipctl.output.emit import Column, emit, stdout_is_terminal
+
+    if fmt in ("json", "csv"):
+        rows = document_rows(data)
+        emit(data, fmt, [Column(k, k) for k in (rows[0] if rows else {"field": None})], rows=rows)
+    elif fmt == "markdown":
+        sys.stdout.write(markdown(data, names))
+    elif stdout_is_terminal():
+        rich(data, names)
+    else:
+        sys.stdout.write(plain(data, names))

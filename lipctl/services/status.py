@@ -1,0 +1,274 @@
+"""Where every action field stands (Sachstand), what waits on whom, and what is overdue.
+
+Everything is counted in SQL (GROUP BY): the store may hold 10,000 drafts and a million survey
+responses, and ``lipctl status`` still answers at once. Only the latest version of each document
+(at most fields × kinds rows) is loaded into Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from lipctl.process import lifecycle
+from lipctl.process import milestones as ms
+from lipctl.process.states import DecisionScope, DraftState, ResolutionResult
+from lipctl.store import models as m
+from lipctl.store import repositories as repo
+
+
+@dataclass
+class Names:
+    """Display names of what the status refers to by slug (for tables and the briefing)."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    bodies: dict[str, str] = field(default_factory=dict)
+    body_kinds: dict[str, str] = field(default_factory=dict)
+    milestones: dict[str, str] = field(default_factory=dict)
+
+
+def status() -> tuple[dict[str, Any], Names]:
+    """The status of every action field as of ``--today`` (lipctl status), and the names to show it with."""
+    from lipctl.context import current
+
+    ctx = current()
+    names = Names()
+    with ctx.uow() as uow:
+        return collect(uow.session, ctx.today, names), names
+
+
+def _name(row: Any) -> str:
+    from lipctl.i18n import language
+
+    return (row.name_en or row.name) if language() == "en" else row.name
+
+
+def collect(session: Session, today: dt.date, names: Names | None = None) -> dict[str, Any]:
+    """The status document (SPEC §3 ``status --format json``), read in a handful of grouped queries."""
+    s = session
+    fields = repo.all_fields(s)
+    kinds = repo.all_kinds(s)
+    slug_of_field = {f.id: f.slug for f in fields}
+    bodies = {b.id: b for b in s.scalars(select(m.Body))}
+    slug_of_body = {b.id: b.slug for b in bodies.values()}
+    if names is not None:
+        names.fields.update({f.slug: _name(f) for f in fields})
+        names.kinds.update({k.slug: _name(k) for k in kinds})
+        names.bodies.update({b.slug: _name(b) for b in bodies.values()})
+        names.body_kinds.update({b.slug: b.kind for b in bodies.values()})
+
+    # The latest version of every document: GROUP BY on the (field, kind, version) unique index.
+    latest_v = (
+        select(m.Draft.field_id, m.Draft.kind, func.max(m.Draft.version).label("version"))
+        .group_by(m.Draft.field_id, m.Draft.kind)
+        .subquery()
+    )
+    latest = s.execute(
+        select(m.Draft.id, m.Draft.field_id, m.Draft.kind, m.Draft.version, m.Draft.state, m.Draft.state_since, m.Draft.submitted_on).join(
+            latest_v,
+            and_(m.Draft.field_id == latest_v.c.field_id, m.Draft.kind == latest_v.c.kind, m.Draft.version == latest_v.c.version),
+        )
+    ).all()
+    latest_ids = [d.id for d in latest]
+
+    returns = {
+        (fid, kind): n
+        for fid, kind, n in s.execute(
+            select(m.Draft.field_id, m.Draft.kind, func.count())
+            .where(m.Draft.state == DraftState.RETURNED)
+            .group_by(m.Draft.field_id, m.Draft.kind)
+        )
+    }
+
+    requirements = [
+        (slug_of_body[r.body_id], r.deadline_days)
+        for r in s.scalars(select(m.OpinionRequirement).order_by(m.OpinionRequirement.position, m.OpinionRequirement.id))
+    ]
+    received: dict[int, set[str]] = {}
+    if latest_ids:
+        for draft_id, body_id in s.execute(
+            select(m.Opinion.draft_id, m.Opinion.body_id).where(m.Opinion.draft_id.in_(latest_ids)).group_by(m.Opinion.draft_id, m.Opinion.body_id)
+        ):
+            received.setdefault(draft_id, set()).add(slug_of_body[body_id])
+
+    # Resolutions on the latest versions: the last one shows a "not quorate" or "deferred"; the
+    # adopted ones tell which body of the Beratungsfolge comes next.
+    last_resolution: dict[int, dict[str, Any]] = {}
+    adopted_by: dict[int, set[str]] = {}
+    if latest_ids:
+        for r in s.execute(
+            select(m.Resolution.draft_id, m.Resolution.body_id, m.Resolution.result, m.Resolution.decided_on, m.Resolution.drucksache)
+            .where(m.Resolution.draft_id.in_(latest_ids))
+            .order_by(m.Resolution.decided_on, m.Resolution.id)
+        ):
+            last_resolution[r.draft_id] = {
+                "body": slug_of_body[r.body_id],
+                "result": r.result.value,
+                "decided_on": r.decided_on,
+                "drucksache": r.drucksache,
+            }
+            if r.result is ResolutionResult.ADOPTED:
+                adopted_by.setdefault(r.draft_id, set()).add(slug_of_body[r.body_id])
+
+    chains: dict[DecisionScope, list[str]] = {DecisionScope.DOCUMENT: [], DecisionScope.PLAN: []}
+    for step in s.scalars(select(m.DecisionStep).order_by(m.DecisionStep.scope, m.DecisionStep.position)):
+        chains[step.scope].append(slug_of_body[step.body_id])
+    steering = next((b.slug for b in sorted(bodies.values(), key=lambda b: b.position) if b.kind == "steering_group"), None)
+    expert_groups = {b.field_id: b.slug for b in bodies.values() if b.kind == "expert_group" and b.field_id is not None}
+
+    responses = dict(
+        s.execute(select(m.SurveyResponse.field_id, func.count()).where(m.SurveyResponse.field_id.is_not(None)).group_by(m.SurveyResponse.field_id)).all()
+    )
+
+    by_field: dict[int, dict[str, Any]] = {}
+    for d in latest:
+        by_field.setdefault(d.field_id, {})[d.kind] = d
+
+    field_rows = []
+    opinion_overdue = []
+    for f in fields:
+        docs = []
+        for k in kinds:
+            d = by_field.get(f.id, {}).get(k.slug)
+            expert_group = expert_groups.get(f.id)
+            if d is None:
+                docs.append(
+                    {
+                        "kind": k.slug,
+                        "draft": None,
+                        "ref": None,
+                        "version": None,
+                        "state": None,
+                        "since": None,
+                        "days_in_state": None,
+                        "waiting_on": [expert_group] if expert_group else [],
+                        "missing_opinions": [],
+                        "returns": 0,
+                        "last_resolution": None,
+                    }
+                )
+                continue
+            got = received.get(d.id, set())
+            missing = lifecycle.missing_opinions([b for b, _days in requirements], got)
+            chain = chains[DecisionScope.DOCUMENT]
+            deciding = next((b for b in chain if b not in adopted_by.get(d.id, set())), chain[-1] if chain else None)
+            open_for_opinions = d.state in (DraftState.SUBMITTED, DraftState.READY_FOR_DECISION)
+            waiting = lifecycle.waiting_on(
+                d.state, missing if open_for_opinions else [], steering=steering, deciding_body=deciding, expert_group=expert_group
+            )
+            if open_for_opinions:
+                for body, due in lifecycle.overdue_opinions(d.submitted_on, requirements, got, today):
+                    opinion_overdue.append(
+                        {
+                            "kind": "opinion",
+                            "milestone": None,
+                            "field": f.slug,
+                            "document": d.kind,
+                            "draft": d.id,
+                            "ref": f"{f.slug}/{d.kind}",
+                            "version": d.version,
+                            "body": body,
+                            "due": due,
+                            "days_overdue": (today - due).days,
+                        }
+                    )
+            docs.append(
+                {
+                    "kind": d.kind,
+                    "draft": d.id,
+                    "ref": f"{f.slug}/{d.kind}",
+                    "version": d.version,
+                    "state": d.state.value,
+                    "since": d.state_since,
+                    "days_in_state": max((today - d.state_since).days, 0),
+                    "waiting_on": list(waiting),
+                    "missing_opinions": list(missing) if open_for_opinions else [],
+                    "returns": returns.get((f.id, d.kind), 0),
+                    "last_resolution": last_resolution.get(d.id),
+                }
+            )
+        field_rows.append(
+            {"slug": f.slug, "name": f.name, "name_en": f.name_en, "documents": docs, "survey_responses": int(responses.get(f.id, 0))}
+        )
+
+    milestone_rows, milestone_overdue = _milestones(s, today, [f.slug for f in fields], slug_of_field, chains[DecisionScope.PLAN], slug_of_body, names)
+    order = {f.slug: i for i, f in enumerate(fields)}
+    overdue = sorted(
+        milestone_overdue + opinion_overdue,
+        key=lambda o: (o["due"], o["kind"] != "milestone", order.get(o["field"], -1), o["document"] or "", o["body"] or ""),
+    )
+    return {
+        "as_of": today,
+        "fields": field_rows,
+        "milestones": milestone_rows,
+        "overdue": overdue,
+        "overdue_count": len(overdue),
+    }
+
+
+def _milestones(
+    s: Session,
+    today: dt.date,
+    field_slugs: list[str],
+    slug_of_field: dict[int, str],
+    plan_chain: list[str],
+    slug_of_body: dict[int, str],
+    names: Names | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    rows = list(s.scalars(select(m.Milestone).order_by(m.Milestone.due, m.Milestone.id)))
+    if names is not None:
+        names.milestones.update({r.slug: _name(r) for r in rows})
+    adopted = [
+        (slug_of_field[fid], kind)
+        for fid, kind in s.execute(
+            select(m.Draft.field_id, m.Draft.kind).where(m.Draft.state == DraftState.ADOPTED).group_by(m.Draft.field_id, m.Draft.kind)
+        )
+    ]
+    plan_bodies = {
+        slug_of_body[b]
+        for b in s.scalars(
+            select(m.Resolution.body_id)
+            .where(m.Resolution.scope == DecisionScope.PLAN, m.Resolution.result == ResolutionResult.ADOPTED)
+            .group_by(m.Resolution.body_id)
+        )
+    }
+    # The plan is adopted once every body of its Beratungsfolge adopted it (by default: the council).
+    plan_adopted = bool(plan_bodies) and set(plan_chain) <= plan_bodies
+    defs = [ms.Milestone(r.slug, r.due, r.applies_to) for r in rows]
+    by_slug = {r.slug: r for r in rows}
+    progress = ms.progress(defs, field_slugs, adopted, plan_adopted, today)
+    milestone_rows = [
+        {
+            "milestone": p.milestone,
+            "name": by_slug[p.milestone].name,
+            "name_en": by_slug[p.milestone].name_en,
+            "due": p.due,
+            "due_text": by_slug[p.milestone].due_text,
+            "applies_to": p.applies_to,
+            "met": list(p.met),
+            "open": list(p.open),
+            "overdue": p.overdue,
+        }
+        for p in progress
+    ]
+    overdue = [
+        {
+            "kind": "milestone",
+            "milestone": o.milestone,
+            "field": o.field,
+            "document": o.document,
+            "draft": None,
+            "ref": None,
+            "version": None,
+            "body": None,
+            "due": o.due,
+            "days_overdue": o.days_overdue,
+        }
+        for o in ms.overdue(defs, field_slugs, adopted, plan_adopted, today)
+    ]
+    return milestone_rows, overdue

@@ -1,0 +1,113 @@
+"""lipctl report: the committee briefing as a self-contained HTML file or Markdown."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lipctl.errors import ExitCode
+
+
+def test_html_briefing_is_self_contained_and_complete(seeded, story, tmp_path: Path) -> None:  # noqa: ANN001
+    out = tmp_path / "briefing.html"
+    result = seeded("report", "--output", str(out))
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == f"wrote the briefing to {out}\n"
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="en">' in html
+    # Nothing leaves the file: no scripts, no links to the network, no external stylesheets or fonts.
+    assert "<script" not in html.lower()
+    assert not re.search(r"(?:src|href)\s*=", html, re.I)
+    assert "url(" not in html and "@import" not in html and "http://" not in html and "https://" not in html
+    assert "@page { size: A4;" in html
+    # Progress: one pipeline picture per document (6 fields × 2 kinds), and the stories told.
+    assert html.count('<svg class="pipe"') == 12
+    assert "returned 2 times" in html
+    assert "last vote: not quorate (2021-01-21)" in html
+    # Decisions with their arithmetic and Drucksache.
+    assert "yes 9 · no 4 · abstentions 1 · present 14 of 15" in html
+    assert "Drucksache 0815/2020" in html and "9 yes of 13 yes/no votes; adopted" in html
+    assert "Umfrageergebnisse einarbeiten" in html
+    # Overdue items, survey bar charts, drafts that considered the survey, contacts.
+    assert "Opinion of Round table for equality and against racism on Policy paper v3" in html
+    assert html.count('<svg class="bars"') == 2
+    assert ">22</text>" in html and ">32</text>" in html  # Bildung's responses, ideas
+    assert "Online-Beteiligung 2020" in html
+    assert "Helga Diers" in html and "vacant (N.n.)" in html
+
+
+def test_since_limits_the_decisions(seeded, story, tmp_path: Path) -> None:  # noqa: ANN001
+    out = tmp_path / "b.md"
+    assert seeded("report", "--output", str(out), "--since", "2020-12-01").exit_code == ExitCode.OK
+    text = out.read_text(encoding="utf-8")
+    section = text.split("## Decisions since 2020-12-01", 1)[1].split("\n## ", 1)[0]
+    assert "Social affairs: Policy paper v1 | forwarded" in section
+    assert "not quorate" in section and "0123/2021" in section
+    assert "Ziele zu unkonkret" not in section and "0815/2020" not in section
+
+
+def test_markdown_briefing(seeded, story, tmp_path: Path) -> None:  # noqa: ANN001
+    out = tmp_path / "briefing.md"
+    assert seeded("report", "-o", str(out)).exit_code == ExitCode.OK
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Lokaler Integrationsplan 2.0\n")
+    assert "| Education | Policy paper | ✓●○○ | v3 submitted, 48 days, returned 2 times | Round table for equality and against racism |" in text
+    assert "| Economy | Policy paper | ✓✓✓✓ | v1 adopted, 73 days | — |" in text
+    assert "| Strategic policy papers | 2020-11-30 | 1 of 6 fields | **overdue** |" in text
+    assert "| Idea | 32 |" in text and "| no category | 2 |" in text
+    assert "- Education: Policy paper v3 (submitted) — Online-Beteiligung 2020" in text
+    assert "| City administration and diversity | Dr. Günter Max Behrendt | Helga Diers (Fachbereich Personal und Organisation) | vacant (N.n.) |" in text
+
+
+def test_german_briefing_uses_german_names_and_dates(seeded, story, tmp_path: Path) -> None:  # noqa: ANN001
+    out = tmp_path / "bericht.html"
+    assert seeded("--lang", "de", "report", "--output", str(out)).exit_code == ExitCode.OK
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="de">' in html
+    assert "Stadtverwaltung und Diversität" in html and "Grundsatzpapier" in html and "Lenkungsgruppe" in html
+    assert "01.02.2021" in html and "2021-02-01" not in html
+    assert "(bis Herbst 2020)" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("briefing.pdf", "unknown file type '.pdf' — name the file FILE.html or FILE.md"),
+        ("briefing", "unknown file type '' — name the file FILE.html or FILE.md"),
+        ("missing/briefing.html", "does not exist — create it first, or write the briefing somewhere else"),
+    ],
+)
+def test_refused_outputs_write_nothing(seeded, tmp_path: Path, name: str, message: str) -> None:  # noqa: ANN001
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = seeded("report", "--output", str(tmp_path / name))
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr.startswith("lipctl: ") and message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_folder_as_output_is_refused(seeded, tmp_path: Path) -> None:  # noqa: ANN001
+    folder = tmp_path / "out.html"
+    folder.mkdir()
+    result = seeded("report", "--output", str(folder))
+    assert result.exit_code == ExitCode.REFUSED
+    assert f"lipctl: {folder} is a folder" in result.stderr
+
+
+def test_bad_since_is_refused(seeded, tmp_path: Path) -> None:  # noqa: ANN001
+    result = seeded("report", "--output", str(tmp_path / "b.html"), "--since", "last week")
+    assert result.exit_code == ExitCode.REFUSED
+    assert "--since 'last week' is not a date — write it as YYYY-MM-DD" in result.stderr
+    assert not (tmp_path / "b.html").exists()
+
+
+def test_empty_store_renders(seeded, tmp_path: Path) -> None:  # noqa: ANN001
+    out = tmp_path / "b.html"
+    assert seeded("--today", "2020-06-01", "report", "--output", str(out)).exit_code == ExitCode.OK
+    html = out.read_text(encoding="utf-8")
+    assert "Nothing is overdue." in html and "No decisions in this period." in html
+    assert "No draft has recorded a survey it took into account yet." in html

@@ -1,0 +1,221 @@
+"""lipctl status on a realistic process state (see conftest.py for the story), as of 2021-02-01."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+
+from lipctl.errors import ExitCode
+
+
+def _doc(kind: str, **values: Any) -> dict[str, Any]:
+    base = {
+        "kind": kind, "draft": None, "ref": None, "version": None, "state": None, "since": None, "days_in_state": None,
+        "waiting_on": [], "missing_opinions": [], "returns": 0, "last_resolution": None,
+    }
+    base.update(values)
+    return base
+
+
+def _fields(ids: dict[str, int]) -> list[dict[str, Any]]:
+    def eg(field: str) -> dict[str, Any]:
+        return _doc("massnahmenkatalog", waiting_on=[f"expertinnengruppe-{field}"])
+
+    return [
+        {
+            "slug": "bildung", "name": "Bildung", "name_en": "Education", "survey_responses": 22,
+            "documents": [
+                _doc("grundsatzpapier", draft=ids["bildung_v3"], ref="bildung/grundsatzpapier", version=3, state="submitted",
+                     since="2020-12-15", days_in_state=48, waiting_on=["runder-tisch"], missing_opinions=["runder-tisch"], returns=2),
+                eg("bildung"),
+            ],
+        },
+        {
+            "slug": "soziales", "name": "Soziales", "name_en": "Social affairs", "survey_responses": 9,
+            "documents": [
+                _doc("grundsatzpapier", draft=ids["soziales_gp"], ref="soziales/grundsatzpapier", version=1, state="forwarded",
+                     since="2020-12-10", days_in_state=53, waiting_on=["internationaler-ausschuss"],
+                     last_resolution={"body": "internationaler-ausschuss", "result": "not_quorate", "decided_on": "2021-01-21",
+                                      "drucksache": "0123/2021"}),
+                eg("soziales"),
+            ],
+        },
+        {
+            "slug": "demokratie", "name": "Demokratie", "name_en": "Democracy", "survey_responses": 9,
+            "documents": [
+                _doc("grundsatzpapier", draft=ids["demokratie_gp"], ref="demokratie/grundsatzpapier", version=1,
+                     state="ready_for_decision", since="2021-01-05", days_in_state=27, waiting_on=["lenkungsgruppe"]),
+                eg("demokratie"),
+            ],
+        },
+        {
+            "slug": "stadtleben-kultur", "name": "Stadtleben und Kultur", "name_en": "City life and culture", "survey_responses": 12,
+            "documents": [
+                _doc("grundsatzpapier", draft=ids["stadtleben_gp"], ref="stadtleben-kultur/grundsatzpapier", version=1, state="submitted",
+                     since="2020-11-01", days_in_state=92, waiting_on=["integrationsbeiraete", "runder-tisch"],
+                     missing_opinions=["integrationsbeiraete", "runder-tisch"]),
+                eg("stadtleben-kultur"),
+            ],
+        },
+        {
+            "slug": "wirtschaft", "name": "Wirtschaft", "name_en": "Economy", "survey_responses": 8,
+            "documents": [
+                _doc("grundsatzpapier", draft=ids["wirtschaft_gp"], ref="wirtschaft/grundsatzpapier", version=1, state="adopted",
+                     since="2020-11-20", days_in_state=73,
+                     last_resolution={"body": "internationaler-ausschuss", "result": "adopted", "decided_on": "2020-11-20",
+                                      "drucksache": "0815/2020"}),
+                _doc("massnahmenkatalog", draft=ids["wirtschaft_mk"], ref="wirtschaft/massnahmenkatalog", version=1, state="submitted",
+                     since="2021-01-20", days_in_state=12, waiting_on=["integrationsbeiraete", "runder-tisch"],
+                     missing_opinions=["integrationsbeiraete", "runder-tisch"]),
+            ],
+        },
+        {
+            "slug": "stadtverwaltung-diversitaet", "name": "Stadtverwaltung und Diversität", "name_en": "City administration and diversity",
+            "survey_responses": 0,
+            "documents": [
+                _doc("grundsatzpapier", waiting_on=["expertinnengruppe-stadtverwaltung-diversitaet"]),
+                eg("stadtverwaltung-diversitaet"),
+            ],
+        },
+    ]
+
+
+def _milestone(field: str) -> dict[str, Any]:
+    return {
+        "kind": "milestone", "milestone": "grundsatzpapiere", "field": field, "document": "grundsatzpapier", "draft": None, "ref": None,
+        "version": None, "body": None, "due": "2020-11-30", "days_overdue": 63,
+    }
+
+
+def _opinion(field: str, draft: int, version: int, body: str, due: str, late: int) -> dict[str, Any]:
+    return {
+        "kind": "opinion", "milestone": None, "field": field, "document": "grundsatzpapier", "draft": draft,
+        "ref": f"{field}/grundsatzpapier", "version": version, "body": body, "due": due, "days_overdue": late,
+    }
+
+
+def test_status_json_field_by_field(seeded, story: dict[str, int]) -> None:  # noqa: ANN001
+    data = seeded.json("status")
+    assert data["as_of"] == "2021-02-01"
+    expected = _fields(story)
+    assert [f["slug"] for f in data["fields"]] == [f["slug"] for f in expected]
+    for got, want in zip(data["fields"], expected, strict=True):
+        assert got == want, got["slug"]
+    assert data["overdue"] == [
+        # Stadtleben's opinions were due 28 days after 2020-11-01; nothing came.
+        _opinion("stadtleben-kultur", story["stadtleben_gp"], 1, "integrationsbeiraete", "2020-11-29", 64),
+        _opinion("stadtleben-kultur", story["stadtleben_gp"], 1, "runder-tisch", "2020-11-29", 64),
+        # Only Wirtschaft has an adopted policy paper.
+        _milestone("bildung"),
+        _milestone("soziales"),
+        _milestone("demokratie"),
+        _milestone("stadtleben-kultur"),
+        _milestone("stadtverwaltung-diversitaet"),
+        # Bildung v3 (2020-12-15): the Beiräte answered, the Runder Tisch did not.
+        _opinion("bildung", story["bildung_v3"], 3, "runder-tisch", "2021-01-12", 20),
+    ]
+    assert data["overdue_count"] == 8
+    assert [(m["milestone"], m["met"], m["overdue"]) for m in data["milestones"]] == [
+        ("grundsatzpapiere", ["wirtschaft"], True),
+        ("massnahmenkataloge", [], False),
+        ("ratsbeschluss", [], False),
+    ]
+
+
+def test_fail_on_overdue_exits_4_after_printing(seeded, story: dict[str, int]) -> None:  # noqa: ANN001
+    result = seeded("status", "--format", "json", "--fail-on-overdue")
+    assert result.exit_code == ExitCode.OVERDUE
+    assert len(json.loads(result.stdout)["overdue"]) == 8
+    assert result.stderr == ""
+    plain = seeded("status", "--fail-on-overdue")
+    assert plain.exit_code == ExitCode.OVERDUE
+    assert "Overdue: 8 items" in plain.stdout
+
+
+def test_nothing_overdue_exits_0_with_fail_on_overdue(seeded) -> None:  # noqa: ANN001
+    # Before the first milestone (2020-11-30) nothing can be late on an empty store.
+    result = seeded("--today", "2020-06-01", "status", "--fail-on-overdue")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert "Nothing is overdue." in result.stdout
+    data = seeded.json("--today", "2020-06-01", "status")
+    assert data["overdue"] == [] and data["as_of"] == "2020-06-01"
+    assert all(d["state"] is None for f in data["fields"] for d in f["documents"])
+
+
+def test_the_plan_milestone_is_overdue_until_the_council_adopts(seeded, process, story) -> None:  # noqa: ANN001
+    late = seeded.json("--today", "2021-05-10", "status")["overdue"]
+    assert {"kind": "milestone", "milestone": "ratsbeschluss", "field": None, "document": None, "due": "2021-04-30"}.items() <= next(
+        o for o in late if o["milestone"] == "ratsbeschluss"
+    ).items()
+    from lipctl.process.states import ResolutionResult
+
+    import datetime as dt
+
+    process.tally(None, 40, 20, 2, 62, 65, dt.date(2021, 5, 6), ResolutionResult.ADOPTED, "1234/2021", body="rat")
+    late = seeded.json("--today", "2021-05-10", "status")["overdue"]
+    assert not [o for o in late if o["milestone"] == "ratsbeschluss"]
+
+
+def test_plain_text_fits_80_columns_and_tells_the_story(seeded, story) -> None:  # noqa: ANN001
+    result = seeded("status")
+    assert result.exit_code == ExitCode.OK
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[0] == "LIP status as of 2021-02-01"
+    text = result.stdout
+    assert "Education — 22 survey responses" in text
+    assert "\x1b[" not in text  # piped: no colour codes
+    row = next(line for line in lines if line.strip().startswith("grundsatzpapier") and "ready for decision" in line)
+    assert row.split() == ["grundsatzpapier", "v1", "ready", "for", "decision", "27", "lenkungsgruppe"]
+    assert "last vote: not quorate (2021-01-21)" in " ".join(text.split())
+    assert "opinion of runder-tisch on bildung/grundsatzpapier v3 (20 days late)" in " ".join(text.split())
+
+
+def test_markdown_is_ready_for_an_email(seeded, story) -> None:  # noqa: ANN001
+    result = seeded("status", "--format", "markdown")
+    assert result.exit_code == ExitCode.OK
+    text = result.stdout
+    assert text.startswith("# LIP status as of 2021-02-01\n")
+    assert "| Education | grundsatzpapier | v3 | submitted | 48 | runder-tisch |" in text
+    assert "| Economy | grundsatzpapier | v1 | adopted | 73 | — |" in text
+    assert "| Education | 22 |" in text
+    assert "| 2021-01-12 | opinion of runder-tisch on bildung/grundsatzpapier v3 | 20 days |" in text
+
+
+def test_csv_has_a_row_per_document(seeded, story) -> None:  # noqa: ANN001
+    result = seeded("status", "--format", "csv")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "field,kind,draft,version,state,since,days_in_state,waiting_on,survey_responses"
+    assert len(lines) == 1 + 12
+    assert lines[1] == f"bildung,grundsatzpapier,{story['bildung_v3']},3,submitted,2020-12-15,48,runder-tisch,22"
+
+
+def test_rich_layout_fits_80_columns(seeded, story, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from rich.console import Console
+
+    from lipctl.output import tables
+    from lipctl.report import status_text
+    from lipctl.services import status as svc
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(tables, "console", lambda stderr=False: Console(file=buffer, width=120, force_terminal=True, color_system=None))
+    data, names = svc.status()
+    status_text.rich(data, names)
+    lines = buffer.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    text = buffer.getvalue()
+    assert "internationaler-ausschuss" in text  # not folded mid-word
+    assert "Overdue: 8 items" in text
+    assert "City administration and diversity · 0 survey responses" in text
+
+
+def test_german_dates_and_names(seeded, story) -> None:  # noqa: ANN001
+    result = seeded("--lang", "de", "status", "--format", "markdown")
+    assert result.exit_code == ExitCode.OK
+    assert "01.02.2021" in result.stdout.splitlines()[0]
+    assert "| Stadtverwaltung und Diversität |" in result.stdout
+    # JSON does not change with the language.
+    assert seeded.json("--lang", "de", "status")["as_of"] == "2021-02-01"

@@ -15,8 +15,8 @@ from lipctl.report import labels as lb
 WIDTH = 80
 
 
-def title(data: dict[str, Any]) -> str:
-    return _("LIP status as of {date}").format(date=lb.date(data["as_of"]))
+def title(data: dict[str, Any], names: Any) -> str:
+    return _("{process}: status as of {date}").format(process=names.process, date=lb.date(data["as_of"]))
 
 
 def waiting_text(doc: dict[str, Any], names: Any) -> str:
@@ -63,7 +63,7 @@ def plain(data: dict[str, Any], names: Any) -> str:
     days_w = max(len(_("Days")), 4)
     lead = 2 + kind_w + 2 + ver_w + 2 + state_w + 2 + days_w + 2
     wait_w = max(WIDTH - lead, 20)
-    lines = [title(data), ""]
+    lines = [title(data, names), ""]
     header = "  " + "  ".join(
         [_("Document").ljust(kind_w), _("Ver.").ljust(ver_w), _("State").ljust(state_w), _("Days").rjust(days_w), _("Waiting on")]
     )
@@ -105,7 +105,7 @@ def _md(text: str) -> str:
 
 def markdown(data: dict[str, Any], names: Any) -> str:
     """Markdown ready to paste into an e-mail."""
-    out = [f"# {title(data)}", ""]
+    out = [f"# {title(data, names)}", ""]
     out += [
         "| " + " | ".join([_("Action field"), _("Document"), _("Version"), _("State"), _("Days in state"), _("Waiting on")]) + " |",
         "|---|---|---|---|--:|---|",
@@ -161,7 +161,7 @@ def rich(data: dict[str, Any], names: Any) -> None:
     out.width = min(out.width, WIDTH)
     kind_w, ver_w, state_w, days_w = _widths(data)
     style = {"adopted": "green", "rejected": "red", "returned": "yellow", None: "dim"}
-    out.print(f"[bold]{_esc(title(data))}[/bold]")
+    out.print(f"[bold]{_esc(title(data, names))}[/bold]")
     for n, f in enumerate(data["fields"]):
         out.print()
         out.print(f"[bold cyan]{_esc(lb.field_name(f))}[/bold cyan] [dim]· {_esc(_responses(f['survey_responses']))}[/dim]")

@@ -30,6 +30,7 @@ class Names:
     bodies: dict[str, str] = field(default_factory=dict)
     body_kinds: dict[str, str] = field(default_factory=dict)
     milestones: dict[str, str] = field(default_factory=dict)
+    process: str = "LIP"
 
 
 def status() -> tuple[dict[str, Any], Names]:
@@ -61,6 +62,8 @@ def collect(session: Session, today: dt.date, names: Names | None = None) -> dic
         names.kinds.update({k.slug: _name(k) for k in kinds})
         names.bodies.update({b.slug: _name(b) for b in bodies.values()})
         names.body_kinds.update({b.slug: b.kind for b in bodies.values()})
+        info = repo.process_info(s)
+        names.process = info.get("short_name") or info.get("name") or names.process
 
     # The latest version of every document: GROUP BY on the (field, kind, version) unique index.
     latest_v = (

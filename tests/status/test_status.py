@@ -164,7 +164,7 @@ def test_plain_text_fits_80_columns_and_tells_the_story(seeded, story) -> None: 
     assert result.exit_code == ExitCode.OK
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert lines[0] == "LIP status as of 2021-02-01"
+    assert lines[0] == "LIP 2.0: status as of 2021-02-01"
     text = result.stdout
     assert "Education — 22 survey responses" in text
     assert "\x1b[" not in text  # piped: no colour codes
@@ -178,7 +178,7 @@ def test_markdown_is_ready_for_an_email(seeded, story) -> None:  # noqa: ANN001
     result = seeded("status", "--format", "markdown")
     assert result.exit_code == ExitCode.OK
     text = result.stdout
-    assert text.startswith("# LIP status as of 2021-02-01\n")
+    assert text.startswith("# LIP 2.0: status as of 2021-02-01\n")
     assert "| Education | grundsatzpapier | v3 | submitted | 48 | runder-tisch |" in text
     assert "| Economy | grundsatzpapier | v1 | adopted | 73 | — |" in text
     assert "| Education | 22 |" in text

@@ -219,3 +219,12 @@ def test_german_dates_and_names(seeded, story) -> None:  # noqa: ANN001
     assert "| Stadtverwaltung und Diversität |" in result.stdout
     # JSON does not change with the language.
     assert seeded.json("--lang", "de", "status")["as_of"] == "2021-02-01"
+
+
+def test_same_status_on_sqlite_and_postgresql(db_url: str, seeded, story) -> None:  # noqa: ANN001
+    """The grouped queries give the same answer on both stores (db_url runs this test on each)."""
+    data = seeded.json("status")
+    assert [f["survey_responses"] for f in data["fields"]] == [22, 9, 9, 12, 8, 0]
+    assert [(d["state"], d["returns"]) for d in data["fields"][0]["documents"]] == [("submitted", 2), (None, 0)]
+    assert len(data["overdue"]) == 8
+    assert data["fields"] == _fields(story)

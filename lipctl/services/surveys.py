@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
 from lipctl.context import current
-from lipctl.errors import InvalidInput
+from lipctl.errors import InvalidInput, LipctlError
 from lipctl.i18n import _
 from lipctl.process.routing import KEYS, OTHER, NameMatcher, RowRejected, RowRules
 from lipctl.services import audit
@@ -43,7 +43,7 @@ Progress = Callable[[int], None]
 
 
 class _Plan:
-    """One file, ready to import: its source, profile mapping and row rules."""
+    """One file, ready to import: its source (encoding, delimiter, header) and its profile mapping."""
 
     def __init__(self, source: Source, mapping: profiles.Mapping) -> None:
         self.source = source
@@ -181,10 +181,21 @@ def import_files(
                     results.append(_import_file(uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None))
         else:
             for i, plan in enumerate(plans):
-                with ctx.uow(write=True) as uow:
-                    survey_id = _survey_id(uow.session, name)
-                    results.append(_import_file(uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None))
-                    uow.commit()
+                try:
+                    with ctx.uow(write=True) as uow:
+                        survey_id = _survey_id(uow.session, name)
+                        results.append(_import_file(uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None))
+                        uow.commit()
+                except LipctlError as exc:
+                    if not results:
+                        raise
+                    # The files before this one are committed, each whole: say so, and that a re-run is safe.
+                    raise type(exc)(
+                        exc.message,
+                        _("{hint}; imported before it: {files} — running the same command again adds only what is missing").format(
+                            hint=exc.hint or _("nothing of this file was imported"), files=", ".join(r["path"] for r in results)
+                        ),
+                    ) from None
         ok = True
     finally:
         sink.close(ok)

@@ -395,3 +395,17 @@ def test_a_line_longer_than_the_limit_refuses_the_file(seeded, write, monkeypatc
     assert code == ExitCode.REFUSED and data is None
     assert f"{path}: line 3 is longer than 1,000 characters" in err
     assert table_counts() == before
+
+
+def test_a_file_failing_half_way_after_another_keeps_the_first_and_says_so(seeded, write, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lipctl.surveys.reader
+
+    monkeypatch.setattr(lipctl.surveys.reader, "LINE_LIMIT", 1000)
+    good = write("good.csv", b'id;date;field;category;text\r\n1;2020-06-15;bildung;idee;"ok"\r\n')
+    bad = write("bad.csv", ('id;date;field;category;text\r\n2;2020-06-15;bildung;idee;"' + "x" * 5000 + '"\r\n').encode())
+    code, _data, err = run_import(seeded, good, bad, "--survey", "S")
+    assert code == ExitCode.REFUSED
+    assert f"{bad}: line 2 is longer than 1,000 characters" in err
+    assert f"imported before it: {good} — running the same command again adds only what is missing" in err
+    assert [r["text"] for r in stored()] == ["ok"]
+    assert table_counts()["import_batches"] == 1

@@ -211,13 +211,24 @@ def import_files(
 
 
 def _survey_id(session: Any, name: str) -> int:
-    existing = session.scalars(select(m.Survey).where(func.lower(m.Survey.name) == name.lower())).first()
-    if existing is not None:
-        return existing.id
-    survey = m.Survey(name=name, created_at=audit.utcnow())
-    session.add(survey)
-    session.flush()
-    return survey.id
+    """The survey's id (names match case-insensitively), created on its first import."""
+    query = select(m.Survey.id).where(func.lower(m.Survey.name) == name.lower()).order_by(m.Survey.id).limit(1)
+    found = session.execute(query).scalar()
+    if found is not None:
+        return found
+    # Two first imports of one survey at once (PostgreSQL does not serialise them as SQLite
+    # does): the second one's insert does nothing, and both find the one row.
+    session.execute(_dialect_insert(session.connection(), m.Survey.__table__).values(name=name, created_at=audit.utcnow())
+                    .on_conflict_do_nothing(index_elements=["name"]))
+    return session.execute(query).scalar_one()
+
+
+def _dialect_insert(conn: Connection, table: Any) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
 
 
 def _rules(session: Any, mapping: profiles.Mapping) -> RowRules:
@@ -267,11 +278,7 @@ def _bulk_insert(conn: Connection) -> tuple[str, Callable[[Any], Any]]:
     of the import time, and every value here is already of the column's type.
     """
     table = m.SurveyResponse.__table__
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table).values({c: bindparam(c) for c in _COLUMNS}).on_conflict_do_nothing(index_elements=["survey_id", "response_key"])
+    stmt = _dialect_insert(conn, table).values({c: bindparam(c) for c in _COLUMNS}).on_conflict_do_nothing(index_elements=["survey_id", "response_key"])
     compiled = stmt.compile(dialect=conn.dialect)
     order = compiled.positiontup if compiled.positional else None
     if order is not None and tuple(order) != _COLUMNS:

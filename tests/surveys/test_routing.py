@@ -107,3 +107,21 @@ def test_incomplete_when_a_skip_key_is_empty() -> None:
 )
 def test_delimiter_sniffing_counts_outside_quotes(head: str, delimiter: str) -> None:
     assert sniff_delimiter(head) == delimiter
+
+
+def test_progress_bar_only_on_a_terminal_and_never_for_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from lipctl.surveys import progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert progress.wanted(json_output=False)
+    assert not progress.wanted(json_output=True)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert not progress.wanted(json_output=False)
+    with progress.bar(False) as start:
+        assert start is None
+    with progress.bar(True) as start:
+        advance = start(0, 64 * 1024 * 1024)
+        advance(32 * 1024 * 1024)
+        start(1, 10)(5)  # a small file draws no bar

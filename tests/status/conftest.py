@@ -9,7 +9,8 @@ and vote commands leave it, so that the status can be checked against a known st
   2021-01-20, opinions not due yet.
 - soziales: Grundsatzpapier forwarded 2020-12-10; the committee was not quorate on 2021-01-21.
 - demokratie: Grundsatzpapier ready for the steering group since 2021-01-05.
-- stadtleben-kultur: Grundsatzpapier submitted 2020-11-01, no opinions at all (both overdue).
+- stadtleben-kultur: Grundsatzpapier submitted 2020-11-01, no opinions at all (both overdue);
+  Maßnahmenkatalog v1 returned 2021-01-25.
 - stadtverwaltung-diversitaet: nothing submitted yet.
 - 60 survey responses of one survey, spread over fields and categories.
 """
@@ -224,6 +225,11 @@ def story(process: Process) -> dict[str, int]:
     p.opinion(de, "runder-tisch", D(2021, 1, 5))
     ids["demokratie_gp"] = de
 
-    # stadtleben-kultur: submitted, no opinion at all
+    # stadtleben-kultur: policy paper submitted, no opinion at all; catalogue returned a week ago
     ids["stadtleben_gp"] = p.submit("stadtleben-kultur", "grundsatzpapier", D(2020, 11, 1))
+    mk = p.submit("stadtleben-kultur", "massnahmenkatalog", D(2020, 11, 15))
+    p.opinion(mk, "integrationsbeiraete", D(2020, 12, 1), Stance.AMEND)
+    p.opinion(mk, "runder-tisch", D(2020, 12, 1), Stance.AMEND)
+    p.decide(mk, DecisionOutcome.RETURN, D(2021, 1, 25), "Maßnahmen ohne Zuständigkeiten")
+    ids["stadtleben_mk"] = mk
     return ids

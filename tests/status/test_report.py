@@ -26,6 +26,8 @@ def test_html_briefing_is_self_contained_and_complete(seeded, story, tmp_path: P
     assert "@page { size: A4;" in html
     # Progress: one pipeline picture per document (6 fields × 2 kinds), and the stories told.
     assert html.count('<svg class="pipe"') == 12
+    assert html.count('class="stage done"') == 14 and html.count('class="stage current"') == 5
+    assert html.count('class="stage returned"') == 1 and html.count('class="stage todo"') == 28
     assert "returned 2 times" in html
     assert "last vote: not quorate (2021-01-21)" in html
     # Decisions with their arithmetic and Drucksache.
@@ -57,6 +59,7 @@ def test_markdown_briefing(seeded, story, tmp_path: Path) -> None:  # noqa: ANN0
     assert text.startswith("# Lokaler Integrationsplan 2.0\n")
     assert "| Education | Policy paper | ✓●○○ | v3 submitted, 48 days, returned 2 times | Round table for equality and against racism |" in text
     assert "| Economy | Policy paper | ✓✓✓✓ | v1 adopted, 73 days | — |" in text
+    assert "|  | Catalogue of goals and measures | ✓✓↺○ | v1 returned, 7 days, returned once | Expert group City life and culture |" in text
     assert "| Strategic policy papers | 2020-11-30 | 1 of 6 fields | **overdue** |" in text
     assert "| Idea | 32 |" in text and "| no category | 2 |" in text
     assert "- Education: Policy paper v3 (submitted) — Online-Beteiligung 2020" in text

@@ -57,7 +57,8 @@ def _fields(ids: dict[str, int]) -> list[dict[str, Any]]:
                 _doc("grundsatzpapier", draft=ids["stadtleben_gp"], ref="stadtleben-kultur/grundsatzpapier", version=1, state="submitted",
                      since="2020-11-01", days_in_state=92, waiting_on=["integrationsbeiraete", "runder-tisch"],
                      missing_opinions=["integrationsbeiraete", "runder-tisch"]),
-                eg("stadtleben-kultur"),
+                _doc("massnahmenkatalog", draft=ids["stadtleben_mk"], ref="stadtleben-kultur/massnahmenkatalog", version=1,
+                     state="returned", since="2021-01-25", days_in_state=7, waiting_on=["expertinnengruppe-stadtleben-kultur"], returns=1),
             ],
         },
         {

@@ -31,41 +31,6 @@ from lipctl.store.engine import resolve_url
 
 D = dt.date
 
-try:  # TEMPORARY until the lifecycle (issue 3) is committed: its pure functions, as specified.
-    import lipctl.process.lifecycle  # noqa: F401
-except ImportError:  # pragma: no cover
-    import sys
-    import types
-
-    import lipctl.process
-
-    _lc = types.ModuleType("lipctl.process.lifecycle")
-
-    def _missing(required, received):  # noqa: ANN001, ANN202
-        return [b for b in required if b not in set(received)]
-
-    def _due(submitted_on, deadline_days):  # noqa: ANN001, ANN202
-        return submitted_on + dt.timedelta(days=deadline_days)
-
-    def _overdue(submitted_on, requirements, received, today):  # noqa: ANN001, ANN202
-        return [(b, _due(submitted_on, n)) for b, n in requirements if b not in set(received) and today > _due(submitted_on, n)]
-
-    def _waiting(state, missing, *, steering, deciding_body, expert_group):  # noqa: ANN001, ANN202
-        state = getattr(state, "value", state)
-        if state == "submitted":
-            return list(missing)
-        if state == "ready_for_decision":
-            return [steering]
-        if state == "forwarded":
-            return [deciding_body]
-        if state == "returned":
-            return [expert_group]
-        return []
-
-    _lc.missing_opinions, _lc.opinion_due, _lc.overdue_opinions, _lc.waiting_on = _missing, _due, _overdue, _waiting
-    sys.modules["lipctl.process.lifecycle"] = _lc
-    lipctl.process.lifecycle = _lc
-
 
 class Process:
     """Writes process records into the test store, as the lifecycle and tally commands would."""

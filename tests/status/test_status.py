@@ -229,3 +229,42 @@ def test_same_status_on_sqlite_and_postgresql(db_url: str, seeded, story) -> Non
     assert [(d["state"], d["returns"]) for d in data["fields"][0]["documents"]] == [("submitted", 2), (None, 0)]
     assert len(data["overdue"]) == 8
     assert data["fields"] == _fields(story)
+
+
+def _statements(run) -> list[str]:  # noqa: ANN001
+    """The SQL statements ``run()`` sends to the database."""
+    from sqlalchemy import Engine, event
+
+    seen: list[str] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", listen)
+    try:
+        run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", listen)
+    return seen
+
+
+def test_status_counts_in_sql_with_a_fixed_number_of_queries(seeded, process, story) -> None:  # noqa: ANN001
+    """More drafts and responses add no queries, and responses are only ever counted by GROUP BY."""
+    import datetime as dt
+
+    import lipctl.context
+    from lipctl.services import status as svc
+
+    def run() -> None:
+        lipctl.context._current = None
+        svc.status()
+
+    before = _statements(run)
+    for n in range(5):
+        process.submit("stadtverwaltung-diversitaet", "grundsatzpapier", dt.date(2021, 1, 1 + n))
+    process.responses("Zweite Umfrage", {("soziales", "kritik"): 300, (None, None): 5})
+    after = _statements(run)
+    assert len(after) == len(before)
+    touching = [s for s in after if "survey_responses" in s]
+    assert touching and all("GROUP BY" in s and "count(" in s.lower() for s in touching)
+    assert not [s for s in after if "survey_responses.text" in s or "drafts.title" in s]

@@ -62,3 +62,27 @@ def test_concurrent_submits_of_one_document_get_distinct_versions(db_url: str, p
     with capsys.disabled():
         print(f"\n   {processes} concurrent 'draft submit bildung' ({'sqlite' if '://' not in db_url else 'postgresql'}): versions {versions}")
     assert versions == list(range(1, processes + 1))
+
+
+
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_imports_starting_together_into_one_new_survey(store: str, request: pytest.FixtureRequest, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Cron and staff start imports into the same survey at the same moment: all succeed, one survey, every row once."""
+    db = request.getfixturevalue("pg_url") if store == "postgres" else str(tmp_path / "lip.db")
+    h.init_db(db)  # type: ignore[arg-type]
+    files = [h.write_survey(tmp_path / f"part{i}.csv", 4000, prefix=f"p{i}-") for i in range(4)]
+    procs = [h.spawn(db, "survey", "import", str(f), "--survey", "Beteiligung 2021") for f in files]
+    errors = [p.communicate(timeout=120)[1].decode(errors="replace").strip() for p in procs]
+    failed = [e for p, e in zip(procs, errors, strict=True) if p.returncode != 0]
+    store_ = h.Store(db)
+    try:
+        rows, distinct = store_.rows("SELECT count(*), count(DISTINCT response_key) FROM survey_responses")[0]
+        surveys = store_.scalar("SELECT count(*) FROM surveys")
+    finally:
+        store_.close()
+    with capsys.disabled():
+        h.print_figures(f"4 imports starting together into one new survey ({store})",
+                        {"failed": len(failed), "rows": rows, "distinct": distinct, "surveys": surveys, "first_error": failed[0][:200] if failed else None})
+    assert failed == []
+    assert (rows, distinct, surveys) == (16000, 16000, 1)

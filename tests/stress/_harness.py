@@ -111,6 +111,40 @@ def scalar(db: Path, sql: str, *params: object) -> object:
         conn.close()
 
 
+class Store:
+    """Queries on the database under test, SQLite file or PostgreSQL URL alike (``:name`` parameters)."""
+
+    def __init__(self, db: Path | str) -> None:
+        from sqlalchemy import create_engine
+
+        from lipctl.store.engine import resolve_url
+
+        self.db = db
+        self.engine = create_engine(resolve_url(str(db)))
+
+    def scalar(self, sql: str, **params: object) -> object:
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), params).scalar()
+
+    def rows(self, sql: str, **params: object) -> list[tuple[object, ...]]:
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), params)]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def integrity(self) -> str:
+        return integrity(Path(self.db)) if self.is_sqlite else "n/a (PostgreSQL)"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
 def print_figures(title: str, figures: dict[str, object]) -> None:
     """Figures the lead can quote: one line per figure, always printed (pytest -s shows them)."""
     print(f"\n== {title}")

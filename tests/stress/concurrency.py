@@ -31,9 +31,13 @@ CI = {"writers": 3, "commands": 6, "import_rows": 30_000, "small_rows": 20}
 FULL = {"writers": 6, "commands": 12, "import_rows": 200_000, "small_rows": 50}
 
 
-def run(folder: Path, *, writers: int, commands: int, import_rows: int, small_rows: int) -> dict[str, object]:
-    db = folder / "concurrent.db"
-    h.init_db(db)
+def run(
+    folder: Path, *, writers: int, commands: int, import_rows: int, small_rows: int, db: str | None = None, shared_survey: bool = False
+) -> dict[str, object]:
+    """``db``: a PostgreSQL URL (default: a SQLite file in ``folder``). ``shared_survey``: all staff
+    import into one survey that does not exist yet, so the first imports race to create it."""
+    db = db or str(folder / "concurrent.db")
+    h.init_db(db)  # type: ignore[arg-type]
     lifecycle = h.has_command("draft", "submit") and h.has_command("opinion", "record")
     big = h.write_survey(folder / "big.csv", import_rows, prefix="big-")
 
@@ -52,7 +56,7 @@ def run(folder: Path, *, writers: int, commands: int, import_rows: int, small_ro
                 expect = ("opinions", tag)
             else:
                 small = h.write_survey(folder / f"{tag}.csv", small_rows, prefix=f"{tag}-")
-                args = ("survey", "import", str(small), "--survey", f"Staff {w}")
+                args = ("survey", "import", str(small), "--survey", "Staff" if shared_survey else f"Staff {w}")
                 expect = ("survey_responses", tag)
             planned.append((w, c, args, expect))
 
@@ -77,27 +81,30 @@ def run(folder: Path, *, writers: int, commands: int, import_rows: int, small_ro
     failed = [(args, results[(w, c)]) for w, c, args, _e in planned if results[(w, c)].returncode != 0]
     lost = 0
     doubled = 0
-    conn = h.connect(db)
+    store = h.Store(db)
     try:
         for w, c, args, (table, tag) in planned:
             if results[(w, c)].returncode != 0:
                 continue
             if table == "drafts":
-                n = conn.execute("SELECT count(*) FROM drafts WHERE title = ?", (f"Entwurf {tag}",)).fetchone()[0]
+                n = store.scalar("SELECT count(*) FROM drafts WHERE title = :v", v=f"Entwurf {tag}")
                 want = 1
             elif table == "opinions":
-                n = conn.execute("SELECT count(*) FROM opinions WHERE text = ?", (f"Stellungnahme {tag}",)).fetchone()[0]
+                n = store.scalar("SELECT count(*) FROM opinions WHERE text = :v", v=f"Stellungnahme {tag}")
                 want = 1
             else:
-                n = conn.execute("SELECT count(*) FROM survey_responses WHERE response_key LIKE ?", (f"{tag}-%",)).fetchone()[0]
+                n = store.scalar("SELECT count(*) FROM survey_responses WHERE response_key LIKE :v", v=f"{tag}-%")
                 want = small_rows
             lost += max(0, want - n)
             doubled += max(0, n - want)
-        big_stored = conn.execute("SELECT count(*) FROM survey_responses WHERE response_key LIKE 'big-%'").fetchone()[0]
-        versions = conn.execute("SELECT field_id, kind, count(*), count(DISTINCT version) FROM drafts GROUP BY field_id, kind").fetchall()
-        audit = conn.execute("SELECT count(*) FROM audit_events WHERE command != 'init'").fetchone()[0]
+        big_stored = store.scalar("SELECT count(*) FROM survey_responses WHERE response_key LIKE 'big-%'")
+        versions = store.rows("SELECT field_id, kind, count(*), count(DISTINCT version) FROM drafts GROUP BY field_id, kind")
+        audit = store.scalar("SELECT count(*) FROM audit_events WHERE command != 'init'")
+        surveys = store.scalar("SELECT count(*) FROM surveys")
+        integrity = store.integrity()
+        backend = store.engine.dialect.name
     finally:
-        conn.close()
+        store.close()
     if importer.returncode == 0:
         lost += max(0, import_rows - big_stored)
         doubled += max(0, big_stored - import_rows)
@@ -105,6 +112,9 @@ def run(folder: Path, *, writers: int, commands: int, import_rows: int, small_ro
     slowest = max(r.seconds for r in results.values())
     return {
         "workload": "draft submit + opinion record + survey import" if lifecycle else "survey import (draft submit/opinion record not in this lipctl yet)",
+        "store": backend,
+        "shared_survey": shared_survey,
+        "surveys_created": surveys,
         "processes": writers,
         "commands_per_process": commands,
         "commands_run": len(planned),
@@ -120,7 +130,7 @@ def run(folder: Path, *, writers: int, commands: int, import_rows: int, small_ro
         "audit_events_expected": ok_commands + (1 if importer.returncode == 0 else 0),
         "slowest_command_s": round(slowest, 2),
         "wall_s": round(wall, 2),
-        "integrity_check": h.integrity(db),
+        "integrity_check": integrity,
     }
 
 
@@ -130,14 +140,16 @@ def main() -> None:
     parser.add_argument("--writers", type=int)
     parser.add_argument("--commands", type=int)
     parser.add_argument("--import-rows", type=int)
+    parser.add_argument("--db", help="a PostgreSQL URL to run against (an empty database; default: a SQLite file)")
+    parser.add_argument("--shared-survey", action="store_true", help="all staff import into one new survey")
     args = parser.parse_args()
     size = dict(FULL if args.full else CI)
     for key in ("writers", "commands", "import_rows"):
         if getattr(args, key) is not None:
             size[key] = getattr(args, key)
     with tempfile.TemporaryDirectory(prefix="lipctl-stress-") as tmp:
-        figures = run(Path(tmp), **size)
-    h.print_figures("concurrency (SQLite)", figures)
+        figures = run(Path(tmp), **size, db=args.db, shared_survey=args.shared_survey)
+    h.print_figures(f"concurrency ({figures['store']})", figures)
     sys.exit(0 if figures["commands_failed"] == 0 and figures["records_lost"] == 0 and figures["records_doubled"] == 0 else 1)
 
 

@@ -241,3 +241,25 @@ def test_real_server_password_never_in_output_or_audit_trail(pg_url: str, cli, i
     engine.dispose()
     assert len(rows) >= 3
     assert not any("S3cr3t" in json.dumps(list(r)) for r in rows)
+
+
+HOSTILE_URLS = [
+    "postgresql+psycopg://u:S3cr3t%25pw@127.0.0.1:99999/x",
+    "postgresql+psycopg://u:S3cr3t%25pw@127.0.0.1:abc/x",
+    "mysql://u:S3cr3t%25pw@h/x",
+    "postgresql+psycopg://u:S3cr3t%25pw@/x?host=/nonexistent",
+    "postgresql+psycopg://u:S3cr3t%25pw@127.0.0.1:1/x?sslmode=bogus",
+    "postgresql+psycopg://u:S3cr3t%25pw@[::1/x",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_malformed_urls_never_show_the_password(cli, url: str) -> None:
+    for args in (["init"], ["fields"], ["db", "check"], ["db", "backup", "/tmp/never-written.db"]):
+        result = cli("--db", url, *args)
+        assert result.exit_code == ExitCode.REFUSED, (args, result.stderr)
+        assert "S3cr3t" not in result.stdout + result.stderr, result.stderr
+        assert result.stderr.startswith("lipctl: ")
+    debug = h.lipctl(url, "--debug", "fields")  # a traceback, if any, is the place a URL would show up
+    assert debug.returncode == ExitCode.REFUSED
+    assert "S3cr3t" not in debug.stdout + debug.stderr

@@ -39,7 +39,7 @@ WORDS = (
     "Stadt Hannover Integration Sprachkurs Kita Schule Nachbarschaft Begegnung Teilhabe Ausbildung "
     "Beratung Verwaltung Vielfalt Sportverein Bücherei Übersetzung Behördengänge Öffnungszeiten "
     "Wohnungssuche Arbeitsmarkt Anerkennung Abschlüsse Fußgängerzone Größe Straßenfest mehr weniger "
-    "bitte dringend schneller einfacher für mit ohne über und oder aber \"wirklich\" »gern« z.B. 5€"
+    'bitte dringend schneller einfacher für mit ohne über und oder aber "wirklich" »gern« z.B. 5€'
 ).split()
 
 
@@ -49,8 +49,20 @@ def quote(cell: str) -> str:
 
 def generate(path: Path, rows: int, seed: int = 2020) -> None:
     rnd = random.Random(seed)
-    header = ["id", "submitdate", "lastpage", "startlanguage", "seed", "token", "ipaddr", "refurl",
-              "G01Q01", "G01Q02", "G01Q02[other]", "G01Q03"]
+    header = [
+        "id",
+        "submitdate",
+        "lastpage",
+        "startlanguage",
+        "seed",
+        "token",
+        "ipaddr",
+        "refurl",
+        "G01Q01",
+        "G01Q02",
+        "G01Q02[other]",
+        "G01Q03",
+    ]
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         fh.write(";".join(quote(h) for h in header) + "\r\n")
         for i in range(1, rows + 1):
@@ -69,8 +81,16 @@ def generate(path: Path, rows: int, seed: int = 2020) -> None:
             cells = [
                 str(i),
                 f"2020-{rnd.randint(5, 9):02d}-{rnd.randint(1, 28):02d} {rnd.randint(0, 23):02d}:{rnd.randint(0, 59):02d}:{rnd.randint(0, 59):02d}",
-                "3", "de", str(rnd.randint(1, 10**9)), f"tok{i:08d}", f"10.{i % 256}.{(i // 256) % 256}.{i % 7}", "https://umfrage.example/",
-                rnd.choice(FIELDS), "-oth-" if other else rnd.choice(CATEGORIES), "Wunsch" if other else "", text.strip() or "x",
+                "3",
+                "de",
+                str(rnd.randint(1, 10**9)),
+                f"tok{i:08d}",
+                f"10.{i % 256}.{(i // 256) % 256}.{i % 7}",
+                "https://umfrage.example/",
+                rnd.choice(FIELDS),
+                "-oth-" if other else rnd.choice(CATEGORIES),
+                "Wunsch" if other else "",
+                text.strip() or "x",
             ]
             fh.write(";".join(quote(c) for c in cells) + "\r\n")
 
@@ -109,8 +129,14 @@ con.execute("COMMIT")
 def run(cmd: list[str], *, env: dict[str, str] | None = None, stdin: str | None = None) -> tuple[float, float, int]:
     """Wall seconds, max RSS in MB, and exit code of one child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     if stdin:
         proc.stdin.write(stdin)  # type: ignore[union-attr]
         proc.stdin.close()  # type: ignore[union-attr]
@@ -135,7 +161,9 @@ def main() -> None:
     if not csv_path.exists():
         t = time.perf_counter()
         generate(csv_path, args.rows)
-        print(f"generated {csv_path} ({csv_path.stat().st_size / 1e6:.1f} MB, {args.rows:,} rows) in {time.perf_counter() - t:.1f} s")
+        print(
+            f"generated {csv_path} ({csv_path.stat().st_size / 1e6:.1f} MB, {args.rows:,} rows) in {time.perf_counter() - t:.1f} s"
+        )
     size_mb = csv_path.stat().st_size / 1e6
     env = dict(os.environ, PYTHONPATH=str(ROOT), LIPCTL_ACTOR="bench", LIPCTL_LANG="en")
     results: list[tuple[str, float, float, int]] = []
@@ -150,7 +178,20 @@ def main() -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     subprocess.run([sys.executable, "-m", "lipctl", "--db", str(db), "init"], env=env, check=True, capture_output=True)
-    lip = [sys.executable, "-m", "lipctl", "--db", str(db), "survey", "import", str(csv_path), "--survey", "Bench", "--format", "json"]
+    lip = [
+        sys.executable,
+        "-m",
+        "lipctl",
+        "--db",
+        str(db),
+        "survey",
+        "import",
+        str(csv_path),
+        "--survey",
+        "Bench",
+        "--format",
+        "json",
+    ]
     first = timed("lipctl survey import", lip, env=env)
     again = timed("lipctl survey import (again: all duplicates)", lip, env=env)
 
@@ -161,14 +202,18 @@ def main() -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     subprocess.run([sys.executable, "-m", "lipctl", "--db", str(floor_db), "init"], env=env, check=True, capture_output=True)
     floor = timed("plain Python floor, lipctl's table", [sys.executable, "-c", FLOOR, str(csv_path), str(floor_db), "lipctl"])
-    bare = timed("plain Python floor, bare table (1 unique key)", [sys.executable, "-c", FLOOR, str(csv_path), str(bare_db), "bare"])
+    bare = timed(
+        "plain Python floor, bare table (1 unique key)", [sys.executable, "-c", FLOOR, str(csv_path), str(bare_db), "bare"]
+    )
 
     su = shutil.which("sqlite-utils")
     su_time = None
     if su:
         su_db = work / "sqlite-utils.db"
         su_db.unlink(missing_ok=True)
-        su_time = timed("sqlite-utils insert --csv", [su, "insert", str(su_db), "responses", str(csv_path), "--csv", "--delimiter", ";"])
+        su_time = timed(
+            "sqlite-utils insert --csv", [su, "insert", str(su_db), "responses", str(csv_path), "--csv", "--delimiter", ";"]
+        )
     else:
         print("sqlite-utils not installed (pip install sqlite-utils): skipped")
     cli = shutil.which("sqlite3")
@@ -176,7 +221,9 @@ def main() -> None:
     if cli:
         c_db = work / "sqlite3-cli.db"
         c_db.unlink(missing_ok=True)
-        c_time = timed("sqlite3 CLI .import", [cli, str(c_db)], stdin=f".mode csv\n.separator ;\n.import '{csv_path}' responses\n")
+        c_time = timed(
+            "sqlite3 CLI .import", [cli, str(c_db)], stdin=f".mode csv\n.separator ;\n.import '{csv_path}' responses\n"
+        )
     else:
         print("sqlite3 CLI not on PATH: skipped")
 

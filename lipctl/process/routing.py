@@ -65,14 +65,16 @@ def parse_submitted(text: str) -> dt.datetime | None:
 class NameMatcher:
     """Finds an action field or category (by id) from a cell: value map, then slug, name or alias."""
 
-    def __init__(self, candidates: list[tuple[str, set[str]]], ids: Mapping[str, int], values: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, candidates: list[tuple[str, set[str]]], ids: Mapping[str, int], values: Mapping[str, str] | None = None
+    ) -> None:
         self.candidates = candidates
         self.ids = dict(ids)
         self.values = {fold(str(k)): str(v) for k, v in (values or {}).items()}
         self._cache: dict[str, tuple[int, str] | None] = {}
 
     def match(self, cell: str) -> tuple[int, str] | None:
-        """(id, slug) for the cell, or None when nothing matches; cached per distinct cell."""
+        """Abgleich: (id, slug) for the cell, or None when nothing matches; cached per distinct cell."""
         try:
             return self._cache[cell]
         except KeyError:
@@ -128,7 +130,7 @@ class RowRules:
         self.skip_positions = tuple(KEYS.index(k) for k in self.skip_when_empty)
 
     def incomplete(self, cells: tuple[str, ...]) -> bool:
-        """An incomplete response (LimeSurvey: no submit date) is skipped and counted, not rejected.
+        """Unvollständige Antwort: an incomplete response (LimeSurvey: no submit date) is skipped and counted, not rejected.
 
         ``cells`` are the row's values in the order of KEYS ("" for an unmapped key).
         """
@@ -138,7 +140,7 @@ class RowRules:
         return False
 
     def route(self, cells: tuple[str, ...]) -> Routed:
-        """The routed row, or RowRejected with the first reason that applies (cells in KEYS order)."""
+        """Zuordnung: the routed row, or RowRejected with the first reason that applies (cells in KEYS order)."""
         raw_id, raw_date, raw_field, raw_category, text = cells
         if len(text) > MAX_TEXT:
             raise RowRejected(
@@ -169,7 +171,9 @@ class RowRules:
             except ValueError:
                 raise RowRejected(
                     "bad_date",
-                    _("cannot read the date {value!r} (write 2020-06-15 14:32:10 or 15.06.2020 14:32)").format(value=_short(raw_date)),
+                    _("cannot read the date {value!r} (write 2020-06-15 14:32:10 or 15.06.2020 14:32)").format(
+                        value=_short(raw_date)
+                    ),
                 ) from None
         if self.has_id:
             key = raw_id.strip()

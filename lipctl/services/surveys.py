@@ -64,18 +64,24 @@ class _RejectSink:
             folder = path.parent
             if not folder.is_dir():
                 raise InvalidInput(
-                    _("--rejects: the folder {folder} does not exist").format(folder=folder), _("create it, or choose another path")
+                    _("--rejects: the folder {folder} does not exist").format(folder=folder),
+                    _("create it, or choose another path"),
                 )
             if path.is_dir():
-                raise InvalidInput(_("--rejects: {path} is a folder").format(path=path), _("name a file, e.g. {path}").format(path=path / "rejects.csv"))
+                raise InvalidInput(
+                    _("--rejects: {path} is a folder").format(path=path),
+                    _("name a file, e.g. {path}").format(path=path / "rejects.csv"),
+                )
             for source in inputs:
                 if path.exists() and os.path.samefile(path, source):
                     raise InvalidInput(
-                        _("--rejects {path} is one of the files to import").format(path=path), _("name another file for the rejected rows")
+                        _("--rejects {path} is one of the files to import").format(path=path),
+                        _("name another file for the rejected rows"),
                     )
             if not os.access(folder, os.W_OK | os.X_OK):
                 raise InvalidInput(
-                    _("--rejects: the folder {folder} is not writable").format(folder=folder), _("choose a folder you can write to")
+                    _("--rejects: the folder {folder} is not writable").format(folder=folder),
+                    _("choose a folder you can write to"),
                 )
             try:
                 fd, name = tempfile.mkstemp(prefix=".lipctl-rejects-", suffix=".csv", dir=folder)
@@ -178,13 +184,17 @@ def import_files(
             with ctx.uow(write=True) as uow:
                 survey_id = _survey_id(uow.session, name)
                 for i, plan in enumerate(plans):
-                    results.append(_import_file(uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None))
+                    results.append(
+                        _import_file(uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None)
+                    )
         else:
             for i, plan in enumerate(plans):
                 try:
                     with ctx.uow(write=True) as uow:
                         survey_id = _survey_id(uow.session, name)
-                        results.append(_import_file(uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None))
+                        results.append(
+                            _import_file(uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None)
+                        )
                         uow.commit()
                 except LipctlError as exc:
                     if not results:
@@ -192,7 +202,9 @@ def import_files(
                     # The files before this one are committed, each whole: say so, and that a re-run is safe.
                     raise type(exc)(
                         exc.message,
-                        _("{hint}; imported before it: {files} — running the same command again adds only what is missing").format(
+                        _(
+                            "{hint}; imported before it: {files} — running the same command again adds only what is missing"
+                        ).format(
                             hint=exc.hint or _("nothing of this file was imported"), files=", ".join(r["path"] for r in results)
                         ),
                     ) from None
@@ -218,8 +230,11 @@ def _survey_id(session: Any, name: str) -> int:
         return found
     # Two first imports of one survey at once (PostgreSQL does not serialise them as SQLite
     # does): the second one's insert does nothing, and both find the one row.
-    session.execute(_dialect_insert(session.connection(), m.Survey.__table__).values(name=name, created_at=audit.utcnow())
-                    .on_conflict_do_nothing(index_elements=["name"]))
+    session.execute(
+        _dialect_insert(session.connection(), m.Survey.__table__)
+        .values(name=name, created_at=audit.utcnow())
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
     return session.execute(query).scalar_one()
 
 
@@ -236,8 +251,15 @@ def _rules(session: Any, mapping: profiles.Mapping) -> RowRules:
     category_ids = {c.slug: c.id for c in repo.all_categories(session)}
     values = mapping.profile.values
     fields = NameMatcher(repo.field_keys(session), field_ids, values.get("action_field"))
-    categories = NameMatcher(repo.category_keys(session), category_ids, values.get("category")) if "category" in mapping.index else None
-    return RowRules(fields, categories, has_id=mapping.has_id, skip_when_empty=[k for k in mapping.profile.skip_when_empty if k in mapping.index])
+    categories = (
+        NameMatcher(repo.category_keys(session), category_ids, values.get("category")) if "category" in mapping.index else None
+    )
+    return RowRules(
+        fields,
+        categories,
+        has_id=mapping.has_id,
+        skip_when_empty=[k for k in mapping.profile.skip_when_empty if k in mapping.index],
+    )
 
 
 def _import_file(session: Any, survey_id: int, plan: _Plan, sink: _RejectSink, progress: Progress | None) -> dict[str, Any]:
@@ -262,7 +284,9 @@ def _import_file(session: Any, survey_id: int, plan: _Plan, sink: _RejectSink, p
         rejects.close()
         return result
     raise Unreadable(
-        _("{path} is not readable as {encoding} throughout").format(path=source.name, encoding=" / ".join(e or source.encoding for e in attempts)),
+        _("{path} is not readable as {encoding} throughout").format(
+            path=source.name, encoding=" / ".join(e or source.encoding for e in attempts)
+        ),
         _("nothing of it was imported; give the file's encoding with --encoding"),
     )
 
@@ -278,7 +302,11 @@ def _bulk_insert(conn: Connection) -> tuple[str, Callable[[Any], Any]]:
     of the import time, and every value here is already of the column's type.
     """
     table = m.SurveyResponse.__table__
-    stmt = _dialect_insert(conn, table).values({c: bindparam(c) for c in _COLUMNS}).on_conflict_do_nothing(index_elements=["survey_id", "response_key"])
+    stmt = (
+        _dialect_insert(conn, table)
+        .values({c: bindparam(c) for c in _COLUMNS})
+        .on_conflict_do_nothing(index_elements=["survey_id", "response_key"])
+    )
     compiled = stmt.compile(dialect=conn.dialect)
     order = compiled.positiontup if compiled.positional else None
     if order is not None and tuple(order) != _COLUMNS:
@@ -357,7 +385,7 @@ def _import_stream(
         new = [row for key, row in batch.items() if key not in found]
         counts["duplicates"] += len(found)
         if new:
-            conn.exec_driver_sql(insert_sql, [dict(zip(_COLUMNS, row)) for row in new] if named else new)
+            conn.exec_driver_sql(insert_sql, [dict(zip(_COLUMNS, row, strict=True)) for row in new] if named else new)
         counts["imported"] += len(new)
 
     route = rules.route
@@ -368,7 +396,9 @@ def _import_stream(
         rows_read += 1
         if row is None:
             rejected += 1
-            rejects.add(path, line, "broken_row", _("the row cannot be split into columns ({problem})").format(problem=problem), ())
+            rejects.add(
+                path, line, "broken_row", _("the row cannot be split into columns ({problem})").format(problem=problem), ()
+            )
             continue
         if len(row) < width:
             rejected += 1
@@ -402,8 +432,16 @@ def _import_stream(
     counts["duplicates"] += duplicates_in_batch
 
     finished = audit.utcnow()
-    counts = {"rows_read": rows_read, "imported": counts["imported"], "duplicates": counts["duplicates"], "rejected": rejected, "skipped": skipped}
-    conn.execute(update(batches).where(batches.c.id == batch_id).values(file_sha256=source.sha256, finished_at=finished, **counts))
+    counts = {
+        "rows_read": rows_read,
+        "imported": counts["imported"],
+        "duplicates": counts["duplicates"],
+        "rejected": rejected,
+        "skipped": skipped,
+    }
+    conn.execute(
+        update(batches).where(batches.c.id == batch_id).values(file_sha256=source.sha256, finished_at=finished, **counts)
+    )
     audit.record(
         session,
         "survey.imported",
@@ -443,15 +481,13 @@ def list_surveys() -> list[dict[str, Any]]:
     """The surveys with their number of responses and imports (counted in SQL)."""
     with current().uow() as uow:
         s = uow.session
-        responses = dict(
-            s.execute(select(m.SurveyResponse.survey_id, func.count()).group_by(m.SurveyResponse.survey_id)).all()
-        )
+        responses = dict(s.execute(select(m.SurveyResponse.survey_id, func.count()).group_by(m.SurveyResponse.survey_id)).all())
         batches = {
             r.survey_id: (r.n, r.last)
             for r in s.execute(
-                select(m.ImportBatch.survey_id, func.count().label("n"), func.max(m.ImportBatch.finished_at).label("last")).group_by(
-                    m.ImportBatch.survey_id
-                )
+                select(
+                    m.ImportBatch.survey_id, func.count().label("n"), func.max(m.ImportBatch.finished_at).label("last")
+                ).group_by(m.ImportBatch.survey_id)
             )
         }
         return [
@@ -481,7 +517,9 @@ def stats(survey: str | None = None) -> dict[str, Any]:
             s.execute(select(m.SurveyResponse.field_id, func.count()).where(*where).group_by(m.SurveyResponse.field_id)).all()
         )
         per_category = dict(
-            s.execute(select(m.SurveyResponse.category_id, func.count()).where(*where).group_by(m.SurveyResponse.category_id)).all()
+            s.execute(
+                select(m.SurveyResponse.category_id, func.count()).where(*where).group_by(m.SurveyResponse.category_id)
+            ).all()
         )
         by_field = {f.slug: per_field.get(f.id, 0) for f in repo.all_fields(s)}
         by_category: dict[str, int] = {c.slug: per_category.get(c.id, 0) for c in repo.all_categories(s)}

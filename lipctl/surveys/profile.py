@@ -52,7 +52,8 @@ class Profile:
                 explicit.add(key)
             elif key in REQUIRED_KEYS:
                 raise InvalidInput(
-                    _("--map {key}= would leave no column for {key}").format(key=key), _("write --map {key}=COLUMN").format(key=key)
+                    _("--map {key}= would leave no column for {key}").format(key=key),
+                    _("write --map {key}=COLUMN").format(key=key),
                 )
             else:
                 columns.pop(key, None)

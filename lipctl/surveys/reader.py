@@ -96,7 +96,9 @@ def inspect(path: Path, *, encoding: str | None = None, delimiter: str | None = 
         with open(path, "rb") as fh:
             head = fh.read(HEAD)
     except OSError as exc:
-        raise Unreadable(_("cannot read {path}: {reason}").format(path=name, reason=exc.strerror or exc), _("check the file")) from None
+        raise Unreadable(
+            _("cannot read {path}: {reason}").format(path=name, reason=exc.strerror or exc), _("check the file")
+        ) from None
     if not head.strip():
         raise Unreadable(_("{path} is empty").format(path=name), _("export the survey again"))
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -176,7 +178,9 @@ def _lines(text: io.TextIOBase, name: str) -> Iterator[str]:
         number += 1
         if len(line) >= LINE_LIMIT and line[-1] not in "\r\n":
             raise Unreadable(
-                _("{path}: line {line} is longer than {limit} characters").format(path=name, line=number, limit=f"{LINE_LIMIT:,}"),
+                _("{path}: line {line} is longer than {limit} characters").format(
+                    path=name, line=number, limit=f"{LINE_LIMIT:,}"
+                ),
                 _("nothing of the file was imported; a survey export has no lines that long — are its columns or quotes broken?"),
             )
         yield line

@@ -9,19 +9,61 @@ from pathlib import Path
 
 import pytest
 
-LS_HEADER = ["id", "submitdate", "lastpage", "startlanguage", "seed", "token", "ipaddr", "refurl",
-             "G01Q01", "G01Q02", "G01Q02[other]", "G01Q03"]
+LS_HEADER = [
+    "id",
+    "submitdate",
+    "lastpage",
+    "startlanguage",
+    "seed",
+    "token",
+    "ipaddr",
+    "refurl",
+    "G01Q01",
+    "G01Q02",
+    "G01Q02[other]",
+    "G01Q03",
+]
 
 
-def ls_row(rid: str, submit: str, field: str, category: str, text: str, *, other: str = "", ip: str = "10.1.2.3",
-           token: str = "tok-secret") -> list[str]:
+def ls_row(
+    rid: str,
+    submit: str,
+    field: str,
+    category: str,
+    text: str,
+    *,
+    other: str = "",
+    ip: str = "10.1.2.3",
+    token: str = "tok-secret",
+) -> list[str]:
     """A LimeSurvey response: standard columns, personal columns, field, category, [other], text."""
-    return [rid, submit, "3", "de", "4711", token, ip, "https://example.org/?mail=erika@example.org", field, category, other, text]
+    return [
+        rid,
+        submit,
+        "3",
+        "de",
+        "4711",
+        token,
+        ip,
+        "https://example.org/?mail=erika@example.org",
+        field,
+        category,
+        other,
+        text,
+    ]
 
 
-def csv_bytes(rows: Sequence[Sequence[str]], *, delimiter: str = ";", encoding: str = "utf-8", bom: bool = False,
-              newline: str = "\r\n", quote_all: bool = True) -> bytes:
+def csv_bytes(
+    rows: Sequence[Sequence[str]],
+    *,
+    delimiter: str = ";",
+    encoding: str = "utf-8",
+    bom: bool = False,
+    newline: str = "\r\n",
+    quote_all: bool = True,
+) -> bytes:
     """A CSV file as an exporter writes it (quotes doubled, every or only needed fields quoted)."""
+
     def cell(value: str) -> str:
         if quote_all or any(ch in value for ch in (delimiter, '"', "\r", "\n")):
             return '"' + value.replace('"', '""') + '"'
@@ -35,6 +77,7 @@ def csv_bytes(rows: Sequence[Sequence[str]], *, delimiter: str = ";", encoding: 
 @pytest.fixture
 def write(tmp_path: Path):  # noqa: ANN201
     """write(name, bytes) -> path of the new file."""
+
     def _write(name: str, data: bytes) -> Path:
         path = tmp_path / name
         path.write_bytes(data)
@@ -62,7 +105,10 @@ def stored() -> list[dict]:
 
 def table_counts() -> dict[str, int]:
     con = sqlite3.connect(db_path())
-    out = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("surveys", "import_batches", "survey_responses", "audit_events")}
+    out = {
+        t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("surveys", "import_batches", "survey_responses", "audit_events")
+    }
     con.close()
     return out
 

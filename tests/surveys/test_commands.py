@@ -38,8 +38,14 @@ def test_stats_json_shape(seeded, write) -> None:
     assert data == {
         "survey": None,
         "total": 4,
-        "by_field": {"bildung": 3, "soziales": 0, "demokratie": 0, "stadtleben-kultur": 0, "wirtschaft": 1,
-                     "stadtverwaltung-diversitaet": 0},
+        "by_field": {
+            "bildung": 3,
+            "soziales": 0,
+            "demokratie": 0,
+            "stadtleben-kultur": 0,
+            "wirtschaft": 1,
+            "stadtverwaltung-diversitaet": 0,
+        },
         "by_category": {"idee": 1, "wunsch": 1, "kritik": 1, "none": 1},
     }
     one = cli.json("survey", "stats", "--survey", "beteiligung 2020")

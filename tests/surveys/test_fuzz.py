@@ -75,15 +75,22 @@ ROW = st.tuples(st.sampled_from(["1", "2", "3", "", "x"]), DATE, FIELD, CATEGORY
     newline=st.sampled_from(["\r\n", "\n"]),
     short=st.sets(st.integers(0, 14)),
 )
-def test_random_well_formed_csv(db: Cli, tmp_path: Path, rows, delimiter: str, encoding: str, newline: str, short: set[int]) -> None:  # noqa: ANN001
+def test_random_well_formed_csv(
+    db: Cli, tmp_path: Path, rows, delimiter: str, encoding: str, newline: str, short: set[int]
+) -> None:  # noqa: ANN001
     header = ["id", "submitdate", "lastpage", "startlanguage", "G01Q01", "G01Q02", "G01Q02[other]", "G01Q03"]
     body = []
     for i, (rid, date, field, category, other, text) in enumerate(rows):
         row = [rid, date, "3", "de", field, category, other, text]
-        body.append(row[: 5] if i in short else row)
+        body.append(row[:5] if i in short else row)
     try:
-        content = csv_bytes([header, *body], delimiter=delimiter, encoding="utf-8" if encoding == "utf-8-sig" else encoding,
-                            bom=encoding == "utf-8-sig", newline=newline)
+        content = csv_bytes(
+            [header, *body],
+            delimiter=delimiter,
+            encoding="utf-8" if encoding == "utf-8-sig" else encoding,
+            bom=encoding == "utf-8-sig",
+            newline=newline,
+        )
     except UnicodeEncodeError:
         content = csv_bytes([header, *body], delimiter=delimiter, bom=True, newline=newline)
     file = tmp_path / "wellformed.csv"

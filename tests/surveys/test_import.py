@@ -62,12 +62,33 @@ def test_limesurvey_export_imported_with_lines_and_exact_text(seeded, write) -> 
         {"line": 7, "reason": "unknown category 'Lob'", "code": "unknown_category"},
     ]
     assert stored() == [
-        {"response_key": "101", "field": "bildung", "category": "idee", "text": TEXT_1,
-         "submitted_at": "2020-06-15 14:32:10", "line": 2, "survey": "Beteiligung 2020"},
-        {"response_key": "103", "field": "stadtleben-kultur", "category": "wunsch", "text": TEXT_3,
-         "submitted_at": "2020-06-16 09:00:00", "line": 5, "survey": "Beteiligung 2020"},
-        {"response_key": "106", "field": "demokratie", "category": "kritik", "text": TEXT_6,
-         "submitted_at": "2020-06-18 12:00:00", "line": 8, "survey": "Beteiligung 2020"},
+        {
+            "response_key": "101",
+            "field": "bildung",
+            "category": "idee",
+            "text": TEXT_1,
+            "submitted_at": "2020-06-15 14:32:10",
+            "line": 2,
+            "survey": "Beteiligung 2020",
+        },
+        {
+            "response_key": "103",
+            "field": "stadtleben-kultur",
+            "category": "wunsch",
+            "text": TEXT_3,
+            "submitted_at": "2020-06-16 09:00:00",
+            "line": 5,
+            "survey": "Beteiligung 2020",
+        },
+        {
+            "response_key": "106",
+            "field": "demokratie",
+            "category": "kritik",
+            "text": TEXT_6,
+            "submitted_at": "2020-06-18 12:00:00",
+            "line": 8,
+            "survey": "Beteiligung 2020",
+        },
     ]
     assert stored()[0]["text"].encode() == 'Mehr "Sprachkurse" am Abend;\r\nauch für Eltern – bitte!'.encode()
     assert audit_actions() == ["survey.imported"]
@@ -127,6 +148,7 @@ def test_limesurvey_with_comma_and_lf(seeded, write) -> None:
 
 # --- German Excel (cp1252), delimiters, Decidim ----------------------------------------------------
 
+
 def test_cp1252_from_german_excel_with_german_dates(seeded, write) -> None:
     text = "Größere Räume für Übungen – „bitte“ bald"
     rows = [
@@ -153,8 +175,10 @@ def test_cp1252_from_german_excel_with_german_dates(seeded, write) -> None:
 
 @pytest.mark.parametrize("delimiter", [";", ",", "\t", "|"])
 def test_delimiter_sniffed(seeded, write, delimiter: str) -> None:
-    rows = [["id", "date", "field", "category", "text"],
-            ["a1", "2020-06-15 14:32:10", "Soziales", "Wunsch", "Mehr Beratung, mehr Zeit; bitte\tjetzt"]]
+    rows = [
+        ["id", "date", "field", "category", "text"],
+        ["a1", "2020-06-15 14:32:10", "Soziales", "Wunsch", "Mehr Beratung, mehr Zeit; bitte\tjetzt"],
+    ]
     path = write("d.csv", csv_bytes(rows, delimiter=delimiter, quote_all=False))
     code, data, _err = run_import(seeded, path, "--survey", "S")
     assert code == ExitCode.OK, data
@@ -170,7 +194,15 @@ def test_delimiter_given(seeded, write) -> None:
 
 
 def test_decidim_export(seeded, write) -> None:
-    header = ["Answer ID", "Answered on", "IP Hash", "User status", "1. Welches Handlungsfeld?", "2. Art Ihrer Anregung", "3. Ihre Anregung"]
+    header = [
+        "Answer ID",
+        "Answered on",
+        "IP Hash",
+        "User status",
+        "1. Welches Handlungsfeld?",
+        "2. Art Ihrer Anregung",
+        "3. Ihre Anregung",
+    ]
     rows = [
         header,
         ["9001", "2020-06-15 14:32:10 UTC", "a3f9c2", "Registered", "Demokratie", "Idee", "Ein Jugendbeirat."],
@@ -192,16 +224,17 @@ def test_decidim_export(seeded, write) -> None:
 
 # --- rejections --------------------------------------------------------------------------------
 
+
 def rejections_file(write) -> Path:  # noqa: ANN001
     lines = [
-        'id;date;field;category;text',  # 1
+        "id;date;field;category;text",  # 1
         '1;2020-06-15;bildung;;"ok"',  # 2 imported (no category)
         '2;2020-06-15;bildung;idee;""',  # 3 empty text
         '3;2020-06-15;bildung;idee;"   "',  # 4 empty text
         '4;2020-06-15;bildung;idee;"' + "x" * 10_001 + '"',  # 5 too long
         '5;2020-06-15;bildung;idee;"' + "y" * 10_000 + '"',  # 6 imported: exactly the limit
         '6;2020-13-45;bildung;idee;"z"',  # 7 bad date
-        '7;2020-06-15;bildung',  # 8 short row
+        "7;2020-06-15;bildung",  # 8 short row
         ';2020-06-15;bildung;idee;"no id"',  # 9 empty id
         '8;2020-06-15;bildung;idee;"a"b"',  # 10 broken quoting
         '9;15.06.2020;Sport;idee;"t"',  # 11 unknown field
@@ -263,8 +296,11 @@ def test_blank_and_delimiter_only_lines_are_not_rows(seeded, write) -> None:
 
 # --- profiles ---------------------------------------------------------------------------------------
 
+
 def test_own_profile_with_value_codes_and_map_override(seeded, write) -> None:
-    profile = write("profile.yaml", """
+    profile = write(
+        "profile.yaml",
+        """
 columns:
   response_id: Nr
   submitted_at: Eingang
@@ -274,16 +310,22 @@ columns:
 values:
   action_field: {A1: bildung, A2: wirtschaft}
   category: {K1: idee, K2: wunsch, K3: kritik}
-""".encode())
-    rows = [["Nr", "Eingang", "F1", "F2", "F3", "F3b"],
-            ["1", "2020-06-15 10:00:00", "A1", "K3", "alt", "Neuer Text"],
-            ["2", "2020-06-15 11:00:00", "A2", "K1", "alt", "Noch einer"],
-            ["3", "2020-06-15 12:00:00", "A9", "K1", "alt", "Unbekannt"]]
+""".encode(),
+    )
+    rows = [
+        ["Nr", "Eingang", "F1", "F2", "F3", "F3b"],
+        ["1", "2020-06-15 10:00:00", "A1", "K3", "alt", "Neuer Text"],
+        ["2", "2020-06-15 11:00:00", "A2", "K1", "alt", "Noch einer"],
+        ["3", "2020-06-15 12:00:00", "A9", "K1", "alt", "Unbekannt"],
+    ]
     path = write("own.csv", csv_bytes(rows))
     code, data, _err = run_import(seeded, path, "--survey", "S", "--profile", profile, "--map", "text=F3b")
     assert code == ExitCode.IMPORT_REJECTED_ROWS
     assert data["files"][0]["rejects"] == [{"line": 4, "reason": "unknown action field 'A9'", "code": "unknown_field"}]
-    assert [(r["field"], r["category"], r["text"]) for r in stored()] == [("bildung", "kritik", "Neuer Text"), ("wirtschaft", "idee", "Noch einer")]
+    assert [(r["field"], r["category"], r["text"]) for r in stored()] == [
+        ("bildung", "kritik", "Neuer Text"),
+        ("wirtschaft", "idee", "Noch einer"),
+    ]
 
 
 def test_mapping_a_personal_column_is_refused(seeded, write) -> None:
@@ -388,7 +430,7 @@ def test_a_line_longer_than_the_limit_refuses_the_file(seeded, write, monkeypatc
     import lipctl.surveys.reader
 
     monkeypatch.setattr(lipctl.surveys.reader, "LINE_LIMIT", 1000)
-    lines = ['id;date;field;category;text', '1;2020-06-15;bildung;idee;"ok"', '2;2020-06-15;bildung;idee;"' + "x" * 5000 + '"']
+    lines = ["id;date;field;category;text", '1;2020-06-15;bildung;idee;"ok"', '2;2020-06-15;bildung;idee;"' + "x" * 5000 + '"']
     path = write("long.csv", ("\r\n".join(lines) + "\r\n").encode())
     before = table_counts()
     code, data, err = run_import(seeded, path, "--survey", "S")
@@ -397,7 +439,9 @@ def test_a_line_longer_than_the_limit_refuses_the_file(seeded, write, monkeypatc
     assert table_counts() == before
 
 
-def test_a_file_failing_half_way_after_another_keeps_the_first_and_says_so(seeded, write, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_failing_half_way_after_another_keeps_the_first_and_says_so(
+    seeded, write, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import lipctl.surveys.reader
 
     monkeypatch.setattr(lipctl.surveys.reader, "LINE_LIMIT", 1000)

@@ -33,12 +33,17 @@ def test_dates_refused(text: str) -> None:
         parse_submitted(text)
 
 
-FIELDS = [("bildung", match_keys("bildung", "Bildung")), ("stadtleben-kultur", match_keys("stadtleben-kultur", "Stadtleben und Kultur", ["Stadtleben"]))]
+FIELDS = [
+    ("bildung", match_keys("bildung", "Bildung")),
+    ("stadtleben-kultur", match_keys("stadtleben-kultur", "Stadtleben und Kultur", ["Stadtleben"])),
+]
 CATS = [("idee", match_keys("idee", "Idee", ["Ideen"]))]
 
 
 def rules(*, has_id: bool = True, values: dict[str, str] | None = None) -> RowRules:
-    return RowRules(NameMatcher(FIELDS, {"bildung": 1, "stadtleben-kultur": 4}, values), NameMatcher(CATS, {"idee": 7}), has_id=has_id)
+    return RowRules(
+        NameMatcher(FIELDS, {"bildung": 1, "stadtleben-kultur": 4}, values), NameMatcher(CATS, {"idee": 7}), has_id=has_id
+    )
 
 
 def cells(rid: str = "1", date: str = "", field: str = "Bildung", category: str = "", text: str = "Text") -> tuple[str, ...]:

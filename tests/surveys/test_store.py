@@ -17,7 +17,9 @@ TEXT = 'Mehr "Sprachkurse";\r\nauch für Eltern – «bitte»'
 def test_import_reimport_stats_export_on_both_stores(db_url: str, cli, write) -> None:
     assert cli("init").exit_code == ExitCode.OK
     rows = [LS_HEADER]
-    rows += [ls_row(str(i), "2020-06-15 14:32:10", "Bildung" if i % 2 else "Soziales", "Idee", f"{TEXT} {i}") for i in range(1, 4501)]
+    rows += [
+        ls_row(str(i), "2020-06-15 14:32:10", "Bildung" if i % 2 else "Soziales", "Idee", f"{TEXT} {i}") for i in range(1, 4501)
+    ]
     rows.append(ls_row("4501", "", "", "", ""))  # incomplete
     rows.append(ls_row("4502", "15.06.2020 14:32", "Sport", "Idee", "x"))  # rejected
     rows.append(ls_row("7", "2020-06-15 14:32:10", "Bildung", "Idee", "the same id again"))  # a duplicate, in another batch
@@ -39,10 +41,17 @@ def test_import_reimport_stats_export_on_both_stores(db_url: str, cli, write) ->
 
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(m.SurveyResponse)).scalar_one() == 4500
-        text, line = conn.execute(select(m.SurveyResponse.text, m.SurveyResponse.line).where(m.SurveyResponse.response_key == "7")).one()
+        text, line = conn.execute(
+            select(m.SurveyResponse.text, m.SurveyResponse.line).where(m.SurveyResponse.response_key == "7")
+        ).one()
         assert (text, line) == (f"{TEXT} 7", 2 + 6 * 2)  # every earlier row spans two physical lines
         assert conn.execute(select(func.count()).select_from(m.ImportBatch)).scalar_one() == 2
-        assert conn.execute(select(func.count()).select_from(m.AuditEvent).where(m.AuditEvent.action == "survey.imported")).scalar_one() == 2
+        assert (
+            conn.execute(
+                select(func.count()).select_from(m.AuditEvent).where(m.AuditEvent.action == "survey.imported")
+            ).scalar_one()
+            == 2
+        )
     engine.dispose()
 
     stats = cli.json("survey", "stats", "--survey", "S")

@@ -3,6 +3,12 @@
 The language is chosen once per process: ``--lang``, then LIPCTL_LANG, then the locale
 (LC_ALL, LC_MESSAGES, LANG starting with "de"), else English. Messages are written in English
 in the code and wrapped in ``_()``; ``ngettext`` for plurals. Standard library only.
+
+Help texts are translated when the command modules are imported, before Typer has parsed the
+command line: that is why the first ``_()`` detects the language from ``sys.argv`` and the
+environment itself. The German catalogue is ``locale/de/LC_MESSAGES/lipctl.po``, compiled to the
+``.mo`` beside it (both committed, both in the wheel); ``python tools/update_catalog.py`` extracts
+new messages into it and compiles it. JSON keys, slugs and exit codes never depend on the language.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ def detect_language(argv: list[str] | None = None, environ: dict[str, str] | Non
     argv = sys.argv if argv is None else argv
     env = os.environ if environ is None else environ
     for i, arg in enumerate(argv):
+        if arg == "--":  # what follows is an argument, not an option
+            break
         if arg == "--lang" and i + 1 < len(argv):
             return _normalise(argv[i + 1])
         if arg.startswith("--lang="):
@@ -59,6 +67,14 @@ def language() -> str:
     if _language is None:
         set_language(detect_language())
     return _language or "en"
+
+
+def display_name(name: str | None, name_en: str | None = None) -> str:
+    """A name from the seed as people read it: the seed's German (Bildung, Lenkungsgruppe) in
+    German, its English name (``name_en``) in English where the seed gives one."""
+    if name_en and language() == "en":
+        return name_en
+    return name or name_en or ""
 
 
 def _(message: str) -> str:

@@ -7,6 +7,7 @@ same boundary works under ``typer.testing.CliRunner`` (which bypasses ``main()``
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 import traceback
 from collections.abc import Callable
@@ -70,6 +71,11 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
             finally:
                 ctx.dispose()
 
+        doc = inspect.getdoc(fn)
+        if doc and "help" not in kwargs:
+            # The docstring is the help text and, unchanged, its message id in the catalogue
+            # (tools/update_catalog.py extracts it); Typer would show it untranslated.
+            kwargs["help"] = _(doc)
         app.command(name, **kwargs)(wrapper)
         return fn
 

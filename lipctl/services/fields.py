@@ -109,7 +109,7 @@ def list_bodies() -> list[dict[str, Any]]:
         names = dict(s.execute(select(m.Person.id, m.Person.name)).all())
         cats: dict[int, list[dict[str, Any]]] = {}
         for c in s.scalars(select(m.SeatCategory).order_by(m.SeatCategory.position)):
-            cats.setdefault(c.body_id, []).append({"slug": c.slug, "name": c.name, "seats": c.seats, "voting": c.voting})
+            cats.setdefault(c.body_id, []).append({"slug": c.slug, "name": c.name, "name_en": c.name_en, "seats": c.seats, "voting": c.voting})
         chairs = {
             ms.body_id: {"name": names[ms.person_id], "title": ms.title}
             for ms in s.scalars(select(m.Membership).where(m.Membership.role == MembershipRole.CHAIR))

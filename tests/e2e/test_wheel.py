@@ -63,7 +63,7 @@ def test_installed_lipctl_initialises_and_answers(installed: dict, tmp_path: Pat
         "bildung", "soziales", "demokratie", "stadtleben-kultur", "wirtschaft", "stadtverwaltung-diversitaet",
     ]
     result = run(installed, tmp_path, "fields")
-    assert "Stadtverwaltung und Diversität" in result.stdout
+    assert "City administration and diversity" in result.stdout  # LIPCTL_LANG=en: the seed's name_en
 
 
 def test_installed_lipctl_refuses_without_traceback(installed: dict, tmp_path: Path) -> None:

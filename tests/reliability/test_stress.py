@@ -86,3 +86,16 @@ def test_imports_starting_together_into_one_new_survey(store: str, request: pyte
                         {"failed": len(failed), "rows": rows, "distinct": distinct, "surveys": surveys, "first_error": failed[0][:200] if failed else None})
     assert failed == []
     assert (rows, distinct, surveys) == (16000, 16000, 1)
+
+
+def test_sigkill_during_init_leaves_nothing_or_everything(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    figures = crash.run_init(tmp_path, points=(0.3, 0.55, 0.8, 0.95))
+    rounds = figures.pop("rounds")
+    with capsys.disabled():
+        h.print_figures("crash: SIGKILL during lipctl init on a new file, then re-run", figures)
+    assert figures["kills_while_running"] >= 2
+    for r in rounds:
+        assert r["all_or_nothing"], r
+        assert r["integrity_after_kill"] in ("ok", "no file"), r
+        assert r["rerun_exit"] == ExitCode.OK, r
+        assert r["complete_after_rerun"], r

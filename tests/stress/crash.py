@@ -1,4 +1,4 @@
-"""A large survey import killed with SIGKILL at several points, then run again.
+"""A large survey import (and ``lipctl init``) killed with SIGKILL at several points, then run again.
 
 For each kill point a fresh copy of an initialised database gets the same import of several
 files (one command); the process is killed (``kill -9``) after a fraction of the time a whole
@@ -109,6 +109,54 @@ def run(folder: Path, *, files: int, rows_per_file: int, points: tuple[float, ..
     }
 
 
+def run_init(folder: Path, *, points: tuple[float, ...] = (0.2, 0.35, 0.5, 0.65, 0.8, 0.95)) -> dict[str, object]:
+    """``lipctl init`` on a new file killed at several points: nothing or everything, and a re-run completes it."""
+    reference = folder / "reference.db"
+    start = time.perf_counter()
+    h.init_db(reference)
+    duration = time.perf_counter() - start
+    want = _table_counts(reference)
+    rounds = []
+    for n, fraction in enumerate(points):
+        db = folder / f"init{n}.db"
+        proc = h.spawn(db, "init")
+        time.sleep(duration * fraction)
+        killed = proc.poll() is None
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        after_kill = _table_counts(db) if db.exists() else {}
+        all_or_nothing = after_kill in ({}, want) or all(v == 0 for v in after_kill.values()) and not after_kill.get("alembic_version")
+        integrity = h.integrity(db) if db.exists() else "no file"
+        rerun = h.lipctl(db, "init")
+        rounds.append({
+            "kill_at_s": round(duration * fraction, 2),
+            "killed_while_running": killed,
+            "state_after_kill": "complete" if after_kill == want else "empty" if not any(after_kill.values()) else "partial",
+            "all_or_nothing": all_or_nothing,
+            "integrity_after_kill": integrity,
+            "rerun_exit": rerun.returncode,
+            "complete_after_rerun": _table_counts(db) == want,
+        })
+    return {
+        "uninterrupted_init_s": round(duration, 2),
+        "kills": len(rounds),
+        "kills_while_running": sum(r["killed_while_running"] for r in rounds),
+        "states_after_kill": [r["state_after_kill"] for r in rounds],
+        "rounds_all_or_nothing": sum(r["all_or_nothing"] for r in rounds),
+        "rounds_complete_after_rerun": sum(r["complete_after_rerun"] and r["rerun_exit"] == 0 for r in rounds),
+        "rounds": rounds,
+    }
+
+
+def _table_counts(db: Path) -> dict[str, int]:
+    conn = h.connect(db)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    finally:
+        conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="the full size (default: the CI size)")
@@ -123,7 +171,15 @@ def main() -> None:
     h.print_figures("crash: SIGKILL during survey import, then re-run", figures)
     for r in rounds:
         print(f"   - {r}")
-    sys.exit(0 if figures["rounds_exactly_once"] == figures["kills"] == figures["integrity_ok"] else 1)
+    with tempfile.TemporaryDirectory(prefix="lipctl-crash-init-") as tmp:
+        init_figures = run_init(Path(tmp))
+    init_rounds = init_figures.pop("rounds")
+    h.print_figures("crash: SIGKILL during lipctl init on a new file, then re-run", init_figures)
+    for r in init_rounds:
+        print(f"   - {r}")
+    ok_import = figures["rounds_exactly_once"] == figures["kills"] == figures["integrity_ok"]
+    ok_init = init_figures["rounds_all_or_nothing"] == init_figures["kills"] == init_figures["rounds_complete_after_rerun"]
+    sys.exit(0 if ok_import and ok_init else 1)
 
 
 if __name__ == "__main__":

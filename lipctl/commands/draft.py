@@ -1,9 +1,114 @@
-"""Commands of this group are registered by the issue that builds them."""
+"""lipctl draft submit, list, show, history: the versions of each field's documents."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import typer
+
+from lipctl.commands._boundary import command, message
+from lipctl.commands._options import FieldOpt, FormatOpt, RefArg
+from lipctl.i18n import _
+from lipctl.output.emit import Column, OutputFormat
+
+KindOpt = Annotated[str, typer.Option("--kind", help=_("Document kind: grundsatzpapier or massnahmenkatalog."), show_default=False)]
+TitleOpt = Annotated[str | None, typer.Option("--title", help=_("Title of this version."), show_default=False)]
+FileOpt = Annotated[
+    str | None,
+    typer.Option("--file", help=_("The document file: its SHA-256, size and name are recorded and a copy is kept."), show_default=False),
+]
+SurveyOpt = Annotated[
+    list[str] | None,
+    typer.Option("--considered-survey", help=_("A survey whose answers this version took into account (repeatable)."), show_default=False),
+]
+StateOpt = Annotated[str | None, typer.Option("--state", help=_("Only drafts in this state."), show_default=False)]
+
+
+def _draft_columns() -> list[Column]:
+    from lipctl.report.labels import state_label
+
+    return [
+        Column("id", "#"),
+        Column("ref", _("Document")),
+        Column("version", _("Version"), lambda v: f"v{v}"),
+        Column("state", _("State"), state_label),
+        Column("state_since", _("Since")),
+        Column("title", _("Title")),
+        Column("submitted_on", _("Submitted")),
+        Column("submitted_by", _("By")),
+    ]
+
+
+def _dues(rows: list[dict[str, Any]]) -> str:
+    from lipctl.output.emit import plain
+
+    return "; ".join(f"{r['body']} {plain(r['due'])}" + (" ✓" if r.get("received") else "") for r in rows) if rows else "—"
 
 
 def register(root: typer.Typer) -> None:
-    """No commands yet."""
+    grp = typer.Typer(help=_("Draft versions of each field's documents (Entwürfe)."), no_args_is_help=True)
+
+    @command(grp, "submit", path="draft submit")
+    def submit(
+        field: Annotated[str, typer.Argument(help=_("Action field: slug, name or alias (case-insensitive)."), show_default=False)],
+        kind: KindOpt, title: TitleOpt = None, file: FileOpt = None, considered_survey: SurveyOpt = None,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """Record a new version (v1, v2, …) of a field's document; a still-open earlier version is superseded."""
+        from lipctl.output.emit import emit_record
+        from lipctl.services import drafts as svc
+
+        row = svc.submit(field, kind, title=title, file=file, considered_surveys=considered_survey or [])
+        if row["superseded"] and fmt is not OutputFormat.JSON:
+            message(_("v{old} of {ref} is superseded by v{new}").format(old=row["superseded"]["version"], ref=row["ref"], new=row["version"]))
+        cols = [*_draft_columns(), Column("file_sha256", "SHA-256"), Column("opinions_due", _("Opinions due"), _dues)]
+        emit_record(row, fmt, cols, title=_("Draft {id}").format(id=row["id"]))
+
+    @command(grp, "list", path="draft list")
+    def list_(field: FieldOpt = None, state: StateOpt = None, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """Every draft version, by field and document; filter by field or state."""
+        from lipctl.output.emit import emit
+        from lipctl.services import drafts as svc
+
+        emit(svc.list_drafts(field, state), fmt, _draft_columns())
+
+    @command(grp, "show", path="draft show")
+    def show(ref: RefArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """One draft version: state, opinions received, missing and overdue, the steering decision."""
+        from lipctl.output.emit import emit_record, plain
+        from lipctl.services import drafts as svc
+
+        row = svc.show(ref)
+        cols = [
+            *_draft_columns(),
+            Column("file_name", _("File")),
+            Column("file_sha256", "SHA-256"),
+            Column("opinions_due", _("Opinions due"), _dues),
+            Column("missing_opinions", _("Missing opinions")),
+            Column("overdue_opinions", _("Overdue"), lambda v: ", ".join(f"{o['body']} ({plain(o['due'])})" for o in v) if v else "—"),
+            Column("opinions", _("Opinions"), lambda v: "; ".join(f"{o['body']}: {o['stance']}" for o in v) if v else "—"),
+            Column("decision", _("Steering decision"), lambda v: f"{v['result']} {plain(v['decided_on'])}" + (f" — {v['reason']}" if v["reason"] else "") if v else "—"),
+            Column("considered_surveys", _("Surveys considered")),
+        ]
+        emit_record(row, fmt, cols, title=_("Draft {id}").format(id=row["id"]))
+
+    @command(grp, "history", path="draft history")
+    def history(ref: RefArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """Every event of a document, all versions, in order, with actor and time."""
+        from lipctl.output.emit import emit
+        from lipctl.services import drafts as svc
+
+        rows = svc.history(ref)
+        emit(
+            rows,
+            fmt,
+            [
+                Column("occurred_at", _("Time (UTC)")),
+                Column("actor", _("Actor")),
+                Column("version", _("Version"), lambda v: f"v{v}"),
+                Column("action", _("Event")),
+                Column("summary", _("What happened")),
+            ],
+        )
+
+    root.add_typer(grp, name="draft")

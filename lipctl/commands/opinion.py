@@ -1,9 +1,69 @@
-"""Commands of this group are registered by the issue that builds them."""
+"""lipctl opinion record, list: the advisory councils' assessments and the round table's statements."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from lipctl.commands._boundary import command, message
+from lipctl.commands._options import DateOpt, FormatOpt, RefArg
+from lipctl.i18n import _
+from lipctl.output.emit import Column, OutputFormat
+
+
+def _columns() -> list[Column]:
+    return [
+        Column("id", "#"),
+        Column("draft", _("Draft")),
+        Column("ref", _("Document")),
+        Column("version", _("Version"), lambda v: f"v{v}"),
+        Column("body", _("Body")),
+        Column("stance", _("Stance")),
+        Column("text", _("Text")),
+        Column("received_on", _("Received")),
+        Column("recorded_at", _("Recorded (UTC)")),
+    ]
 
 
 def register(root: typer.Typer) -> None:
-    """No commands yet."""
+    grp = typer.Typer(help=_("Opinions on drafts (Einschätzungen, Stellungnahmen)."), no_args_is_help=True)
+
+    @command(grp, "record", path="opinion record")
+    def record(
+        ref: RefArg,
+        body: Annotated[str, typer.Option("--from", help=_("The body giving the opinion: slug, name or alias."), show_default=False)],
+        stance: Annotated[str, typer.Option("--stance", help=_("approve, amend or reject."), show_default=False)],
+        text: Annotated[str | None, typer.Option("--text", help=_("The opinion's text or summary."), show_default=False)] = None,
+        file: Annotated[
+            str | None, typer.Option("--file", help=_("The opinion's document: its SHA-256, size and name are recorded."), show_default=False)
+        ] = None,
+        date: DateOpt = None,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """Record a body's opinion on a draft; the last required one makes it ready for the steering group."""
+        from lipctl.output.emit import emit_record
+        from lipctl.services import opinions as svc
+
+        row = svc.record(ref, body, stance, text=text, file=file, date=date)
+        if fmt is not OutputFormat.JSON:
+            if row["missing_opinions"]:
+                message(_("still missing: {bodies}").format(bodies=", ".join(row["missing_opinions"])))
+            elif row["draft_state"] == "ready_for_decision":
+                message(_("{ref} v{version} is ready for the steering group's decision").format(ref=row["ref"], version=row["version"]))
+        emit_record(row, fmt, [*_columns(), Column("draft_state", _("Draft state"))], title=_("Opinion {id}").format(id=row["id"]))
+
+    @command(grp, "list", path="opinion list")
+    def list_(
+        ref: Annotated[
+            str | None, typer.Argument(help=_("Only the opinions on this draft (id or FIELD/KIND)."), show_default=False)
+        ] = None,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """Every opinion, oldest first, or those on one draft version; earlier ones of a body stay visible."""
+        from lipctl.output.emit import emit
+        from lipctl.services import opinions as svc
+
+        emit(svc.list_opinions(ref), fmt, _columns())
+
+    root.add_typer(grp, name="opinion")

@@ -1,0 +1,75 @@
+"""The steering group's decision (Entscheidung der Lenkungsgruppe): forward to the committee or return.
+
+Refused while a required opinion is missing, unless the user makes the explicit, recorded
+exception (``without_opinions`` with a reason). Returning needs a reason.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from lipctl.errors import InvalidInput
+from lipctl.i18n import _
+from lipctl.process import lifecycle
+from lipctl.process.states import DecisionOutcome
+from lipctl.services import audit
+from lipctl.services import drafts as dr
+from lipctl.store import models as m
+
+
+def decide(
+    ref: str, *, forward: bool, ret: bool, reason: str | None = None, date: str | None = None, without_opinions: bool = False
+) -> dict[str, Any]:
+    """Record the steering group's decision on a draft version (steering decide)."""
+    from lipctl.context import current
+
+    ctx = current()
+    if forward == ret:
+        raise InvalidInput(_("say what the steering group decided"), _("pass either --forward or --return"))
+    outcome = DecisionOutcome.FORWARD if forward else DecisionOutcome.RETURN
+    reason = reason.strip() if reason and reason.strip() else None
+    day = dr.parse_day(date, ctx.today)
+    with ctx.uow(write=True) as uow:
+        s = uow.session
+        draft = dr.locked_draft(s, ref)
+        what = dr.label(s, draft)
+        lacking = dr.missing(s, draft)
+        before = draft.state
+        after = lifecycle.decide(before, outcome, lacking, reason=reason, without_opinions=without_opinions, what=what)
+        if day < draft.submitted_on:
+            raise InvalidInput(
+                _("--date {date} is before {draft} was submitted ({submitted})").format(
+                    date=day.isoformat(), draft=what, submitted=draft.submitted_on.isoformat()
+                ),
+                _("give the date of the steering group's meeting"),
+            )
+        exception = bool(without_opinions and lacking)
+        dec = m.SteeringDecision(
+            draft_id=draft.id, outcome=outcome, reason=reason or "", decided_on=day, without_opinions=exception,
+            missing_opinions=json.dumps(lacking) if exception else None, recorded_at=audit.utcnow(), recorded_by=ctx.actor,
+        )
+        s.add(dec)
+        draft.state = after
+        draft.state_since = day
+        s.flush()
+        doc = dr.doc_ref(s, draft)
+        audit.record(
+            s, "steering.decided", entity="draft", entity_id=draft.id, decision=dec.id, ref=doc, version=draft.version,
+            outcome=outcome.value, reason=reason, decided_on=day, without_opinions=exception or None,
+            missing_opinions=lacking if exception else None, state_before=before.value, state=after.value,
+        )
+        uow.commit()
+        return {
+            "draft": draft.id,
+            "result": after.value,
+            "ref": doc,
+            "field": doc.split("/")[0],
+            "kind": draft.kind,
+            "version": draft.version,
+            "reason": reason,
+            "decided_on": day,
+            "without_opinions": exception,
+            "missing_opinions": lacking if exception else [],
+            "decision": dec.id,
+        }

@@ -1,0 +1,450 @@
+"""Draft versions (Entwurfsfassungen): submit, list, show, and the story of one document.
+
+The rules are lipctl.process.lifecycle; this module loads, applies them, stores and writes the
+audit event in the same transaction. Nothing is deleted: a newer version supersedes an open one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lipctl.errors import InvalidInput, NotFound, Refused
+from lipctl.i18n import _
+from lipctl.process import lifecycle
+from lipctl.process.states import DraftState
+from lipctl.services import audit
+from lipctl.store import models as m
+from lipctl.store import repositories as repo
+
+#: Concurrent submits of one document may both pick the next version; the loser retries this often.
+SUBMIT_ATTEMPTS = 8
+
+
+# --- shared by drafts, opinions and decisions ----------------------------------------------
+
+
+def parse_day(value: str | None, today: dt.date, option: str = "--date") -> dt.date:
+    """A calendar date given on the command line, default ``today``; never after ``today``."""
+    if value is None or not value.strip():
+        return today
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(_("{option} {value!r} is not a date").format(option=option, value=value), _("write it as YYYY-MM-DD")) from None
+    if day > today:
+        raise InvalidInput(
+            _("{option} {date} is after today ({today})").format(option=option, date=day.isoformat(), today=today.isoformat()),
+            _("record what has happened, on the day it happened"),
+        )
+    return day
+
+
+def requirements(session: Session) -> list[tuple[str, int]]:
+    """The bodies whose opinion every draft needs, with their deadline in days (seed.yaml)."""
+    q = (
+        select(m.Body.slug, m.OpinionRequirement.deadline_days)
+        .join(m.Body, m.Body.id == m.OpinionRequirement.body_id)
+        .order_by(m.OpinionRequirement.position, m.OpinionRequirement.id)
+    )
+    return [(slug, days) for slug, days in session.execute(q)]
+
+
+def received(session: Session, draft_id: int) -> list[str]:
+    """Slugs of the bodies that have given an opinion on the draft."""
+    q = select(m.Body.slug).join(m.Opinion, m.Opinion.body_id == m.Body.id).where(m.Opinion.draft_id == draft_id).distinct()
+    return list(session.scalars(q))
+
+
+def missing(session: Session, draft: m.Draft) -> list[str]:
+    return lifecycle.missing_opinions([b for b, _d in requirements(session)], received(session, draft.id))
+
+
+def doc_ref(session: Session, draft: m.Draft) -> str:
+    field = session.get(m.ActionField, draft.field_id)
+    assert field is not None
+    return f"{field.slug}/{draft.kind}"
+
+
+def label(session: Session, draft: m.Draft) -> str:
+    """How a version is named in messages: bildung/grundsatzpapier v2."""
+    return f"{doc_ref(session, draft)} v{draft.version}"
+
+
+def locked_draft(session: Session, ref: str) -> m.Draft:
+    """The draft named by REF, its row locked for this transaction.
+
+    On PostgreSQL a concurrent submit may supersede the latest version while we wait for the
+    lock: a FIELD/KIND reference then means the new latest version.
+    """
+    draft = repo.get_draft(session, ref)
+    session.refresh(draft, with_for_update=True)
+    if not ref.strip().isdigit() and draft.state == DraftState.SUPERSEDED:
+        draft = repo.get_draft(session, ref)
+        session.refresh(draft, with_for_update=True)
+    return draft
+
+
+def draft_row(session: Session, draft: m.Draft) -> dict[str, Any]:
+    """A draft as scripts read it (SPEC §3: id, field, kind, version, state, ref)."""
+    ref = doc_ref(session, draft)
+    return {
+        "id": draft.id,
+        "field": ref.split("/")[0],
+        "kind": draft.kind,
+        "version": draft.version,
+        "state": draft.state.value,
+        "ref": ref,
+        "title": draft.title,
+        "state_since": draft.state_since,
+        "submitted_on": draft.submitted_on,
+        "submitted_by": draft.submitted_by,
+        "file_name": draft.file_name,
+        "file_size": draft.file_size,
+        "file_sha256": draft.file_sha256,
+    }
+
+
+def set_state(draft: m.Draft, event: str, day: dt.date, **kw: Any) -> DraftState:
+    """Apply a lifecycle event to the stored draft; ``state_since`` moves only when the state does."""
+    before = draft.state
+    draft.state = lifecycle.apply(before, event, **kw)
+    if draft.state != before:
+        draft.state_since = day
+    return before
+
+
+# --- document files ---------------------------------------------------------------------
+
+
+@dataclass
+class FileFacts:
+    name: str
+    size: int
+    sha256: str
+    staged: Path | None = None  # a copy waiting in the data directory to be kept
+
+
+def files_dir() -> Path:
+    """Where document copies are kept: ``files/`` next to the SQLite file, else in the user data directory."""
+    from lipctl.context import current
+    from lipctl.store.engine import sqlite_path
+
+    ctx = current()
+    path = sqlite_path(ctx.url)
+    if path is not None:
+        return path.parent / "files"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("lipctl", appauthor=False)) / "files"
+
+
+def _open_document(path_text: str) -> tuple[Path, Any]:
+    path = Path(path_text).expanduser()
+    if not path.exists():
+        raise NotFound(_("file not found: {path}").format(path=path), _("check the path; nothing was recorded"))
+    if path.is_dir():
+        raise InvalidInput(_("{path} is a folder, not a file").format(path=path), _("give the document file itself with --file"))
+    try:
+        return path, open(path, "rb")  # noqa: SIM115 - closed by the caller
+    except OSError as exc:
+        raise Refused(
+            _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or type(exc).__name__),
+            _("check the file's permissions; nothing was recorded"),
+        ) from None
+
+
+def read_file(path_text: str, *, keep_copy: bool) -> FileFacts:
+    """SHA-256, size and name of a document; with ``keep_copy`` a 0600 copy staged in the data directory."""
+    path, fh = _open_document(path_text)
+    digest = hashlib.sha256()
+    size = 0
+    staged: Path | None = None
+    out = None
+    try:
+        if keep_copy:
+            folder = files_dir()
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=folder)  # mkstemp creates it 0600
+            except OSError as exc:
+                raise Refused(
+                    _("cannot keep a copy in {folder}: {reason}").format(folder=folder, reason=exc.strerror or type(exc).__name__),
+                    _("make the folder writable, or point --db at a database in a writable folder"),
+                ) from None
+            staged = Path(tmp)
+            out = os.fdopen(fd, "wb")
+        try:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+                if out is not None:
+                    out.write(chunk)
+        except OSError as exc:
+            raise Refused(
+                _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or type(exc).__name__),
+                _("check the file; nothing was recorded"),
+            ) from None
+    except BaseException:
+        if out is not None:
+            out.close()
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+        raise
+    finally:
+        fh.close()
+    if out is not None:
+        out.close()
+    return FileFacts(path.name, size, digest.hexdigest(), staged)
+
+
+def keep(facts: FileFacts) -> str | None:
+    """Move a staged copy to its place, named by its content (a second identical copy changes nothing)."""
+    if facts.staged is None:
+        return None
+    suffix = "".join(Path(facts.name).suffixes[-1:])[:16]
+    final = facts.staged.parent / f"{facts.sha256}{suffix}"
+    os.replace(facts.staged, final)
+    os.chmod(final, 0o600)
+    facts.staged = None
+    return str(final)
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def submit(
+    field: str, kind: str, *, title: str | None = None, file: str | None = None, considered_surveys: Sequence[str] = ()
+) -> dict[str, Any]:
+    """A new version of a field's document (draft submit); a still-open earlier version is superseded."""
+    from lipctl.context import current
+
+    ctx = current()
+    facts = read_file(file, keep_copy=True) if file else None
+    try:
+        for attempt in range(SUBMIT_ATTEMPTS):
+            try:
+                return _submit_once(ctx, field, kind, title, facts, considered_surveys)
+            except IntegrityError as exc:
+                # Another office submitted the same document at the same moment and took our
+                # version number first: start again in a fresh transaction with the next one.
+                if "uq_drafts_field_kind_version" not in str(exc) and "drafts.field_id, drafts.kind, drafts.version" not in str(exc):
+                    raise
+                if attempt == SUBMIT_ATTEMPTS - 1:
+                    raise Refused(
+                        _("another submission of the same document kept taking the version number"),
+                        _("nothing was recorded; try again in a moment"),
+                    ) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+    finally:
+        if facts is not None and facts.staged is not None:
+            facts.staged.unlink(missing_ok=True)
+
+
+def _submit_once(ctx: Any, field: str, kind: str, title: str | None, facts: FileFacts | None, surveys: Sequence[str]) -> dict[str, Any]:
+    today = ctx.today
+    with ctx.uow(write=True) as uow:
+        s = uow.session
+        f = repo.get_field(s, field)
+        k = repo.get_kind(s, kind)
+        survey_rows = []
+        for name in surveys:
+            sv = repo.get_survey(s, name)
+            if sv.id not in {x.id for x in survey_rows}:
+                survey_rows.append(sv)
+        prev = s.scalars(
+            select(m.Draft)
+            .where(m.Draft.field_id == f.id, m.Draft.kind == k.slug)
+            .order_by(m.Draft.version.desc())
+            .limit(1)
+            .with_for_update()
+        ).first()
+        version = prev.version + 1 if prev is not None else 1
+        now = audit.utcnow()
+        draft = m.Draft(
+            field_id=f.id, kind=k.slug, version=version, state=lifecycle.apply(None, "submitted"), state_since=today,
+            title=title.strip() if title and title.strip() else None, submitted_on=today, submitted_at=now, submitted_by=ctx.actor,
+            file_name=facts.name if facts else None, file_size=facts.size if facts else None,
+            file_sha256=facts.sha256 if facts else None,
+        )
+        s.add(draft)
+        s.flush()  # the unique (field, kind, version) constraint speaks here
+        # Every open earlier version (normally at most one) is superseded by this one.
+        older = [
+            old
+            for old in s.scalars(
+                select(m.Draft).where(m.Draft.field_id == f.id, m.Draft.kind == k.slug, m.Draft.id != draft.id).order_by(m.Draft.version)
+            )
+            if lifecycle.is_open(old.state)
+        ]
+        superseded = {"id": older[-1].id, "version": older[-1].version, "state_before": older[-1].state.value} if older else None
+        need = requirements(s)
+        audit.record(
+            s, "draft.submitted", entity="draft", entity_id=draft.id, ref=f"{f.slug}/{k.slug}", version=version, title=draft.title,
+            submitted_on=today, file_name=draft.file_name, file_size=draft.file_size, file_sha256=draft.file_sha256,
+            considered_surveys=[sv.name for sv in survey_rows] or None, supersedes=superseded["id"] if superseded else None,
+            required_opinions=[b for b, _d in need] or None,
+        )
+        for old in older:
+            before = set_state(old, "superseded", today)
+            audit.record(
+                s, "draft.superseded", entity="draft", entity_id=old.id, ref=f"{f.slug}/{k.slug}", version=old.version,
+                state_before=before.value, by_draft=draft.id, by_version=version,
+            )
+        for sv in survey_rows:
+            s.add(m.DraftSurvey(draft_id=draft.id, survey_id=sv.id))
+        if not need:  # a seed without required opinions: the steering group may decide at once
+            set_state(draft, "opinions_complete", today)
+            audit.record(s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=f"{f.slug}/{k.slug}", version=version)
+        if facts is not None:
+            draft.file_copy = keep(facts)
+        uow.commit()
+        row = draft_row(s, draft)
+        row["superseded"] = superseded
+        row["considered_surveys"] = [sv.name for sv in survey_rows]
+        row["opinions_due"] = [{"body": b, "due": lifecycle.opinion_due(today, d)} for b, d in need]
+        return row
+
+
+def list_drafts(field: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
+    """Every draft version, by field, document and version (draft list)."""
+    from lipctl.context import current
+
+    wanted: DraftState | None = None
+    if state is not None:
+        try:
+            wanted = DraftState(state.strip().lower())
+        except ValueError:
+            raise InvalidInput(
+                _("unknown state {state!r}").format(state=state),
+                _("valid: {valid}").format(valid=", ".join(s.value for s in DraftState)),
+            ) from None
+    with current().uow() as uow:
+        s = uow.session
+        q = select(m.Draft).join(m.ActionField, m.ActionField.id == m.Draft.field_id)
+        if field is not None:
+            q = q.where(m.Draft.field_id == repo.get_field(s, field).id)
+        if wanted is not None:
+            q = q.where(m.Draft.state == wanted)
+        q = q.order_by(m.ActionField.position, m.ActionField.id, m.Draft.kind, m.Draft.version)
+        return [draft_row(s, d) for d in s.scalars(q)]
+
+
+def show(ref: str) -> dict[str, Any]:
+    """One version with its opinions, what is missing or overdue, its decision and considered surveys (draft show)."""
+    from lipctl.context import current
+
+    ctx = current()
+    with ctx.uow() as uow:
+        s = uow.session
+        draft = repo.get_draft(s, ref)
+        row = draft_row(s, draft)
+        need = requirements(s)
+        got = received(s, draft.id)
+        open_ = draft.state in (DraftState.SUBMITTED, DraftState.READY_FOR_DECISION)
+        lacking = lifecycle.missing_opinions([b for b, _d in need], got) if open_ else []
+        row["missing_opinions"] = lacking
+        row["opinions_due"] = [
+            {"body": b, "due": lifecycle.opinion_due(draft.submitted_on, d), "received": b in got} for b, d in need
+        ]
+        row["overdue_opinions"] = (
+            [{"body": b, "due": due} for b, due in lifecycle.overdue_opinions(draft.submitted_on, need, got, ctx.today)] if open_ else []
+        )
+        from lipctl.services.opinions import opinion_rows
+
+        row["opinions"] = opinion_rows(s, draft.id)
+        dec = s.scalars(select(m.SteeringDecision).where(m.SteeringDecision.draft_id == draft.id)).first()
+        row["decision"] = (
+            {
+                "result": "forwarded" if dec.outcome.value == "forward" else "returned",
+                "reason": dec.reason or None,
+                "decided_on": dec.decided_on,
+                "without_opinions": dec.without_opinions,
+                "missing_opinions": json.loads(dec.missing_opinions) if dec.missing_opinions else [],
+            }
+            if dec
+            else None
+        )
+        row["considered_surveys"] = list(
+            s.scalars(
+                select(m.Survey.name).join(m.DraftSurvey, m.DraftSurvey.survey_id == m.Survey.id).where(m.DraftSurvey.draft_id == draft.id)
+            )
+        )
+        row["file_copy"] = draft.file_copy
+        return row
+
+
+def history(ref: str) -> list[dict[str, Any]]:
+    """Every audit event of every version of the document, in order, with actor and time (draft history)."""
+    from lipctl.context import current
+
+    with current().uow() as uow:
+        s = uow.session
+        draft = repo.get_draft(s, ref)
+        versions = dict(
+            s.execute(select(m.Draft.id, m.Draft.version).where(m.Draft.field_id == draft.field_id, m.Draft.kind == draft.kind)).all()
+        )
+        q = (
+            select(m.AuditEvent)
+            .where(m.AuditEvent.entity == "draft", m.AuditEvent.entity_id.in_(list(versions)))
+            .order_by(m.AuditEvent.id)
+        )
+        rows = []
+        for e in s.scalars(q):
+            details = json.loads(e.details) if e.details else {}
+            rows.append(
+                {
+                    "id": e.id,
+                    "occurred_at": e.occurred_at.replace(tzinfo=dt.UTC),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "draft": e.entity_id,
+                    "version": versions.get(e.entity_id),  # type: ignore[arg-type]
+                    "command": e.command,
+                    "summary": summarize(e.action, details),
+                    "details": details,
+                }
+            )
+        return rows
+
+
+def summarize(action: str, d: dict[str, Any]) -> str:
+    """One line that tells what an event means, for the history table."""
+    if action == "draft.submitted":
+        text = _("submitted") + (f" — {d['title']}" if d.get("title") else "")
+        if d.get("file_name"):
+            text += " " + _("(file {name}, sha256 {sha})").format(name=d["file_name"], sha=str(d.get("file_sha256", ""))[:12])
+        if d.get("considered_surveys"):
+            text += "; " + _("took into account: {surveys}").format(surveys=", ".join(d["considered_surveys"]))
+        return text
+    if action == "draft.superseded":
+        return _("superseded by v{version}").format(version=d.get("by_version"))
+    if action == "draft.ready_for_decision":
+        return _("all required opinions in: ready for the steering group")
+    if action == "opinion.recorded":
+        text = _("opinion of {body}: {stance}").format(body=d.get("body"), stance=d.get("stance"))
+        return text + (f" — {d['text']}" if d.get("text") else "")
+    if action == "steering.decided":
+        result = _("forwarded to the committee") if d.get("outcome") == "forward" else _("returned to the expert group")
+        text = _("steering group: {result}").format(result=result)
+        if d.get("reason"):
+            text += f" — {d['reason']}"
+        if d.get("without_opinions"):
+            text += " " + _("(without the opinions of {bodies})").format(bodies=", ".join(d.get("missing_opinions") or []))
+        return text
+    if action == "resolution.recorded":
+        return _("{body}: {result}").format(body=d.get("body"), result=d.get("result")) + (
+            f" ({d['drucksache']})" if d.get("drucksache") else ""
+        )
+    return action

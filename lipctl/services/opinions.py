@@ -1,0 +1,120 @@
+"""Opinions (Einschätzungen der Integrationsbeiräte, Stellungnahmen des Runden Tisches) on a draft.
+
+Any order, several per body: a later one counts for the readiness check, every one stays.
+When the last required opinion arrives, the draft becomes ready for the steering group.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lipctl.errors import InvalidInput, Refused
+from lipctl.i18n import _
+from lipctl.process import lifecycle
+from lipctl.process.states import DraftState
+from lipctl.services import audit
+from lipctl.services import drafts as dr
+from lipctl.store import models as m
+from lipctl.store import repositories as repo
+
+#: Bodies that decide rather than give an opinion.
+DECIDING_KINDS = ("committee", "council", "steering_group")
+
+
+def opinion_rows(session: Session, draft_id: int | None = None) -> list[dict[str, Any]]:
+    """Opinions as listed (SPEC §3: id, draft, body, stance, text, recorded_at), oldest first."""
+    q = (
+        select(m.Opinion, m.Body.slug, m.Draft.version, m.Draft.kind, m.ActionField.slug)
+        .join(m.Body, m.Body.id == m.Opinion.body_id)
+        .join(m.Draft, m.Draft.id == m.Opinion.draft_id)
+        .join(m.ActionField, m.ActionField.id == m.Draft.field_id)
+        .order_by(m.Opinion.id)
+    )
+    if draft_id is not None:
+        q = q.where(m.Opinion.draft_id == draft_id)
+    return [
+        {
+            "id": o.id,
+            "draft": o.draft_id,
+            "ref": f"{field}/{kind}",
+            "version": version,
+            "body": body,
+            "stance": o.stance.value,
+            "text": o.text,
+            "file_name": o.file_name,
+            "file_size": o.file_size,
+            "file_sha256": o.file_sha256,
+            "received_on": o.received_on,
+            "recorded_at": o.recorded_at,
+            "recorded_by": o.recorded_by,
+        }
+        for o, body, version, kind, field in session.execute(q)
+    ]
+
+
+def record(ref: str, body: str, stance: str, *, text: str | None = None, file: str | None = None, date: str | None = None) -> dict[str, Any]:
+    """Record a body's opinion on a draft version (opinion record)."""
+    from lipctl.context import current
+
+    ctx = current()
+    verdict = lifecycle.parse_stance(stance)
+    text = text.strip() if text and text.strip() else None
+    if text is None and not file:
+        raise InvalidInput(_("an opinion needs its text or its document"), _("pass --text TEXT or --file PATH"))
+    day = dr.parse_day(date, ctx.today)
+    facts = dr.read_file(file, keep_copy=False) if file else None
+    with ctx.uow(write=True) as uow:
+        s = uow.session
+        who = repo.get_body(s, body)
+        draft = dr.locked_draft(s, ref)
+        what = dr.label(s, draft)
+        if who.kind in DECIDING_KINDS:
+            givers = [b for b in s.scalars(select(m.Body.slug).where(m.Body.kind.not_in(DECIDING_KINDS)).order_by(m.Body.position))]
+            raise Refused(
+                _("{body} decides on drafts; it does not give an opinion").format(body=who.slug),
+                _("record its decision with 'lipctl steering decide' or a tally; opinions come from: {bodies}").format(
+                    bodies=", ".join(b for b in givers if not b.startswith("expertinnengruppe-")) or "—"
+                ),
+            )
+        lifecycle.check_opinion(draft.state, what=what)
+        if day < draft.submitted_on:
+            raise InvalidInput(
+                _("--date {date} is before {draft} was submitted ({submitted})").format(
+                    date=day.isoformat(), draft=what, submitted=draft.submitted_on.isoformat()
+                ),
+                _("give the date the opinion was received"),
+            )
+        op = m.Opinion(
+            draft_id=draft.id, body_id=who.id, stance=verdict, text=text, received_on=day, recorded_at=audit.utcnow(),
+            recorded_by=ctx.actor, file_name=facts.name if facts else None, file_size=facts.size if facts else None,
+            file_sha256=facts.sha256 if facts else None,
+        )
+        s.add(op)
+        s.flush()
+        doc = dr.doc_ref(s, draft)
+        audit.record(
+            s, "opinion.recorded", entity="draft", entity_id=draft.id, opinion=op.id, ref=doc, version=draft.version, body=who.slug,
+            stance=verdict.value, text=text, received_on=day, file_name=op.file_name, file_size=op.file_size, file_sha256=op.file_sha256,
+        )
+        lacking = dr.missing(s, draft)
+        if draft.state == DraftState.SUBMITTED and not lacking:
+            dr.set_state(draft, "opinions_complete", day)
+            audit.record(s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=doc, version=draft.version)
+        uow.commit()
+        row = opinion_rows(s, draft.id)[-1]
+        row["draft_state"] = draft.state.value
+        row["missing_opinions"] = lacking if draft.state in (DraftState.SUBMITTED, DraftState.READY_FOR_DECISION) else []
+        return row
+
+
+def list_opinions(ref: str | None = None) -> list[dict[str, Any]]:
+    """Every opinion, or those on one draft version (opinion list)."""
+    from lipctl.context import current
+
+    with current().uow() as uow:
+        s = uow.session
+        draft_id = repo.get_draft(s, ref).id if ref is not None else None
+        return opinion_rows(s, draft_id)

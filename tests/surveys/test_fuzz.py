@@ -26,20 +26,24 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
     return cli
 
 
-def responses(path: str) -> int:
+def counts(path: str) -> tuple[int, int, int, int]:
+    """Responses, import batches, surveys and audit events in the store."""
     con = sqlite3.connect(path)
-    n = con.execute("SELECT count(*) FROM survey_responses").fetchone()[0]
+    n = tuple(
+        con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("survey_responses", "import_batches", "surveys", "audit_events")
+    )
     con.close()
-    return n
+    return n  # type: ignore[return-value]
 
 
 def check(cli: Cli, file: Path, db_path: str) -> dict | None:
-    before = responses(db_path)
+    before = counts(db_path)
     result = cli("survey", "import", str(file), "--survey", "Fuzz", "--format", "json")
     assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr, result.stderr
     if result.exit_code == ExitCode.REFUSED:
         assert result.stdout == ""
-        assert responses(db_path) == before  # an unreadable file changes nothing
+        assert counts(db_path) == before  # an unreadable file changes nothing: no rows, no batch, no survey, no event
         return None
     assert result.exit_code in (ExitCode.OK, ExitCode.IMPORT_REJECTED_ROWS), result.stderr
     data = json.loads(result.stdout)
@@ -47,7 +51,9 @@ def check(cli: Cli, file: Path, db_path: str) -> dict | None:
         assert f["rows_read"] == f["imported"] + f["duplicates"] + f["rejected"] + f["skipped"]
         assert (f["rejected"] > 0) == (result.exit_code == ExitCode.IMPORT_REJECTED_ROWS)
         assert len(f["rejects"]) == f["rejected"]
-    assert responses(db_path) == before + data["imported"]
+    after = counts(db_path)
+    assert after[0] == before[0] + data["imported"]
+    assert after[1] == before[1] + 1 and after[3] == before[3] + 1  # one batch and one audit event per file
     return data
 
 

@@ -165,7 +165,7 @@ def rich(data: dict[str, Any], names: Any) -> None:
     for n, f in enumerate(data["fields"]):
         out.print()
         out.print(f"[bold cyan]{_esc(lb.field_name(f))}[/bold cyan] [dim]· {_esc(_responses(f['survey_responses']))}[/dim]")
-        table = Table(box=box.SIMPLE_HEAD, show_header=n == 0, pad_edge=False, padding=(0, 1), show_edge=False, expand=True)
+        table = Table(box=box.SIMPLE_HEAD, show_header=n == 0, pad_edge=False, padding=(0, 0), show_edge=False, expand=True)
         table.add_column(_("Document"), width=kind_w + 2, no_wrap=True)
         table.add_column(_("Ver."), width=ver_w, no_wrap=True)
         table.add_column(_("State"), width=state_w, no_wrap=True)

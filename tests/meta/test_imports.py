@@ -1,0 +1,166 @@
+"""Meta-tests that keep the CLI honest: lazy imports, help on every command, every command documented.
+
+The import checks run lipctl in a fresh interpreter (``python -X importtime``), because in this
+process pytest and the other tests have long since imported everything.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from lipctl.errors import ExitCode
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# What `--help` must not load: the store, the templates, the seed reader, rich's tables — and
+# rich at all, since the root app renders plain Click help (rich_markup_mode=None).
+HEAVY_FOR_HELP = ("sqlalchemy", "alembic", "yaml", "jinja2", "rich", "platformdirs", "psycopg", "lipctl.store", "lipctl.services")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def imported_modules(*code_or_args: str) -> set[str]:
+    """Run ``python -X importtime ...`` in a fresh process; the modules it imported."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *code_or_args],
+        env=_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = set()
+    for line in proc.stderr.splitlines():
+        m = re.match(r"import time:\s+\d+ \|\s+\d+ \|\s*(\S+)", line)
+        if m:
+            names.add(m.group(1))
+    assert "lipctl" in names or "lipctl.process" in names, "importtime printed nothing we could read"
+    return names
+
+
+def offending(modules: set[str], forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == f or m.startswith(f + ".") for f in forbidden))
+
+
+# --- lazy imports ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [("--help",), ("--version",)], ids=["help", "version"])
+def test_root_help_imports_nothing_heavy(args: tuple[str, ...]) -> None:
+    modules = imported_modules("-m", "lipctl", *args)
+    assert "lipctl.cli" in modules
+    assert offending(modules, HEAVY_FOR_HELP) == []
+
+
+def _group_names() -> list[str]:
+    from lipctl.cli import app
+
+    root = typer.main.get_command(app)
+    return sorted(name for name, cmd in root.commands.items() if hasattr(cmd, "commands"))  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_every_group_help_imports_nothing_heavy() -> None:
+    groups = _group_names()
+    assert groups, "no command groups registered"
+    for group in groups:
+        modules = imported_modules("-m", "lipctl", group, "--help")
+        assert offending(modules, HEAVY_FOR_HELP) == [], group
+
+
+@pytest.mark.slow
+def test_an_ordinary_command_checks_the_schema_without_alembic(seeded, isolated: Path) -> None:
+    # `contacts` reads the store (SQLAlchemy is expected) but never migrates: the schema version
+    # is one query on alembic_version, not Alembic's machinery; the seed file is not read either.
+    modules = imported_modules("-m", "lipctl", "contacts", "--format", "json")
+    assert "sqlalchemy" in modules  # it did reach the store, so the check below means something
+    assert offending(modules, ("alembic", "yaml", "jinja2", "rich")) == []
+
+
+@pytest.mark.slow
+def test_process_rules_import_no_infrastructure() -> None:
+    import pkgutil
+
+    import lipctl.process
+
+    names = sorted(f"lipctl.process.{m.name}" for m in pkgutil.iter_modules(lipctl.process.__path__))
+    assert names
+    code = "import " + ", ".join(["lipctl.process", *names])
+    modules = imported_modules("-c", code)
+    assert set(names) <= modules
+    assert offending(modules, ("sqlalchemy", "typer", "rich", "yaml", "jinja2", "alembic", "lipctl.store", "lipctl.services")) == []
+
+
+# --- every command: help, and a line in the README ---------------------------------------
+
+
+def _command_paths() -> list[str]:
+    from lipctl.cli import app
+
+    paths: list[str] = []
+
+    def walk(cmd, prefix: tuple[str, ...]) -> None:  # noqa: ANN001
+        for name, sub in sorted(cmd.commands.items()):
+            if sub.hidden:
+                continue
+            if hasattr(sub, "commands"):
+                walk(sub, (*prefix, name))
+            else:
+                paths.append(" ".join((*prefix, name)))
+
+    walk(typer.main.get_command(app), ())
+    return paths
+
+
+COMMANDS = _command_paths()
+
+
+def test_the_tree_has_the_commands_of_the_foundation() -> None:
+    assert {"init", "fields", "contacts", "bodies", "log"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("path", COMMANDS)
+def test_every_command_has_help_text(cli, path: str) -> None:
+    result = cli(*path.split(), "--help")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert "Usage:" in result.stdout
+    from lipctl.cli import app
+
+    cmd = typer.main.get_command(app)
+    for part in path.split():
+        cmd = cmd.commands[part]  # type: ignore[attr-defined]
+    assert (cmd.help or "").strip(), f"`lipctl {path}` has no docstring (its help text)"
+    # Click re-wraps the text; compare with the whitespace normalised.
+    opening = " ".join(cmd.help.split())[:40]
+    assert opening in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("group", _group_names())
+def test_every_group_has_help_text(cli, group: str) -> None:
+    result = cli(group, "--help")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    from lipctl.cli import app
+
+    cmd = typer.main.get_command(app).commands[group]  # type: ignore[attr-defined]
+    assert (cmd.help or "").strip(), f"`lipctl {group}` has no help text"
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", COMMANDS)
+def test_every_command_is_in_the_readme(path: str) -> None:
+    assert f"`lipctl {path}" in README, f"README.md has no reference line for `lipctl {path}`"

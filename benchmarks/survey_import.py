@@ -149,9 +149,23 @@ def run(cmd: list[str], *, env: dict[str, str] | None = None, stdin: str | None 
     return wall, usage.ru_maxrss / 1024, proc.returncode
 
 
+REIMPORT = "lipctl survey import (again: all duplicates)"
+FLOOR_SAME = "plain Python floor, lipctl's table"
+FLOOR_BARE = "plain Python floor, bare table (1 unique key)"
+SQLITE_UTILS = "sqlite-utils insert --csv"
+SQLITE_CLI = "sqlite3 CLI .import"
+
+
+def fresh(path: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=1, help="run every measurement N times (round robin) and keep the fastest")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep the files")
     args = parser.parse_args()
 
@@ -161,87 +175,72 @@ def main() -> None:
     if not csv_path.exists():
         t = time.perf_counter()
         generate(csv_path, args.rows)
-        print(
-            f"generated {csv_path} ({csv_path.stat().st_size / 1e6:.1f} MB, {args.rows:,} rows) in {time.perf_counter() - t:.1f} s"
-        )
+        print(f"generated {csv_path} ({csv_path.stat().st_size / 1e6:.1f} MB, {args.rows:,} rows) in {time.perf_counter() - t:.1f} s")
     size_mb = csv_path.stat().st_size / 1e6
     env = dict(os.environ, PYTHONPATH=str(ROOT), LIPCTL_ACTOR="bench", LIPCTL_LANG="en")
-    results: list[tuple[str, float, float, int]] = []
 
-    def timed(label: str, cmd: list[str], **kw) -> float:  # noqa: ANN003
-        wall, rss, rc = run(cmd, **kw)
-        results.append((label, wall, rss, rc))
-        return wall
+    def init(path: Path) -> Path:
+        subprocess.run([sys.executable, "-m", "lipctl", "--db", str(fresh(path)), "init"], env=env, check=True, capture_output=True)
+        return path
 
-    timed("python -c pass", [sys.executable, "-c", "pass"])
-    db = work / "lipctl.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    subprocess.run([sys.executable, "-m", "lipctl", "--db", str(db), "init"], env=env, check=True, capture_output=True)
-    lip = [
-        sys.executable,
-        "-m",
-        "lipctl",
-        "--db",
-        str(db),
-        "survey",
-        "import",
-        str(csv_path),
-        "--survey",
-        "Bench",
-        "--format",
-        "json",
-    ]
-    first = timed("lipctl survey import", lip, env=env)
-    again = timed("lipctl survey import (again: all duplicates)", lip, env=env)
+    def lipctl(db: Path) -> list[str]:
+        return [sys.executable, "-m", "lipctl", "--db", str(db), "survey", "import", str(csv_path), "--survey", "Bench", "--format", "json"]
 
-    floor_db = work / "floor.db"
-    bare_db = work / "floor-bare.db"
-    for path in (floor_db, bare_db):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    subprocess.run([sys.executable, "-m", "lipctl", "--db", str(floor_db), "init"], env=env, check=True, capture_output=True)
-    floor = timed("plain Python floor, lipctl's table", [sys.executable, "-c", FLOOR, str(csv_path), str(floor_db), "lipctl"])
-    bare = timed(
-        "plain Python floor, bare table (1 unique key)", [sys.executable, "-c", FLOOR, str(csv_path), str(bare_db), "bare"]
-    )
-
+    lip_db = work / "lipctl.db"
+    # label -> (prepare, command, extra run() arguments); the re-import follows the import on the same database
+    cases: list[tuple[str, object, object, dict]] = [
+        ("python -c pass", None, lambda: [sys.executable, "-c", "pass"], {}),
+        ("lipctl survey import", lambda: init(lip_db), lambda: lipctl(lip_db), {"env": env}),
+        (REIMPORT, None, lambda: lipctl(lip_db), {"env": env}),
+        (FLOOR_SAME, lambda: init(work / "floor.db"),
+         lambda: [sys.executable, "-c", FLOOR, str(csv_path), str(work / "floor.db"), "lipctl"], {}),
+        (FLOOR_BARE, lambda: fresh(work / "floor-bare.db"),
+         lambda: [sys.executable, "-c", FLOOR, str(csv_path), str(work / "floor-bare.db"), "bare"], {}),
+    ]  # fmt: skip
     su = shutil.which("sqlite-utils")
-    su_time = None
     if su:
-        su_db = work / "sqlite-utils.db"
-        su_db.unlink(missing_ok=True)
-        su_time = timed(
-            "sqlite-utils insert --csv", [su, "insert", str(su_db), "responses", str(csv_path), "--csv", "--delimiter", ";"]
-        )
+        cases.append((SQLITE_UTILS, lambda: fresh(work / "sqlite-utils.db"),
+                      lambda: [su, "insert", str(work / "sqlite-utils.db"), "responses", str(csv_path), "--csv", "--delimiter", ";"], {}))  # fmt: skip
     else:
         print("sqlite-utils not installed (pip install sqlite-utils): skipped")
     cli = shutil.which("sqlite3")
-    c_time = None
     if cli:
-        c_db = work / "sqlite3-cli.db"
-        c_db.unlink(missing_ok=True)
-        c_time = timed(
-            "sqlite3 CLI .import", [cli, str(c_db)], stdin=f".mode csv\n.separator ;\n.import '{csv_path}' responses\n"
-        )
+        cases.append((SQLITE_CLI, lambda: fresh(work / "sqlite3-cli.db"), lambda: [cli, str(work / "sqlite3-cli.db")],
+                      {"stdin": f".mode csv\n.separator ;\n.import '{csv_path}' responses\n"}))  # fmt: skip
     else:
         print("sqlite3 CLI not on PATH: skipped")
 
-    print(f"\n{args.rows:,} rows, {size_mb:.1f} MB, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
+    best: dict[str, tuple[float, float, int]] = {}
+    for _round in range(args.repeat):
+        for label, prepare, cmd, kw in cases:
+            if prepare:
+                prepare()  # type: ignore[operator]
+            wall, rss, rc = run(cmd(), **kw)  # type: ignore[operator]
+            old = best.get(label)
+            best[label] = (min(wall, old[0]) if old else wall, max(rss, old[1]) if old else rss, rc or (old[2] if old else 0))
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{args.rows:,} rows, {size_mb:.1f} MB, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"best of {args.repeat}, load average {load}\n")  # fmt: skip
     print(f"{'':48} {'seconds':>8} {'rows/s':>10} {'max RSS MB':>11}")
-    for label, wall, rss, rc in results:
+    for label, (wall, rss, rc) in best.items():
         rate = "" if label.startswith("python -c") else f"{args.rows / wall:,.0f}"
         print(f"{label:48} {wall:8.2f} {rate:>10} {rss:11.1f}" + ("" if rc == 0 else f"  (exit {rc})"))
+    first = best["lipctl survey import"][0]
+
+    def ratio(label: str) -> str:
+        return f"{best[label][0] / first:.2f}"
+
     print()
-    print(f"lipctl throughput / plain-Python floor (same table):  {floor / first:.2f} (target ≥ 0.5)")
-    print(f"lipctl throughput / plain-Python floor (bare table):  {bare / first:.2f}")
-    if su_time:
-        print(f"lipctl throughput / sqlite-utils:       {su_time / first:.2f} (target > 1)")
-    if c_time:
-        print(f"lipctl throughput / sqlite3 CLI .import: {c_time / first:.2f} (the C floor)")
-    print(f"re-import / first import time:          {again / first:.2f} (target ≤ 1)")
-    lip_rss = max(r[2] for r in results if r[0].startswith("lipctl"))
-    print(f"lipctl max RSS:                         {lip_rss:.1f} MB (target < 150 MB)")
+    print(f"lipctl throughput / plain-Python floor (same table): {ratio(FLOOR_SAME)} (target ≥ 0.5)")
+    print(f"lipctl throughput / plain-Python floor (bare table): {ratio(FLOOR_BARE)}")
+    if su:
+        print(f"lipctl throughput / sqlite-utils:                    {ratio(SQLITE_UTILS)} (target > 1)")
+    if cli:
+        print(f"lipctl throughput / sqlite3 CLI .import:             {ratio(SQLITE_CLI)} (the C floor)")
+    print(f"re-import time / first import time:                  {best[REIMPORT][0] / first:.2f} (target ≤ 1)")
+    lip_rss = max(v[1] for k, v in best.items() if k.startswith("lipctl"))
+    print(f"lipctl max RSS:                                      {lip_rss:.1f} MB (target < 150 MB)")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

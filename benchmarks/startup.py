@@ -1,0 +1,65 @@
+"""Benchmark: start-up of lipctl, whole process, beside `python -c pass` measured in the same rounds.
+
+    python benchmarks/startup.py              # 21 rounds
+    python benchmarks/startup.py --runs 51    # steadier medians
+    python benchmarks/startup.py --no-bytecode  # as the caller's environment is (see _common)
+
+Measures, on a freshly seeded SQLite database (`lipctl init`):
+
+- `lipctl --help`                  target ≤ 150 ms (median)
+- `lipctl contacts`                target ≤ 300 ms
+- `lipctl status --format json`    target ≤ 300 ms (skipped, with a note, while it does not exist)
+
+and prints median, minimum, median minus the interpreter's own start-up, and max RSS. This is a
+script, not a test: timings belong in a report, never in an assertion.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import LIPCTL, PASS, ROOT, Case, child_env, command_exists, machine_note, measure, report  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="measured rounds (default 21)")
+    parser.add_argument("--warmup", type=int, default=2, help="unrecorded rounds first (default 2)")
+    parser.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE as it is")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="lipctl-startup-") as tmp:
+        db = Path(tmp) / "lip.db"
+        env = child_env(db, bytecode=not args.no_bytecode)
+        subprocess.run([*LIPCTL, "init"], env=env, cwd=ROOT, check=True, capture_output=True)
+
+        floor = Case("python -c pass", PASS, env)
+        cases = [
+            floor,
+            Case("lipctl --help", [*LIPCTL, "--help"], env, target_ms=150),
+            Case("lipctl contacts", [*LIPCTL, "contacts"], env, target_ms=300),
+            Case("lipctl status --format json", [*LIPCTL, "status", "--format", "json"], env, target_ms=300),
+        ]
+        if not command_exists(["status"], env):
+            cases[-1].skipped = "`lipctl status` is not registered yet"
+
+        before = machine_note()
+        measure(cases, rounds=args.runs, warmup=args.warmup)
+        title = (
+            f"lipctl start-up: {args.runs} rounds (round-robin), seeded SQLite database, "
+            f"{'bytecode as the caller has it' if args.no_bytecode else 'bytecode cached (as installed)'}"
+        )
+        print(report(cases, floor, title=title))
+        print()
+        print(f"before: {before}")
+        print(f"after:  {machine_note()}")
+
+
+if __name__ == "__main__":
+    main()

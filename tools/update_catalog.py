@@ -108,8 +108,9 @@ def po_bytes(catalog) -> bytes:
     from babel.messages.pofile import write_po
 
     buf = io.BytesIO()
-    # no line numbers and no obsolete entries: the file changes only when a message changes
-    write_po(buf, catalog, width=100, include_lineno=False, ignore_obsolete=True, include_previous=True)
+    # no line numbers, no obsolete entries, no "#|" previous ids (Babel reads them back as comments):
+    # the file changes only when a message changes
+    write_po(buf, catalog, width=100, include_lineno=False, ignore_obsolete=True, include_previous=False)
     return buf.getvalue()
 
 

@@ -37,7 +37,11 @@ def test_sigkill_during_an_import_then_rerun_stores_every_row_once(tmp_path: Pat
         rounds = figures["rounds"]
         h.print_figures("crash: SIGKILL during survey import, then re-run", {k: v for k, v in figures.items() if k != "rounds"})
     assert figures["kills_while_running"] >= 2, "the kills must land while the import runs"
+    size = crash.FULL if FULL else crash.CI
     for r in rounds:
+        if isinstance(r["kill_point"], str):  # killed as soon as file N was committed: N files stored, the next one not at all
+            assert r["killed_while_running"], r
+            assert r["rows_after_kill"] == int(r["kill_point"].rsplit("-", 1)[1]) * size["rows_per_file"], r
         assert r["files_whole_or_nothing"], r
         assert r["integrity_after_kill"] == "ok", r
         assert r["unfinished_batches_after_kill"] == 0, r

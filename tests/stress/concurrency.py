@@ -27,7 +27,7 @@ if __package__ in (None, ""):
 
 from tests.stress import _harness as h  # noqa: E402
 
-CI = {"writers": 3, "commands": 6, "import_rows": 30_000, "small_rows": 20}
+CI = {"writers": 3, "commands": 6, "import_rows": 20_000, "small_rows": 20}
 FULL = {"writers": 6, "commands": 12, "import_rows": 200_000, "small_rows": 50}
 
 

@@ -27,8 +27,10 @@ if __package__ in (None, ""):
 
 from tests.stress import _harness as h  # noqa: E402
 
-CI = {"files": 3, "rows_per_file": 25_000, "points": (0.15, 0.45, 0.75, 0.95)}
-FULL = {"files": 3, "rows_per_file": 100_000, "points": (0.05, 0.2, 0.35, 0.5, 0.7, 0.9)}
+# A kill point is a fraction of the uninterrupted import's time, or "after-file-N": as soon as the
+# N-th file is committed, i.e. certainly while the next file is being imported.
+CI = {"files": 3, "rows_per_file": 15_000, "points": (0.15, "after-file-1", "after-file-2", 0.9)}
+FULL = {"files": 3, "rows_per_file": 100_000, "points": (0.05, 0.2, "after-file-1", 0.5, "after-file-2", 0.9)}
 
 
 def _state(db: Path, files: int, rows: int) -> dict[str, object]:
@@ -55,7 +57,18 @@ def _state(db: Path, files: int, rows: int) -> dict[str, object]:
     }
 
 
-def run(folder: Path, *, files: int, rows_per_file: int, points: tuple[float, ...]) -> dict[str, object]:
+def _wait_for_files(proc: object, db: Path, n: int) -> None:
+    conn = h.connect(db)
+    try:
+        while proc.poll() is None:  # type: ignore[attr-defined]
+            if conn.execute("SELECT count(*) FROM import_batches").fetchone()[0] >= n:
+                return
+            time.sleep(0.002)
+    finally:
+        conn.close()
+
+
+def run(folder: Path, *, files: int, rows_per_file: int, points: tuple[float | str, ...]) -> dict[str, object]:
     template = folder / "template.db"
     h.init_db(template)
     paths = [str(h.write_survey(folder / f"part{i}.csv", rows_per_file, prefix=f"f{i}-")) for i in range(files)]
@@ -71,17 +84,23 @@ def run(folder: Path, *, files: int, rows_per_file: int, points: tuple[float, ..
     rounds = []
     for n, fraction in enumerate(points):
         db = h.seeded_copy(template, folder / f"kill{n}.db")
+        started = time.perf_counter()
         proc = h.spawn(db, *command)
-        time.sleep(duration * fraction)
+        if isinstance(fraction, str):
+            _wait_for_files(proc, db, int(fraction.rsplit("-", 1)[1]))
+        else:
+            time.sleep(duration * fraction)
         killed = proc.poll() is None
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        killed_at = time.perf_counter() - started
         after_kill = _state(db, files, rows_per_file)
         rerun = h.lipctl(db, *command)
         after_rerun = _state(db, files, rows_per_file)
         rounds.append(
             {
-                "kill_at_s": round(duration * fraction, 2),
+                "kill_point": fraction,
+                "kill_at_s": round(killed_at, 2),
                 "killed_while_running": killed,
                 "rows_after_kill": after_kill["total"],
                 "files_whole_or_nothing": after_kill["whole_or_nothing"],

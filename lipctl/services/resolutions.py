@@ -1,0 +1,289 @@
+"""Committee and council resolutions (Beschlüsse): a tally, its computed result, and its effect.
+
+The committee votes on a forwarded draft; the council on the whole plan. Who decides, in which
+order, is the Beratungsfolge in seed.yaml (``decision_steps``); each body's rule set decides the
+arithmetic (lipctl.process.votes). A tally is one resolution row and one audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lipctl.errors import InvalidInput, Refused
+from lipctl.i18n import _
+from lipctl.process import definition as d
+from lipctl.process import votes
+from lipctl.process.drucksache import parse_drucksache
+from lipctl.process.states import DecisionScope, DraftState, ResolutionResult
+from lipctl.services import audit
+from lipctl.store import models as m
+from lipctl.store import repositories as repo
+
+
+def parse_date(value: str | None, today: dt.date) -> dt.date:
+    """The date of the meeting: --date, else the "as of" date; never after it."""
+    if value is None or not value.strip():
+        return today
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(_("--date {value!r} is not a date").format(value=value), _("write it as YYYY-MM-DD")) from None
+    if day > today:
+        raise InvalidInput(
+            _("--date {date} is after today ({today})").format(date=day.isoformat(), today=today.isoformat()),
+            _("record a vote once it has taken place"),
+        )
+    return day
+
+
+def _rule_set(session: Session, body: m.Body) -> d.RuleSet:
+    row = session.get(m.RuleSet, body.rule_set_id) if body.rule_set_id else None
+    if row is None:
+        raise Refused(
+            _("{body} has no vote rules in the seed").format(body=body.name),
+            _("give the body a rule_set in seed.yaml and run 'lipctl init --seed FILE'"),
+        )
+    return d.RuleSet(row.slug, row.name, row.quorum, row.majority, row.second_convocation_quorate, row.description)
+
+
+def _chain(session: Session, scope: DecisionScope) -> list[m.Body]:
+    steps = session.scalars(select(m.DecisionStep).where(m.DecisionStep.scope == scope).order_by(m.DecisionStep.position))
+    return [session.get(m.Body, step.body_id) for step in steps]  # type: ignore[misc]
+
+
+def _deciding_body(session: Session, scope: DecisionScope, draft_id: int | None, requested: str | None) -> tuple[m.Body, bool]:
+    """The next body of the Beratungsfolge that has not adopted yet, and whether it is the last one."""
+    chain = _chain(session, scope)
+    if not chain:
+        raise Refused(
+            _("the seed names no body that decides on the {scope}").format(scope=scope.value),
+            _("add decision_chain.{scope} to seed.yaml and run 'lipctl init --seed FILE'").format(scope=scope.value),
+        )
+    adopted = set(
+        session.scalars(
+            select(m.Resolution.body_id).where(
+                m.Resolution.scope == scope, m.Resolution.draft_id == draft_id if draft_id is not None else m.Resolution.draft_id.is_(None),
+                m.Resolution.result == ResolutionResult.ADOPTED,
+            )
+        )
+    )
+    pending = [b for b in chain if b.id not in adopted]
+    order = " → ".join(b.slug for b in chain)
+    if not pending:  # only reachable for the plan: a document's state is final by then
+        raise Refused(
+            _("the {scope} has already been adopted by every body of the Beratungsfolge ({order})").format(scope=scope.value, order=order),
+            _("'lipctl log' shows the resolutions"),
+        )
+    body = pending[0]
+    if requested is not None:
+        asked = repo.get_body(session, requested)
+        if asked.id not in {b.id for b in chain}:
+            raise Refused(
+                _("{body} does not decide on the {scope}").format(body=asked.slug, scope=scope.value),
+                _("the Beratungsfolge is {order}").format(order=order),
+            )
+        if asked.id in adopted:
+            raise Refused(
+                _("{body} has already adopted it").format(body=asked.slug),
+                _("next in the Beratungsfolge ({order}): {next}").format(order=order, next=body.slug),
+            )
+        if asked.id != body.id:
+            raise Refused(
+                _("{body} decides after {next}").format(body=asked.slug, next=body.slug),
+                _("record {next}'s resolution first (Beratungsfolge {order})").format(next=body.slug, order=order),
+            )
+    return body, len(pending) == 1
+
+
+def _members(body: m.Body, members: int | None) -> int:
+    if members is not None:
+        return members
+    if body.seats is None:
+        raise InvalidInput(
+            _("the seed gives no number of voting members for {body}").format(body=body.slug),
+            _("pass --members N, the statutory number of voting members (advisory members do not count)"),
+        )
+    return body.seats
+
+
+def _refuse_unless_forwarded(session: Session, draft: m.Draft, ref: str) -> None:
+    if draft.state == DraftState.FORWARDED:
+        return
+    field = session.get(m.ActionField, draft.field_id)
+    assert field is not None
+    label = f"{ref} v{draft.version}"
+    if draft.state in (DraftState.SUBMITTED, DraftState.READY_FOR_DECISION):
+        raise Refused(
+            _("{draft} is {state}: the steering group has not forwarded it to the committee").format(draft=label, state=draft.state.value),
+            _("record the steering group's decision first: lipctl steering decide {ref} --forward --reason TEXT").format(ref=ref),
+        )
+    if draft.state in (DraftState.ADOPTED, DraftState.REJECTED):
+        raise Refused(
+            _("{draft} was already {state} on {date}; that result is final for this version").format(
+                draft=label, state=draft.state.value, date=draft.state_since.isoformat()
+            ),
+            _("a new resolution needs a new version: lipctl draft submit {field} --kind {kind}").format(field=field.slug, kind=draft.kind),
+        )
+    if draft.state == DraftState.RETURNED:
+        raise Refused(
+            _("{draft} was returned to the expert group for revision").format(draft=label),
+            _("the committee votes on a forwarded version: submit the next one with 'lipctl draft submit {field} --kind {kind}'").format(
+                field=field.slug, kind=draft.kind
+            ),
+        )
+    raise Refused(
+        _("{draft} is {state}; the committee votes only on a forwarded version").format(draft=label, state=draft.state.value),
+        _("'lipctl draft show {ref}' shows the latest version and its state").format(ref=f"{field.slug}/{draft.kind}"),
+    )
+
+
+def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": res.id,
+        "scope": res.scope.value,
+        **extra,
+        "body": body.slug,
+        "rule_set": res.rule_set,
+        "result": res.result.value,
+        "yes": res.yes,
+        "no": res.no,
+        "abstain": res.abstain,
+        "present": res.present,
+        "members": res.members,
+        "quorate": res.quorate,
+        "second_convocation": res.second_convocation,
+        "arithmetic": res.arithmetic,
+        "drucksache": res.drucksache,
+        "date": res.decided_on,
+        "exception_reason": res.exception_reason,
+    }
+
+
+def _store(
+    session: Session, scope: DecisionScope, draft_id: int | None, body: m.Body, rules: d.RuleSet,
+    tally: votes.Tally, outcome: votes.Outcome, drucksache: str | None, day: dt.date, exception_reason: str | None = None,
+) -> m.Resolution:
+    from lipctl.context import current
+
+    ctx = current()
+    res = m.Resolution(
+        scope=scope, draft_id=draft_id, body_id=body.id, rule_set=rules.slug,
+        yes=tally.yes, no=tally.no, abstain=tally.abstain, present=tally.present, members=tally.members,
+        second_convocation=tally.second_convocation, quorate=outcome.quorate, result=outcome.result,
+        arithmetic=outcome.arithmetic, drucksache=drucksache, decided_on=day, exception_reason=exception_reason,
+        recorded_at=audit.utcnow(), recorded_by=ctx.actor,
+    )
+    session.add(res)
+    session.flush()
+    return res
+
+
+def tally_document(
+    ref: str, *, yes: int, no: int, abstain: int, present: int, members: int | None = None, drucksache: str | None = None,
+    date: str | None = None, defer: bool = False, second_convocation: bool = False, body: str | None = None,
+) -> dict[str, Any]:
+    """Record the committee's vote on a forwarded draft; adopted or rejected settles that version."""
+    from lipctl.context import current
+    from lipctl.process import lifecycle
+
+    ctx = current()
+    number = parse_drucksache(drucksache) if drucksache is not None else None
+    day = parse_date(date, ctx.today)
+    with ctx.uow(write=True) as uow:
+        s = uow.session
+        draft = repo.get_draft(s, ref)
+        # Two offices tallying the same draft at once: the second waits here and then sees the
+        # first one's result (SQLite serialises writers with BEGIN IMMEDIATE already).
+        s.refresh(draft, with_for_update=True)
+        field = s.get(m.ActionField, draft.field_id)
+        assert field is not None
+        doc_ref = f"{field.slug}/{draft.kind}"
+        _refuse_unless_forwarded(s, draft, doc_ref)
+        deciding, last = _deciding_body(s, DecisionScope.DOCUMENT, draft.id, body)
+        rules = _rule_set(s, deciding)
+        tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)
+        outcome = votes.decide(tally, rules)
+        res = _store(s, DecisionScope.DOCUMENT, draft.id, deciding, rules, tally, outcome, number, day)
+        # An earlier body's adoption passes the draft on; only the last body's adoption settles it.
+        event = outcome.result.value if outcome.final and (last or outcome.result is ResolutionResult.REJECTED) else "no_resolution"
+        before = draft.state
+        draft.state = lifecycle.apply(draft.state, event, what=f"{doc_ref} v{draft.version}")
+        if draft.state != before:
+            draft.state_since = day
+        row = _row(res, deciding, draft=draft.id, ref=doc_ref, field=field.slug, kind=draft.kind, version=draft.version)
+        row["state"] = draft.state.value
+        audit.record(
+            s, "resolution.recorded", entity="draft", entity_id=draft.id,
+            resolution=res.id, ref=doc_ref, version=draft.version, body=deciding.slug, rule_set=rules.slug,
+            result=res.result.value, yes=yes, no=no, abstain=abstain, present=present, members=tally.members,
+            quorate=outcome.quorate, second_convocation=second_convocation or None, arithmetic=outcome.arithmetic,
+            drucksache=number, date=day, state_before=before.value, state=draft.state.value,
+        )
+        uow.commit()
+    return row
+
+
+def missing_documents(session: Session) -> list[dict[str, Any]]:
+    """Per action field, the document kinds that have no committee-adopted version yet."""
+    query = select(m.Draft.field_id, m.Draft.kind).where(m.Draft.state == DraftState.ADOPTED).distinct()
+    adopted = {(field_id, kind) for field_id, kind in session.execute(query)}
+    kinds = [k.slug for k in repo.all_kinds(session)]
+    out = []
+    for f in repo.all_fields(session):
+        lacking = [k for k in kinds if (f.id, k) not in adopted]
+        if lacking:
+            out.append({"field": f.slug, "kinds": lacking})
+    return out
+
+
+def tally_plan(
+    *, yes: int, no: int, abstain: int, present: int, members: int | None = None, drucksache: str | None = None,
+    date: str | None = None, defer: bool = False, second_convocation: bool = False, body: str | None = None,
+    without_all_fields: bool = False, reason: str | None = None,
+) -> dict[str, Any]:
+    """Record the council's vote on the plan; refused until every field's documents are adopted."""
+    from lipctl.context import current
+
+    ctx = current()
+    reason = (reason or "").strip() or None
+    if without_all_fields and reason is None:
+        raise InvalidInput(
+            _("--without-all-fields needs --reason TEXT"),
+            _("say why the council votes before every action field is ready; the reason is recorded"),
+        )
+    if reason is not None and not without_all_fields:
+        raise InvalidInput(_("--reason is only used with --without-all-fields"), _("leave out --reason, or add --without-all-fields"))
+    number = parse_drucksache(drucksache) if drucksache is not None else None
+    day = parse_date(date, ctx.today)
+    with ctx.uow(write=True) as uow:
+        s = uow.session
+        s.execute(select(m.DecisionStep.id).where(m.DecisionStep.scope == DecisionScope.PLAN).with_for_update()).all()  # one plan tally at a time
+        missing = missing_documents(s)
+        if missing and not without_all_fields:
+            listed = ", ".join("{field} ({kinds})".format(field=x["field"], kinds=", ".join(x["kinds"])) for x in missing)
+            raise Refused(
+                _("the plan is not ready for the council: no committee-adopted document yet for {missing}").format(missing=listed),
+                _("record the committee's resolutions first, or record an exception with --without-all-fields --reason TEXT"),
+            )
+        deciding, _last = _deciding_body(s, DecisionScope.PLAN, None, body)
+        rules = _rule_set(s, deciding)
+        tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)
+        outcome = votes.decide(tally, rules)
+        exception = reason if missing else None
+        res = _store(s, DecisionScope.PLAN, None, deciding, rules, tally, outcome, number, day, exception)
+        row = _row(res, deciding, draft=None)
+        row["missing"] = missing
+        audit.record(
+            s, "resolution.recorded", entity="resolution", entity_id=res.id,
+            resolution=res.id, scope="plan", body=deciding.slug, rule_set=rules.slug,
+            result=res.result.value, yes=yes, no=no, abstain=abstain, present=present, members=tally.members,
+            quorate=outcome.quorate, second_convocation=second_convocation or None, arithmetic=outcome.arithmetic,
+            drucksache=number, date=day, without_all_fields=True if missing else None, reason=exception,
+            missing=missing or None,
+        )
+        uow.commit()
+    return row

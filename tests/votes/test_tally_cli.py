@@ -1,0 +1,364 @@
+"""lipctl committee tally / council tally: what the user sees, what is stored, and every refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lipctl.errors import ExitCode
+from lipctl.process.states import DraftState
+from lipctl.store import models as m
+from tests.votes.conftest import FIELDS, KINDS
+
+EXAMPLE = ["--yes", "7", "--no", "5", "--abstain", "2", "--present", "14", "--members", "15"]
+ARITHMETIC = "7 yes of 12 yes/no votes; 2 abstentions not counted; quorum 8 of 15, 14 present; more yes than no: adopted"
+
+
+def draft_state(engine, draft_id: int) -> tuple[DraftState, dt.date]:  # noqa: ANN001
+    with Session(engine) as s:
+        d = s.get(m.Draft, draft_id)
+        return d.state, d.state_since
+
+
+def resolutions(engine) -> list[m.Resolution]:  # noqa: ANN001
+    with Session(engine) as s:
+        return list(s.scalars(select(m.Resolution).order_by(m.Resolution.id)))
+
+
+def audit(engine, action: str = "resolution.recorded") -> list[m.AuditEvent]:  # noqa: ANN001
+    with Session(engine) as s:
+        return list(s.scalars(select(m.AuditEvent).where(m.AuditEvent.action == action).order_by(m.AuditEvent.id)))
+
+
+def test_committee_tally_json_in_spec_shape(seeded, engine, make_draft) -> None:  # noqa: ANN001
+    draft_id = make_draft()
+    data = seeded.json("committee", "tally", "bildung/grundsatzpapier", *EXAMPLE, "--drucksache", "2472/2019", "--date", "2021-01-28")
+    assert data == {
+        "id": 1,
+        "scope": "document",
+        "draft": draft_id,
+        "ref": "bildung/grundsatzpapier",
+        "field": "bildung",
+        "kind": "grundsatzpapier",
+        "version": 1,
+        "body": "internationaler-ausschuss",
+        "rule_set": "nkomvg",
+        "result": "adopted",
+        "yes": 7,
+        "no": 5,
+        "abstain": 2,
+        "present": 14,
+        "members": 15,
+        "quorate": True,
+        "second_convocation": False,
+        "arithmetic": ARITHMETIC,
+        "drucksache": "2472/2019",
+        "date": "2021-01-28",
+        "exception_reason": None,
+        "state": "adopted",
+    }
+    assert draft_state(engine, draft_id) == (DraftState.ADOPTED, dt.date(2021, 1, 28))
+    [res] = resolutions(engine)
+    assert (res.scope.value, res.draft_id, res.rule_set, res.yes, res.no, res.abstain, res.present, res.members) == (
+        "document", draft_id, "nkomvg", 7, 5, 2, 14, 15
+    )
+    assert (res.quorate, res.result.value, res.arithmetic, res.drucksache, res.decided_on, res.recorded_by) == (
+        True, "adopted", ARITHMETIC, "2472/2019", dt.date(2021, 1, 28), "tester"
+    )
+    [event] = audit(engine)
+    assert (event.entity, event.entity_id, event.actor, event.command) == ("draft", draft_id, "tester", "committee tally")
+    details = json.loads(event.details)
+    assert details["result"] == "adopted" and details["arithmetic"] == ARITHMETIC and details["state"] == "adopted"
+    assert details["state_before"] == "forwarded" and details["resolution"] == 1
+
+
+def test_table_output_shows_the_arithmetic(seeded, make_draft) -> None:  # noqa: ANN001
+    make_draft()
+    result = seeded("committee", "tally", "bildung/grundsatzpapier", *EXAMPLE)
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert ARITHMETIC in result.stdout
+    assert "adopted" in result.stdout and "2021-02-01" in result.stdout  # --date defaults to --today
+    assert result.stderr == ""
+
+
+def test_rejected_is_final_for_the_version(seeded, engine, make_draft, snap) -> None:  # noqa: ANN001
+    draft_id = make_draft()
+    data = seeded.json("committee", "tally", str(draft_id), "--yes", "6", "--no", "6", "--abstain", "0", "--present", "12", "--members", "15")
+    assert (data["result"], data["state"]) == ("rejected", "rejected")
+    assert data["arithmetic"].endswith("a tie: rejected")
+    assert draft_state(engine, draft_id)[0] == DraftState.REJECTED
+    before = snap()
+    again = seeded("committee", "tally", str(draft_id), *EXAMPLE)
+    assert again.exit_code == ExitCode.REFUSED
+    assert "bildung/grundsatzpapier v1 was already rejected on 2021-02-01; that result is final for this version" in again.stderr
+    assert "lipctl draft submit bildung --kind grundsatzpapier" in again.stderr
+    assert snap() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "result", "quorate"),
+    [
+        (["--yes", "7", "--no", "0", "--abstain", "0", "--present", "7", "--members", "15"], "not_quorate", False),
+        ([*EXAMPLE, "--defer"], "deferred", True),
+    ],
+)
+def test_no_resolution_leaves_the_draft_forwarded(seeded, engine, make_draft, args, result, quorate) -> None:  # noqa: ANN001
+    draft_id = make_draft()
+    data = seeded.json("committee", "tally", "bildung/grundsatzpapier", *args)
+    assert (data["result"], data["quorate"], data["state"]) == (result, quorate, "forwarded")
+    assert draft_state(engine, draft_id) == (DraftState.FORWARDED, dt.date(2021, 1, 15))
+    # and it can be tallied again at the next meeting
+    later = seeded.json("committee", "tally", "bildung/grundsatzpapier", *EXAMPLE)
+    assert (later["result"], later["id"]) == ("adopted", 2)
+    assert [r.result.value for r in resolutions(engine)] == [result, "adopted"]
+    assert len(audit(engine)) == 2
+
+
+def test_second_convocation_is_quorate(seeded, make_draft) -> None:  # noqa: ANN001
+    make_draft()
+    data = seeded.json(
+        "committee", "tally", "bildung/grundsatzpapier", "--yes", "3", "--no", "1", "--abstain", "0", "--present", "4",
+        "--members", "15", "--second-convocation",
+    )
+    assert (data["result"], data["quorate"], data["second_convocation"]) == ("adopted", True, True)
+    assert "second convocation: quorate regardless of attendance, 4 of 15 present" in data["arithmetic"]
+
+
+# --- refusals: exit 1, the message, and nothing changed ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("state", "message", "hint"),
+    [
+        (DraftState.SUBMITTED, "bildung/grundsatzpapier v1 is submitted: the steering group has not forwarded it to the committee",
+         "lipctl steering decide bildung/grundsatzpapier --forward --reason TEXT"),
+        (DraftState.READY_FOR_DECISION, "v1 is ready_for_decision: the steering group has not forwarded it", "lipctl steering decide"),
+        (DraftState.RETURNED, "bildung/grundsatzpapier v1 was returned to the expert group for revision", "lipctl draft submit bildung"),
+        (DraftState.ADOPTED, "v1 was already adopted on 2021-01-15; that result is final for this version", "needs a new version"),
+        (DraftState.SUPERSEDED, "bildung/grundsatzpapier v1 is superseded; the committee votes only on a forwarded version",
+         "lipctl draft show bildung/grundsatzpapier"),
+    ],
+)
+def test_refused_unless_forwarded(seeded, make_draft, snap, state, message, hint) -> None:  # noqa: ANN001
+    make_draft(state=state)
+    before = snap()
+    result = seeded("committee", "tally", "bildung/grundsatzpapier", *EXAMPLE)
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr.startswith("lipctl: ") and message in result.stderr and hint in result.stderr
+    assert result.stdout == ""
+    assert snap() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--yes", "-1", "--no", "0", "--abstain", "0", "--present", "10", "--members", "15"], "vote counts cannot be negative: yes"),
+        (["--yes", "1", "--no", "0", "--abstain", "-2", "--present", "-1", "--members", "15"], "vote counts cannot be negative: abstain, present"),
+        (["--yes", "7", "--no", "5", "--abstain", "3", "--present", "14", "--members", "15"],
+         "7 yes + 5 no + 3 abstentions = 15 votes, more than the 14 members present"),
+        (["--yes", "7", "--no", "5", "--abstain", "2", "--present", "16", "--members", "15"], "16 present, but the body has only 15 voting members"),
+        (["--yes", "0", "--no", "0", "--abstain", "0", "--present", "0", "--members", "0"], "the body must have at least 1 voting member, found 0"),
+        ([*EXAMPLE, "--drucksache", "2472-2019"], "'2472-2019' is not a printed-matter number (Drucksache) in Hannover's forms"),
+        ([*EXAMPLE, "--drucksache", "15-0067/2019F1"], "'15-0067/2019F1' is not a printed-matter number (Drucksache)"),
+        ([*EXAMPLE, "--date", "28.01.2021"], "--date '28.01.2021' is not a date"),
+        ([*EXAMPLE, "--date", "2021-02-02"], "--date 2021-02-02 is after today (2021-02-01)"),
+        (["--yes", "7", "--no", "5", "--abstain", "2", "--present", "14"], "the seed gives no number of voting members for internationaler-ausschuss"),
+        ([*EXAMPLE, "--body", "lenkungsgruppe"], "lenkungsgruppe does not decide on the document"),
+        ([*EXAMPLE, "--body", "sportausschuss"], "no body 'sportausschuss'"),
+    ],
+)
+def test_refused_input(seeded, make_draft, snap, args, message) -> None:  # noqa: ANN001
+    make_draft()
+    before = snap()
+    result = seeded("committee", "tally", "bildung/grundsatzpapier", *args)
+    assert result.exit_code == ExitCode.REFUSED, result.stdout
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1 and " — " in result.stderr  # one line, with what to do instead
+    assert result.stdout == ""
+    assert snap() == before
+
+
+def test_members_missing_names_the_option(seeded, make_draft) -> None:  # noqa: ANN001
+    make_draft()
+    result = seeded("committee", "tally", "bildung/grundsatzpapier", "--yes", "1", "--no", "0", "--abstain", "0", "--present", "1")
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr == (
+        "lipctl: the seed gives no number of voting members for internationaler-ausschuss — "
+        "pass --members N, the statutory number of voting members (advisory members do not count)\n"
+    )
+
+
+def test_unknown_draft_refused(seeded, snap) -> None:  # noqa: ANN001
+    before = snap()
+    result = seeded("committee", "tally", "bildung/grundsatzpapier", *EXAMPLE)
+    assert result.exit_code == ExitCode.REFUSED
+    assert "Bildung has no Grundsatzpapier yet" in result.stderr
+    assert snap() == before
+
+
+def test_missing_count_is_a_usage_error(seeded, make_draft) -> None:  # noqa: ANN001
+    make_draft()
+    result = seeded("committee", "tally", "bildung/grundsatzpapier", "--yes", "7", "--no", "5", "--present", "14", "--members", "15")
+    assert result.exit_code == ExitCode.USAGE
+    assert "--abstain" in result.stderr
+
+
+# --- the seed decides: seats and the Beratungsfolge -------------------------------------------
+
+
+@pytest.fixture
+def two_step_seed(tmp_path: Path) -> Path:
+    """The shipped seed, with seats for the committee and a second body in the document chain."""
+    from lipctl.services.seed import default_seed_path
+
+    data = yaml.safe_load(default_seed_path().read_text(encoding="utf-8"))
+    bodies = {b["slug"]: b for b in data["bodies"]}
+    bodies["internationaler-ausschuss"]["seats"] = 15
+    bodies["rat"]["seats"] = 65
+    bodies["lenkungsgruppe"]["rule_set"] = "two-thirds-of-votes-cast"
+    data["decision_chain"]["document"] = ["internationaler-ausschuss", "lenkungsgruppe"]
+    path = tmp_path / "seed.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_seats_and_chain_come_from_the_seed(cli, two_step_seed, tmp_path) -> None:  # noqa: ANN001
+    import os
+
+    from sqlalchemy import create_engine
+
+    from lipctl.store.engine import resolve_url
+
+    assert cli("init", "--seed", str(two_step_seed)).exit_code == ExitCode.OK
+    engine = create_engine(resolve_url(os.environ["LIPCTL_DB"]))
+    try:
+        with Session(engine) as s:
+            field_id = s.scalars(select(m.ActionField.id).where(m.ActionField.slug == "bildung")).one()
+            d = m.Draft(field_id=field_id, kind="grundsatzpapier", version=1, state=DraftState.FORWARDED, state_since=dt.date(2021, 1, 15),
+                        submitted_on=dt.date(2020, 12, 1), submitted_at=dt.datetime(2020, 12, 1), submitted_by="tester")
+            s.add(d)
+            s.commit()
+        counts = ["--yes", "9", "--no", "5", "--abstain", "0", "--present", "14"]
+        # the second body cannot go first
+        early = cli("committee", "tally", "bildung/grundsatzpapier", *counts, "--body", "lenkungsgruppe")
+        assert early.exit_code == ExitCode.REFUSED
+        assert "lenkungsgruppe decides after internationaler-ausschuss" in early.stderr
+        assert "internationaler-ausschuss → lenkungsgruppe" in early.stderr
+        first = cli.json("committee", "tally", "bildung/grundsatzpapier", *counts)  # members default to the seed's 15 seats
+        assert (first["body"], first["members"], first["result"], first["state"]) == ("internationaler-ausschuss", 15, "adopted", "forwarded")
+        assert "quorum 8 of 15, 14 present" in first["arithmetic"]
+        second = cli.json("committee", "tally", "bildung/grundsatzpapier", *counts, "--members", "23")
+        assert (second["body"], second["rule_set"], second["result"], second["state"]) == (
+            "lenkungsgruppe", "two-thirds-of-votes-cast", "rejected", "rejected"
+        )
+        assert "9 yes of 14 yes/no votes, two thirds needs 10" in second["arithmetic"]
+    finally:
+        engine.dispose()
+
+
+# --- the council and the plan -------------------------------------------------------------------
+
+
+COUNCIL = ["--yes", "40", "--no", "20", "--abstain", "3", "--present", "63", "--members", "65"]
+
+
+def test_council_refused_before_all_fields_are_ready(seeded, make_draft, snap) -> None:  # noqa: ANN001
+    for field in FIELDS:
+        make_draft(field=field, kind="grundsatzpapier", state=DraftState.ADOPTED)
+    make_draft(field="bildung", kind="massnahmenkatalog", state=DraftState.ADOPTED)
+    make_draft(field="soziales", kind="massnahmenkatalog", state=DraftState.FORWARDED)
+    before = snap()
+    result = seeded("council", "tally", *COUNCIL)
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr == (
+        "lipctl: the plan is not ready for the council: no committee-adopted document yet for soziales (massnahmenkatalog), "
+        "demokratie (massnahmenkatalog), stadtleben-kultur (massnahmenkatalog), wirtschaft (massnahmenkatalog), "
+        "stadtverwaltung-diversitaet (massnahmenkatalog) — record the committee's resolutions first, or record an exception "
+        "with --without-all-fields --reason TEXT\n"
+    )
+    assert snap() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--without-all-fields"], "--without-all-fields needs --reason TEXT"),
+        (["--without-all-fields", "--reason", "  "], "--without-all-fields needs --reason TEXT"),
+        (["--reason", "urgent"], "--reason is only used with --without-all-fields"),
+    ],
+)
+def test_council_exception_needs_a_reason(seeded, snap, args, message) -> None:  # noqa: ANN001
+    before = snap()
+    result = seeded("council", "tally", *COUNCIL, *args)
+    assert result.exit_code == ExitCode.REFUSED
+    assert message in result.stderr
+    assert snap() == before
+
+
+def test_council_members_required_where_the_seed_gives_none(seeded, make_draft, snap) -> None:  # noqa: ANN001
+    for field in FIELDS:
+        for kind in KINDS:
+            make_draft(field=field, kind=kind, state=DraftState.ADOPTED)
+    before = snap()
+    result = seeded("council", "tally", "--yes", "40", "--no", "20", "--abstain", "3", "--present", "63")
+    assert result.exit_code == ExitCode.REFUSED
+    assert "the seed gives no number of voting members for rat — pass --members N" in result.stderr
+    assert snap() == before
+
+
+def test_council_adopts_the_plan_when_every_field_is_ready(seeded, engine, make_draft) -> None:  # noqa: ANN001
+    for field in FIELDS:
+        for kind in KINDS:
+            make_draft(field=field, kind=kind, state=DraftState.ADOPTED)
+    data = seeded.json("council", "tally", *COUNCIL, "--drucksache", "h-0375/2019", "--date", "2021-01-30")
+    assert data == {
+        "id": 1,
+        "scope": "plan",
+        "draft": None,
+        "body": "rat",
+        "rule_set": "nkomvg",
+        "result": "adopted",
+        "yes": 40,
+        "no": 20,
+        "abstain": 3,
+        "present": 63,
+        "members": 65,
+        "quorate": True,
+        "second_convocation": False,
+        "arithmetic": "40 yes of 60 yes/no votes; 3 abstentions not counted; quorum 33 of 65, 63 present; more yes than no: adopted",
+        "drucksache": "H-0375/2019",
+        "date": "2021-01-30",
+        "exception_reason": None,
+        "missing": [],
+    }
+    [res] = resolutions(engine)
+    assert (res.scope.value, res.draft_id, res.result.value, res.drucksache) == ("plan", None, "adopted", "H-0375/2019")
+    [event] = audit(engine)
+    assert (event.entity, event.entity_id, event.command) == ("resolution", 1, "council tally")
+    # adopted by the last body of the chain: a second council tally is refused
+    again = seeded("council", "tally", *COUNCIL)
+    assert again.exit_code == ExitCode.REFUSED
+    assert "the plan has already been adopted by every body of the Beratungsfolge (rat)" in again.stderr
+    assert len(resolutions(engine)) == 1
+
+
+def test_council_exception_is_recorded(seeded, engine, make_draft) -> None:  # noqa: ANN001
+    for field in FIELDS:
+        make_draft(field=field, kind="grundsatzpapier", state=DraftState.ADOPTED)
+    data = seeded.json("council", "tally", *COUNCIL, "--without-all-fields", "--reason", "Haushaltsberatung: Beschluss vor der Sommerpause")
+    assert data["result"] == "adopted"
+    assert data["exception_reason"] == "Haushaltsberatung: Beschluss vor der Sommerpause"
+    assert data["missing"] == [{"field": f, "kinds": ["massnahmenkatalog"]} for f in FIELDS]
+    [res] = resolutions(engine)
+    assert res.exception_reason == "Haushaltsberatung: Beschluss vor der Sommerpause"
+    [event] = audit(engine)
+    details = json.loads(event.details)
+    assert details["without_all_fields"] is True
+    assert details["reason"] == "Haushaltsberatung: Beschluss vor der Sommerpause"
+    assert details["missing"] == data["missing"]

@@ -203,6 +203,13 @@ def tally_document(
         assert field is not None
         doc_ref = f"{field.slug}/{draft.kind}"
         _refuse_unless_forwarded(s, draft, doc_ref)
+        if day < draft.state_since:
+            raise InvalidInput(
+                _("--date {date} is before {draft} was forwarded to the committee ({since})").format(
+                    date=day.isoformat(), draft=f"{doc_ref} v{draft.version}", since=draft.state_since.isoformat()
+                ),
+                _("give the date of the meeting that voted"),
+            )
         deciding, last = _deciding_body(s, DecisionScope.DOCUMENT, draft.id, body)
         rules = _rule_set(s, deciding)
         tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)

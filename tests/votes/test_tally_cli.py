@@ -168,6 +168,7 @@ def test_refused_unless_forwarded(seeded, make_draft, snap, state, message, hint
         ([*EXAMPLE, "--drucksache", "15-0067/2019F1"], "'15-0067/2019F1' is not a printed-matter number (Drucksache)"),
         ([*EXAMPLE, "--date", "28.01.2021"], "--date '28.01.2021' is not a date"),
         ([*EXAMPLE, "--date", "2021-02-02"], "--date 2021-02-02 is after today (2021-02-01)"),
+        ([*EXAMPLE, "--date", "2021-01-14"], "--date 2021-01-14 is before bildung/grundsatzpapier v1 was forwarded to the committee (2021-01-15)"),
         (["--yes", "7", "--no", "5", "--abstain", "2", "--present", "14"], "the seed gives no number of voting members for internationaler-ausschuss"),
         ([*EXAMPLE, "--body", "lenkungsgruppe"], "lenkungsgruppe does not decide on the document"),
         ([*EXAMPLE, "--body", "sportausschuss"], "no body 'sportausschuss'"),

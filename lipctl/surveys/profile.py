@@ -36,7 +36,7 @@ class Profile:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     skip_when_empty: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()
-    detect: tuple[str, ...] = ()
+    detect: tuple[tuple[str, ...], ...] = ()
     delimiter: str | None = None
     encoding: str | None = None
 
@@ -111,7 +111,7 @@ def detect(header: list[str]) -> Profile:
     folded = {fold(cell) for cell in header}
     for name in BUILTINS:
         profile = load(name)
-        if profile.detect and all(fold(c) in folded for c in profile.detect[:2]):
+        if any(all(fold(c) in folded for c in group) for group in profile.detect):
             return profile
     return load("spreadsheet")
 
@@ -173,7 +173,7 @@ def _load_file(path: Path, *, builtin: bool) -> Profile:
         values=values,
         skip_when_empty=tuple(skip),
         personal=tuple(_names(data.get("personal"), "personal", bad)),
-        detect=tuple(_names(data.get("detect"), "detect", bad)),
+        detect=_groups(data.get("detect"), bad),
         delimiter=delimiter,
         encoding=str(encoding) if encoding else None,
     )
@@ -187,6 +187,15 @@ def _names(value: Any, key: str, bad: Any) -> list[str]:
     if not isinstance(value, list):
         raise bad(key, _("write a list of names"))
     return [str(v) for v in value]
+
+
+def _groups(value: Any, bad: Any) -> tuple[tuple[str, ...], ...]:
+    """``detect``: groups of column names; a header with every name of one group matches."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(g, list) and g for g in value):
+        raise bad("detect", _("write a list of lists of column names"))
+    return tuple(tuple(str(n) for n in group) for group in value)
 
 
 def parse_delimiter(value: str) -> str:

@@ -453,3 +453,22 @@ def test_a_file_failing_half_way_after_another_keeps_the_first_and_says_so(
     assert f"imported before it: {good} — running the same command again adds only what is missing" in err
     assert [r["text"] for r in stored()] == ["ok"]
     assert table_counts()["import_batches"] == 1
+
+
+def test_limesurvey_with_full_text_headings(seeded, write) -> None:
+    header = ["Response ID", "Date submitted", "Last page", "Start language", "Seed", "Access code", "IP address",
+              "Referrer URL", "Handlungsfeld", "Kategorie", "Kategorie [other]", "Ihre Anregung"]  # fmt: skip
+    rows = [
+        header,
+        ["17", "2020-06-15 14:32:10", "2", "de", "1", "abc", "10.9.9.9", "https://x.example/", "Soziales", "Wunsch", "", "Mehr Beratung"],
+        ["18", "", "1", "de", "1", "abd", "10.9.9.8", "", "", "", "", ""],
+    ]
+    path = write("full.csv", csv_bytes(rows, bom=True))
+    code, data, _err = run_import(seeded, path, "--survey", "S")
+    assert code == ExitCode.OK, data
+    f = data["files"][0]
+    assert (f["profile"], f["imported"], f["skipped"]) == ("limesurvey", 1, 1)
+    assert [(r["response_key"], r["field"], r["category"], r["text"]) for r in stored()] == [("17", "soziales", "wunsch", "Mehr Beratung")]
+    assert b"10.9.9.9" not in whole_db_text()
+    code, _data, err = run_import(seeded, path, "--survey", "S", "--map", "text=IP address")
+    assert code == ExitCode.REFUSED and "'IP address' holds personal data" in err

@@ -4,8 +4,9 @@
     python tools/update_catalog.py          # extract every message, merge into lipctl.po, compile lipctl.mo
     python tools/update_catalog.py --check  # change nothing; exit 1 if a message lacks German or the .mo is stale
 
-Messages are extracted with Babel from the Python sources (``_()``, ``ngettext``), the Jinja2 templates
-under ``lipctl/report/templates`` (``babel.cfg`` says which files and how) and — because a command's
+Messages are extracted with Babel from the Python sources (``_()``, ``ngettext``; calls inside f-strings
+too, which Babel misses before Python 3.12), the Jinja2 templates under ``lipctl/report/templates``
+(``babel.cfg`` says which files and how) and — because a command's
 docstring is its ``--help`` text, translated by ``commands._boundary.command`` — from the docstrings of
 every function registered with ``@command(...)``. New messages arrive in ``lipctl.po`` with an empty
 ``msgstr``; a changed message arrives marked ``fuzzy`` with the old translation as a suggestion. Translate
@@ -63,6 +64,22 @@ def command_docstrings(package: Path = PACKAGE) -> Iterator[tuple[str, int, str]
                     break
 
 
+def fstring_messages(package: Path = PACKAGE) -> Iterator[tuple[str, int, str | tuple[str, str]]]:
+    """(file, line, message) of ``_()``/``ngettext()`` calls inside f-strings, e.g. ``f"({_('{days} late')})"``.
+
+    Babel's Python extractor reads an f-string as one token before Python 3.12 and misses them."""
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for fstring in (n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)):
+            for call in (n for n in ast.walk(fstring) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)):
+                args = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                where = path.relative_to(package.parent).as_posix()
+                if call.func.id in ("_", "gettext") and len(args) == 1:
+                    yield where, call.lineno, args[0]
+                elif call.func.id == "ngettext" and len(args) == 2:
+                    yield where, call.lineno, (args[0], args[1])
+
+
 def extract():  # -> babel.messages.catalog.Catalog
     """Every message in the code, as a Babel template catalogue."""
     from babel.messages.catalog import Catalog
@@ -76,6 +93,10 @@ def extract():  # -> babel.messages.catalog.Catalog
     for filename, lineno, message, comments, context in found:
         location = (f"lipctl/{Path(filename).as_posix()}", lineno)
         template.add(message, None, [location], auto_comments=comments, context=context)
+    for filename, lineno, message in fstring_messages():
+        key = message[0] if isinstance(message, tuple) else message
+        existing = template.get(key)
+        template.add(message, None, [*(existing.locations if existing else []), (filename, lineno)])
     for filename, lineno, doc in command_docstrings():
         existing = template.get(doc)
         template.add(doc, None, [*(existing.locations if existing else []), (filename, lineno)], auto_comments=[DOCSTRING_COMMENT])

@@ -128,3 +128,16 @@ def test_running_the_tool_twice_changes_nothing(tool, tmp_path, monkeypatch) -> 
     assert tool.main([]) == 0
     assert (po.read_bytes(), mo.read_bytes()) == first
     assert b'msgid "no action field {name!r}"' in first[0]
+
+
+def test_messages_inside_f_strings_are_extracted(tool, tmp_path) -> None:  # noqa: ANN001
+    """Babel reads an f-string as one token before Python 3.12; the tool finds ``_()`` inside it anyway."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "m.py").write_text(
+        "def f(n):\n"
+        "    return f\"({_('{days} late').format(days=n)}) {ngettext('{n} item', '{n} items', n)} {n}\"\n",
+        encoding="utf-8",
+    )
+    found = [(line, message) for _path, line, message in tool.fstring_messages(package)]
+    assert sorted(found, key=str) == [(2, "{days} late"), (2, ("{n} item", "{n} items"))]

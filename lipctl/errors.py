@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from lipctl.i18n import _
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -50,7 +52,7 @@ class SeedInvalid(LipctlError):
     def __init__(self, source: str, key: str, problem: str) -> None:
         super().__init__(
             f"{source}: {key}: {problem}",
-            "fix the seed file and run 'lipctl init' again",
+            _("fix the seed file and run 'lipctl init' again"),
         )
         self.source = source
         self.key = key

@@ -27,6 +27,14 @@ for module in (setup, fields, draft, opinion, steering, votes, survey, status, l
     module.register(app)
 
 
+def _language(value: str | None) -> str | None:
+    from lipctl.i18n import is_language
+
+    if value and not is_language(value):
+        raise typer.BadParameter(_("{value!r} is not a language of lipctl: use de or en").format(value=value))
+    return value
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"lipctl {__version__}")
@@ -46,7 +54,8 @@ def root(
         str | None, typer.Option("--today", envvar="LIPCTL_TODAY", help=_("The date 'as of', YYYY-MM-DD (default: today)."), show_default=False)
     ] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", envvar="LIPCTL_LANG", help=_("Language of the interface: de or en."), show_default=False)
+        str | None,
+        typer.Option("--lang", envvar="LIPCTL_LANG", callback=_language, help=_("Language of the interface: de or en."), show_default=False),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help=_("Show tracebacks for unexpected errors."))] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit."))] = False,

@@ -46,6 +46,11 @@ def detect_language(argv: list[str] | None = None, environ: dict[str, str] | Non
     return "en"
 
 
+def is_language(value: str) -> bool:
+    """Whether ``--lang``/LIPCTL_LANG names a language lipctl speaks (de, en, de_DE.UTF-8, English …)."""
+    return value.strip().lower()[:2] in LANGUAGES
+
+
 def _normalise(value: str) -> str:
     return "de" if value.strip().lower().startswith("de") else "en"
 

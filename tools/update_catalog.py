@@ -88,7 +88,8 @@ def extract():  # -> babel.messages.catalog.Catalog
     method_map, options_map = _mapping()
     template = Catalog(project="lipctl", version=_version(), charset="utf-8", fuzzy=False)
     found = extract_from_dir(
-        str(PACKAGE), method_map, options_map, keywords=DEFAULT_KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
+        str(PACKAGE), method_map, options_map,
+        keywords=DEFAULT_KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
     )
     for filename, lineno, message, comments, context in found:
         location = (f"lipctl/{Path(filename).as_posix()}", lineno)
@@ -99,7 +100,8 @@ def extract():  # -> babel.messages.catalog.Catalog
         template.add(message, None, [*(existing.locations if existing else []), (filename, lineno)])
     for filename, lineno, doc in command_docstrings():
         existing = template.get(doc)
-        template.add(doc, None, [*(existing.locations if existing else []), (filename, lineno)], auto_comments=[DOCSTRING_COMMENT])
+        locations = [*(existing.locations if existing else []), (filename, lineno)]
+        template.add(doc, None, locations, auto_comments=[DOCSTRING_COMMENT])
     return template
 
 

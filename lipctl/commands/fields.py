@@ -44,7 +44,10 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import fields as svc
 
         rows = svc.list_fields()
-        emit(rows, fmt, [Column("slug", _("Slug")), NameColumn("name", _("Action field")), Column("documents", _("Documents"), _documents)])
+        columns = [
+            Column("slug", _("Slug")), NameColumn("name", _("Action field")), Column("documents", _("Documents"), _documents),
+        ]
+        emit(rows, fmt, columns)
 
     @command(root, "contacts")
     def contacts(field: FieldArg = None, fmt: FormatOpt = OutputFormat.TABLE) -> None:

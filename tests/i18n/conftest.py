@@ -50,5 +50,6 @@ def lipctl(*args: str, env: dict[str, str] | None = None, cwd: Path | None = Non
     base.update({"COLUMNS": "200", "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"})
     base.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "lipctl", *args], env=base, cwd=cwd or REPO, capture_output=True, text=True, encoding="utf-8", timeout=60
+        [sys.executable, "-m", "lipctl", *args],
+        env=base, cwd=cwd or REPO, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
     )

@@ -65,7 +65,9 @@ def test_contacts_table_in_german(seeded) -> None:
     assert heading[:2] == ["Handlungsfeld", "Ansprechpartner*in"]
     assert "Interne*r" in heading and "Externe*r" in heading
     lines = {line.split("  ")[0]: line for line in result.stdout.splitlines()[2:]}
-    assert set(lines) == {"Bildung", "Soziales", "Demokratie", "Stadtleben und Kultur", "Wirtschaft", "Stadtverwaltung und Diversität"}
+    assert set(lines) == {
+        "Bildung", "Soziales", "Demokratie", "Stadtleben und Kultur", "Wirtschaft", "Stadtverwaltung und Diversität",
+    }
     assert lines["Stadtverwaltung und Diversität"].rstrip().endswith("unbesetzt (N.n.)")
     assert "Helga Diers (Fachbereich Personal und Organisation)" in lines["Stadtverwaltung und Diversität"]
 
@@ -75,7 +77,9 @@ def test_contacts_table_in_english(seeded) -> None:
     assert result.exit_code == ExitCode.OK, result.stderr
     assert result.stdout.splitlines()[0].split()[:4] == ["Action", "field", "Contact", "person"]
     lines = {line.split("  ")[0]: line for line in result.stdout.splitlines()[2:]}
-    assert set(lines) == {"Education", "Social affairs", "Democracy", "City life and culture", "Economy", "City administration and diversity"}
+    assert set(lines) == {
+        "Education", "Social affairs", "Democracy", "City life and culture", "Economy", "City administration and diversity",
+    }
     assert lines["City administration and diversity"].rstrip().endswith("vacant (N.n.)")
 
 
@@ -90,15 +94,22 @@ def test_bodies_and_fields_tables_name_things_in_the_language(seeded) -> None:
     assert "bildung" in de and "Bildung" in de and "Education" not in de
 
 
-def test_a_draft_state_is_a_german_word_in_the_fields_table(seeded) -> None:
-    from lipctl.report.labels import state_label
-    from lipctl.i18n import set_language
+def test_a_draft_state_is_a_word_of_the_language_in_the_fields_table(seeded) -> None:
+    assert seeded("draft", "submit", "bildung", "--kind", "grundsatzpapier").exit_code == ExitCode.OK
+    de = {line.split()[0]: line for line in seeded("--lang", "de", "fields").stdout.splitlines()[2:]}
+    en = {line.split()[0]: line for line in seeded("--lang", "en", "fields").stdout.splitlines()[2:]}
+    assert "grundsatzpapier: v1 eingereicht; massnahmenkatalog: —" in de["bildung"]
+    assert "grundsatzpapier: v1 submitted; massnahmenkatalog: —" in en["bildung"]
+    (row,) = [r for r in seeded.json("--lang", "de", "fields") if r["slug"] == "bildung"]
+    assert row["documents"][0] == {"kind": "grundsatzpapier", "version": 1, "state": "submitted"}
 
-    set_language("de")
-    assert state_label("forwarded") == "weitergeleitet"
-    assert state_label("ready_for_decision") == "entscheidungsreif"
-    assert state_label("returned") == "zurückgegeben"
-    assert state_label(None) == "nicht eingereicht"
+
+@pytest.mark.parametrize(("args", "env"), [(["--lang", "fr"], {}), ([], {"LIPCTL_LANG": "fr"})])
+def test_an_unknown_language_is_a_usage_error(seeded, args: list[str], env: dict) -> None:
+    result = seeded(*args, "fields", env=env)
+    assert result.exit_code == ExitCode.USAGE
+    assert "'fr' is not a language of lipctl: use de or en" in result.stderr
+    assert result.stdout == ""
 
 
 def test_log_shows_german_dates_and_json_stays_iso(seeded) -> None:
@@ -139,12 +150,27 @@ def test_csv_keeps_the_seeds_names_and_keys(seeded) -> None:
 @pytest.mark.parametrize(
     ("args", "env", "expected", "absent"),
     [
-        (["--lang", "de", "--help"], {}, ["Verwaltung des Lokalen Integrationsplans", "Sprache der Oberfläche: de oder en."], "Language of the interface"),
-        (["--lang", "en", "--help"], {"LIPCTL_LANG": "de"}, ["Administration of the Local Integration Plan", "Language of the interface: de or en."], "Sprache"),
-        (["contacts", "--help"], {"LIPCTL_LANG": "de"}, ["Ansprechpersonen je Handlungsfeld", "Ausgabeformat: table, json, csv oder markdown."], "Contacts per"),
-        (["contacts", "--help"], {"LANG": "de_DE.UTF-8"}, ["Ansprechpersonen je Handlungsfeld", "Handlungsfeld: Kurzname, Name oder Alias"], "Contacts per"),
-        (["contacts", "--help"], {"LANG": "en_GB.UTF-8"}, ["Contacts per action field: contact person", "Output format: table, json"], "Ansprechpersonen"),
-        (["survey", "--help"], {"LIPCTL_LANG": "de"}, ["Online-Umfragen", "Umfrage-Exporte importieren"], "Import survey exports"),
+        (
+            ["--lang", "de", "--help"], {},
+            ["Verwaltung des Lokalen Integrationsplans", "Sprache der Oberfläche: de oder en."], "Language of the interface",
+        ),
+        (
+            ["--lang", "en", "--help"], {"LIPCTL_LANG": "de"},
+            ["Administration of the Local Integration Plan", "Language of the interface: de or en."], "Sprache",
+        ),
+        (
+            ["contacts", "--help"], {"LIPCTL_LANG": "de"},
+            ["Ansprechpersonen je Handlungsfeld", "Ausgabeformat: table, json, csv oder markdown."], "Contacts per",
+        ),
+        (
+            ["contacts", "--help"], {"LANG": "de_DE.UTF-8"},
+            ["Ansprechpersonen je Handlungsfeld", "Handlungsfeld: Kurzname, Name oder Alias"], "Contacts per",
+        ),
+        (
+            ["contacts", "--help"], {"LANG": "en_GB.UTF-8"},
+            ["Contacts per action field: contact person", "Output format: table, json"], "Ansprechpersonen",
+        ),
+        (["survey", "--help"], {"LIPCTL_LANG": "de"}, ["Online-Umfragen", "Umfrage-Exporte importieren"], "Import survey"),
     ],
 )
 def test_help_in_both_languages(args: list[str], env: dict, expected: list[str], absent: str) -> None:
@@ -184,7 +210,8 @@ def test_every_help_text_is_german_in_german(german) -> None:  # noqa: ANN001
     def helps(lang: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LIPCTL_", "LC_", "LANG"))}
         env.update(LIPCTL_LANG=lang, PYTHONPATH=str(REPO))
-        done = subprocess.run([sys.executable, "-c", _WALK], env=env, capture_output=True, text=True, timeout=60, cwd=REPO)
+        cmd = [sys.executable, "-c", _WALK]
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, cwd=REPO, check=False)
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 

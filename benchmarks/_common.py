@@ -45,24 +45,35 @@ def child_env(db: Path | str | None = None, *, today: str = "2021-02-01", byteco
 class Run:
     seconds: float
     max_rss_mb: float
+    cpu_seconds: float  # user + system time of the process: what a busy machine inflates least
     returncode: int
     stdout_bytes: int
     stderr: str
 
 
+# Linux carries the high-water mark of the memory a process had *before* exec into its max RSS, and
+# a child forked from this (large) Python process starts with this process's pages: os.wait4 would
+# report our own size. GNU time is small, so the peak it reports (%M) is the command's own.
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run_once(argv: Sequence[str], env: dict[str, str]) -> Run:
     """One whole process: wall time from fork to exit, and its peak resident memory."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss:
+        cmd = [GNU_TIME, "-f", "%M", "-o", rss.name, *argv] if GNU_TIME else list(argv)
         start = time.perf_counter()
-        proc = subprocess.Popen(list(argv), stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
         _pid, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         size = out.seek(0, os.SEEK_END)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    # ru_maxrss is in kilobytes on Linux
-    return Run(elapsed, usage.ru_maxrss / 1024, proc.returncode, size, text)
+        kilobytes = usage.ru_maxrss  # kilobytes on Linux; an upper bound without GNU time (see above)
+        if GNU_TIME:
+            figures = [line for line in rss.read().split() if line.isdigit()]
+            kilobytes = int(figures[-1]) if figures else kilobytes
+    return Run(elapsed, kilobytes / 1024, usage.ru_utime + usage.ru_stime, proc.returncode, size, text)
 
 
 @dataclass
@@ -82,6 +93,11 @@ class Case:
     def median_ms(self) -> float | None:
         ok = self.ok_runs
         return statistics.median(r.seconds for r in ok) * 1000 if ok else None
+
+    @property
+    def cpu_ms(self) -> float | None:
+        ok = self.ok_runs
+        return statistics.median(r.cpu_seconds for r in ok) * 1000 if ok else None
 
     @property
     def min_ms(self) -> float | None:
@@ -123,14 +139,18 @@ def _fmt(value: float | None, spec: str = ".0f") -> str:
 
 
 def report(cases: Sequence[Case], floor: Case, *, title: str) -> str:
-    """A plain table: median, min, median minus the interpreter's floor, max RSS, target, verdict."""
+    """A plain table: median, min, median minus the interpreter's floor, CPU, max RSS, target, verdict.
+
+    The verdict compares the median wall time with the target; on a loaded machine the CPU column
+    (user + system, median) is the steadier figure of what the command itself costs.
+    """
     lines = [title, ""]
-    head = f"{'command':<46} {'median ms':>9} {'min ms':>7} {'-floor':>7} {'max RSS MB':>10} {'target':>7}  verdict"
+    head = f"{'command':<46} {'median ms':>9} {'min ms':>7} {'-floor':>7} {'cpu ms':>7} {'max RSS MB':>10} {'target':>7}  verdict"
     lines += [head, "-" * len(head)]
     floor_ms = floor.median_ms or 0.0
     for c in cases:
         if c.skipped:
-            lines.append(f"{c.label:<46} {'':>9} {'':>7} {'':>7} {'':>10} {'':>7}  skipped: {c.skipped}")
+            lines.append(f"{c.label:<46} {'':>9} {'':>7} {'':>7} {'':>7} {'':>10} {'':>7}  skipped: {c.skipped}")
             continue
         med = c.median_ms
         verdict = ""
@@ -141,7 +161,8 @@ def report(cases: Sequence[Case], floor: Case, *, title: str) -> str:
         extra = None if c is floor or med is None else med - floor_ms
         target = _fmt(c.target_ms) if c.target_ms is not None else ""
         lines.append(
-            f"{c.label:<46} {_fmt(med):>9} {_fmt(c.min_ms):>7} {_fmt(extra):>7} {_fmt(c.max_rss_mb, '.1f'):>10} {target:>7}  {verdict}".rstrip()
+            f"{c.label:<46} {_fmt(med):>9} {_fmt(c.min_ms):>7} {_fmt(extra):>7} {_fmt(c.cpu_ms):>7} {_fmt(c.max_rss_mb, '.1f'):>10} "
+            f"{target:>7}  {verdict}".rstrip()
         )
     return "\n".join(lines)
 

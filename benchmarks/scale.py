@@ -191,6 +191,8 @@ def build(path: Path, drafts: int, responses: int, env: dict[str, str]) -> tuple
     store.responses(responses, rnd)
     store.flush_audit()
     conn.execute("COMMIT")
+    # lipctl runs SQLite in WAL mode: fold the bulk load into the database file, as time would.
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     meta = {"counts": store.counts, "last_day": store.last_day.isoformat(), "drafts": drafts, "responses": responses}
     Path(f"{path}.json").write_text(json.dumps(meta))

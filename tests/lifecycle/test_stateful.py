@@ -1,0 +1,268 @@
+"""A stateful property test: random submit / opinion / decide / supersede / tally against the rules and the store.
+
+Hypothesis drives the services on a real SQLite store (a fresh copy of an initialised database per
+example) and a plain model written here, independently of lipctl.process.lifecycle. After every step
+the invariants are checked in the store:
+
+- every earlier version of a document is final (returned, superseded, adopted, rejected): at most one
+  version of each document is open, and it is the latest;
+- no steering decision without the required opinions recorded before it, or a recorded exception
+  (without_opinions, the missing bodies and a reason);
+- nothing is deleted or changed behind the log: every draft, opinion and decision ever stored is still
+  there, and the audit log only grows (earlier events unchanged);
+- every change has its audit event: the store holds exactly the events the model expects, each one
+  pointing at its draft, opinion or decision;
+- a refused step changes nothing.
+
+CI size: ``max_examples=25`` × ``stateful_step_count=20`` (at most 500 steps).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from sqlalchemy import Engine, create_engine, text
+
+import lipctl.context
+from lipctl.errors import LipctlError
+from lipctl.store.engine import resolve_url
+from tests.lifecycle.conftest import snapshot
+
+MAX_EXAMPLES = 25
+STEPS = 20
+
+DOCS = [("bildung", "grundsatzpapier"), ("wirtschaft", "massnahmenkatalog")]
+REQUIRED = ("integrationsbeiraete", "runder-tisch")
+BODIES = [*REQUIRED, "expertinnengruppe-soziales"]  # a body whose opinion is not required
+OPEN = {"submitted", "ready_for_decision", "forwarded"}
+FINAL = {"returned", "superseded", "adopted", "rejected"}
+TODAY = dt.date(2021, 2, 1)
+
+
+class Lifecycle(RuleBasedStateMachine):
+    template: Path
+    folder: Path
+    counter = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        Lifecycle.counter += 1
+        self.db = self.folder / f"example-{Lifecycle.counter}.db"
+        shutil.copyfile(self.template, self.db)
+        lipctl.context._current = lipctl.context.AppContext(db=str(self.db), actor="anna", today=TODAY)
+        self.engine: Engine = create_engine(resolve_url(str(self.db)))
+        # The model: per document its versions, each {"id", "state", "received": set, "ready_event": bool}.
+        self.docs: dict[tuple[str, str], list[dict]] = {d: [] for d in DOCS}
+        self.opinion_ids: set[int] = set()
+        self.decision_ids: set[int] = set()
+        self.expected_events: Counter[str] = Counter()
+        self.seen_audit: list[tuple] = []
+
+    def teardown(self) -> None:
+        self.engine.dispose()
+        if lipctl.context._current is not None:
+            lipctl.context._current.dispose()
+        lipctl.context._current = None
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _target(self, doc: tuple[str, str], pick: int | None) -> dict | None:
+        versions = self.docs[doc]
+        if not versions:
+            return None
+        return versions[-1] if pick is None else versions[pick % len(versions)]
+
+    def _expect_refusal(self, call, *args, **kw) -> LipctlError:  # noqa: ANN001
+        before = snapshot(self.engine)
+        try:
+            call(*args, **kw)
+        except LipctlError as exc:
+            assert snapshot(self.engine) == before, "a refused step changed the store"
+            assert exc.hint, f"no hint: {exc}"
+            return exc
+        raise AssertionError(f"{call.__name__}{args} should have been refused")
+
+    def _actor(self, actor: str) -> None:
+        lipctl.context.current().actor = actor
+
+    # --- rules ----------------------------------------------------------------------------
+
+    @initialize()
+    def start(self) -> None:
+        assert snapshot(self.engine)["drafts"] == []
+
+    @rule(doc=st.sampled_from(DOCS), actor=st.sampled_from(["anna", "ben"]), with_title=st.booleans())
+    def submit(self, doc: tuple[str, str], actor: str, with_title: bool) -> None:
+        from lipctl.services import drafts
+
+        self._actor(actor)
+        row = drafts.submit(doc[0], doc[1], title="Titel" if with_title else None)
+        versions = self.docs[doc]
+        open_before = [v for v in versions if v["state"] in OPEN]
+        assert len(open_before) <= 1
+        for v in open_before:
+            v["state"] = "superseded"
+            self.expected_events["draft.superseded"] += 1
+        assert row["version"] == len(versions) + 1
+        assert row["superseded"] == ({"id": open_before[0]["id"], "version": len(versions), "state_before": row["superseded"]["state_before"]}
+                                     if open_before else None)
+        versions.append({"id": row["id"], "state": "submitted", "received": set(), "ready_event": False})
+        self.expected_events["draft.submitted"] += 1
+
+    @precondition(lambda self: any(v["state"] in OPEN for vs in self.docs.values() for v in vs))
+    @rule(data=st.data())
+    def supersede(self, data: st.DataObject) -> None:
+        """A new version while one is open (submitted, ready or forwarded)."""
+        doc = data.draw(st.sampled_from([d for d, vs in self.docs.items() if any(v["state"] in OPEN for v in vs)]))
+        self.submit(doc, "ben", False)
+
+    @rule(doc=st.sampled_from(DOCS), body=st.sampled_from(REQUIRED), stance=st.sampled_from(["approve", "amend", "reject"]))
+    def required_opinion(self, doc: tuple[str, str], body: str, stance: str) -> None:
+        """The common case: a required body's opinion on the latest version."""
+        self.opinion(doc, None, body, stance)
+
+    @rule(doc=st.sampled_from(DOCS), pick=st.none() | st.integers(0, 5), body=st.sampled_from(BODIES),
+          stance=st.sampled_from(["approve", "amend", "reject", "veto"]))
+    def opinion(self, doc: tuple[str, str], pick: int | None, body: str, stance: str) -> None:
+        from lipctl.services import opinions
+
+        target = self._target(doc, pick)
+        ref = f"{doc[0]}/{doc[1]}" if pick is None or target is None else str(target["id"])
+        if target is None or stance == "veto" or target["state"] not in OPEN:
+            self._expect_refusal(opinions.record, ref, body, stance, text="Text")
+            return
+        self._actor("ben")
+        row = opinions.record(ref, body, stance, text="Text")
+        self.opinion_ids.add(row["id"])
+        self.expected_events["opinion.recorded"] += 1
+        target["received"].add(body)
+        if target["state"] == "submitted" and set(REQUIRED) <= target["received"]:
+            target["state"] = "ready_for_decision"
+            self.expected_events["draft.ready_for_decision"] += 1
+        assert row["draft"] == target["id"] and row["draft_state"] == target["state"]
+
+    @rule(doc=st.sampled_from(DOCS), forward=st.booleans(), without=st.booleans())
+    def decide_latest(self, doc: tuple[str, str], forward: bool, without: bool) -> None:
+        """The common case: a decision with reasons on the latest version."""
+        self.decide(doc, None, forward, without, "Begründung")
+
+    @rule(doc=st.sampled_from(DOCS), pick=st.none() | st.integers(0, 5), forward=st.booleans(), without=st.booleans(),
+          reason=st.sampled_from([None, "", "Begründung"]))
+    def decide(self, doc: tuple[str, str], pick: int | None, forward: bool, without: bool, reason: str | None) -> None:
+        from lipctl.services import decisions
+
+        target = self._target(doc, pick)
+        ref = f"{doc[0]}/{doc[1]}" if pick is None or target is None else str(target["id"])
+        kw = {"forward": forward, "ret": not forward, "reason": reason, "without_opinions": without}
+        if target is None:
+            self._expect_refusal(decisions.decide, ref, **kw)
+            return
+        missing = [b for b in REQUIRED if b not in target["received"]]
+        allowed = (
+            target["state"] in ("submitted", "ready_for_decision")
+            and (not missing or without)
+            and (bool(reason) or (forward and not without))
+        )
+        if not allowed:
+            exc = self._expect_refusal(decisions.decide, ref, **kw)
+            if target["state"] in ("submitted", "ready_for_decision") and missing and not without:
+                assert ", ".join(missing) in exc.message, exc.message
+            return
+        self._actor("clara")
+        row = decisions.decide(ref, **kw)
+        target["state"] = "forwarded" if forward else "returned"
+        self.decision_ids.add(row["decision"])
+        self.expected_events["steering.decided"] += 1
+        assert (row["draft"], row["result"], row["without_opinions"]) == (target["id"], target["state"], bool(missing))
+
+    @rule(doc=st.sampled_from(DOCS), result=st.sampled_from(["adopted", "rejected", "not_quorate"]))
+    def tally(self, doc: tuple[str, str], result: str) -> None:
+        """The committee's vote (issue 4's service), which the lifecycle rules must allow."""
+        from lipctl.services import resolutions
+
+        votes = {"adopted": (10, 2, 13), "rejected": (2, 10, 13), "not_quorate": (3, 1, 5)}[result]
+        target = self._target(doc, None)
+        ref = f"{doc[0]}/{doc[1]}"
+        kw = {"yes": votes[0], "no": votes[1], "abstain": 0, "present": votes[2], "members": 19}
+        if target is None or target["state"] != "forwarded":
+            self._expect_refusal(resolutions.tally_document, ref, **kw)
+            return
+        row = resolutions.tally_document(ref, **kw)
+        assert row["result"] == result
+        if result != "not_quorate":
+            target["state"] = result
+        self.expected_events["resolution.recorded"] += 1
+
+    # --- invariants -----------------------------------------------------------------------
+
+    @invariant()
+    def store_keeps_the_rules(self) -> None:
+        with self.engine.connect() as conn:
+            drafts = conn.execute(text("SELECT d.id, f.slug, d.kind, d.version, d.state FROM drafts d JOIN action_fields f ON f.id = d.field_id")).all()
+            opinions = {r[0]: r for r in conn.execute(text("SELECT o.id, o.draft_id, b.slug FROM opinions o JOIN bodies b ON b.id = o.body_id"))}
+            decisions = conn.execute(text("SELECT id, draft_id, without_opinions, missing_opinions, reason FROM steering_decisions")).all()
+            audit = conn.execute(text("SELECT * FROM audit_events WHERE command != 'init' ORDER BY id")).all()
+            events = [(a.id, a.action, a.entity_id, json.loads(a.details or "{}")) for a in audit]
+
+        # The store's states are the model's.
+        model = {v["id"]: v["state"] for vs in self.docs.values() for v in vs}
+        for state in set(model.values()):
+            event(f"reached {state}")
+        assert {d.id: d.state for d in drafts} == model
+
+        # Every earlier version is final; at most one open version per document, the latest.
+        by_doc: dict[tuple[str, str], list] = {}
+        for d in drafts:
+            by_doc.setdefault((d.slug, d.kind), []).append(d)
+        for doc, versions in by_doc.items():
+            versions.sort(key=lambda d: d.version)
+            assert [d.version for d in versions] == list(range(1, len(versions) + 1)), doc
+            assert all(d.state in FINAL for d in versions[:-1]), (doc, [d.state for d in versions])
+            assert sum(d.state in OPEN for d in versions) <= 1
+
+        # No decision without the required opinions recorded before it, or a recorded exception.
+        position = {(action, key): i for i, (_id, action, entity, details) in enumerate(events)
+                    for key in [details.get("decision") if action == "steering.decided" else details.get("opinion")]}
+        for dec in decisions:
+            at = position[("steering.decided", dec.id)]
+            before = {opinions[details["opinion"]][2] for _i, action, entity, details in events[:at]
+                      if action == "opinion.recorded" and entity == dec.draft_id}
+            lacking = [b for b in REQUIRED if b not in before]
+            if lacking:
+                assert dec.without_opinions and json.loads(dec.missing_opinions) == lacking and dec.reason.strip(), dec
+            else:
+                assert not dec.without_opinions
+
+        # Nothing deleted.
+        assert set(opinions) == self.opinion_ids
+        assert {d.id for d in decisions} == self.decision_ids
+        # The log only grows; what was written stays as it was.
+        assert [tuple(a) for a in audit[: len(self.seen_audit)]] == self.seen_audit
+        self.seen_audit = [tuple(a) for a in audit]
+        # Every change has its event, and each event points at what it records.
+        assert Counter(action for _i, action, _e, _d in events) == +self.expected_events
+        assert {d["opinion"] for _i, a, _e, d in events if a == "opinion.recorded"} == self.opinion_ids
+        assert {d["decision"] for _i, a, _e, d in events if a == "steering.decided"} == self.decision_ids
+        assert {e for _i, a, e, _d in events if a == "draft.submitted"} == set(model)
+        assert {e for _i, a, e, _d in events if a == "draft.superseded"} == {i for i, s in model.items() if s == "superseded"}
+
+
+def test_random_walks_keep_the_invariants(seeded, tmp_path: Path) -> None:  # noqa: ANN001
+    import os
+
+    Lifecycle.template = Path(os.environ["LIPCTL_DB"])
+    Lifecycle.folder = tmp_path
+    run_state_machine_as_test(
+        Lifecycle,
+        settings=settings(
+            max_examples=MAX_EXAMPLES, stateful_step_count=STEPS, deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], database=None,
+        ),
+    )

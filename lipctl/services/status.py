@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from lipctl.process import lifecycle
 from lipctl.process import milestones as ms
-from lipctl.process.states import DecisionScope, DraftState, ResolutionResult
+from lipctl.process.states import DecisionOutcome, DecisionScope, DraftState, ResolutionResult
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
 
@@ -79,11 +79,14 @@ def collect(session: Session, today: dt.date, names: Names | None = None) -> dic
     ).all()
     latest_ids = [d.id for d in latest]
 
+    # How often the steering group returned a document, from its decisions (a returned version may
+    # later show as superseded by the next one).
     returns = {
         (fid, kind): n
         for fid, kind, n in s.execute(
             select(m.Draft.field_id, m.Draft.kind, func.count())
-            .where(m.Draft.state == DraftState.RETURNED)
+            .join(m.SteeringDecision, m.SteeringDecision.draft_id == m.Draft.id)
+            .where(m.SteeringDecision.outcome == DecisionOutcome.RETURN)
             .group_by(m.Draft.field_id, m.Draft.kind)
         )
     }

@@ -1,7 +1,8 @@
 """Fixtures for status and report tests: a realistic LIP process state as of 2021-02-01.
 
-The state is built row by row in the store with SQLAlchemy (``Process``), the way the lifecycle
-and vote commands leave it, so that the status can be checked against a known story:
+The state is built through the real commands (``Process``: survey import, draft submit, opinion
+record, steering decide, committee tally), each run "as of" its own date, so that the status can be
+checked against a known story:
 
 - bildung: Grundsatzpapier returned twice (v1, v2), v3 submitted 2020-12-15 with the Beiräte's
   opinion in; the Runder Tisch's statement was due 2021-01-12 (overdue). Took the survey into account.
@@ -17,123 +18,73 @@ and vote commands leave it, so that the status can be checked against a known st
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-import os
-from collections.abc import Iterator
+import json
+from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, select
-from sqlalchemy.orm import Session
 
-from lipctl.process.states import DecisionOutcome, DecisionScope, DraftState, ResolutionResult, Stance
-from lipctl.store import models as m
-from lipctl.store.engine import resolve_url
+from lipctl.errors import ExitCode
+from lipctl.process.states import DecisionOutcome, Stance
 
 D = dt.date
 
 
 class Process:
-    """Writes process records into the test store, as the lifecycle and tally commands would."""
+    """Builds process states through the real commands, each on its own date (global --today)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, cli, folder: Path) -> None:  # noqa: ANN001
+        self.cli = cli
+        self.folder = folder
+        self.files = 0
 
-    def _ids(self, s: Session, model: type, slug: str) -> int:
-        return s.scalars(select(model.id).where(model.slug == slug)).one()
+    def run(self, on: dt.date, *args: str) -> dict:
+        result = self.cli("--today", on.isoformat(), *args, "--format", "json")
+        assert result.exit_code == ExitCode.OK, (args, result.stderr)
+        return json.loads(result.stdout) if result.stdout.strip() else {}
 
-    def submit(self, field: str, kind: str, on: dt.date) -> int:
-        with Session(self.engine) as s:
-            fid = self._ids(s, m.ActionField, field)
-            prev = s.scalars(select(m.Draft).where(m.Draft.field_id == fid, m.Draft.kind == kind).order_by(m.Draft.version.desc())).first()
-            if prev is not None and prev.state in (DraftState.SUBMITTED, DraftState.READY_FOR_DECISION):
-                prev.state, prev.state_since = DraftState.SUPERSEDED, on
-            draft = m.Draft(
-                field_id=fid, kind=kind, version=(prev.version + 1) if prev else 1, state=DraftState.SUBMITTED, state_since=on,
-                submitted_on=on, submitted_at=dt.datetime.combine(on, dt.time(9)), submitted_by="tester",
-            )
-            s.add(draft)
-            s.commit()
-            return draft.id
+    def submit(self, field: str, kind: str, on: dt.date, *, considered: str | None = None) -> int:
+        extra = ("--considered-survey", considered) if considered else ()
+        return self.run(on, "draft", "submit", field, "--kind", kind, *extra)["id"]
 
     def opinion(self, draft_id: int, body: str, on: dt.date, stance: Stance = Stance.APPROVE) -> None:
-        with Session(self.engine) as s:
-            s.add(
-                m.Opinion(
-                    draft_id=draft_id, body_id=self._ids(s, m.Body, body), stance=stance, text="…", received_on=on,
-                    recorded_at=dt.datetime.combine(on, dt.time(10)), recorded_by="tester",
-                )
-            )
-            required = set(s.scalars(select(m.OpinionRequirement.body_id)))
-            got = set(s.scalars(select(m.Opinion.body_id).where(m.Opinion.draft_id == draft_id)))
-            draft = s.get(m.Draft, draft_id)
-            if required <= got and draft.state is DraftState.SUBMITTED:
-                draft.state, draft.state_since = DraftState.READY_FOR_DECISION, on
-            s.commit()
+        self.run(on, "opinion", "record", str(draft_id), "--from", body, "--stance", stance.value, "--text", "Einschätzung")
 
     def decide(self, draft_id: int, outcome: DecisionOutcome, on: dt.date, reason: str = "reasons") -> None:
-        with Session(self.engine) as s:
-            s.add(
-                m.SteeringDecision(
-                    draft_id=draft_id, outcome=outcome, reason=reason, decided_on=on,
-                    recorded_at=dt.datetime.combine(on, dt.time(11)), recorded_by="tester",
-                )
-            )
-            draft = s.get(m.Draft, draft_id)
-            draft.state = DraftState.FORWARDED if outcome is DecisionOutcome.FORWARD else DraftState.RETURNED
-            draft.state_since = on
-            s.commit()
+        flag = "--forward" if outcome is DecisionOutcome.FORWARD else "--return"
+        self.run(on, "steering", "decide", str(draft_id), flag, "--reason", reason)
 
-    def tally(self, draft_id: int | None, yes: int, no: int, abstain: int, present: int, members: int, on: dt.date,
-              result: ResolutionResult, drucksache: str | None = None, body: str = "internationaler-ausschuss") -> None:
-        with Session(self.engine) as s:
-            s.add(
-                m.Resolution(
-                    scope=DecisionScope.DOCUMENT if draft_id else DecisionScope.PLAN, draft_id=draft_id, body_id=self._ids(s, m.Body, body),
-                    rule_set="nkomvg", yes=yes, no=no, abstain=abstain, present=present, members=members,
-                    quorate=result is not ResolutionResult.NOT_QUORATE, result=result,
-                    arithmetic=f"{yes} yes of {yes + no} yes/no votes; {result.value}", drucksache=drucksache, decided_on=on,
-                    recorded_at=dt.datetime.combine(on, dt.time(18)), recorded_by="tester",
-                )
-            )
-            if draft_id and result in (ResolutionResult.ADOPTED, ResolutionResult.REJECTED):
-                draft = s.get(m.Draft, draft_id)
-                draft.state = DraftState(result.value)
-                draft.state_since = on
-            s.commit()
+    def tally(self, draft_id: int, yes: int, no: int, abstain: int, present: int, members: int, on: dt.date, drucksache: str) -> dict:
+        return self.run(
+            on, "committee", "tally", str(draft_id), "--yes", str(yes), "--no", str(no), "--abstain", str(abstain),
+            "--present", str(present), "--members", str(members), "--drucksache", drucksache,
+        )
 
-    def responses(self, survey: str, counts: dict[tuple[str | None, str | None], int]) -> None:
-        with Session(self.engine) as s:
-            sv = s.scalars(select(m.Survey).where(m.Survey.name == survey)).first()
-            if sv is None:
-                sv = m.Survey(name=survey, created_at=dt.datetime(2020, 6, 1))
-                s.add(sv)
-                s.flush()
-            n = s.query(m.SurveyResponse).count()
+    def council(self, yes: int, no: int, abstain: int, present: int, members: int, on: dt.date, drucksache: str) -> dict:
+        return self.run(
+            on, "council", "tally", "--yes", str(yes), "--no", str(no), "--abstain", str(abstain), "--present", str(present),
+            "--members", str(members), "--drucksache", drucksache, "--without-all-fields", "--reason", "Zwischenstand beschließen",
+        )
+
+    def responses(self, survey: str, counts: dict[tuple[str, str | None], int], on: dt.date = dt.date(2020, 7, 1)) -> None:
+        """Import a spreadsheet export with ``counts`` answers per (field, category) into ``survey``."""
+        self.files += 1
+        path = self.folder / f"export-{self.files}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            out = csv.writer(fh)
+            out.writerow(["id", "datum", "handlungsfeld", "kategorie", "antwort"])
+            n = 0
             for (field, cat), k in counts.items():
-                fid = self._ids(s, m.ActionField, field) if field else None
-                cid = self._ids(s, m.SurveyCategory, cat) if cat else None
                 for _i in range(k):
                     n += 1
-                    s.add(m.SurveyResponse(survey_id=sv.id, response_key=f"r{n}", field_id=fid, category_id=cid, text=f"Antwort {n}"))
-            s.commit()
-
-    def considered(self, draft_id: int, survey: str) -> None:
-        with Session(self.engine) as s:
-            sid = s.scalars(select(m.Survey.id).where(m.Survey.name == survey)).one()
-            s.add(m.DraftSurvey(draft_id=draft_id, survey_id=sid))
-            s.commit()
+                    out.writerow([f"{self.files}-{n}", "2020-06-15 14:32:10", field, cat or "", f"Anregung {n} zu {field}"])
+        self.run(on, "survey", "import", str(path), "--survey", survey, "--profile", "spreadsheet")
 
 
 @pytest.fixture
-def engine(seeded) -> Iterator[Engine]:  # noqa: ANN001
-    eng = create_engine(resolve_url(os.environ["LIPCTL_DB"]))
-    yield eng
-    eng.dispose()
-
-
-@pytest.fixture
-def process(engine: Engine) -> Process:
-    return Process(engine)
+def process(seeded, tmp_path: Path) -> Process:  # noqa: ANN001
+    return Process(seeded, tmp_path)
 
 
 SURVEY = "Online-Beteiligung 2020"
@@ -146,10 +97,50 @@ RESPONSES = {
 }
 
 
+@pytest.fixture(scope="session")
+def story_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """The story built once per session in a SQLite file (some 40 commands), copied into each test's store."""
+    import lipctl.context
+    import lipctl.i18n
+    from tests.conftest import TODAY, Cli
+
+    folder = tmp_path_factory.mktemp("story")
+    with pytest.MonkeyPatch.context() as mp:
+        for var in ("LC_ALL", "LC_MESSAGES", "LANG", "NO_COLOR", "PGPASSWORD"):
+            mp.delenv(var, raising=False)
+        mp.setenv("LIPCTL_DB", str(folder / "story.db"))
+        mp.setenv("LIPCTL_TODAY", TODAY)
+        mp.setenv("LIPCTL_ACTOR", "tester")
+        mp.setenv("LIPCTL_LANG", "en")
+        mp.setenv("XDG_DATA_HOME", str(folder / "xdg-data"))
+        lipctl.context._current = None
+        cli = Cli()
+        assert cli("init").exit_code == ExitCode.OK
+        ids = build_story(Process(cli, folder))
+        if lipctl.context._current is not None:
+            lipctl.context._current.dispose()
+        lipctl.context._current = None
+        lipctl.i18n._translations = None
+    return folder / "story.db", ids
+
+
 @pytest.fixture
-def story(process: Process) -> dict[str, int]:
-    """The realistic state described in the module docstring; returns the draft ids by name."""
-    p = process
+def story(process: Process, story_template: tuple[Path, dict[str, int]]) -> dict[str, int]:
+    """The realistic state described in the module docstring, in this test's store; the draft ids by name."""
+    import os
+    import shutil
+
+    db = os.environ["LIPCTL_DB"]
+    if "://" in db:  # PostgreSQL: build it there, through the same commands
+        return build_story(process)
+    template, ids = story_template
+    for suffix in ("-wal", "-shm"):
+        Path(db + suffix).unlink(missing_ok=True)
+    shutil.copyfile(template, db)
+    return dict(ids)
+
+
+def build_story(p: Process) -> dict[str, int]:
     ids: dict[str, int] = {}
     p.responses(SURVEY, RESPONSES)
 
@@ -162,9 +153,8 @@ def story(process: Process) -> dict[str, int]:
     p.opinion(v2, "runder-tisch", D(2020, 9, 15), Stance.REJECT)
     p.opinion(v2, "integrationsbeiraete", D(2020, 9, 20))
     p.decide(v2, DecisionOutcome.RETURN, D(2020, 10, 8), "Umfrageergebnisse einarbeiten")
-    v3 = p.submit("bildung", "grundsatzpapier", D(2020, 12, 15))
+    v3 = p.submit("bildung", "grundsatzpapier", D(2020, 12, 15), considered=SURVEY)
     p.opinion(v3, "integrationsbeiraete", D(2021, 1, 5))
-    p.considered(v3, SURVEY)
     ids.update(bildung_v1=v1, bildung_v2=v2, bildung_v3=v3)
 
     # wirtschaft: policy paper adopted; catalogue just submitted
@@ -172,7 +162,7 @@ def story(process: Process) -> dict[str, int]:
     p.opinion(w, "integrationsbeiraete", D(2020, 8, 20))
     p.opinion(w, "runder-tisch", D(2020, 8, 28))
     p.decide(w, DecisionOutcome.FORWARD, D(2020, 10, 30), "zustimmungsfähig")
-    p.tally(w, 9, 4, 1, 14, 15, D(2020, 11, 20), ResolutionResult.ADOPTED, "0815/2020")
+    assert p.tally(w, 9, 4, 1, 14, 15, D(2020, 11, 20), "0815/2020")["result"] == "adopted"
     ids["wirtschaft_gp"] = w
     ids["wirtschaft_mk"] = p.submit("wirtschaft", "massnahmenkatalog", D(2021, 1, 20))
 
@@ -181,7 +171,7 @@ def story(process: Process) -> dict[str, int]:
     p.opinion(so, "runder-tisch", D(2020, 10, 20))
     p.opinion(so, "integrationsbeiraete", D(2020, 10, 22))
     p.decide(so, DecisionOutcome.FORWARD, D(2020, 12, 10), "zustimmungsfähig")
-    p.tally(so, 4, 2, 1, 7, 15, D(2021, 1, 21), ResolutionResult.NOT_QUORATE, "0123/2021")
+    assert p.tally(so, 4, 2, 1, 7, 15, D(2021, 1, 21), "0123/2021")["result"] == "not_quorate"
     ids["soziales_gp"] = so
 
     # demokratie: ready for the steering group

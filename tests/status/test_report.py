@@ -32,7 +32,9 @@ def test_html_briefing_is_self_contained_and_complete(seeded, story, tmp_path: P
     assert "last vote: not quorate (2021-01-21)" in html
     # Decisions with their arithmetic and Drucksache.
     assert "yes 9 · no 4 · abstentions 1 · present 14 of 15" in html
-    assert "Drucksache 0815/2020" in html and "9 yes of 13 yes/no votes; adopted" in html
+    assert "Drucksache 0815/2020" in html
+    assert "9 yes of 13 yes/no votes; 1 abstention not counted; quorum 8 of 15, 14 present; more yes than no: adopted" in html
+    assert "quorum 8 of 15, 7 present; not quorate: no resolution" in html
     assert "Umfrageergebnisse einarbeiten" in html
     # Overdue items, survey bar charts, drafts that considered the survey, contacts.
     assert "Opinion of Round table for equality and against racism on Policy paper v3" in html

@@ -472,3 +472,12 @@ def test_limesurvey_with_full_text_headings(seeded, write) -> None:
     assert b"10.9.9.9" not in whole_db_text()
     code, _data, err = run_import(seeded, path, "--survey", "S", "--map", "text=IP address")
     assert code == ExitCode.REFUSED and "'IP address' holds personal data" in err
+
+
+def test_excel_unicode_text_utf16_with_tabs(seeded, write) -> None:
+    rows = [["id", "date", "field", "category", "text"], ["1", "15.06.2020", "Bildung", "Idee", "Grüße aus Linden"]]
+    path = write("unicode.txt", "".join("\t".join(r) + "\r\n" for r in rows).encode("utf-16"))
+    code, data, _err = run_import(seeded, path, "--survey", "S")
+    assert code == ExitCode.OK, data
+    assert (data["files"][0]["encoding"], data["files"][0]["delimiter"]) == ("utf-16", "\t")
+    assert [(r["text"], r["line"]) for r in stored()] == [("Grüße aus Linden", 2)]

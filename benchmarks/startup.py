@@ -3,6 +3,7 @@
     python benchmarks/startup.py              # 21 rounds
     python benchmarks/startup.py --runs 51    # steadier medians
     python benchmarks/startup.py --no-bytecode  # as the caller's environment is (see _common)
+    python benchmarks/startup.py --compare-with /tmp/typer-0.28  # the same, also with another library first on the path
 
 Measures, on a freshly seeded SQLite database (`lipctl init`):
 
@@ -17,6 +18,7 @@ script, not a test: timings belong in a report, never in an assertion.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=21, help="measured rounds (default 21)")
     parser.add_argument("--warmup", type=int, default=2, help="unrecorded rounds first (default 2)")
     parser.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE as it is")
+    parser.add_argument(
+        "--compare-with",
+        metavar="DIR",
+        type=Path,
+        help="also measure each command with DIR first on PYTHONPATH (e.g. an unpacked wheel of another Typer version)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="lipctl-startup-") as tmp:
@@ -48,6 +56,11 @@ def main() -> None:
         ]
         if not command_exists(["status"], env):
             cases[-1].skipped = "`lipctl status` is not registered yet"
+        if args.compare_with:
+            other = dict(env, PYTHONPATH=os.pathsep.join((str(args.compare_with.resolve()), env["PYTHONPATH"])))
+            cases += [
+                Case(f"{c.label} [{args.compare_with.name}]", c.argv, other, target_ms=c.target_ms, skipped=c.skipped) for c in cases[1:]
+            ]
 
         before = machine_note()
         measure(cases, rounds=args.runs, warmup=args.warmup)

@@ -119,7 +119,7 @@ class Case:
 
 def command_exists(path: Sequence[str], env: dict[str, str]) -> bool:
     """Whether ``lipctl PATH --help`` knows the command (others are still building some of them)."""
-    proc = subprocess.run([*LIPCTL, *path, "--help"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([*LIPCTL, *path, "--help"], check=False, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     return proc.returncode == 0
 
 

@@ -37,15 +37,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import LIPCTL, PASS, ROOT, Case, child_env, command_exists, machine_note, measure, report  # noqa: E402
+from _common import LIPCTL, PASS, ROOT, Case, child_env, command_exists, machine_note, measure, report
 
 START = dt.date(2020, 6, 1)
 DRAFTS = 10_000
 BATCH = 100_000
-WORDS = (
-    "Stadt Hannover Integration Sprachkurs Kita Schule Nachbarschaft Begegnung Teilhabe Ausbildung Beratung "
-    "Verwaltung Vielfalt Sportverein Bücherei Übersetzung Behördengänge Öffnungszeiten Wohnungssuche "
-    "Arbeitsmarkt Anerkennung Abschlüsse mehr weniger bitte dringend schneller einfacher für mit ohne und"
+WORDS = (  # noqa: SIM905 - a sentence reads better than a list of 32 strings
+    "Stadt Hannover Integration Sprachkurs Kita Schule Nachbarschaft Begegnung Teilhabe Ausbildung Beratung Verwaltung Vielfalt Sportverein Bücherei Übersetzung "
+    "Behördengänge Öffnungszeiten Wohnungssuche Arbeitsmarkt Anerkennung Abschlüsse mehr weniger bitte dringend schneller einfacher für mit ohne und"
 ).split()
 
 
@@ -65,7 +64,9 @@ class Store:
         self.kinds = [r[0] for r in q("SELECT slug FROM document_kinds ORDER BY position, id")]
         self.opinion_bodies = [r[0] for r in q("SELECT body_id FROM opinion_requirements ORDER BY position, id")]
         self.chain = [r[0] for r in q("SELECT body_id FROM decision_steps WHERE scope = 'document' ORDER BY position")]
-        self.rule_set = {b: (r or "nkomvg") for b, r in q("SELECT b.id, r.slug FROM bodies b LEFT JOIN rule_sets r ON r.id = b.rule_set_id")}
+        self.rule_set = {
+            b: (r or "nkomvg") for b, r in q("SELECT b.id, r.slug FROM bodies b LEFT JOIN rule_sets r ON r.id = b.rule_set_id")
+        }
         self.categories = [r[0] for r in q("SELECT id FROM survey_categories ORDER BY position, id")]
         self.audit: list[tuple] = []
         self.last_day = START
@@ -95,41 +96,107 @@ class Store:
                     state = "returned" if rnd.random() < 0.85 else "rejected"
                 decided = submitted + dt.timedelta(days=rnd.randint(20, 40))
                 since = submitted if state in ("submitted", "ready_for_decision") else decided
-                drafts.append((did, field, kind, v, state, since.isoformat(), f"Fassung {v}", submitted.isoformat(),
-                               ts(submitted, seq), "bench", f"{kind}-v{v}.pdf", 100_000 + v, f"{did:064x}", None))
+                drafts.append(
+                    (
+                        did,
+                        field,
+                        kind,
+                        v,
+                        state,
+                        since.isoformat(),
+                        f"Fassung {v}",
+                        submitted.isoformat(),
+                        ts(submitted, seq),
+                        "bench",
+                        f"{kind}-v{v}.pdf",
+                        100_000 + v,
+                        f"{did:064x}",
+                        None,
+                    )
+                )
                 self.event(submitted, seq, "draft submit", "draft.submitted", "draft", did, version=v)
                 # the required bodies' opinions (a "submitted" latest version still waits for some)
                 for i, body in enumerate(self.opinion_bodies):
                     if latest and state == "submitted" and i > 0:
                         continue
                     got = submitted + dt.timedelta(days=rnd.randint(5, 27))
-                    opinions.append((did, body, rnd.choice(["approve", "amend", "reject"]), "Stellungnahme " * 20,
-                                     None, None, None, got.isoformat(), ts(got, seq), "bench"))
+                    opinions.append(
+                        (
+                            did,
+                            body,
+                            rnd.choice(["approve", "amend", "reject"]),
+                            "Stellungnahme " * 20,
+                            None,
+                            None,
+                            None,
+                            got.isoformat(),
+                            ts(got, seq),
+                            "bench",
+                        )
+                    )
                     self.event(got, seq, "opinion record", "opinion.recorded", "draft", did, body=body)
                 if state in ("submitted", "ready_for_decision"):
                     continue
                 outcome = "return" if state == "returned" else "forward"
-                decisions.append((did, outcome, "Begründung der Lenkungsgruppe", decided.isoformat(), 0, None, ts(decided, seq), "bench"))
+                decisions.append(
+                    (did, outcome, "Begründung der Lenkungsgruppe", decided.isoformat(), 0, None, ts(decided, seq), "bench")
+                )
                 self.event(decided, seq, "steering decide", "decision.recorded", "draft", did, outcome=outcome)
                 if state in ("rejected", "adopted"):
                     bodies = self.chain if state == "adopted" else self.chain[:1]
                     for j, body in enumerate(bodies):
                         day = decided + dt.timedelta(days=14 + 14 * j)
                         yes, no = (9, 4) if state == "adopted" else (4, 9)
-                        resolutions.append(("document", did, body, self.rule_set.get(body, "nkomvg"), yes, no, 1, 14, 15, 0, 1,
-                                            state, f"{yes} yes of {yes + no}", f"{did:04d}/{day.year}", day.isoformat(), None,
-                                            ts(day, seq), "bench"))
+                        resolutions.append(
+                            (
+                                "document",
+                                did,
+                                body,
+                                self.rule_set.get(body, "nkomvg"),
+                                yes,
+                                no,
+                                1,
+                                14,
+                                15,
+                                0,
+                                1,
+                                state,
+                                f"{yes} yes of {yes + no}",
+                                f"{did:04d}/{day.year}",
+                                day.isoformat(),
+                                None,
+                                ts(day, seq),
+                                "bench",
+                            )
+                        )
                         self.event(day, seq, "committee tally", "resolution.recorded", "draft", did, result=state)
-        self.conn.executemany("INSERT INTO drafts (id, field_id, kind, version, state, state_since, title, submitted_on, submitted_at, "
-                              "submitted_by, file_name, file_size, file_sha256, file_copy) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", drafts)
-        self.conn.executemany("INSERT INTO opinions (draft_id, body_id, stance, text, file_name, file_size, file_sha256, received_on, "
-                              "recorded_at, recorded_by) VALUES (?,?,?,?,?,?,?,?,?,?)", opinions)
-        self.conn.executemany("INSERT INTO steering_decisions (draft_id, outcome, reason, decided_on, without_opinions, missing_opinions, "
-                              "recorded_at, recorded_by) VALUES (?,?,?,?,?,?,?,?)", decisions)
-        self.conn.executemany("INSERT INTO resolutions (scope, draft_id, body_id, rule_set, yes, no, abstain, present, members, "
-                              "second_convocation, quorate, result, arithmetic, drucksache, decided_on, exception_reason, recorded_at, "
-                              "recorded_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", resolutions)
-        self.counts = {"drafts": len(drafts), "opinions": len(opinions), "steering_decisions": len(decisions), "resolutions": len(resolutions)}
+        self.conn.executemany(
+            "INSERT INTO drafts (id, field_id, kind, version, state, state_since, title, submitted_on, submitted_at, "
+            "submitted_by, file_name, file_size, file_sha256, file_copy) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            drafts,
+        )
+        self.conn.executemany(
+            "INSERT INTO opinions (draft_id, body_id, stance, text, file_name, file_size, file_sha256, received_on, "
+            "recorded_at, recorded_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            opinions,
+        )
+        self.conn.executemany(
+            "INSERT INTO steering_decisions (draft_id, outcome, reason, decided_on, without_opinions, missing_opinions, "
+            "recorded_at, recorded_by) VALUES (?,?,?,?,?,?,?,?)",
+            decisions,
+        )
+        self.conn.executemany(
+            "INSERT INTO resolutions (scope, draft_id, body_id, rule_set, yes, no, abstain, present, members, "
+            "second_convocation, quorate, result, arithmetic, drucksache, decided_on, exception_reason, recorded_at, "
+            "recorded_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            resolutions,
+        )
+        self.counts = {
+            "drafts": len(drafts),
+            "opinions": len(opinions),
+            "steering_decisions": len(decisions),
+            "resolutions": len(resolutions),
+        }
 
     def responses(self, total: int, rnd: random.Random) -> None:
         pool = [" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(8, 50))) for _ in range(2000)]
@@ -143,7 +210,20 @@ class Store:
             cur = self.conn.execute(
                 "INSERT INTO import_batches (survey_id, path, file_sha256, profile, started_at, finished_at, rows_read, imported, "
                 "duplicates, rejected, skipped, actor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (survey, f"/srv/umfrage/export-{done // BATCH:02d}.csv", None, "limesurvey", ts(day), ts(day, 60), size, size, 0, 0, 0, "bench"),
+                (
+                    survey,
+                    f"/srv/umfrage/export-{done // BATCH:02d}.csv",
+                    None,
+                    "limesurvey",
+                    ts(day),
+                    ts(day, 60),
+                    size,
+                    size,
+                    0,
+                    0,
+                    0,
+                    "bench",
+                ),
             )
             batch = cur.lastrowid
             fields, cats = self.fields, self.categories
@@ -172,7 +252,8 @@ class Store:
     def flush_audit(self) -> None:
         self.audit.sort()
         self.conn.executemany(
-            "INSERT INTO audit_events (occurred_at, actor, command, action, entity, entity_id, details) VALUES (?,?,?,?,?,?,?)", self.audit
+            "INSERT INTO audit_events (occurred_at, actor, command, action, entity, entity_id, details) VALUES (?,?,?,?,?,?,?)",
+            self.audit,
         )
         self.counts["audit_events"] = len(self.audit)
 
@@ -199,7 +280,9 @@ def build(path: Path, drafts: int, responses: int, env: dict[str, str]) -> tuple
     return store.counts, store.last_day
 
 
-def ensure(path: Path, drafts: int, responses: int, env: dict[str, str], reuse: bool) -> tuple[dict[str, int], dt.date, float | None]:
+def ensure(
+    path: Path, drafts: int, responses: int, env: dict[str, str], reuse: bool
+) -> tuple[dict[str, int], dt.date, float | None]:
     meta_path = Path(f"{path}.json")
     if reuse and path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text())
@@ -236,7 +319,15 @@ print(json.dumps(out))
 
 def explain(db: Path, command: list[str], env: dict[str, str]) -> str:
     """Every SELECT a command runs, with SQLite's query plan (a full SCAN of a big table is flagged)."""
-    proc = subprocess.run([sys.executable, "-c", EXPLAIN, str(db), *command], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-c", EXPLAIN, str(db), *command],
+        check=False,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if proc.returncode != 0:
         return f"  (could not explain: {proc.stderr.strip().splitlines()[-1:]})"
     lines = []
@@ -251,7 +342,9 @@ def explain(db: Path, command: list[str], env: dict[str, str]) -> str:
         if q["sql"] in shown:
             continue
         shown.add(q["sql"])
-        flag = any(p.startswith("SCAN ") and any(f" {t} " in f" {p} " and "COVERING INDEX" not in p for t in big) for p in q["plan"])
+        flag = any(
+            p.startswith("SCAN ") and any(f" {t} " in f" {p} " and "COVERING INDEX" not in p for t in big) for p in q["plan"]
+        )
         repeat = f"  [run {times[q['sql']]:,} times]" if times[q["sql"]] > 1 else ""
         lines.append(("  !! " if flag else "     ") + q["sql"][:150] + repeat)
         lines += [f"        {p}" for p in q["plan"]]
@@ -263,7 +356,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="measured rounds per store (default 7)")
     parser.add_argument("--drafts", type=int, default=DRAFTS)
-    parser.add_argument("--responses", type=int, nargs="+", default=[100_000, 1_000_000], help="one store per figure (default 100000 1000000)")
+    parser.add_argument(
+        "--responses", type=int, nargs="+", default=[100_000, 1_000_000], help="one store per figure (default 100000 1000000)"
+    )
     parser.add_argument("--dir", type=Path, help="where to keep the stores (reused when they match); default: a temporary folder")
     parser.add_argument("--explain", action="store_true", help="print the query plan of every SELECT of every command")
     parser.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE as it is")
@@ -318,7 +413,9 @@ def main() -> None:
                 if a.median_ms is None or b.median_ms is None:
                     continue
                 x0, x1 = a.median_ms - base0, b.median_ms - base1
-                print(f"  {a.label.split(' --since')[0]:<40} {x0:6.0f} ms -> {x1:6.0f} ms  ({x1 / x0:.2f}×)   max RSS {a.max_rss_mb:.0f} -> {b.max_rss_mb:.0f} MB")
+                print(
+                    f"  {a.label.split(' --since')[0]:<40} {x0:6.0f} ms -> {x1:6.0f} ms  ({x1 / x0:.2f}×)   max RSS {a.max_rss_mb:.0f} -> {b.max_rss_mb:.0f} MB"
+                )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import LIPCTL, PASS, ROOT, Case, child_env, command_exists, machine_note, measure, report  # noqa: E402
+from _common import LIPCTL, PASS, ROOT, Case, child_env, command_exists, machine_note, measure, report
 
 
 def main() -> None:
@@ -59,7 +59,8 @@ def main() -> None:
         if args.compare_with:
             other = dict(env, PYTHONPATH=os.pathsep.join((str(args.compare_with.resolve()), env["PYTHONPATH"])))
             cases += [
-                Case(f"{c.label} [{args.compare_with.name}]", c.argv, other, target_ms=c.target_ms, skipped=c.skipped) for c in cases[1:]
+                Case(f"{c.label} [{args.compare_with.name}]", c.argv, other, target_ms=c.target_ms, skipped=c.skipped)
+                for c in cases[1:]
             ]
 
         before = machine_note()

@@ -34,6 +34,7 @@ def imported_modules(*code_or_args: str) -> set[str]:
     """Run ``python -X importtime ...`` in a fresh process; the modules it imported."""
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", *code_or_args],
+        check=False,
         env=_env(),
         cwd=ROOT,
         capture_output=True,
@@ -101,7 +102,9 @@ def test_process_rules_import_no_infrastructure() -> None:
     code = "import " + ", ".join(["lipctl.process", *names])
     modules = imported_modules("-c", code)
     assert set(names) <= modules
-    assert offending(modules, ("sqlalchemy", "typer", "rich", "yaml", "jinja2", "alembic", "lipctl.store", "lipctl.services")) == []
+    assert (
+        offending(modules, ("sqlalchemy", "typer", "rich", "yaml", "jinja2", "alembic", "lipctl.store", "lipctl.services")) == []
+    )
 
 
 # --- every command: help, and a line in the README ---------------------------------------
@@ -112,7 +115,7 @@ def _command_paths() -> list[str]:
 
     paths: list[str] = []
 
-    def walk(cmd, prefix: tuple[str, ...]) -> None:  # noqa: ANN001
+    def walk(cmd, prefix: tuple[str, ...]) -> None:
         for name, sub in sorted(cmd.commands.items()):
             if sub.hidden:
                 continue

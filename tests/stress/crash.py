@@ -92,7 +92,7 @@ def run(folder: Path, *, files: int, rows_per_file: int, points: tuple[float | s
             time.sleep(duration * fraction)
         killed = proc.poll() is None
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        proc.communicate()  # waits, and closes its pipes
         killed_at = time.perf_counter() - started
         after_kill = _state(db, files, rows_per_file)
         rerun = h.lipctl(db, *command)
@@ -142,7 +142,7 @@ def run_init(folder: Path, *, points: tuple[float, ...] = (0.2, 0.35, 0.5, 0.65,
         time.sleep(duration * fraction)
         killed = proc.poll() is None
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        proc.communicate()  # waits, and closes its pipes
         after_kill = _table_counts(db) if db.exists() else {}
         all_or_nothing = after_kill in ({}, want) or all(v == 0 for v in after_kill.values()) and not after_kill.get("alembic_version")
         integrity = h.integrity(db) if db.exists() else "no file"

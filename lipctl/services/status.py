@@ -192,7 +192,7 @@ def collect(session: Session, today: dt.date, names: Names | None = None) -> dic
                     "state": d.state.value,
                     "since": d.state_since,
                     "days_in_state": max((today - d.state_since).days, 0),
-                    "waiting_on": list(waiting),
+                    "waiting_on": [w for w in waiting if w],
                     "missing_opinions": list(missing) if open_for_opinions else [],
                     "returns": returns.get((f.id, d.kind), 0),
                     "last_resolution": last_resolution.get(d.id),

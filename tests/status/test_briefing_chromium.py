@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -107,6 +108,18 @@ def test_briefing_renders_in_chromium_offline_and_without_errors(chromium: str, 
     width, height, variety = png_facts(png)
     assert (width, height) == (WIDTH, HEIGHT)
     assert variety > 100, "the first page looks blank"
+    # Printed, it is A4 (595 × 842 pt) and a few pages long.
+    pdf = tmp_path / "briefing.pdf"
+    done = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True, text=True, timeout=90, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = pdf.read_bytes()
+    boxes = {tuple(round(float(v)) for v in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+    assert boxes == {(0, 0, 595, 842)}
+    assert 2 <= len(re.findall(rb"/Type\s*/Page[^s]", data)) <= 6
     if os.environ.get("LIPCTL_SCREENSHOT_DIR"):
         shutil.copy(png, Path(os.environ["LIPCTL_SCREENSHOT_DIR"]) / "briefing-first-page.png")
 

@@ -26,9 +26,8 @@ def register(root: typer.Typer) -> None:
     @command(root, "status")
     def status(fmt: FormatOpt = OutputFormat.TABLE, fail_on_overdue: FailOpt = False) -> None:
         """Where every action field stands as of --today: documents, what they wait on, survey responses, what is overdue."""
-        from lipctl.services import status as svc
-
         from lipctl.report import status_text
+        from lipctl.services import status as svc
 
         data, names = svc.status()
         status_text.write(data, names, fmt.value)

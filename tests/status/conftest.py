@@ -34,7 +34,7 @@ D = dt.date
 class Process:
     """Builds process states through the real commands, each on its own date (global --today)."""
 
-    def __init__(self, cli, folder: Path) -> None:  # noqa: ANN001
+    def __init__(self, cli, folder: Path) -> None:
         self.cli = cli
         self.folder = folder
         self.files = 0
@@ -83,7 +83,7 @@ class Process:
 
 
 @pytest.fixture
-def process(seeded, tmp_path: Path) -> Process:  # noqa: ANN001
+def process(seeded, tmp_path: Path) -> Process:
     return Process(seeded, tmp_path)
 
 

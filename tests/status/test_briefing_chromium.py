@@ -77,9 +77,9 @@ def page_requests(netlog: Path) -> list[str]:
     urls = []
     for event in log["events"]:
         params = event.get("params") or {}
-        if event["type"] == start and "file://" in str(params.get("network_isolation_key", "")):
-            if not str(params.get("url", "")).startswith(("file:", "data:")):
-                urls.append(params["url"])
+        for_the_page = event["type"] == start and "file://" in str(params.get("network_isolation_key", ""))
+        if for_the_page and not str(params.get("url", "")).startswith(("file:", "data:")):
+            urls.append(params["url"])
     return urls
 
 
@@ -99,7 +99,7 @@ def png_facts(path: Path) -> tuple[int, int, int]:
     return width, height, len(set(zlib.decompress(idat)))
 
 
-def test_briefing_renders_in_chromium_offline_and_without_errors(chromium: str, seeded, story, tmp_path: Path) -> None:  # noqa: ANN001
+def test_briefing_renders_in_chromium_offline_and_without_errors(chromium: str, seeded, story, tmp_path: Path) -> None:
     page = tmp_path / "briefing.html"
     assert seeded("report", "--output", str(page)).exit_code == ExitCode.OK
     png, console, requests = open_in_chromium(chromium, page, tmp_path)

@@ -10,7 +10,7 @@ import pytest
 from lipctl.errors import ExitCode
 
 
-def test_html_briefing_is_self_contained_and_complete(seeded, story, tmp_path: Path) -> None:  # noqa: ANN001
+def test_html_briefing_is_self_contained_and_complete(seeded, story, tmp_path: Path) -> None:
     out = tmp_path / "briefing.html"
     result = seeded("report", "--output", str(out))
     assert result.exit_code == ExitCode.OK, result.stderr
@@ -21,7 +21,7 @@ def test_html_briefing_is_self_contained_and_complete(seeded, story, tmp_path: P
     assert '<html lang="en">' in html
     # Nothing leaves the file: no scripts, no links to the network, no external stylesheets or fonts.
     assert "<script" not in html.lower()
-    assert not re.search(r"(?:src|href)\s*=", html, re.I)
+    assert not re.search(r"(?:src|href)\s*=", html, re.IGNORECASE)
     assert "url(" not in html and "@import" not in html and "http://" not in html and "https://" not in html
     assert "@page { size: A4;" in html
     # Progress: one pipeline picture per document (6 fields × 2 kinds), and the stories told.
@@ -44,7 +44,7 @@ def test_html_briefing_is_self_contained_and_complete(seeded, story, tmp_path: P
     assert "Helga Diers" in html and "vacant (N.n.)" in html
 
 
-def test_since_limits_the_decisions(seeded, story, tmp_path: Path) -> None:  # noqa: ANN001
+def test_since_limits_the_decisions(seeded, story, tmp_path: Path) -> None:
     out = tmp_path / "b.md"
     assert seeded("report", "--output", str(out), "--since", "2020-12-01").exit_code == ExitCode.OK
     text = out.read_text(encoding="utf-8")
@@ -54,7 +54,7 @@ def test_since_limits_the_decisions(seeded, story, tmp_path: Path) -> None:  # n
     assert "Ziele zu unkonkret" not in section and "0815/2020" not in section
 
 
-def test_markdown_briefing(seeded, story, tmp_path: Path) -> None:  # noqa: ANN001
+def test_markdown_briefing(seeded, story, tmp_path: Path) -> None:
     out = tmp_path / "briefing.md"
     assert seeded("report", "-o", str(out)).exit_code == ExitCode.OK
     text = out.read_text(encoding="utf-8")
@@ -68,7 +68,7 @@ def test_markdown_briefing(seeded, story, tmp_path: Path) -> None:  # noqa: ANN0
     assert "| City administration and diversity | Dr. Günter Max Behrendt | Helga Diers (Fachbereich Personal und Organisation) | vacant (N.n.) |" in text
 
 
-def test_german_briefing_uses_german_names_and_dates(seeded, story, tmp_path: Path) -> None:  # noqa: ANN001
+def test_german_briefing_uses_german_names_and_dates(seeded, story, tmp_path: Path) -> None:
     out = tmp_path / "bericht.html"
     assert seeded("--lang", "de", "report", "--output", str(out)).exit_code == ExitCode.OK
     html = out.read_text(encoding="utf-8")
@@ -86,7 +86,7 @@ def test_german_briefing_uses_german_names_and_dates(seeded, story, tmp_path: Pa
         ("missing/briefing.html", "does not exist — create it first, or write the briefing somewhere else"),
     ],
 )
-def test_refused_outputs_write_nothing(seeded, tmp_path: Path, name: str, message: str) -> None:  # noqa: ANN001
+def test_refused_outputs_write_nothing(seeded, tmp_path: Path, name: str, message: str) -> None:
     before = sorted(p.name for p in tmp_path.iterdir())
     result = seeded("report", "--output", str(tmp_path / name))
     assert result.exit_code == ExitCode.REFUSED
@@ -95,7 +95,7 @@ def test_refused_outputs_write_nothing(seeded, tmp_path: Path, name: str, messag
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
-def test_a_folder_as_output_is_refused(seeded, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_folder_as_output_is_refused(seeded, tmp_path: Path) -> None:
     folder = tmp_path / "out.html"
     folder.mkdir()
     result = seeded("report", "--output", str(folder))
@@ -103,14 +103,14 @@ def test_a_folder_as_output_is_refused(seeded, tmp_path: Path) -> None:  # noqa:
     assert f"lipctl: {folder} is a folder" in result.stderr
 
 
-def test_bad_since_is_refused(seeded, tmp_path: Path) -> None:  # noqa: ANN001
+def test_bad_since_is_refused(seeded, tmp_path: Path) -> None:
     result = seeded("report", "--output", str(tmp_path / "b.html"), "--since", "last week")
     assert result.exit_code == ExitCode.REFUSED
     assert "--since 'last week' is not a date — write it as YYYY-MM-DD" in result.stderr
     assert not (tmp_path / "b.html").exists()
 
 
-def test_empty_store_renders(seeded, tmp_path: Path) -> None:  # noqa: ANN001
+def test_empty_store_renders(seeded, tmp_path: Path) -> None:
     out = tmp_path / "b.html"
     assert seeded("--today", "2020-06-01", "report", "--output", str(out)).exit_code == ExitCode.OK
     html = out.read_text(encoding="utf-8")

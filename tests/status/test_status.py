@@ -98,7 +98,7 @@ def _opinion(field: str, draft: int, version: int, body: str, due: str, late: in
     }
 
 
-def test_status_json_field_by_field(seeded, story: dict[str, int]) -> None:  # noqa: ANN001
+def test_status_json_field_by_field(seeded, story: dict[str, int]) -> None:
     data = seeded.json("status")
     assert data["as_of"] == "2021-02-01"
     expected = _fields(story)
@@ -126,7 +126,7 @@ def test_status_json_field_by_field(seeded, story: dict[str, int]) -> None:  # n
     ]
 
 
-def test_fail_on_overdue_exits_4_after_printing(seeded, story: dict[str, int]) -> None:  # noqa: ANN001
+def test_fail_on_overdue_exits_4_after_printing(seeded, story: dict[str, int]) -> None:
     result = seeded("status", "--format", "json", "--fail-on-overdue")
     assert result.exit_code == ExitCode.OVERDUE
     assert len(json.loads(result.stdout)["overdue"]) == 8
@@ -136,7 +136,7 @@ def test_fail_on_overdue_exits_4_after_printing(seeded, story: dict[str, int]) -
     assert "Overdue: 8 items" in plain.stdout
 
 
-def test_nothing_overdue_exits_0_with_fail_on_overdue(seeded) -> None:  # noqa: ANN001
+def test_nothing_overdue_exits_0_with_fail_on_overdue(seeded) -> None:
     # Before the first milestone (2020-11-30) nothing can be late on an empty store.
     result = seeded("--today", "2020-06-01", "status", "--fail-on-overdue")
     assert result.exit_code == ExitCode.OK, result.stderr
@@ -146,7 +146,7 @@ def test_nothing_overdue_exits_0_with_fail_on_overdue(seeded) -> None:  # noqa: 
     assert all(d["state"] is None for f in data["fields"] for d in f["documents"])
 
 
-def test_the_plan_milestone_is_overdue_until_the_council_adopts(seeded, process, story) -> None:  # noqa: ANN001
+def test_the_plan_milestone_is_overdue_until_the_council_adopts(seeded, process, story) -> None:
     late = seeded.json("--today", "2021-05-10", "status")["overdue"]
     assert {"kind": "milestone", "milestone": "ratsbeschluss", "field": None, "document": None, "due": "2021-04-30"}.items() <= next(
         o for o in late if o["milestone"] == "ratsbeschluss"
@@ -158,7 +158,7 @@ def test_the_plan_milestone_is_overdue_until_the_council_adopts(seeded, process,
     assert not [o for o in late if o["milestone"] == "ratsbeschluss"]
 
 
-def test_plain_text_fits_80_columns_and_tells_the_story(seeded, story) -> None:  # noqa: ANN001
+def test_plain_text_fits_80_columns_and_tells_the_story(seeded, story) -> None:
     result = seeded("status")
     assert result.exit_code == ExitCode.OK
     lines = result.stdout.splitlines()
@@ -173,7 +173,7 @@ def test_plain_text_fits_80_columns_and_tells_the_story(seeded, story) -> None: 
     assert "opinion of runder-tisch on bildung/grundsatzpapier v3 (20 days late)" in " ".join(text.split())
 
 
-def test_markdown_is_ready_for_an_email(seeded, story) -> None:  # noqa: ANN001
+def test_markdown_is_ready_for_an_email(seeded, story) -> None:
     result = seeded("status", "--format", "markdown")
     assert result.exit_code == ExitCode.OK
     text = result.stdout
@@ -184,7 +184,7 @@ def test_markdown_is_ready_for_an_email(seeded, story) -> None:  # noqa: ANN001
     assert "| 2021-01-12 | opinion of runder-tisch on bildung/grundsatzpapier v3 | 20 days |" in text
 
 
-def test_csv_has_a_row_per_document(seeded, story) -> None:  # noqa: ANN001
+def test_csv_has_a_row_per_document(seeded, story) -> None:
     result = seeded("status", "--format", "csv")
     lines = result.stdout.splitlines()
     assert lines[0] == "field,kind,draft,version,state,since,days_in_state,waiting_on,survey_responses"
@@ -192,7 +192,7 @@ def test_csv_has_a_row_per_document(seeded, story) -> None:  # noqa: ANN001
     assert lines[1] == f"bildung,grundsatzpapier,{story['bildung_v3']},3,submitted,2020-12-15,48,runder-tisch,22"
 
 
-def test_rich_layout_fits_80_columns(seeded, story, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_rich_layout_fits_80_columns(seeded, story, monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.console import Console
 
     from lipctl.output import tables
@@ -211,7 +211,7 @@ def test_rich_layout_fits_80_columns(seeded, story, monkeypatch: pytest.MonkeyPa
     assert "City administration and diversity · 0 survey responses" in text
 
 
-def test_german_dates_and_names(seeded, story) -> None:  # noqa: ANN001
+def test_german_dates_and_names(seeded, story) -> None:
     result = seeded("--lang", "de", "status", "--format", "markdown")
     assert result.exit_code == ExitCode.OK
     assert "01.02.2021" in result.stdout.splitlines()[0]
@@ -220,7 +220,7 @@ def test_german_dates_and_names(seeded, story) -> None:  # noqa: ANN001
     assert seeded.json("--lang", "de", "status")["as_of"] == "2021-02-01"
 
 
-def test_same_status_on_sqlite_and_postgresql(db_url: str, seeded, story) -> None:  # noqa: ANN001
+def test_same_status_on_sqlite_and_postgresql(db_url: str, seeded, story) -> None:
     """The grouped queries give the same answer on both stores (db_url runs this test on each)."""
     data = seeded.json("status")
     assert [f["survey_responses"] for f in data["fields"]] == [22, 9, 9, 12, 8, 0]
@@ -229,13 +229,13 @@ def test_same_status_on_sqlite_and_postgresql(db_url: str, seeded, story) -> Non
     assert data["fields"] == _fields(story)
 
 
-def _statements(run) -> list[str]:  # noqa: ANN001
+def _statements(run) -> list[str]:
     """The SQL statements ``run()`` sends to the database."""
     from sqlalchemy import Engine, event
 
     seen: list[str] = []
 
-    def listen(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def listen(conn, cursor, statement, parameters, context, executemany) -> None:
         seen.append(" ".join(statement.split()))
 
     event.listen(Engine, "before_cursor_execute", listen)
@@ -246,7 +246,7 @@ def _statements(run) -> list[str]:  # noqa: ANN001
     return seen
 
 
-def test_status_counts_in_sql_with_a_fixed_number_of_queries(seeded, process, story) -> None:  # noqa: ANN001
+def test_status_counts_in_sql_with_a_fixed_number_of_queries(seeded, process, story) -> None:
     """More drafts and responses add no queries, and responses are only ever counted by GROUP BY."""
     import datetime as dt
 

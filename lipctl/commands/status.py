@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -41,4 +42,12 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import report as svc
 
         written = svc.write_report(output, since)
-        message(_("wrote the briefing to {path}").format(path=written))
+        if _interactive():  # a cron job stays silent unless something goes wrong (cron mails any output)
+            message(_("wrote the briefing to {path}").format(path=written))
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -11,15 +11,21 @@ from lipctl.commands._options import FieldOpt, FormatOpt, RefArg
 from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
 
-KindOpt = Annotated[str, typer.Option("--kind", help=_("Document kind: grundsatzpapier or massnahmenkatalog."), show_default=False)]
+KindOpt = Annotated[
+    str, typer.Option("--kind", help=_("Document kind: grundsatzpapier or massnahmenkatalog."), show_default=False)
+]
 TitleOpt = Annotated[str | None, typer.Option("--title", help=_("Title of this version."), show_default=False)]
 FileOpt = Annotated[
     str | None,
-    typer.Option("--file", help=_("The document file: its SHA-256, size and name are recorded and a copy is kept."), show_default=False),
+    typer.Option(
+        "--file", help=_("The document file: its SHA-256, size and name are recorded and a copy is kept."), show_default=False
+    ),
 ]
 SurveyOpt = Annotated[
     list[str] | None,
-    typer.Option("--considered-survey", help=_("A survey whose answers this version took into account (repeatable)."), show_default=False),
+    typer.Option(
+        "--considered-survey", help=_("A survey whose answers this version took into account (repeatable)."), show_default=False
+    ),
 ]
 StateOpt = Annotated[str | None, typer.Option("--state", help=_("Only drafts in this state."), show_default=False)]
 
@@ -50,8 +56,13 @@ def register(root: typer.Typer) -> None:
 
     @command(grp, "submit", path="draft submit")
     def submit(
-        field: Annotated[str, typer.Argument(help=_("Action field: slug, name or alias (case-insensitive)."), show_default=False)],
-        kind: KindOpt, title: TitleOpt = None, file: FileOpt = None, considered_survey: SurveyOpt = None,
+        field: Annotated[
+            str, typer.Argument(help=_("Action field: slug, name or alias (case-insensitive)."), show_default=False)
+        ],
+        kind: KindOpt,
+        title: TitleOpt = None,
+        file: FileOpt = None,
+        considered_survey: SurveyOpt = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Record a new version (v1, v2, …) of a field's document; a still-open earlier version is superseded."""
@@ -60,7 +71,11 @@ def register(root: typer.Typer) -> None:
 
         row = svc.submit(field, kind, title=title, file=file, considered_surveys=considered_survey or [])
         if row["superseded"] and fmt is not OutputFormat.JSON:
-            message(_("v{old} of {ref} is superseded by v{new}").format(old=row["superseded"]["version"], ref=row["ref"], new=row["version"]))
+            message(
+                _("v{old} of {ref} is superseded by v{new}").format(
+                    old=row["superseded"]["version"], ref=row["ref"], new=row["version"]
+                )
+            )
         cols = [*_draft_columns(), Column("file_sha256", "SHA-256"), Column("opinions_due", _("Opinions due"), _dues)]
         emit_record(row, fmt, cols, title=_("Draft {id}").format(id=row["id"]))
 
@@ -85,9 +100,15 @@ def register(root: typer.Typer) -> None:
             Column("file_sha256", "SHA-256"),
             Column("opinions_due", _("Opinions due"), _dues),
             Column("missing_opinions", _("Missing opinions")),
-            Column("overdue_opinions", _("Overdue"), lambda v: ", ".join(f"{o['body']} ({plain(o['due'])})" for o in v) if v else "—"),
+            Column(
+                "overdue_opinions", _("Overdue"), lambda v: ", ".join(f"{o['body']} ({plain(o['due'])})" for o in v) if v else "—"
+            ),
             Column("opinions", _("Opinions"), lambda v: "; ".join(f"{o['body']}: {o['stance']}" for o in v) if v else "—"),
-            Column("decision", _("Steering decision"), lambda v: f"{v['result']} {plain(v['decided_on'])}" + (f" — {v['reason']}" if v["reason"] else "") if v else "—"),
+            Column(
+                "decision",
+                _("Steering decision"),
+                lambda v: f"{v['result']} {plain(v['decided_on'])}" + (f" — {v['reason']}" if v["reason"] else "") if v else "—",
+            ),
             Column("considered_surveys", _("Surveys considered")),
         ]
         emit_record(row, fmt, cols, title=_("Draft {id}").format(id=row["id"]))

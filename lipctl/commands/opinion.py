@@ -32,11 +32,16 @@ def register(root: typer.Typer) -> None:
     @command(grp, "record", path="opinion record")
     def record(
         ref: RefArg,
-        body: Annotated[str, typer.Option("--from", help=_("The body giving the opinion: slug, name or alias."), show_default=False)],
+        body: Annotated[
+            str, typer.Option("--from", help=_("The body giving the opinion: slug, name or alias."), show_default=False)
+        ],
         stance: Annotated[str, typer.Option("--stance", help=_("approve, amend or reject."), show_default=False)],
         text: Annotated[str | None, typer.Option("--text", help=_("The opinion's text or summary."), show_default=False)] = None,
         file: Annotated[
-            str | None, typer.Option("--file", help=_("The opinion's document: its SHA-256, size and name are recorded."), show_default=False)
+            str | None,
+            typer.Option(
+                "--file", help=_("The opinion's document: its SHA-256, size and name are recorded."), show_default=False
+            ),
         ] = None,
         date: DateOpt = None,
         fmt: FormatOpt = OutputFormat.TABLE,
@@ -50,8 +55,14 @@ def register(root: typer.Typer) -> None:
             if row["missing_opinions"]:
                 message(_("still missing: {bodies}").format(bodies=", ".join(row["missing_opinions"])))
             elif row["draft_state"] == "ready_for_decision":
-                message(_("{ref} v{version} is ready for the steering group's decision").format(ref=row["ref"], version=row["version"]))
-        emit_record(row, fmt, [*_columns(), Column("draft_state", _("Draft state"))], title=_("Opinion {id}").format(id=row["id"]))
+                message(
+                    _("{ref} v{version} is ready for the steering group's decision").format(
+                        ref=row["ref"], version=row["version"]
+                    )
+                )
+        emit_record(
+            row, fmt, [*_columns(), Column("draft_state", _("Draft state"))], title=_("Opinion {id}").format(id=row["id"])
+        )
 
     @command(grp, "list", path="opinion list")
     def list_(

@@ -19,12 +19,17 @@ def register(root: typer.Typer) -> None:
     def decide(
         ref: RefArg,
         forward: Annotated[bool, typer.Option("--forward", help=_("Forward the draft to the committee."))] = False,
-        ret: Annotated[bool, typer.Option("--return", help=_("Return it to the expert group for revision (needs --reason)."))] = False,
+        ret: Annotated[
+            bool, typer.Option("--return", help=_("Return it to the expert group for revision (needs --reason)."))
+        ] = False,
         reason: Annotated[str | None, typer.Option("--reason", help=_("The reasons; recorded."), show_default=False)] = None,
         date: DateOpt = None,
         without_opinions: Annotated[
             bool,
-            typer.Option("--without-opinions", help=_("Decide although required opinions are missing: an explicit, recorded exception (needs --reason).")),
+            typer.Option(
+                "--without-opinions",
+                help=_("Decide although required opinions are missing: an explicit, recorded exception (needs --reason)."),
+            ),
         ] = False,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:

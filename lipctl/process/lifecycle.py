@@ -25,11 +25,11 @@ from lipctl.process.states import DecisionOutcome, DraftState, Stance
 
 __all__ = [
     "EVENTS",
-    "OPEN_STATES",
     "FINAL_STATES",
+    "OPEN_STATES",
     "apply",
-    "decide",
     "check_opinion",
+    "decide",
     "is_open",
     "missing_opinions",
     "opinion_due",
@@ -89,9 +89,7 @@ def is_open(state: DraftState | str) -> bool:
     return DraftState(state) in OPEN_STATES
 
 
-def apply(
-    state: DraftState | str | None, event: str, *, without_opinions: bool = False, what: str | None = None
-) -> DraftState:
+def apply(state: DraftState | str | None, event: str, *, without_opinions: bool = False, what: str | None = None) -> DraftState:
     """The next state of a draft version after an event (Zustandsübergang), or Refused with what to do instead.
 
     ``what`` names the version in messages (e.g. ``bildung/grundsatzpapier v2``).

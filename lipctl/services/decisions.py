@@ -46,8 +46,14 @@ def decide(
             )
         exception = bool(without_opinions and lacking)
         dec = m.SteeringDecision(
-            draft_id=draft.id, outcome=outcome, reason=reason or "", decided_on=day, without_opinions=exception,
-            missing_opinions=json.dumps(lacking) if exception else None, recorded_at=audit.utcnow(), recorded_by=ctx.actor,
+            draft_id=draft.id,
+            outcome=outcome,
+            reason=reason or "",
+            decided_on=day,
+            without_opinions=exception,
+            missing_opinions=json.dumps(lacking) if exception else None,
+            recorded_at=audit.utcnow(),
+            recorded_by=ctx.actor,
         )
         s.add(dec)
         draft.state = after
@@ -55,9 +61,20 @@ def decide(
         s.flush()
         doc = dr.doc_ref(s, draft)
         audit.record(
-            s, "steering.decided", entity="draft", entity_id=draft.id, decision=dec.id, ref=doc, version=draft.version,
-            outcome=outcome.value, reason=reason, decided_on=day, without_opinions=exception or None,
-            missing_opinions=lacking if exception else None, state_before=before.value, state=after.value,
+            s,
+            "steering.decided",
+            entity="draft",
+            entity_id=draft.id,
+            decision=dec.id,
+            ref=doc,
+            version=draft.version,
+            outcome=outcome.value,
+            reason=reason,
+            decided_on=day,
+            without_opinions=exception or None,
+            missing_opinions=lacking if exception else None,
+            state_before=before.value,
+            state=after.value,
         )
         uow.commit()
         return {

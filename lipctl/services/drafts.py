@@ -42,7 +42,9 @@ def parse_day(value: str | None, today: dt.date, option: str = "--date") -> dt.d
     try:
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(_("{option} {value!r} is not a date").format(option=option, value=value), _("write it as YYYY-MM-DD")) from None
+        raise InvalidInput(
+            _("{option} {value!r} is not a date").format(option=option, value=value), _("write it as YYYY-MM-DD")
+        ) from None
     if day > today:
         raise InvalidInput(
             _("{option} {date} is after today ({today})").format(option=option, date=day.isoformat(), today=today.isoformat()),
@@ -157,7 +159,7 @@ def _open_document(path_text: str) -> tuple[Path, Any]:
     if path.is_dir():
         raise InvalidInput(_("{path} is a folder, not a file").format(path=path), _("give the document file itself with --file"))
     try:
-        return path, open(path, "rb")  # noqa: SIM115 - closed by the caller
+        return path, open(path, "rb")
     except OSError as exc:
         raise Refused(
             _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or type(exc).__name__),
@@ -180,7 +182,9 @@ def read_file(path_text: str, *, keep_copy: bool) -> FileFacts:
                 fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=folder)  # mkstemp creates it 0600
             except OSError as exc:
                 raise Refused(
-                    _("cannot keep a copy in {folder}: {reason}").format(folder=folder, reason=exc.strerror or type(exc).__name__),
+                    _("cannot keep a copy in {folder}: {reason}").format(
+                        folder=folder, reason=exc.strerror or type(exc).__name__
+                    ),
                     _("make the folder writable, or point --db at a database in a writable folder"),
                 ) from None
             staged = Path(tmp)
@@ -239,7 +243,9 @@ def submit(
             except IntegrityError as exc:
                 # Another office submitted the same document at the same moment and took our
                 # version number first: start again in a fresh transaction with the next one.
-                if "uq_drafts_field_kind_version" not in str(exc) and "drafts.field_id, drafts.kind, drafts.version" not in str(exc):
+                if "uq_drafts_field_kind_version" not in str(exc) and "drafts.field_id, drafts.kind, drafts.version" not in str(
+                    exc
+                ):
                     raise
                 if attempt == SUBMIT_ATTEMPTS - 1:
                     raise Refused(
@@ -252,7 +258,9 @@ def submit(
             facts.staged.unlink(missing_ok=True)
 
 
-def _submit_once(ctx: Any, field: str, kind: str, title: str | None, facts: FileFacts | None, surveys: Sequence[str]) -> dict[str, Any]:
+def _submit_once(
+    ctx: Any, field: str, kind: str, title: str | None, facts: FileFacts | None, surveys: Sequence[str]
+) -> dict[str, Any]:
     today = ctx.today
     with ctx.uow(write=True) as uow:
         s = uow.session
@@ -273,9 +281,17 @@ def _submit_once(ctx: Any, field: str, kind: str, title: str | None, facts: File
         version = prev.version + 1 if prev is not None else 1
         now = audit.utcnow()
         draft = m.Draft(
-            field_id=f.id, kind=k.slug, version=version, state=lifecycle.apply(None, "submitted"), state_since=today,
-            title=title.strip() if title and title.strip() else None, submitted_on=today, submitted_at=now, submitted_by=ctx.actor,
-            file_name=facts.name if facts else None, file_size=facts.size if facts else None,
+            field_id=f.id,
+            kind=k.slug,
+            version=version,
+            state=lifecycle.apply(None, "submitted"),
+            state_since=today,
+            title=title.strip() if title and title.strip() else None,
+            submitted_on=today,
+            submitted_at=now,
+            submitted_by=ctx.actor,
+            file_name=facts.name if facts else None,
+            file_size=facts.size if facts else None,
             file_sha256=facts.sha256 if facts else None,
         )
         s.add(draft)
@@ -284,29 +300,50 @@ def _submit_once(ctx: Any, field: str, kind: str, title: str | None, facts: File
         older = [
             old
             for old in s.scalars(
-                select(m.Draft).where(m.Draft.field_id == f.id, m.Draft.kind == k.slug, m.Draft.id != draft.id).order_by(m.Draft.version)
+                select(m.Draft)
+                .where(m.Draft.field_id == f.id, m.Draft.kind == k.slug, m.Draft.id != draft.id)
+                .order_by(m.Draft.version)
             )
             if lifecycle.is_open(old.state)
         ]
         superseded = {"id": older[-1].id, "version": older[-1].version, "state_before": older[-1].state.value} if older else None
         need = requirements(s)
         audit.record(
-            s, "draft.submitted", entity="draft", entity_id=draft.id, ref=f"{f.slug}/{k.slug}", version=version, title=draft.title,
-            submitted_on=today, file_name=draft.file_name, file_size=draft.file_size, file_sha256=draft.file_sha256,
-            considered_surveys=[sv.name for sv in survey_rows] or None, supersedes=superseded["id"] if superseded else None,
+            s,
+            "draft.submitted",
+            entity="draft",
+            entity_id=draft.id,
+            ref=f"{f.slug}/{k.slug}",
+            version=version,
+            title=draft.title,
+            submitted_on=today,
+            file_name=draft.file_name,
+            file_size=draft.file_size,
+            file_sha256=draft.file_sha256,
+            considered_surveys=[sv.name for sv in survey_rows] or None,
+            supersedes=superseded["id"] if superseded else None,
             required_opinions=[b for b, _d in need] or None,
         )
         for old in older:
             before = set_state(old, "superseded", today)
             audit.record(
-                s, "draft.superseded", entity="draft", entity_id=old.id, ref=f"{f.slug}/{k.slug}", version=old.version,
-                state_before=before.value, by_draft=draft.id, by_version=version,
+                s,
+                "draft.superseded",
+                entity="draft",
+                entity_id=old.id,
+                ref=f"{f.slug}/{k.slug}",
+                version=old.version,
+                state_before=before.value,
+                by_draft=draft.id,
+                by_version=version,
             )
         for sv in survey_rows:
             s.add(m.DraftSurvey(draft_id=draft.id, survey_id=sv.id))
         if not need:  # a seed without required opinions: the steering group may decide at once
             set_state(draft, "opinions_complete", today)
-            audit.record(s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=f"{f.slug}/{k.slug}", version=version)
+            audit.record(
+                s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=f"{f.slug}/{k.slug}", version=version
+            )
         if facts is not None:
             draft.file_copy = keep(facts)
         uow.commit()
@@ -359,7 +396,9 @@ def show(ref: str) -> dict[str, Any]:
             {"body": b, "due": lifecycle.opinion_due(draft.submitted_on, d), "received": b in got} for b, d in need
         ]
         row["overdue_opinions"] = (
-            [{"body": b, "due": due} for b, due in lifecycle.overdue_opinions(draft.submitted_on, need, got, ctx.today)] if open_ else []
+            [{"body": b, "due": due} for b, due in lifecycle.overdue_opinions(draft.submitted_on, need, got, ctx.today)]
+            if open_
+            else []
         )
         from lipctl.services.opinions import opinion_rows
 
@@ -378,7 +417,9 @@ def show(ref: str) -> dict[str, Any]:
         )
         row["considered_surveys"] = list(
             s.scalars(
-                select(m.Survey.name).join(m.DraftSurvey, m.DraftSurvey.survey_id == m.Survey.id).where(m.DraftSurvey.draft_id == draft.id)
+                select(m.Survey.name)
+                .join(m.DraftSurvey, m.DraftSurvey.survey_id == m.Survey.id)
+                .where(m.DraftSurvey.draft_id == draft.id)
             )
         )
         row["file_copy"] = draft.file_copy
@@ -393,7 +434,9 @@ def history(ref: str) -> list[dict[str, Any]]:
         s = uow.session
         draft = repo.get_draft(s, ref)
         versions = dict(
-            s.execute(select(m.Draft.id, m.Draft.version).where(m.Draft.field_id == draft.field_id, m.Draft.kind == draft.kind)).all()
+            s.execute(
+                select(m.Draft.id, m.Draft.version).where(m.Draft.field_id == draft.field_id, m.Draft.kind == draft.kind)
+            ).all()
         )
         q = (
             select(m.AuditEvent)

@@ -55,7 +55,9 @@ def opinion_rows(session: Session, draft_id: int | None = None) -> list[dict[str
     ]
 
 
-def record(ref: str, body: str, stance: str, *, text: str | None = None, file: str | None = None, date: str | None = None) -> dict[str, Any]:
+def record(
+    ref: str, body: str, stance: str, *, text: str | None = None, file: str | None = None, date: str | None = None
+) -> dict[str, Any]:
     """Record a body's opinion on a draft version (opinion record)."""
     from lipctl.context import current
 
@@ -72,7 +74,9 @@ def record(ref: str, body: str, stance: str, *, text: str | None = None, file: s
         draft = dr.locked_draft(s, ref)
         what = dr.label(s, draft)
         if who.kind in DECIDING_KINDS:
-            givers = [b for b in s.scalars(select(m.Body.slug).where(m.Body.kind.not_in(DECIDING_KINDS)).order_by(m.Body.position))]
+            givers = [
+                b for b in s.scalars(select(m.Body.slug).where(m.Body.kind.not_in(DECIDING_KINDS)).order_by(m.Body.position))
+            ]
             raise Refused(
                 _("{body} decides on drafts; it does not give an opinion").format(body=who.slug),
                 _("record its decision with 'lipctl steering decide' or a tally; opinions come from: {bodies}").format(
@@ -88,16 +92,35 @@ def record(ref: str, body: str, stance: str, *, text: str | None = None, file: s
                 _("give the date the opinion was received"),
             )
         op = m.Opinion(
-            draft_id=draft.id, body_id=who.id, stance=verdict, text=text, received_on=day, recorded_at=audit.utcnow(),
-            recorded_by=ctx.actor, file_name=facts.name if facts else None, file_size=facts.size if facts else None,
+            draft_id=draft.id,
+            body_id=who.id,
+            stance=verdict,
+            text=text,
+            received_on=day,
+            recorded_at=audit.utcnow(),
+            recorded_by=ctx.actor,
+            file_name=facts.name if facts else None,
+            file_size=facts.size if facts else None,
             file_sha256=facts.sha256 if facts else None,
         )
         s.add(op)
         s.flush()
         doc = dr.doc_ref(s, draft)
         audit.record(
-            s, "opinion.recorded", entity="draft", entity_id=draft.id, opinion=op.id, ref=doc, version=draft.version, body=who.slug,
-            stance=verdict.value, text=text, received_on=day, file_name=op.file_name, file_size=op.file_size, file_sha256=op.file_sha256,
+            s,
+            "opinion.recorded",
+            entity="draft",
+            entity_id=draft.id,
+            opinion=op.id,
+            ref=doc,
+            version=draft.version,
+            body=who.slug,
+            stance=verdict.value,
+            text=text,
+            received_on=day,
+            file_name=op.file_name,
+            file_size=op.file_size,
+            file_sha256=op.file_sha256,
         )
         lacking = dr.missing(s, draft)
         if draft.state == DraftState.SUBMITTED and not lacking:

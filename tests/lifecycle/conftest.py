@@ -31,7 +31,7 @@ def counts(engine: Engine) -> dict[str, int]:
 
 
 @pytest.fixture
-def engine(seeded) -> Iterator[Engine]:  # noqa: ANN001
+def engine(seeded) -> Iterator[Engine]:
     """An engine on the test's initialised database (LIPCTL_DB)."""
     eng = open_engine()
     yield eng
@@ -39,7 +39,7 @@ def engine(seeded) -> Iterator[Engine]:  # noqa: ANN001
 
 
 @pytest.fixture
-def refused(seeded, engine: Engine) -> Callable[..., str]:  # noqa: ANN001
+def refused(seeded, engine: Engine) -> Callable[..., str]:
     """Run a command that must be refused: exit 1, the message on stderr, nothing stored; returns stderr."""
 
     def run(*args: str, message: str) -> str:

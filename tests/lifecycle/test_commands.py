@@ -15,13 +15,13 @@ from lipctl.errors import ExitCode
 REF = "bildung/grundsatzpapier"
 
 
-def ok(cli, *args: str):  # noqa: ANN001, ANN201
+def ok(cli, *args: str):
     result = cli(*args)
     assert result.exit_code == ExitCode.OK, result.stderr
     return result
 
 
-def test_submit_with_a_file_keeps_its_hash_size_name_and_a_private_copy(seeded, engine, tmp_path) -> None:  # noqa: ANN001
+def test_submit_with_a_file_keeps_its_hash_size_name_and_a_private_copy(seeded, engine, tmp_path) -> None:
     doc = tmp_path / "Grundsatzpapier Bildung v1.pdf"
     content = b"%PDF-1.4\n" + bytes(range(256)) * 4000
     doc.write_bytes(content)
@@ -44,7 +44,7 @@ def test_submit_with_a_file_keeps_its_hash_size_name_and_a_private_copy(seeded, 
     assert sorted(p.name for p in folder.iterdir()) == [copy.name]
 
 
-def test_versions_count_per_document_and_list_filters(seeded) -> None:  # noqa: ANN001
+def test_versions_count_per_document_and_list_filters(seeded) -> None:
     ok(seeded, "draft", "submit", "bildung", "--kind", "grundsatzpapier")
     ok(seeded, "draft", "submit", "Stadtleben", "--kind", "massnahmenkatalog", "--title", "Katalog")
     r = ok(seeded, "draft", "submit", "bildung", "--kind", "grundsatzpapier")
@@ -56,19 +56,39 @@ def test_versions_count_per_document_and_list_filters(seeded) -> None:  # noqa: 
         ("stadtleben-kultur/massnahmenkatalog", 1, "submitted"),
     ]
     assert [d["version"] for d in seeded.json("draft", "list", "--field", "BILDUNG")] == [1, 2]
-    assert [d["ref"] for d in seeded.json("draft", "list", "--state", "submitted")] == [REF, "stadtleben-kultur/massnahmenkatalog"]
+    assert [d["ref"] for d in seeded.json("draft", "list", "--state", "submitted")] == [
+        REF,
+        "stadtleben-kultur/massnahmenkatalog",
+    ]
     shown = seeded.json("draft", "show", "stadtleben-kultur/massnahmenkatalog")
     assert {k: shown[k] for k in ("id", "field", "kind", "version", "state", "ref")} == {
-        "id": 2, "field": "stadtleben-kultur", "kind": "massnahmenkatalog", "version": 1, "state": "submitted",
+        "id": 2,
+        "field": "stadtleben-kultur",
+        "kind": "massnahmenkatalog",
+        "version": 1,
+        "state": "submitted",
         "ref": "stadtleben-kultur/massnahmenkatalog",
     }
     table = ok(seeded, "draft", "list").stdout
     assert "superseded" in table and "Katalog" in table
 
 
-def test_outstanding_and_overdue_opinions_as_of_today(seeded) -> None:  # noqa: ANN001
+def test_outstanding_and_overdue_opinions_as_of_today(seeded) -> None:
     ok(seeded, "--today", "2020-12-15", "draft", "submit", "bildung", "--kind", "grundsatzpapier")
-    ok(seeded, "--today", "2021-01-05", "opinion", "record", REF, "--from", "integrationsbeiraete", "--stance", "amend", "--text", "x")
+    ok(
+        seeded,
+        "--today",
+        "2021-01-05",
+        "opinion",
+        "record",
+        REF,
+        "--from",
+        "integrationsbeiraete",
+        "--stance",
+        "amend",
+        "--text",
+        "x",
+    )
     on_time = seeded.json("--today", "2021-01-12", "draft", "show", REF)
     assert on_time["missing_opinions"] == ["runder-tisch"] and on_time["overdue_opinions"] == []
     late = seeded.json("draft", "show", REF)  # as of 2021-02-01
@@ -79,7 +99,7 @@ def test_outstanding_and_overdue_opinions_as_of_today(seeded) -> None:  # noqa: 
     ]
 
 
-def test_several_opinions_per_body_the_later_counts_both_stay(seeded, engine) -> None:  # noqa: ANN001
+def test_several_opinions_per_body_the_later_counts_both_stay(seeded, engine) -> None:
     ok(seeded, "draft", "submit", "bildung", "--kind", "grundsatzpapier")
     ok(seeded, "draft", "submit", "wirtschaft", "--kind", "grundsatzpapier")
     ok(seeded, "opinion", "record", REF, "--from", "runder-tisch", "--stance", "reject", "--text", "erste Fassung")
@@ -90,7 +110,9 @@ def test_several_opinions_per_body_the_later_counts_both_stay(seeded, engine) ->
     ok(seeded, "opinion", "record", "wirtschaft/grundsatzpapier", "--from", "runder-tisch", "--stance", "approve", "--text", "w")
     listed = seeded.json("opinion", "list", REF)
     assert [(o["body"], o["stance"], o["text"]) for o in listed] == [
-        ("runder-tisch", "reject", "erste Fassung"), ("runder-tisch", "approve", "nach Gespräch"), ("integrationsbeiraete", "amend", "=1+1"),
+        ("runder-tisch", "reject", "erste Fassung"),
+        ("runder-tisch", "approve", "nach Gespräch"),
+        ("integrationsbeiraete", "amend", "=1+1"),
     ]
     assert {"id", "draft", "body", "stance", "text", "recorded_at"} <= set(listed[0])
     assert len(seeded.json("opinion", "list")) == 4
@@ -99,29 +121,53 @@ def test_several_opinions_per_body_the_later_counts_both_stay(seeded, engine) ->
     assert list(rows[0])[:6] == ["id", "draft", "ref", "version", "body", "stance"]
     assert rows[2]["text"] == "'=1+1"  # a formula-looking text is defused in CSV
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT state, state_since FROM drafts WHERE id = 1")).one() == ("ready_for_decision", "2021-02-01")
+        assert conn.execute(text("SELECT state, state_since FROM drafts WHERE id = 1")).one() == (
+            "ready_for_decision",
+            "2021-02-01",
+        )
 
 
-def test_opinion_with_a_file_records_its_hash(seeded, tmp_path) -> None:  # noqa: ANN001
+def test_opinion_with_a_file_records_its_hash(seeded, tmp_path) -> None:
     ok(seeded, "draft", "submit", "bildung", "--kind", "grundsatzpapier")
     doc = tmp_path / "Stellungnahme.pdf"
     doc.write_bytes(b"Stellungnahme des Runden Tisches")
     row = seeded.json("opinion", "record", REF, "--from", "runder-tisch", "--stance", "amend", "--file", str(doc))
     assert (row["file_name"], row["file_size"], row["file_sha256"], row["text"]) == (
-        "Stellungnahme.pdf", 32, hashlib.sha256(doc.read_bytes()).hexdigest(), None,
+        "Stellungnahme.pdf",
+        32,
+        hashlib.sha256(doc.read_bytes()).hexdigest(),
+        None,
     )
 
 
-def test_decision_without_opinions_is_an_explicit_recorded_exception(seeded, engine) -> None:  # noqa: ANN001
+def test_decision_without_opinions_is_an_explicit_recorded_exception(seeded, engine) -> None:
     ok(seeded, "--today", "2021-01-04", "draft", "submit", "bildung", "--kind", "grundsatzpapier")
     ok(seeded, "opinion", "record", REF, "--from", "integrationsbeiraete", "--stance", "approve", "--text", "x")
-    row = seeded.json("steering", "decide", REF, "--forward", "--without-opinions", "--reason", "Ausschuss tagt vor der Frist",
-                      "--date", "2021-01-31")
-    assert (row["draft"], row["result"], row["without_opinions"], row["missing_opinions"]) == (1, "forwarded", True, ["runder-tisch"])
+    row = seeded.json(
+        "steering",
+        "decide",
+        REF,
+        "--forward",
+        "--without-opinions",
+        "--reason",
+        "Ausschuss tagt vor der Frist",
+        "--date",
+        "2021-01-31",
+    )
+    assert (row["draft"], row["result"], row["without_opinions"], row["missing_opinions"]) == (
+        1,
+        "forwarded",
+        True,
+        ["runder-tisch"],
+    )
     with engine.connect() as conn:
-        dec = conn.execute(text("SELECT outcome, reason, without_opinions, missing_opinions, decided_on FROM steering_decisions")).one()
+        dec = conn.execute(
+            text("SELECT outcome, reason, without_opinions, missing_opinions, decided_on FROM steering_decisions")
+        ).one()
         assert tuple(dec) == ("forward", "Ausschuss tagt vor der Frist", True, '["runder-tisch"]', "2021-01-31")
-        details = json.loads(conn.execute(text("SELECT details FROM audit_events WHERE action = 'steering.decided'")).scalar_one())
+        details = json.loads(
+            conn.execute(text("SELECT details FROM audit_events WHERE action = 'steering.decided'")).scalar_one()
+        )
     assert details["without_opinions"] is True and details["missing_opinions"] == ["runder-tisch"]
     shown = seeded.json("draft", "show", REF)
     assert shown["decision"]["without_opinions"] is True and shown["missing_opinions"] == []
@@ -131,7 +177,7 @@ def test_decision_without_opinions_is_an_explicit_recorded_exception(seeded, eng
     assert "without the opinions of runder-tisch" in history[2]["summary"]
 
 
-def test_a_forwarded_version_can_be_superseded_and_the_committee_then_votes_on_nothing_old(seeded) -> None:  # noqa: ANN001
+def test_a_forwarded_version_can_be_superseded_and_the_committee_then_votes_on_nothing_old(seeded) -> None:
     ok(seeded, "draft", "submit", "bildung", "--kind", "grundsatzpapier")
     ok(seeded, "steering", "decide", REF, "--forward", "--without-opinions", "--reason", "eilig")
     r = ok(seeded, "draft", "submit", "bildung", "--kind", "grundsatzpapier")
@@ -139,10 +185,12 @@ def test_a_forwarded_version_can_be_superseded_and_the_committee_then_votes_on_n
     assert [d["state"] for d in seeded.json("draft", "list")] == ["superseded", "submitted"]
 
 
-def test_adopted_after_a_tally_then_a_new_version_starts_over(seeded) -> None:  # noqa: ANN001
+def test_adopted_after_a_tally_then_a_new_version_starts_over(seeded) -> None:
     ok(seeded, "draft", "submit", "bildung", "--kind", "grundsatzpapier")
     ok(seeded, "steering", "decide", REF, "--forward", "--without-opinions", "--reason", "eilig")
-    tally = seeded.json("committee", "tally", REF, "--yes", "10", "--no", "2", "--abstain", "1", "--present", "13", "--members", "19")
+    tally = seeded.json(
+        "committee", "tally", REF, "--yes", "10", "--no", "2", "--abstain", "1", "--present", "13", "--members", "19"
+    )
     assert tally["result"] == "adopted"
     assert seeded.json("draft", "show", REF)["state"] == "adopted"
     row = seeded.json("draft", "submit", "bildung", "--kind", "grundsatzpapier")
@@ -150,9 +198,16 @@ def test_adopted_after_a_tally_then_a_new_version_starts_over(seeded) -> None:  
     assert [d["state"] for d in seeded.json("draft", "list")] == ["adopted", "submitted"]
 
 
-def test_help_texts(cli) -> None:  # noqa: ANN001
-    for path in (("draft", "submit"), ("draft", "list"), ("draft", "show"), ("draft", "history"), ("opinion", "record"),
-                 ("opinion", "list"), ("steering", "decide")):
+def test_help_texts(cli) -> None:
+    for path in (
+        ("draft", "submit"),
+        ("draft", "list"),
+        ("draft", "show"),
+        ("draft", "history"),
+        ("opinion", "record"),
+        ("opinion", "list"),
+        ("steering", "decide"),
+    ):
         result = cli(*path, "--help")
         assert result.exit_code == ExitCode.OK
         assert "Usage" in result.stdout

@@ -68,7 +68,9 @@ def test_unknown_event_is_invalid() -> None:
 
 def test_decide_names_the_missing_bodies_unless_the_exception_is_made() -> None:
     with pytest.raises(Refused) as err:
-        lc.decide(S.SUBMITTED, "forward", ["integrationsbeiraete", "runder-tisch"], reason="eilt", what="bildung/grundsatzpapier v1")
+        lc.decide(
+            S.SUBMITTED, "forward", ["integrationsbeiraete", "runder-tisch"], reason="eilt", what="bildung/grundsatzpapier v1"
+        )
     assert err.value.message == "bildung/grundsatzpapier v1: the opinion of integrationsbeiraete, runder-tisch is still missing"
     assert lc.decide(S.SUBMITTED, "forward", ["runder-tisch"], reason="eilt", without_opinions=True) == S.FORWARDED
     assert lc.decide(S.SUBMITTED, "return", ["runder-tisch"], reason="eilt", without_opinions=True) == S.RETURNED
@@ -117,7 +119,9 @@ def test_due_and_overdue_counts_from_the_day_after_the_due_date() -> None:
     reqs = [("integrationsbeiraete", 28), ("runder-tisch", 14)]
     assert lc.overdue_opinions(submitted, reqs, [], dt.date(2020, 12, 29)) == []
     assert lc.overdue_opinions(submitted, reqs, [], dt.date(2020, 12, 30)) == [("runder-tisch", dt.date(2020, 12, 29))]
-    assert lc.overdue_opinions(submitted, reqs, ["runder-tisch"], dt.date(2021, 1, 13)) == [("integrationsbeiraete", dt.date(2021, 1, 12))]
+    assert lc.overdue_opinions(submitted, reqs, ["runder-tisch"], dt.date(2021, 1, 13)) == [
+        ("integrationsbeiraete", dt.date(2021, 1, 12))
+    ]
 
 
 def test_waiting_on() -> None:

@@ -79,7 +79,7 @@ class Lifecycle(RuleBasedStateMachine):
             return None
         return versions[-1] if pick is None else versions[pick % len(versions)]
 
-    def _expect_refusal(self, call, *args, **kw) -> LipctlError:  # noqa: ANN001
+    def _expect_refusal(self, call, *args, **kw) -> LipctlError:
         before = snapshot(self.engine)
         try:
             call(*args, **kw)
@@ -111,8 +111,11 @@ class Lifecycle(RuleBasedStateMachine):
             v["state"] = "superseded"
             self.expected_events["draft.superseded"] += 1
         assert row["version"] == len(versions) + 1
-        assert row["superseded"] == ({"id": open_before[0]["id"], "version": len(versions), "state_before": row["superseded"]["state_before"]}
-                                     if open_before else None)
+        assert row["superseded"] == (
+            {"id": open_before[0]["id"], "version": len(versions), "state_before": row["superseded"]["state_before"]}
+            if open_before
+            else None
+        )
         versions.append({"id": row["id"], "state": "submitted", "received": set(), "ready_event": False})
         self.expected_events["draft.submitted"] += 1
 
@@ -128,8 +131,12 @@ class Lifecycle(RuleBasedStateMachine):
         """The common case: a required body's opinion on the latest version."""
         self.opinion(doc, None, body, stance)
 
-    @rule(doc=st.sampled_from(DOCS), pick=st.none() | st.integers(0, 5), body=st.sampled_from(BODIES),
-          stance=st.sampled_from(["approve", "amend", "reject", "veto"]))
+    @rule(
+        doc=st.sampled_from(DOCS),
+        pick=st.none() | st.integers(0, 5),
+        body=st.sampled_from(BODIES),
+        stance=st.sampled_from(["approve", "amend", "reject", "veto"]),
+    )
     def opinion(self, doc: tuple[str, str], pick: int | None, body: str, stance: str) -> None:
         from lipctl.services import opinions
 
@@ -153,8 +160,13 @@ class Lifecycle(RuleBasedStateMachine):
         """The common case: a decision with reasons on the latest version."""
         self.decide(doc, None, forward, without, "Begründung")
 
-    @rule(doc=st.sampled_from(DOCS), pick=st.none() | st.integers(0, 5), forward=st.booleans(), without=st.booleans(),
-          reason=st.sampled_from([None, "", "Begründung"]))
+    @rule(
+        doc=st.sampled_from(DOCS),
+        pick=st.none() | st.integers(0, 5),
+        forward=st.booleans(),
+        without=st.booleans(),
+        reason=st.sampled_from([None, "", "Begründung"]),
+    )
     def decide(self, doc: tuple[str, str], pick: int | None, forward: bool, without: bool, reason: str | None) -> None:
         from lipctl.services import decisions
 
@@ -205,9 +217,16 @@ class Lifecycle(RuleBasedStateMachine):
     @invariant()
     def store_keeps_the_rules(self) -> None:
         with self.engine.connect() as conn:
-            drafts = conn.execute(text("SELECT d.id, f.slug, d.kind, d.version, d.state FROM drafts d JOIN action_fields f ON f.id = d.field_id")).all()
-            opinions = {r[0]: r for r in conn.execute(text("SELECT o.id, o.draft_id, b.slug FROM opinions o JOIN bodies b ON b.id = o.body_id"))}
-            decisions = conn.execute(text("SELECT id, draft_id, without_opinions, missing_opinions, reason FROM steering_decisions")).all()
+            drafts = conn.execute(
+                text("SELECT d.id, f.slug, d.kind, d.version, d.state FROM drafts d JOIN action_fields f ON f.id = d.field_id")
+            ).all()
+            opinions = {
+                r[0]: r
+                for r in conn.execute(text("SELECT o.id, o.draft_id, b.slug FROM opinions o JOIN bodies b ON b.id = o.body_id"))
+            }
+            decisions = conn.execute(
+                text("SELECT id, draft_id, without_opinions, missing_opinions, reason FROM steering_decisions")
+            ).all()
             audit = conn.execute(text("SELECT * FROM audit_events WHERE command != 'init' ORDER BY id")).all()
             events = [(a.id, a.action, a.entity_id, json.loads(a.details or "{}")) for a in audit]
 
@@ -228,12 +247,18 @@ class Lifecycle(RuleBasedStateMachine):
             assert sum(d.state in OPEN for d in versions) <= 1
 
         # No decision without the required opinions recorded before it, or a recorded exception.
-        position = {(action, key): i for i, (_id, action, entity, details) in enumerate(events)
-                    for key in [details.get("decision") if action == "steering.decided" else details.get("opinion")]}
+        position = {
+            (action, key): i
+            for i, (_id, action, entity, details) in enumerate(events)
+            for key in [details.get("decision") if action == "steering.decided" else details.get("opinion")]
+        }
         for dec in decisions:
             at = position[("steering.decided", dec.id)]
-            before = {opinions[details["opinion"]][2] for _i, action, entity, details in events[:at]
-                      if action == "opinion.recorded" and entity == dec.draft_id}
+            before = {
+                opinions[details["opinion"]][2]
+                for _i, action, entity, details in events[:at]
+                if action == "opinion.recorded" and entity == dec.draft_id
+            }
             lacking = [b for b in REQUIRED if b not in before]
             if lacking:
                 assert dec.without_opinions and json.loads(dec.missing_opinions) == lacking and dec.reason.strip(), dec
@@ -254,7 +279,7 @@ class Lifecycle(RuleBasedStateMachine):
         assert {e for _i, a, e, _d in events if a == "draft.superseded"} == {i for i, s in model.items() if s == "superseded"}
 
 
-def test_random_walks_keep_the_invariants(seeded, tmp_path: Path) -> None:  # noqa: ANN001
+def test_random_walks_keep_the_invariants(seeded, tmp_path: Path) -> None:
     import os
 
     Lifecycle.template = Path(os.environ["LIPCTL_DB"])
@@ -262,7 +287,10 @@ def test_random_walks_keep_the_invariants(seeded, tmp_path: Path) -> None:  # no
     run_state_machine_as_test(
         Lifecycle,
         settings=settings(
-            max_examples=MAX_EXAMPLES, stateful_step_count=STEPS, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], database=None,
+            max_examples=MAX_EXAMPLES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+            database=None,
         ),
     )

@@ -14,7 +14,7 @@ from tests.lifecycle.conftest import open_engine, snapshot
 
 
 @pytest.fixture
-def store(cli, db_url: str) -> Iterator[Engine]:  # noqa: ANN001
+def store(cli, db_url: str) -> Iterator[Engine]:
     assert cli("init").exit_code == ExitCode.OK
     assert cli("draft", "submit", "bildung", "--kind", "grundsatzpapier").exit_code == ExitCode.OK
     engine = open_engine()
@@ -28,7 +28,7 @@ def collide() -> Iterator[list[int]]:
     left = [0]
     seen: list[int] = []
 
-    def before_flush(session: Session, _ctx, _instances) -> None:  # noqa: ANN001
+    def before_flush(session: Session, _ctx, _instances) -> None:
         for obj in session.new:
             if isinstance(obj, m.Draft) and left[0] > 0:
                 left[0] -= 1
@@ -47,7 +47,10 @@ def test_a_taken_version_number_is_retried_in_a_fresh_transaction(store: Engine,
     row = drafts.submit("bildung", "grundsatzpapier", title="nach dem Wettlauf")
     assert collide[0] == 0 and (row["version"], row["superseded"]["version"]) == (2, 1)
     with store.connect() as conn:
-        assert conn.execute(text("SELECT version, state FROM drafts ORDER BY version")).all() == [(1, "superseded"), (2, "submitted")]
+        assert conn.execute(text("SELECT version, state FROM drafts ORDER BY version")).all() == [
+            (1, "superseded"),
+            (2, "submitted"),
+        ]
         actions = conn.execute(text("SELECT action FROM audit_events WHERE entity = 'draft' ORDER BY id")).scalars().all()
     assert actions == ["draft.submitted", "draft.submitted", "draft.superseded"]  # the failed attempts left nothing
 

@@ -15,49 +15,155 @@ from tests.lifecycle.conftest import open_engine
 REF = "bildung/grundsatzpapier"
 
 
-def run(cli, *args: str, actor: str, today: str) -> dict:  # noqa: ANN001
+def run(cli, *args: str, actor: str, today: str) -> dict:
     result = cli("--actor", actor, "--today", today, *args, "--format", "json")
     assert result.exit_code == ExitCode.OK, result.stderr
     return json.loads(result.stdout)
 
 
-def test_v1_opinions_returned_v2_opinions_forwarded_and_the_history_tells_it(cli, db_url: str) -> None:  # noqa: ANN001
+def test_v1_opinions_returned_v2_opinions_forwarded_and_the_history_tells_it(cli, db_url: str) -> None:
     assert cli("init").exit_code == ExitCode.OK
     engine = open_engine()
     with Session(engine) as s:  # a survey whose answers v2 takes into account
         s.add(m.Survey(name="Beteiligung 2020", created_at=dt.datetime(2020, 6, 1)))
         s.commit()
 
-    v1 = run(cli, "draft", "submit", "Bildung", "--kind", "Grundsatzpapier", "--title", "Grundsatzpapier Bildung", actor="anna", today="2020-09-01")
+    v1 = run(
+        cli,
+        "draft",
+        "submit",
+        "Bildung",
+        "--kind",
+        "Grundsatzpapier",
+        "--title",
+        "Grundsatzpapier Bildung",
+        actor="anna",
+        today="2020-09-01",
+    )
     assert {k: v1[k] for k in ("field", "kind", "version", "state", "ref")} == {
-        "field": "bildung", "kind": "grundsatzpapier", "version": 1, "state": "submitted", "ref": REF,
+        "field": "bildung",
+        "kind": "grundsatzpapier",
+        "version": 1,
+        "state": "submitted",
+        "ref": REF,
     }
-    assert v1["opinions_due"] == [{"body": "integrationsbeiraete", "due": "2020-09-29"}, {"body": "runder-tisch", "due": "2020-09-29"}]
-    op = run(cli, "opinion", "record", REF, "--from", "Integrationsbeiräte", "--stance", "amend", "--text", "Sprachförderung fehlt",
-             actor="ben", today="2020-09-20")
-    assert (op["body"], op["stance"], op["draft_state"], op["missing_opinions"]) == ("integrationsbeiraete", "amend", "submitted", ["runder-tisch"])
-    op = run(cli, "opinion", "record", REF, "--from", "runder-tisch", "--stance", "reject", "--text", "Rassismus nicht benannt",
-             "--date", "2020-09-24", actor="ben", today="2020-09-25")
+    assert v1["opinions_due"] == [
+        {"body": "integrationsbeiraete", "due": "2020-09-29"},
+        {"body": "runder-tisch", "due": "2020-09-29"},
+    ]
+    op = run(
+        cli,
+        "opinion",
+        "record",
+        REF,
+        "--from",
+        "Integrationsbeiräte",
+        "--stance",
+        "amend",
+        "--text",
+        "Sprachförderung fehlt",
+        actor="ben",
+        today="2020-09-20",
+    )
+    assert (op["body"], op["stance"], op["draft_state"], op["missing_opinions"]) == (
+        "integrationsbeiraete",
+        "amend",
+        "submitted",
+        ["runder-tisch"],
+    )
+    op = run(
+        cli,
+        "opinion",
+        "record",
+        REF,
+        "--from",
+        "runder-tisch",
+        "--stance",
+        "reject",
+        "--text",
+        "Rassismus nicht benannt",
+        "--date",
+        "2020-09-24",
+        actor="ben",
+        today="2020-09-25",
+    )
     assert (op["draft_state"], op["received_on"]) == ("ready_for_decision", "2020-09-24")
-    dec = run(cli, "steering", "decide", REF, "--return", "--reason", "Stellungnahmen einarbeiten", actor="clara", today="2020-10-05")
+    dec = run(
+        cli, "steering", "decide", REF, "--return", "--reason", "Stellungnahmen einarbeiten", actor="clara", today="2020-10-05"
+    )
     assert {k: dec[k] for k in ("draft", "result")} == {"draft": v1["id"], "result": "returned"}
 
-    v2 = run(cli, "draft", "submit", "bildung", "--kind", "grundsatzpapier", "--considered-survey", "beteiligung 2020",
-             actor="anna", today="2020-11-02")
-    assert (v2["version"], v2["state"], v2["superseded"], v2["considered_surveys"]) == (2, "submitted", None, ["Beteiligung 2020"])
-    run(cli, "opinion", "record", REF, "--from", "runder-tisch", "--stance", "approve", "--text", "eingearbeitet", actor="ben", today="2020-11-10")
-    run(cli, "opinion", "record", REF, "--from", "integrationsbeiraete", "--stance", "approve", "--text", "gut", actor="ben", today="2020-11-12")
-    dec = run(cli, "steering", "decide", REF, "--forward", "--reason", "reif für den Ausschuss", actor="clara", today="2020-11-16")
+    v2 = run(
+        cli,
+        "draft",
+        "submit",
+        "bildung",
+        "--kind",
+        "grundsatzpapier",
+        "--considered-survey",
+        "beteiligung 2020",
+        actor="anna",
+        today="2020-11-02",
+    )
+    assert (v2["version"], v2["state"], v2["superseded"], v2["considered_surveys"]) == (
+        2,
+        "submitted",
+        None,
+        ["Beteiligung 2020"],
+    )
+    run(
+        cli,
+        "opinion",
+        "record",
+        REF,
+        "--from",
+        "runder-tisch",
+        "--stance",
+        "approve",
+        "--text",
+        "eingearbeitet",
+        actor="ben",
+        today="2020-11-10",
+    )
+    run(
+        cli,
+        "opinion",
+        "record",
+        REF,
+        "--from",
+        "integrationsbeiraete",
+        "--stance",
+        "approve",
+        "--text",
+        "gut",
+        actor="ben",
+        today="2020-11-12",
+    )
+    dec = run(
+        cli, "steering", "decide", REF, "--forward", "--reason", "reif für den Ausschuss", actor="clara", today="2020-11-16"
+    )
     assert {k: dec[k] for k in ("draft", "result")} == {"draft": v2["id"], "result": "forwarded"}
 
     shown = run(cli, "draft", "show", REF, actor="anna", today="2020-11-20")
     assert (shown["id"], shown["version"], shown["state"], shown["state_since"]) == (v2["id"], 2, "forwarded", "2020-11-16")
-    assert shown["decision"] == {"result": "forwarded", "reason": "reif für den Ausschuss", "decided_on": "2020-11-16",
-                                 "without_opinions": False, "missing_opinions": []}
-    assert [(o["body"], o["stance"]) for o in shown["opinions"]] == [("runder-tisch", "approve"), ("integrationsbeiraete", "approve")]
+    assert shown["decision"] == {
+        "result": "forwarded",
+        "reason": "reif für den Ausschuss",
+        "decided_on": "2020-11-16",
+        "without_opinions": False,
+        "missing_opinions": [],
+    }
+    assert [(o["body"], o["stance"]) for o in shown["opinions"]] == [
+        ("runder-tisch", "approve"),
+        ("integrationsbeiraete", "approve"),
+    ]
     assert shown["considered_surveys"] == ["Beteiligung 2020"]
     first = run(cli, "draft", "show", str(v1["id"]), actor="anna", today="2020-11-20")
-    assert (first["state"], first["state_since"], first["decision"]["reason"]) == ("returned", "2020-10-05", "Stellungnahmen einarbeiten")
+    assert (first["state"], first["state_since"], first["decision"]["reason"]) == (
+        "returned",
+        "2020-10-05",
+        "Stellungnahmen einarbeiten",
+    )
 
     story = run(cli, "draft", "history", REF, actor="anna", today="2020-11-20")
     assert [(e["version"], e["action"], e["actor"]) for e in story] == [
@@ -87,7 +193,10 @@ def test_v1_opinions_returned_v2_opinions_forwarded_and_the_history_tells_it(cli
     assert (doc["version"], doc["state"], doc["waiting_on"]) == (2, "forwarded", ["internationaler-ausschuss"])
 
     with engine.connect() as conn:  # nothing deleted, both versions and all four opinions stored
-        assert conn.execute(text("SELECT version, state FROM drafts ORDER BY version")).all() == [(1, "returned"), (2, "forwarded")]
+        assert conn.execute(text("SELECT version, state FROM drafts ORDER BY version")).all() == [
+            (1, "returned"),
+            (2, "forwarded"),
+        ]
         assert conn.execute(text("SELECT count(*) FROM opinions")).scalar() == 4
         assert conn.execute(text("SELECT count(*) FROM steering_decisions")).scalar() == 2
     with Session(engine) as s:

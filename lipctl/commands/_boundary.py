@@ -25,7 +25,14 @@ def scrub(text: str) -> str:
     from lipctl.context import current
 
     password = current().password
-    return text.replace(password, "***") if password else text
+    if not password:
+        return text
+    from urllib.parse import quote, quote_plus
+
+    # the decoded password and the forms it takes inside a URL
+    for form in {password, quote(password, safe=""), quote_plus(password)}:
+        text = text.replace(form, "***")
+    return text
 
 
 def message(text: str) -> None:

@@ -57,3 +57,49 @@ def test_tallies_stored_on_both_stores(db_url: str, cli) -> None:  # noqa: ANN00
                 s.commit()
     finally:
         engine.dispose()
+
+
+def test_two_offices_tally_the_same_draft_at_once(db_url: str, cli) -> None:  # noqa: ANN001
+    """The draft row is locked for the tally: one result is final, the other is refused, never two."""
+    import threading
+
+    from lipctl.errors import Refused
+    from lipctl.services import resolutions
+
+    assert cli("init").exit_code == ExitCode.OK
+    engine = create_engine(resolve_url(db_url))
+    try:
+        for round_ in range(5):
+            field = ["bildung", "soziales", "demokratie", "wirtschaft", "stadtleben-kultur"][round_]
+            with Session(engine) as s:
+                field_id = s.scalars(select(m.ActionField.id).where(m.ActionField.slug == field)).one()
+                s.add(m.Draft(field_id=field_id, kind="grundsatzpapier", version=1, state=DraftState.FORWARDED,
+                              state_since=dt.date(2021, 1, 10), submitted_on=dt.date(2020, 12, 1),
+                              submitted_at=dt.datetime(2020, 12, 1, 9), submitted_by="tester"))
+                s.commit()
+            barrier = threading.Barrier(2)
+            outcomes: list[str] = []
+
+            def tally(yes: int, no: int, ref: str = f"{field}/grundsatzpapier") -> None:
+                barrier.wait()
+                try:
+                    row = resolutions.tally_document(ref, yes=yes, no=no, abstain=0, present=14, members=15)
+                    outcomes.append(row["result"])
+                except Refused as exc:
+                    assert "that result is final for this version" in exc.message
+                    outcomes.append("refused")
+
+            threads = [threading.Thread(target=tally, args=(10, 4)), threading.Thread(target=tally, args=(4, 10))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert sorted(outcomes) in (["adopted", "refused"], ["refused", "rejected"]), outcomes
+            with Session(engine) as s:
+                field_id = s.scalars(select(m.ActionField.id).where(m.ActionField.slug == field)).one()
+                draft = s.scalars(select(m.Draft).where(m.Draft.field_id == field_id)).one()
+                results = list(s.scalars(select(m.Resolution.result).where(m.Resolution.draft_id == draft.id)))
+                assert [r.value for r in results] == [o for o in outcomes if o != "refused"]
+                assert draft.state.value == results[0].value
+    finally:
+        engine.dispose()

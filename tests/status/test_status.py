@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from lipctl.errors import ExitCode
+from lipctl.process.states import DecisionOutcome
 
 
 def _doc(kind: str, **values: Any) -> dict[str, Any]:
@@ -266,3 +267,31 @@ def test_status_counts_in_sql_with_a_fixed_number_of_queries(seeded, process, st
     touching = [s for s in after if "survey_responses" in s]
     assert touching and all("GROUP BY" in s and "count(" in s.lower() for s in touching)
     assert not [s for s in after if "survey_responses.text" in s or "drafts.title" in s]
+
+
+def test_a_deferred_vote_and_a_rejection(seeded, process) -> None:
+    import datetime as dt
+
+    d = dt.date
+    a = process.submit("bildung", "grundsatzpapier", d(2020, 10, 1))
+    b = process.submit("soziales", "grundsatzpapier", d(2020, 10, 1))
+    for draft in (a, b):
+        process.opinion(draft, "integrationsbeiraete", d(2020, 10, 10))
+        process.opinion(draft, "runder-tisch", d(2020, 10, 12))
+        process.decide(draft, DecisionOutcome.FORWARD, d(2020, 11, 2))
+    deferred = process.run(d(2020, 11, 19), "committee", "tally", str(a), "--yes", "0", "--no", "0", "--abstain", "0",
+                           "--present", "12", "--members", "15", "--defer")
+    assert deferred["result"] == "deferred"
+    assert process.tally(b, 3, 9, 0, 12, 15, d(2020, 11, 19), "0999/2020")["result"] == "rejected"
+    data = seeded.json("status")
+    bildung, soziales = data["fields"][0]["documents"][0], data["fields"][1]["documents"][0]
+    assert (bildung["state"], bildung["waiting_on"], bildung["last_resolution"]["result"]) == (
+        "forwarded", ["internationaler-ausschuss"], "deferred",
+    )
+    assert (soziales["state"], soziales["since"], soziales["days_in_state"]) == ("rejected", "2020-11-19", 74)
+    assert soziales["last_resolution"] == {"body": "internationaler-ausschuss", "result": "rejected", "decided_on": "2020-11-19",
+                                           "drucksache": "0999/2020"}
+    # A rejected paper does not meet the milestone.
+    assert {o["field"] for o in data["overdue"] if o["milestone"] == "grundsatzpapiere"} >= {"bildung", "soziales"}
+    text = seeded("status").stdout
+    assert "last vote: deferred (2020-11-19)" in " ".join(text.split())

@@ -239,7 +239,12 @@ def _milestones(
         slug_of_body[b]
         for b in s.scalars(
             select(m.Resolution.body_id)
-            .where(m.Resolution.scope == DecisionScope.PLAN, m.Resolution.result == ResolutionResult.ADOPTED)
+            # draft_id IS NULL (the plan has no draft) lets the draft_id index find the few plan rows.
+            .where(
+                m.Resolution.draft_id.is_(None),
+                m.Resolution.scope == DecisionScope.PLAN,
+                m.Resolution.result == ResolutionResult.ADOPTED,
+            )
             .group_by(m.Resolution.body_id)
         )
     }

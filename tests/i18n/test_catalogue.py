@@ -141,3 +141,29 @@ def test_messages_inside_f_strings_are_extracted(tool, tmp_path) -> None:  # noq
     )
     found = [(line, message) for _path, line, message in tool.fstring_messages(package)]
     assert sorted(found, key=str) == [(2, "{days} late"), (2, ("{n} item", "{n} items"))]
+
+
+def test_every_translated_text_is_a_literal_the_extraction_can_see() -> None:
+    """``_(variable)`` or ``_(f"...")`` would be a message no catalogue can hold: it stays English for ever.
+    The one exception is the command boundary, which translates docstrings (extracted separately)."""
+    import ast
+    from pathlib import Path
+
+    import lipctl
+
+    package = Path(lipctl.__file__).parent
+    allowed = {("commands/_boundary.py", "_(doc)")}
+    dynamic = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            literal_args = {"_": 1, "gettext": 1, "ngettext": 2}.get(node.func.id)
+            if literal_args is None:
+                continue
+            args = node.args[:literal_args]
+            if len(args) < literal_args or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+                where = (path.relative_to(package).as_posix(), ast.unparse(node))
+                if where not in allowed:
+                    dynamic.append(f"{where[0]}:{node.lineno}: {where[1][:80]}")
+    assert not dynamic, "write the message itself inside _(), with .format() for the values:\n" + "\n".join(dynamic)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lipctl.errors import SeedInvalid
+from lipctl.i18n import _
 
 SUPPORTED_FORMAT = 1
 BODY_KINDS = ("committee", "council", "steering_group", "advisory", "round_table", "expert_group")
@@ -174,41 +175,41 @@ class _Reader:
 
     def mapping(self, value: Any, key: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(key, f"expected a mapping, found {_kind(value)}")
+            raise self.fail(key, _("expected a mapping, found {kind}").format(kind=_kind(value)))
         return value
 
     def seq(self, value: Any, key: str, *, min_items: int = 0) -> list[Any]:
         if value is None and min_items == 0:
             return []
         if not isinstance(value, list):
-            raise self.fail(key, f"expected a list, found {_kind(value)}")
+            raise self.fail(key, _("expected a list, found {kind}").format(kind=_kind(value)))
         if len(value) < min_items:
-            raise self.fail(key, f"needs at least {min_items} entries")
+            raise self.fail(key, _("needs at least {n} entries").format(n=min_items))
         return value
 
     def text(self, m: dict[str, Any], name: str, key: str, *, required: bool = True) -> str | None:
         value = m.get(name)
         if value is None:
             if required:
-                raise self.fail(_k(key, name), "missing")
+                raise self.fail(_k(key, name), _("missing"))
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise self.fail(_k(key, name), f"expected text, found {_kind(value)}")
+            raise self.fail(_k(key, name), _("expected text, found {kind}").format(kind=_kind(value)))
         text = str(value).strip()
         if required and not text:
-            raise self.fail(_k(key, name), "is empty")
+            raise self.fail(_k(key, name), _("is empty"))
         return text or None
 
     def integer(self, m: dict[str, Any], name: str, key: str, *, required: bool = True, minimum: int = 0) -> int | None:
         value = m.get(name)
         if value is None:
             if required:
-                raise self.fail(_k(key, name), "missing")
+                raise self.fail(_k(key, name), _("missing"))
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(_k(key, name), f"expected a whole number, found {_kind(value)}")
+            raise self.fail(_k(key, name), _("expected a whole number, found {kind}").format(kind=_kind(value)))
         if value < minimum:
-            raise self.fail(_k(key, name), f"must be at least {minimum}, found {value}")
+            raise self.fail(_k(key, name), _("must be at least {minimum}, found {value}").format(minimum=minimum, value=value))
         return value
 
     def date(self, m: dict[str, Any], name: str, key: str) -> dt.date:
@@ -222,13 +223,14 @@ class _Reader:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        raise self.fail(_k(key, name), f"expected a date YYYY-MM-DD, found {value!r}")
+        raise self.fail(_k(key, name), _("expected a date YYYY-MM-DD, found {value!r}").format(value=value))
 
     def choice(self, m: dict[str, Any], name: str, key: str, choices: tuple[str, ...]) -> str:
         value = self.text(m, name, key)
         assert value is not None
         if value not in choices:
-            raise self.fail(_k(key, name), f"unknown value {value!r}; expected one of: {', '.join(choices)}")
+            problem = _("unknown value {value!r}; expected one of: {choices}").format(value=value, choices=", ".join(choices))
+            raise self.fail(_k(key, name), problem)
         return value
 
     def aliases(self, m: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -236,14 +238,14 @@ class _Reader:
         out = []
         for i, item in enumerate(items):
             if not isinstance(item, (str, int)) or not str(item).strip():
-                raise self.fail(f"{key}.aliases[{i}]", "expected a non-empty name")
+                raise self.fail(f"{key}.aliases[{i}]", _("expected a non-empty name"))
             out.append(str(item).strip())
         return tuple(out)
 
     def person(self, m: dict[str, Any], name: str, key: str, *, required: bool) -> PersonRef | None:
         if name not in m:
             if required:
-                raise self.fail(_k(key, name), "missing (write null for a vacant post)")
+                raise self.fail(_k(key, name), _("missing (write null for a vacant post)"))
             return None
         value = m[name]
         if value is None:
@@ -264,8 +266,9 @@ def _k(key: str, name: str) -> str:
 
 def _kind(value: Any) -> str:
     if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}.get(
+        return _("nothing")
+    number = _("a number")
+    return {dict: _("a mapping"), list: _("a list"), str: _("text"), bool: _("true/false"), int: number, float: number}.get(
         type(value), type(value).__name__
     )
 
@@ -273,7 +276,7 @@ def _kind(value: Any) -> str:
 def _unknown_keys(r: _Reader, m: dict[str, Any], key: str, allowed: set[str]) -> None:
     for name in m:
         if name not in allowed:
-            raise r.fail(_k(key, str(name)), f"unknown key; expected one of: {', '.join(sorted(allowed))}")
+            raise r.fail(_k(key, str(name)), _("unknown key; expected one of: {keys}").format(keys=", ".join(sorted(allowed))))
 
 
 def _unique(r: _Reader, items: list[Any], key: str, what: str) -> None:
@@ -281,7 +284,7 @@ def _unique(r: _Reader, items: list[Any], key: str, what: str) -> None:
     for i, item in enumerate(items):
         slug = item.slug
         if slug in seen:
-            raise r.fail(f"{key}[{i}].slug", f"duplicate {what} {slug!r}")
+            raise r.fail(f"{key}[{i}].slug", _("duplicate {what} {slug!r}").format(what=what, slug=slug))
         seen.add(slug)
 
 
@@ -289,7 +292,7 @@ def _slug(r: _Reader, m: dict[str, Any], key: str) -> str:
     slug = r.text(m, "slug", key)
     assert slug is not None
     if not all(c.isascii() and (c.isalnum() or c == "-") for c in slug) or slug != slug.lower():
-        raise r.fail(f"{key}.slug", f"{slug!r} is not a slug (lower-case letters, digits and '-')")
+        raise r.fail(f"{key}.slug", _("{slug!r} is not a slug (lower-case letters, digits and '-')").format(slug=slug))
     return slug
 
 
@@ -308,7 +311,8 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
     )
     fmt = r.integer(root, "format", "", minimum=1)
     if fmt != SUPPORTED_FORMAT:
-        raise r.fail("format", f"format {fmt} is not supported by this lipctl (it reads format {SUPPORTED_FORMAT})")
+        problem = _("format {fmt} is not supported by this lipctl (it reads format {supported})")
+        raise r.fail("format", problem.format(fmt=fmt, supported=SUPPORTED_FORMAT))
 
     proc = r.mapping(root.get("process"), "process")
     _unknown_keys(r, proc, "process", {"name", "name_en", "short_name", "city", "office", "founding_resolution"})
@@ -325,7 +329,7 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         m = r.mapping(item, k)
         _unknown_keys(r, m, k, {"slug", "name", "name_en", "aliases"})
         kinds.append(DocumentKind(_slug(r, m, k), r.text(m, "name", k) or "", r.text(m, "name_en", k, required=False), r.aliases(m, k)))
-    _unique(r, kinds, "document_kinds", "document kind")
+    _unique(r, kinds, "document_kinds", _("document kind"))
     kind_slugs = {k.slug for k in kinds}
 
     fields = []
@@ -344,7 +348,7 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
                 external_speaker=r.person(m, "external_speaker", k, required=True),
             )
         )
-    _unique(r, fields, "action_fields", "action field")
+    _unique(r, fields, "action_fields", _("action field"))
 
     rule_sets = []
     for i, item in enumerate(r.seq(root.get("rule_sets"), "rule_sets", min_items=1)):
@@ -353,7 +357,7 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         _unknown_keys(r, m, k, {"slug", "name", "description", "quorum", "majority", "second_convocation_quorate"})
         second = m.get("second_convocation_quorate", True)
         if not isinstance(second, bool):
-            raise r.fail(f"{k}.second_convocation_quorate", "expected true or false")
+            raise r.fail(f"{k}.second_convocation_quorate", _("expected true or false"))
         rule_sets.append(
             RuleSet(
                 slug=_slug(r, m, k),
@@ -364,7 +368,7 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
                 description=r.text(m, "description", k, required=False),
             )
         )
-    _unique(r, rule_sets, "rule_sets", "rule set")
+    _unique(r, rule_sets, "rule_sets", _("rule set"))
     rule_slugs = {rs.slug for rs in rule_sets}
 
     bodies = []
@@ -382,15 +386,17 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
             _unknown_keys(r, cm, ck, {"slug", "name", "name_en", "seats", "voting"})
             voting = cm.get("voting", True)
             if not isinstance(voting, bool):
-                raise r.fail(f"{ck}.voting", "expected true or false")
+                raise r.fail(f"{ck}.voting", _("expected true or false"))
             cats.append(SeatCategory(_slug(r, cm, ck), r.text(cm, "name", ck) or "", r.text(cm, "name_en", ck, required=False),
                                      r.integer(cm, "seats", ck, minimum=0) or 0, voting))
         rule_set = r.text(m, "rule_set", k, required=False)
         if rule_set is not None and rule_set not in rule_slugs:
-            raise r.fail(f"{k}.rule_set", f"no rule set {rule_set!r}; defined: {', '.join(sorted(rule_slugs))}")
+            defined = ", ".join(sorted(rule_slugs))
+            problem = _("no rule set {rule_set!r}; defined: {names}").format(rule_set=rule_set, names=defined)
+            raise r.fail(f"{k}.rule_set", problem)
         kind = r.choice(m, "kind", k, BODY_KINDS)
         if kind == "expert_group":
-            raise r.fail(f"{k}.kind", "expert groups come from 'expert_groups', one per action field")
+            raise r.fail(f"{k}.kind", _("expert groups come from 'expert_groups', one per action field"))
         bodies.append(
             Body(
                 slug=_slug(r, m, k),
@@ -425,11 +431,12 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
                     )
                 )
             except (KeyError, IndexError, ValueError) as exc:
-                raise r.fail("expert_groups", f"bad placeholder {exc}; use {{slug}}, {{name}} or {{name_en}}") from None
-    _unique(r, bodies, "bodies", "body")
+                problem = _("bad placeholder {problem}; use {{slug}}, {{name}} or {{name_en}}").format(problem=exc)
+                raise r.fail("expert_groups", problem) from None
+    _unique(r, bodies, "bodies", _("body"))
     body_slugs = {b.slug for b in bodies}
     if founding_body is not None and founding_body not in body_slugs:
-        raise r.fail("process.founding_resolution.body", f"no body {founding_body!r}")
+        raise r.fail("process.founding_resolution.body", _("no body {name!r}").format(name=founding_body))
 
     requirements = []
     for i, item in enumerate(r.seq(root.get("requires_opinions_from"), "requires_opinions_from")):
@@ -438,10 +445,11 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         _unknown_keys(r, m, k, {"body", "deadline_days"})
         body = r.text(m, "body", k) or ""
         if body not in body_slugs:
-            raise r.fail(f"{k}.body", f"no body {body!r}; defined: {', '.join(sorted(body_slugs))}")
+            problem = _("no body {name!r}; defined: {names}").format(name=body, names=", ".join(sorted(body_slugs)))
+            raise r.fail(f"{k}.body", problem)
         requirements.append(OpinionRequirement(body, r.integer(m, "deadline_days", k, minimum=1) or 1))
     if len({q.body for q in requirements}) != len(requirements):
-        raise r.fail("requires_opinions_from", "a body is listed twice")
+        raise r.fail("requires_opinions_from", _("a body is listed twice"))
 
     chain_raw = r.mapping(root.get("decision_chain"), "decision_chain")
     _unknown_keys(r, chain_raw, "decision_chain", {"document", "plan"})
@@ -450,10 +458,10 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         steps = r.seq(chain_raw.get(scope), f"decision_chain.{scope}", min_items=1)
         for j, step in enumerate(steps):
             if not isinstance(step, str) or step not in body_slugs:  # a list or mapping here is not hashable
-                raise r.fail(f"decision_chain.{scope}[{j}]", f"no body {step!r}")
+                raise r.fail(f"decision_chain.{scope}[{j}]", _("no body {name!r}").format(name=step))
             b = next(b for b in bodies if b.slug == step)
             if b.rule_set is None:
-                raise r.fail(f"decision_chain.{scope}[{j}]", f"body {step!r} votes but has no rule_set")
+                raise r.fail(f"decision_chain.{scope}[{j}]", _("body {name!r} votes but has no rule_set").format(name=step))
         chain[scope] = tuple(steps)
 
     milestones = []
@@ -471,7 +479,7 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
                 applies_to=r.choice(m, "applies_to", k, tuple(sorted(kind_slugs)) + MILESTONE_SCOPES),
             )
         )
-    _unique(r, milestones, "milestones", "milestone")
+    _unique(r, milestones, "milestones", _("milestone"))
 
     categories = []
     for i, item in enumerate(r.seq(root.get("survey_categories"), "survey_categories")):
@@ -479,7 +487,7 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         m = r.mapping(item, k)
         _unknown_keys(r, m, k, {"slug", "name", "name_en", "aliases"})
         categories.append(Category(_slug(r, m, k), r.text(m, "name", k) or "", r.text(m, "name_en", k, required=False), r.aliases(m, k)))
-    _unique(r, categories, "survey_categories", "category")
+    _unique(r, categories, "survey_categories", _("category"))
 
     events = []
     for i, item in enumerate(r.seq(root.get("events"), "events")):

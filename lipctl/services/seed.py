@@ -45,13 +45,13 @@ def read_seed(path: Path) -> d.ProcessDefinition:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SeedInvalid(source, f"byte {exc.start}", _("the file is not UTF-8 text")) from None
+        raise SeedInvalid(source, _("byte {n}").format(n=exc.start), _("the file is not UTF-8 text")) from None
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        where = _("line {line}, column {column}").format(line=mark.line + 1, column=mark.column + 1) if mark else _("(file)")
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SeedInvalid(source, where, _("not valid YAML: {problem}").format(problem=problem)) from None
     return d.parse_definition(data, source)

@@ -407,14 +407,19 @@ def main() -> None:
 
         if len(results) > 1:
             (n0, c0), (n1, c1) = results[0], results[-1]
-            print(f"growth from {n0:,} to {n1:,} responses ({n1 / n0:.0f}× the data), median minus the interpreter's floor:")
+            print(
+                f"growth from {n0:,} to {n1:,} responses ({n1 / n0:.0f}× the data); wall = median minus the interpreter's floor:"
+            )
             base0, base1 = c0[0].median_ms or 0, c1[0].median_ms or 0
+            cpu0, cpu1 = c0[0].cpu_ms or 0, c1[0].cpu_ms or 0
             for a, b in zip(c0[1:], c1[1:], strict=True):
-                if a.median_ms is None or b.median_ms is None:
+                if a.median_ms is None or b.median_ms is None or a.cpu_ms is None or b.cpu_ms is None:
                     continue
                 x0, x1 = a.median_ms - base0, b.median_ms - base1
+                y0, y1 = a.cpu_ms - cpu0, b.cpu_ms - cpu1
                 print(
-                    f"  {a.label.split(' --since')[0]:<40} {x0:6.0f} ms -> {x1:6.0f} ms  ({x1 / x0:.2f}×)   max RSS {a.max_rss_mb:.0f} -> {b.max_rss_mb:.0f} MB"
+                    f"  {a.label.split(' --since')[0]:<36} wall {x0:5.0f} -> {x1:5.0f} ms ({x1 / x0:.2f}×)  "
+                    f"cpu {y0:5.0f} -> {y1:5.0f} ms ({y1 / y0:.2f}×)  max RSS {a.max_rss_mb:.0f} -> {b.max_rss_mb:.0f} MB"
                 )
 
 

@@ -375,7 +375,12 @@ def list_drafts(field: str | None = None, state: str | None = None) -> list[dict
         if wanted is not None:
             q = q.where(m.Draft.state == wanted)
         q = q.order_by(m.ActionField.position, m.ActionField.id, m.Draft.kind, m.Draft.version)
-        return [draft_row(s, d) for d in s.scalars(q)]
+        # Held while the rows are built: the session's identity map keeps objects only while
+        # they are referenced, and without this every draft_row() fetched its field again.
+        fields = repo.all_fields(s)
+        rows = [draft_row(s, d) for d in s.scalars(q)]
+        del fields
+        return rows
 
 
 def show(ref: str) -> dict[str, Any]:

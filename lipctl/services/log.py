@@ -15,7 +15,8 @@ def events(since: dt.date | None = None, limit: int | None = None, entity: str |
     from lipctl.context import current
 
     with current().uow() as uow:
-        q = select(m.AuditEvent).order_by(m.AuditEvent.id)
+        # occurred_at first lets the database walk its index for --since (ids and times rise together)
+        q = select(m.AuditEvent).order_by(m.AuditEvent.occurred_at, m.AuditEvent.id)
         if since is not None:
             q = q.where(m.AuditEvent.occurred_at >= dt.datetime.combine(since, dt.time()))
         if entity:

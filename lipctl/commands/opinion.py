@@ -12,14 +12,22 @@ from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
 
 
+def _state_label(state: str | None) -> str:
+    from lipctl.report.labels import state_label
+
+    return state_label(state)
+
+
 def _columns() -> list[Column]:
+    from lipctl.report.labels import stance_label
+
     return [
         Column("id", "#"),
         Column("draft", _("Draft")),
         Column("ref", _("Document")),
         Column("version", _("Version"), lambda v: f"v{v}"),
         Column("body", _("Body")),
-        Column("stance", _("Stance")),
+        Column("stance", _("Stance"), stance_label),
         Column("text", _("Text")),
         Column("received_on", _("Received")),
         Column("recorded_at", _("Recorded (UTC)")),
@@ -61,7 +69,7 @@ def register(root: typer.Typer) -> None:
                     )
                 )
         emit_record(
-            row, fmt, [*_columns(), Column("draft_state", _("Draft state"))], title=_("Opinion {id}").format(id=row["id"])
+            row, fmt, [*_columns(), Column("draft_state", _("Draft state"), _state_label)], title=_("Opinion {id}").format(id=row["id"])
         )
 
     @command(grp, "list", path="opinion list")

@@ -23,6 +23,12 @@ def state_label(state: str | None) -> str:
     return labels.get(state, state or "")
 
 
+def stance_label(stance: str | None) -> str:
+    """An opinion's verdict in words (Zustimmung, Änderungsbedarf, Ablehnung)."""
+    labels = {"approve": _("approval"), "amend": _("changes needed"), "reject": _("rejection")}
+    return labels.get(stance or "", stance or "")
+
+
 def result_label(result: str | None) -> str:
     """A resolution's result in words."""
     labels = {

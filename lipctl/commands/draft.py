@@ -51,6 +51,12 @@ def _dues(rows: list[dict[str, Any]]) -> str:
     return "; ".join(f"{r['body']} {plain(r['due'])}" + (" ✓" if r.get("received") else "") for r in rows) if rows else "—"
 
 
+def _opinions(rows: list[dict[str, Any]] | None) -> str:
+    from lipctl.report.labels import stance_label
+
+    return "; ".join(f"{o['body']}: {stance_label(o['stance'])}" for o in rows) if rows else "—"
+
+
 def register(root: typer.Typer) -> None:
     grp = typer.Typer(help=_("Draft versions of each field's documents (Entwürfe)."), no_args_is_help=True)
 
@@ -103,7 +109,7 @@ def register(root: typer.Typer) -> None:
             Column(
                 "overdue_opinions", _("Overdue"), lambda v: ", ".join(f"{o['body']} ({plain(o['due'])})" for o in v) if v else "—"
             ),
-            Column("opinions", _("Opinions"), lambda v: "; ".join(f"{o['body']}: {o['stance']}" for o in v) if v else "—"),
+            Column("opinions", _("Opinions"), _opinions),
             Column(
                 "decision",
                 _("Steering decision"),

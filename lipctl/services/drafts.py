@@ -481,7 +481,9 @@ def summarize(action: str, d: dict[str, Any]) -> str:
     if action == "draft.ready_for_decision":
         return _("all required opinions in: ready for the steering group")
     if action == "opinion.recorded":
-        text = _("opinion of {body}: {stance}").format(body=d.get("body"), stance=d.get("stance"))
+        from lipctl.report.labels import stance_label
+
+        text = _("opinion of {body}: {stance}").format(body=d.get("body"), stance=stance_label(d.get("stance")))
         return text + (f" — {d['text']}" if d.get("text") else "")
     if action == "steering.decided":
         result = _("forwarded to the committee") if d.get("outcome") == "forward" else _("returned to the expert group")
@@ -492,7 +494,9 @@ def summarize(action: str, d: dict[str, Any]) -> str:
             text += " " + _("(without the opinions of {bodies})").format(bodies=", ".join(d.get("missing_opinions") or []))
         return text
     if action == "resolution.recorded":
-        return _("{body}: {result}").format(body=d.get("body"), result=d.get("result")) + (
+        from lipctl.report.labels import result_label
+
+        return _("{body}: {result}").format(body=d.get("body"), result=result_label(d.get("result"))) + (
             f" ({d['drucksache']})" if d.get("drucksache") else ""
         )
     return action

@@ -54,6 +54,8 @@ S = DraftState
 OPEN_STATES = frozenset({S.SUBMITTED, S.READY_FOR_DECISION, S.FORWARDED})
 #: Nothing happens to such a version any more.
 FINAL_STATES = frozenset({S.RETURNED, S.ADOPTED, S.REJECTED, S.SUPERSEDED})
+#: Opinions are still awaited (and can be missing or overdue) only before the steering decision.
+AWAITING_OPINIONS = frozenset({S.SUBMITTED, S.READY_FOR_DECISION})
 
 # (state, event) -> next state; everything else is refused with a reason.
 _TRANSITIONS: dict[tuple[DraftState | None, str], DraftState] = {
@@ -283,3 +285,68 @@ def waiting_on(
     if current == S.RETURNED:
         return [expert_group] if expert_group else []
     return []
+
+
+def check_tally(state: DraftState, *, label: str, ref: str, field: str, kind: str, since: dt.date) -> None:
+    """Only a forwarded version can be voted on (Beschluss); otherwise say what to do instead."""
+    if state == S.FORWARDED:
+        return
+    if state in AWAITING_OPINIONS:
+        raise Refused(
+            _("{draft} is {state}: the steering group has not forwarded it to the committee").format(draft=label, state=state.value),
+            _("record the steering group's decision first: lipctl steering decide {ref} --forward --reason TEXT").format(ref=ref),
+        )
+    if state in (S.ADOPTED, S.REJECTED):
+        raise Refused(
+            _("{draft} was already {state} on {date}; that result is final for this version").format(
+                draft=label, state=state.value, date=since.isoformat()
+            ),
+            _("a new resolution needs a new version: lipctl draft submit {field} --kind {kind}").format(field=field, kind=kind),
+        )
+    if state == S.RETURNED:
+        raise Refused(
+            _("{draft} was returned to the expert group for revision").format(draft=label),
+            _("the committee votes on a forwarded version: submit the next one with 'lipctl draft submit {field} --kind {kind}'").format(
+                field=field, kind=kind
+            ),
+        )
+    raise Refused(
+        _("{draft} is {state}; the committee votes only on a forwarded version").format(draft=label, state=state.value),
+        _("'lipctl draft show {ref}' shows the latest version and its state").format(ref=f"{field}/{kind}"),
+    )
+
+
+def pending_in_chain(chain: Sequence[str], adopted: Iterable[str]) -> list[str]:
+    """The bodies of the Beratungsfolge that have not adopted yet, in order."""
+    done = set(adopted)
+    return [b for b in chain if b not in done]
+
+
+def deciding_body(chain: Sequence[str], adopted: Iterable[str], *, scope: str, requested: str | None = None) -> tuple[str, bool]:
+    """Who votes next (Beratungsfolge): the first body that has not adopted yet, and whether it is the last."""
+    adopted = set(adopted)
+    pending = pending_in_chain(chain, adopted)
+    order = " → ".join(chain)
+    if not pending:  # only reachable for the plan: a document's state is final by then
+        raise Refused(
+            _("the {scope} has already been adopted by every body of the Beratungsfolge ({order})").format(scope=scope, order=order),
+            _("'lipctl log' shows the resolutions"),
+        )
+    body = pending[0]
+    if requested is not None:
+        if requested not in chain:
+            raise Refused(
+                _("{body} does not decide on the {scope}").format(body=requested, scope=scope),
+                _("the Beratungsfolge is {order}").format(order=order),
+            )
+        if requested in adopted:
+            raise Refused(
+                _("{body} has already adopted it").format(body=requested),
+                _("next in the Beratungsfolge ({order}): {next}").format(order=order, next=body),
+            )
+        if requested != body:
+            raise Refused(
+                _("{body} decides after {next}").format(body=requested, next=body),
+                _("record {next}'s resolution first (Beratungsfolge {order})").format(next=body, order=order),
+            )
+    return body, len(pending) == 1

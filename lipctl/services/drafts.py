@@ -394,7 +394,7 @@ def show(ref: str) -> dict[str, Any]:
         row = draft_row(s, draft)
         need = requirements(s)
         got = received(s, draft.id)
-        open_ = draft.state in (DraftState.SUBMITTED, DraftState.READY_FOR_DECISION)
+        open_ = draft.state in lifecycle.AWAITING_OPINIONS
         lacking = lifecycle.missing_opinions([b for b, _d in need], got) if open_ else []
         row["missing_opinions"] = lacking
         row["opinions_due"] = [

@@ -129,7 +129,7 @@ def record(
         uow.commit()
         row = opinion_rows(s, draft.id)[-1]
         row["draft_state"] = draft.state.value
-        row["missing_opinions"] = lacking if draft.state in (DraftState.SUBMITTED, DraftState.READY_FOR_DECISION) else []
+        row["missing_opinions"] = lacking if draft.state in lifecycle.AWAITING_OPINIONS else []
         return row
 
 

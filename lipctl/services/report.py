@@ -160,7 +160,7 @@ def _decisions(s: Session, since: dt.date | None, today: dt.date) -> list[dict[s
             {
                 "type": "steering",
                 "date": dec.decided_on,
-                "body": steering.slug if steering else "lenkungsgruppe",
+                "body": steering.slug if steering else None,
                 "field": field_slugs[field_id],
                 "kind": kind,
                 "version": version,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
 from lipctl.process import definition as d
+from lipctl.process import lifecycle
 from lipctl.process import votes
 from lipctl.process.drucksache import parse_drucksache
 from lipctl.process.states import DecisionScope, DraftState, ResolutionResult
@@ -71,32 +72,12 @@ def _deciding_body(session: Session, scope: DecisionScope, draft_id: int | None,
             )
         )
     )
-    pending = [b for b in chain if b.id not in adopted]
-    order = " → ".join(b.slug for b in chain)
-    if not pending:  # only reachable for the plan: a document's state is final by then
-        raise Refused(
-            _("the {scope} has already been adopted by every body of the Beratungsfolge ({order})").format(scope=scope.value, order=order),
-            _("'lipctl log' shows the resolutions"),
-        )
-    body = pending[0]
-    if requested is not None:
-        asked = repo.get_body(session, requested)
-        if asked.id not in {b.id for b in chain}:
-            raise Refused(
-                _("{body} does not decide on the {scope}").format(body=asked.slug, scope=scope.value),
-                _("the Beratungsfolge is {order}").format(order=order),
-            )
-        if asked.id in adopted:
-            raise Refused(
-                _("{body} has already adopted it").format(body=asked.slug),
-                _("next in the Beratungsfolge ({order}): {next}").format(order=order, next=body.slug),
-            )
-        if asked.id != body.id:
-            raise Refused(
-                _("{body} decides after {next}").format(body=asked.slug, next=body.slug),
-                _("record {next}'s resolution first (Beratungsfolge {order})").format(next=body.slug, order=order),
-            )
-    return body, len(pending) == 1
+    by_id = {b.id: b for b in chain}
+    asked = repo.get_body(session, requested).slug if requested is not None else None
+    slug, last = lifecycle.deciding_body(
+        [b.slug for b in chain], {by_id[i].slug for i in adopted if i in by_id}, scope=scope.value, requested=asked
+    )
+    return next(b for b in chain if b.slug == slug), last
 
 
 def _members(body: m.Body, members: int | None) -> int:
@@ -111,34 +92,9 @@ def _members(body: m.Body, members: int | None) -> int:
 
 
 def _refuse_unless_forwarded(session: Session, draft: m.Draft, ref: str) -> None:
-    if draft.state == DraftState.FORWARDED:
-        return
     field = session.get(m.ActionField, draft.field_id)
     assert field is not None
-    label = f"{ref} v{draft.version}"
-    if draft.state in (DraftState.SUBMITTED, DraftState.READY_FOR_DECISION):
-        raise Refused(
-            _("{draft} is {state}: the steering group has not forwarded it to the committee").format(draft=label, state=draft.state.value),
-            _("record the steering group's decision first: lipctl steering decide {ref} --forward --reason TEXT").format(ref=ref),
-        )
-    if draft.state in (DraftState.ADOPTED, DraftState.REJECTED):
-        raise Refused(
-            _("{draft} was already {state} on {date}; that result is final for this version").format(
-                draft=label, state=draft.state.value, date=draft.state_since.isoformat()
-            ),
-            _("a new resolution needs a new version: lipctl draft submit {field} --kind {kind}").format(field=field.slug, kind=draft.kind),
-        )
-    if draft.state == DraftState.RETURNED:
-        raise Refused(
-            _("{draft} was returned to the expert group for revision").format(draft=label),
-            _("the committee votes on a forwarded version: submit the next one with 'lipctl draft submit {field} --kind {kind}'").format(
-                field=field.slug, kind=draft.kind
-            ),
-        )
-    raise Refused(
-        _("{draft} is {state}; the committee votes only on a forwarded version").format(draft=label, state=draft.state.value),
-        _("'lipctl draft show {ref}' shows the latest version and its state").format(ref=f"{field.slug}/{draft.kind}"),
-    )
+    lifecycle.check_tally(draft.state, label=f"{ref} v{draft.version}", ref=ref, field=field.slug, kind=draft.kind, since=draft.state_since)
 
 
 def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:

@@ -162,8 +162,8 @@ def collect(session: Session, today: dt.date, names: Names | None = None) -> dic
             got = received.get(d.id, set())
             missing = lifecycle.missing_opinions([b for b, _days in requirements], got)
             chain = chains[DecisionScope.DOCUMENT]
-            deciding = next((b for b in chain if b not in adopted_by.get(d.id, set())), chain[-1] if chain else None)
-            open_for_opinions = d.state in (DraftState.SUBMITTED, DraftState.READY_FOR_DECISION)
+            deciding = next(iter(lifecycle.pending_in_chain(chain, adopted_by.get(d.id, ()))), chain[-1] if chain else None)
+            open_for_opinions = d.state in lifecycle.AWAITING_OPINIONS
             waiting = lifecycle.waiting_on(
                 d.state, missing if open_for_opinions else [], steering=steering, deciding_body=deciding, expert_group=expert_group
             )

@@ -12,9 +12,13 @@ from lipctl.errors import InvalidInput
 from lipctl.i18n import _
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from sqlalchemy import Engine
     from sqlalchemy.engine import URL
 
+    from lipctl.store.location import Location
+    from lipctl.store.reader import Reader
     from lipctl.store.uow import UnitOfWork
 
 
@@ -45,7 +49,17 @@ class AppContext:
     command: str = ""
     _engine: Engine | None = None
     _url: URL | None = None
+    _location: Location | None = None
     _checked: bool = False
+
+    @property
+    def location(self) -> Location:
+        """Where the database is (read without SQLAlchemy)."""
+        if self._location is None:
+            from lipctl.store.location import resolve
+
+            self._location = resolve(self.db)
+        return self._location
 
     @property
     def url(self) -> URL:
@@ -60,18 +74,19 @@ class AppContext:
         """The database password, so that error texts can be scrubbed of it."""
         if self.db and "://" in self.db:
             try:
-                return self.url.password  # type: ignore[return-value]
+                return self.location.password
             except Exception:
                 return None
         return os.environ.get("PGPASSWORD") or None
 
     def engine(self, *, create: bool = False) -> Engine:
         if self._engine is None:
-            from lipctl.store.engine import default_db_path, make_engine, prepare_sqlite_file, sqlite_path
+            from lipctl.store.engine import make_engine
+            from lipctl.store.location import prepare_sqlite_file
 
-            path = sqlite_path(self.url)
+            path = self.location.path
             if path is not None:
-                prepare_sqlite_file(path, create=create, default_location=not self.db and path == default_db_path())
+                prepare_sqlite_file(path, create=create, default_location=self.location.default)
             self._engine = make_engine(self.url)
         return self._engine
 
@@ -87,6 +102,12 @@ class AppContext:
                 schema.check(uow.session.connection())
             self._checked = True
         return UnitOfWork(engine, write=write, scrub=self.password)
+
+    def reader(self) -> AbstractContextManager[Reader]:
+        """A read-only transaction through the driver alone (no SQLAlchemy): for the read commands."""
+        from lipctl.store.reader import open_reader
+
+        return open_reader(self.location, scrub=self.password)
 
     def dispose(self) -> None:
         if self._engine is not None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from lipctl.process.states import ContactRole, MembershipRole
-from lipctl.store import models as m
-from lipctl.store import repositories as repo
+from lipctl.store import queries
+from lipctl.store.reader import Reader, Row
 
 
-def _person(contact: m.FieldContact | None, names: dict[int, str]) -> dict[str, Any] | None:
+def _person(contact: Row | None, names: dict[int, str]) -> dict[str, Any] | None:
     if contact is None or contact.person_id is None:
         return None
     return {"name": names[contact.person_id], "unit": contact.unit}
@@ -21,13 +19,15 @@ def contacts(field: str | None = None) -> list[dict[str, Any]]:
     """Contacts per action field (Ansprechpartner*in, interne und externe Sprecher*in)."""
     from lipctl.context import current
 
-    with current().uow() as uow:
-        s = uow.session
-        fields = [repo.get_field(s, field)] if field else repo.all_fields(s)
-        names = dict(s.execute(select(m.Person.id, m.Person.name)).all())
-        by_field: dict[int, dict[ContactRole, m.FieldContact]] = {}
-        for c in s.scalars(select(m.FieldContact)):
-            by_field.setdefault(c.field_id, {})[c.role] = c
+    with current().reader() as r:
+        fields = queries.fields(r)
+        if field:
+            slug = queries.field_slug(r, field)
+            fields = [f for f in fields if f.slug == slug]
+        names = queries.people(r)
+        by_field: dict[int, dict[ContactRole, Row]] = {}
+        for c in r.rows("SELECT field_id, role, person_id, unit, title FROM field_contacts"):
+            by_field.setdefault(c.field_id, {})[ContactRole(c.role)] = c
         rows = []
         for f in fields:
             roles = by_field.get(f.id, {})
@@ -46,23 +46,22 @@ def contacts(field: str | None = None) -> list[dict[str, Any]]:
         return rows
 
 
-def latest_documents(session: Any) -> dict[int, list[dict[str, Any]]]:
+def latest_documents(r: Reader) -> dict[int, list[dict[str, Any]]]:
     """Per field id: the latest version of each document, with its state (one query)."""
-    latest = (
-        select(m.Draft.field_id, m.Draft.kind, func.max(m.Draft.version).label("version"))
-        .group_by(m.Draft.field_id, m.Draft.kind)
-        .subquery()
-    )
-    rows = session.execute(
-        select(m.Draft.id, m.Draft.field_id, m.Draft.kind, m.Draft.version, m.Draft.state, m.Draft.state_since).join(
-            latest,
-            (m.Draft.field_id == latest.c.field_id) & (m.Draft.kind == latest.c.kind) & (m.Draft.version == latest.c.version),
-        )
+    rows = r.rows(
+        """
+        SELECT d.id, d.field_id, d.kind, d.version, d.state, d.state_since, d.submitted_on
+        FROM drafts d
+        JOIN (SELECT field_id, kind, max(version) AS version FROM drafts GROUP BY field_id, kind) latest
+          ON d.field_id = latest.field_id AND d.kind = latest.kind AND d.version = latest.version
+        """,
+        dates=("state_since", "submitted_on"),
     )
     out: dict[int, list[dict[str, Any]]] = {}
-    for r in rows:
-        out.setdefault(r.field_id, []).append(
-            {"id": r.id, "kind": r.kind, "version": r.version, "state": r.state.value, "since": r.state_since}
+    for row in rows:
+        out.setdefault(row.field_id, []).append(
+            {"id": row.id, "kind": row.kind, "version": row.version, "state": row.state, "since": row.state_since,
+             "submitted_on": row.submitted_on}
         )
     return out
 
@@ -71,15 +70,12 @@ def list_fields() -> list[dict[str, Any]]:
     """The action fields with the current stage of each document."""
     from lipctl.context import current
 
-    with current().uow() as uow:
-        s = uow.session
-        kinds = repo.all_kinds(s)
-        docs = latest_documents(s)
-        aliases: dict[int, list[str]] = {}
-        for fid, alias in s.execute(select(m.FieldAlias.field_id, m.FieldAlias.alias).order_by(m.FieldAlias.id)):
-            aliases.setdefault(fid, []).append(alias)
+    with current().reader() as r:
+        kinds = queries.kinds(r)
+        docs = latest_documents(r)
+        aliases = queries.field_aliases(r)
         rows = []
-        for f in repo.all_fields(s):
+        for f in queries.fields(r):
             by_kind = {d["kind"]: d for d in docs.get(f.id, [])}
             rows.append(
                 {
@@ -102,25 +98,23 @@ def list_bodies() -> list[dict[str, Any]]:
     """The bodies with their seats, rules, chair and part in the process."""
     from lipctl.context import current
 
-    with current().uow() as uow:
-        s = uow.session
-        rule_sets = {r.id: r for r in s.scalars(select(m.RuleSet))}
-        fields = {f.id: f.slug for f in repo.all_fields(s)}
-        names = dict(s.execute(select(m.Person.id, m.Person.name)).all())
+    with current().reader() as r:
+        rule_sets = r.pairs("SELECT id, slug FROM rule_sets")
+        fields = {f.id: f.slug for f in queries.fields(r)}
+        names = queries.people(r)
         cats: dict[int, list[dict[str, Any]]] = {}
-        for c in s.scalars(select(m.SeatCategory).order_by(m.SeatCategory.position)):
+        for c in r.rows("SELECT body_id, slug, name, name_en, seats, voting FROM seat_categories ORDER BY position, id", flags=("voting",)):
             cats.setdefault(c.body_id, []).append({"slug": c.slug, "name": c.name, "name_en": c.name_en, "seats": c.seats, "voting": c.voting})
         chairs = {
-            ms.body_id: {"name": names[ms.person_id], "title": ms.title}
-            for ms in s.scalars(select(m.Membership).where(m.Membership.role == MembershipRole.CHAIR))
+            c.body_id: {"name": names[c.person_id], "title": c.title}
+            for c in r.rows("SELECT body_id, person_id, title FROM memberships WHERE role = :role ORDER BY id", {"role": MembershipRole.CHAIR.value})
         }
-        reqs = {r.body_id: r.deadline_days for r in s.scalars(select(m.OpinionRequirement))}
+        reqs = r.pairs("SELECT body_id, deadline_days FROM opinion_requirements")
         steps: dict[int, list[str]] = {}
-        for st in s.scalars(select(m.DecisionStep).order_by(m.DecisionStep.scope, m.DecisionStep.position)):
-            steps.setdefault(st.body_id, []).append(st.scope.value)
+        for st in r.rows("SELECT body_id, scope FROM decision_steps ORDER BY scope, position"):
+            steps.setdefault(st.body_id, []).append(st.scope)
         rows = []
-        for b in s.scalars(select(m.Body).order_by(m.Body.position, m.Body.id)):
-            rs = rule_sets.get(b.rule_set_id) if b.rule_set_id else None
+        for b in queries.bodies(r):
             rows.append(
                 {
                     "slug": b.slug,
@@ -131,7 +125,7 @@ def list_bodies() -> list[dict[str, Any]]:
                     "seats": b.seats,
                     "seat_categories": cats.get(b.id, []),
                     "chair": chairs.get(b.id),
-                    "rule_set": rs.slug if rs else None,
+                    "rule_set": rule_sets.get(b.rule_set_id) if b.rule_set_id else None,
                     "opinion_required": b.id in reqs,
                     "opinion_deadline_days": reqs.get(b.id),
                     "decides_on": steps.get(b.id, []),

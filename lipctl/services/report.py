@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from lipctl.errors import InvalidInput, NotFound
 from lipctl.i18n import _
 from lipctl.services.status import Names, collect
+from lipctl.store.reader import Reader
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
 
@@ -92,7 +93,7 @@ def briefing(today: dt.date, since: dt.date | None) -> dict[str, Any]:
     names = Names()
     with current().uow() as uow:
         s = uow.session
-        status = collect(s, today, names)
+        status = collect(Reader.of(s), today, names)
         info = repo.process_info(s)
         decisions = _decisions(s, since, today)
         survey = _survey(s, status)

@@ -11,14 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
-
 from lipctl.process import lifecycle
 from lipctl.process import milestones as ms
 from lipctl.process.states import DecisionOutcome, DecisionScope, DraftState, ResolutionResult
-from lipctl.store import models as m
-from lipctl.store import repositories as repo
+from lipctl.store import queries
+from lipctl.store.reader import Reader
 
 
 @dataclass
@@ -39,8 +36,8 @@ def status() -> tuple[dict[str, Any], Names]:
 
     ctx = current()
     names = Names()
-    with ctx.uow() as uow:
-        return collect(uow.session, ctx.today, names), names
+    with ctx.reader() as r:
+        return collect(r, ctx.today, names), names
 
 
 def _name(row: Any) -> str:
@@ -49,87 +46,92 @@ def _name(row: Any) -> str:
     return (row.name_en or row.name) if language() == "en" else row.name
 
 
-def collect(session: Session, today: dt.date, names: Names | None = None) -> dict[str, Any]:
+def collect(r: Reader, today: dt.date, names: Names | None = None) -> dict[str, Any]:
     """The status document (SPEC §3 ``status --format json``), read in a handful of grouped queries."""
-    s = session
-    fields = repo.all_fields(s)
-    kinds = repo.all_kinds(s)
+    fields = queries.fields(r)
+    kinds = queries.kinds(r)
     slug_of_field = {f.id: f.slug for f in fields}
-    bodies = {b.id: b for b in s.scalars(select(m.Body))}
+    bodies = {b.id: b for b in queries.bodies(r)}
     slug_of_body = {b.id: b.slug for b in bodies.values()}
     if names is not None:
         names.fields.update({f.slug: _name(f) for f in fields})
         names.kinds.update({k.slug: _name(k) for k in kinds})
         names.bodies.update({b.slug: _name(b) for b in bodies.values()})
         names.body_kinds.update({b.slug: b.kind for b in bodies.values()})
-        info = repo.process_info(s)
+        info = queries.process_info(r)
         names.process = info.get("short_name") or info.get("name") or names.process
 
     # The latest version of every document: GROUP BY on the (field, kind, version) unique index.
-    latest_v = (
-        select(m.Draft.field_id, m.Draft.kind, func.max(m.Draft.version).label("version"))
-        .group_by(m.Draft.field_id, m.Draft.kind)
-        .subquery()
+    latest = r.rows(
+        """
+        SELECT d.id, d.field_id, d.kind, d.version, d.state, d.state_since, d.submitted_on
+        FROM drafts d
+        JOIN (SELECT field_id, kind, max(version) AS version FROM drafts GROUP BY field_id, kind) latest
+          ON d.field_id = latest.field_id AND d.kind = latest.kind AND d.version = latest.version
+        """,
+        dates=("state_since", "submitted_on"),
     )
-    latest = s.execute(
-        select(m.Draft.id, m.Draft.field_id, m.Draft.kind, m.Draft.version, m.Draft.state, m.Draft.state_since, m.Draft.submitted_on).join(
-            latest_v,
-            and_(m.Draft.field_id == latest_v.c.field_id, m.Draft.kind == latest_v.c.kind, m.Draft.version == latest_v.c.version),
-        )
-    ).all()
+    for d in latest:
+        d["state"] = DraftState(d.state)
     latest_ids = [d.id for d in latest]
 
     # How often the steering group returned a document, from its decisions (a returned version may
     # later show as superseded by the next one).
     returns = {
-        (fid, kind): n
-        for fid, kind, n in s.execute(
-            select(m.Draft.field_id, m.Draft.kind, func.count())
-            .join(m.SteeringDecision, m.SteeringDecision.draft_id == m.Draft.id)
-            .where(m.SteeringDecision.outcome == DecisionOutcome.RETURN)
-            .group_by(m.Draft.field_id, m.Draft.kind)
+        (row.field_id, row.kind): row.n
+        for row in r.rows(
+            """
+            SELECT d.field_id, d.kind, count(*) AS n
+            FROM drafts d JOIN steering_decisions sd ON sd.draft_id = d.id
+            WHERE sd.outcome = :outcome
+            GROUP BY d.field_id, d.kind
+            """,
+            {"outcome": DecisionOutcome.RETURN.value},
         )
     }
 
     requirements = [
-        (slug_of_body[r.body_id], r.deadline_days)
-        for r in s.scalars(select(m.OpinionRequirement).order_by(m.OpinionRequirement.position, m.OpinionRequirement.id))
+        (slug_of_body[row.body_id], row.deadline_days)
+        for row in r.rows("SELECT body_id, deadline_days FROM opinion_requirements ORDER BY position, id")
     ]
     received: dict[int, set[str]] = {}
     if latest_ids:
-        for draft_id, body_id in s.execute(
-            select(m.Opinion.draft_id, m.Opinion.body_id).where(m.Opinion.draft_id.in_(latest_ids)).group_by(m.Opinion.draft_id, m.Opinion.body_id)
+        for row in r.rows(
+            "SELECT draft_id, body_id FROM opinions WHERE draft_id IN (:ids) GROUP BY draft_id, body_id", {"ids": latest_ids}
         ):
-            received.setdefault(draft_id, set()).add(slug_of_body[body_id])
+            received.setdefault(row.draft_id, set()).add(slug_of_body[row.body_id])
 
     # Resolutions on the latest versions: the last one shows a "not quorate" or "deferred"; the
     # adopted ones tell which body of the Beratungsfolge comes next.
     last_resolution: dict[int, dict[str, Any]] = {}
     adopted_by: dict[int, set[str]] = {}
     if latest_ids:
-        for r in s.execute(
-            select(m.Resolution.draft_id, m.Resolution.body_id, m.Resolution.result, m.Resolution.decided_on, m.Resolution.drucksache)
-            .where(m.Resolution.draft_id.in_(latest_ids))
-            .order_by(m.Resolution.decided_on, m.Resolution.id)
+        for row in r.rows(
+            """
+            SELECT draft_id, body_id, result, decided_on, drucksache FROM resolutions
+            WHERE draft_id IN (:ids) ORDER BY decided_on, id
+            """,
+            {"ids": latest_ids},
+            dates=("decided_on",),
         ):
-            last_resolution[r.draft_id] = {
-                "body": slug_of_body[r.body_id],
-                "result": r.result.value,
-                "decided_on": r.decided_on,
-                "drucksache": r.drucksache,
+            last_resolution[row.draft_id] = {
+                "body": slug_of_body[row.body_id],
+                "result": row.result,
+                "decided_on": row.decided_on,
+                "drucksache": row.drucksache,
             }
-            if r.result is ResolutionResult.ADOPTED:
-                adopted_by.setdefault(r.draft_id, set()).add(slug_of_body[r.body_id])
+            if row.result == ResolutionResult.ADOPTED:
+                adopted_by.setdefault(row.draft_id, set()).add(slug_of_body[row.body_id])
 
     chains: dict[DecisionScope, list[str]] = {DecisionScope.DOCUMENT: [], DecisionScope.PLAN: []}
-    for step in s.scalars(select(m.DecisionStep).order_by(m.DecisionStep.scope, m.DecisionStep.position)):
-        chains[step.scope].append(slug_of_body[step.body_id])
+    for step in r.rows("SELECT scope, body_id FROM decision_steps ORDER BY scope, position"):
+        chains[DecisionScope(step.scope)].append(slug_of_body[step.body_id])
     steering = next((b.slug for b in sorted(bodies.values(), key=lambda b: b.position) if b.kind == "steering_group"), None)
     expert_groups = {b.field_id: b.slug for b in bodies.values() if b.kind == "expert_group" and b.field_id is not None}
 
     # No WHERE field_id IS NOT NULL: a plain GROUP BY scans the covering (field_id, category_id) index
     # once, about a third faster on a million responses; the NULL group is simply not shown.
-    responses = dict(s.execute(select(m.SurveyResponse.field_id, func.count()).group_by(m.SurveyResponse.field_id)).all())
+    responses = r.pairs("SELECT field_id, count(*) FROM survey_responses GROUP BY field_id")
 
     by_field: dict[int, dict[str, Any]] = {}
     for d in latest:
@@ -202,7 +204,7 @@ def collect(session: Session, today: dt.date, names: Names | None = None) -> dic
             {"slug": f.slug, "name": f.name, "name_en": f.name_en, "documents": docs, "survey_responses": int(responses.get(f.id, 0))}
         )
 
-    milestone_rows, milestone_overdue = _milestones(s, today, [f.slug for f in fields], slug_of_field, chains[DecisionScope.PLAN], slug_of_body, names)
+    milestone_rows, milestone_overdue = _milestones(r, today, [f.slug for f in fields], slug_of_field, chains[DecisionScope.PLAN], slug_of_body, names)
     order = {f.slug: i for i, f in enumerate(fields)}
     overdue = sorted(
         milestone_overdue + opinion_overdue,
@@ -218,7 +220,7 @@ def collect(session: Session, today: dt.date, names: Names | None = None) -> dic
 
 
 def _milestones(
-    s: Session,
+    r: Reader,
     today: dt.date,
     field_slugs: list[str],
     slug_of_field: dict[int, str],
@@ -226,26 +228,23 @@ def _milestones(
     slug_of_body: dict[int, str],
     names: Names | None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    rows = list(s.scalars(select(m.Milestone).order_by(m.Milestone.due, m.Milestone.id)))
+    rows = r.rows("SELECT slug, name, name_en, due, due_text, applies_to FROM milestones ORDER BY due, id", dates=("due",))
     if names is not None:
-        names.milestones.update({r.slug: _name(r) for r in rows})
+        names.milestones.update({row.slug: _name(row) for row in rows})
     adopted = [
-        (slug_of_field[fid], kind)
-        for fid, kind in s.execute(
-            select(m.Draft.field_id, m.Draft.kind).where(m.Draft.state == DraftState.ADOPTED).group_by(m.Draft.field_id, m.Draft.kind)
-        )
+        (slug_of_field[row.field_id], row.kind)
+        for row in r.rows("SELECT field_id, kind FROM drafts WHERE state = :state GROUP BY field_id, kind", {"state": DraftState.ADOPTED.value})
     ]
+    # draft_id IS NULL (the plan has no draft) lets the draft_id index find the few plan rows.
     plan_bodies = {
-        slug_of_body[b]
-        for b in s.scalars(
-            select(m.Resolution.body_id)
-            # draft_id IS NULL (the plan has no draft) lets the draft_id index find the few plan rows.
-            .where(
-                m.Resolution.draft_id.is_(None),
-                m.Resolution.scope == DecisionScope.PLAN,
-                m.Resolution.result == ResolutionResult.ADOPTED,
-            )
-            .group_by(m.Resolution.body_id)
+        slug_of_body[body_id]
+        for body_id in r.column(
+            """
+            SELECT body_id FROM resolutions
+            WHERE draft_id IS NULL AND scope = :scope AND result = :result
+            GROUP BY body_id
+            """,
+            {"scope": DecisionScope.PLAN.value, "result": ResolutionResult.ADOPTED.value},
         )
     }
     # The plan is adopted once every body of its Beratungsfolge adopted it (by default: the council).

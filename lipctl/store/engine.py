@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -11,35 +10,16 @@ from sqlalchemy.exc import ArgumentError
 
 from lipctl.errors import StoreError
 from lipctl.i18n import _
+from lipctl.store.location import BUSY_TIMEOUT_MS, default_db_path, prepare_sqlite_file, resolve
 
-BUSY_TIMEOUT_MS = int(os.environ.get("LIPCTL_BUSY_TIMEOUT_MS", "15000"))
-
-
-def default_db_path() -> Path:
-    """The SQLite file in the platform's user data directory."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("lipctl", appauthor=False)) / "lipctl.db"
-
+__all__ = ["default_db_path", "prepare_sqlite_file", "make_engine", "resolve_url", "safe_url", "sqlite_path"]
 
 def resolve_url(db: str | None) -> URL:
     """A path or an SQLAlchemy URL, as given by --db / LIPCTL_DB; None means the default file."""
-    if not db:
-        return make_url(f"sqlite:///{default_db_path()}")
-    if "://" not in db:
-        return make_url(f"sqlite:///{Path(db).expanduser().absolute()}")
     try:
-        url = make_url(db)
+        return make_url(resolve(db).url)
     except ArgumentError:
         raise StoreError(_("cannot read the database URL"), _("write a file path or a URL such as postgresql+psycopg://user@host/db")) from None
-    if url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
-    if url.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
-        raise StoreError(
-            _("unsupported database {driver!r}").format(driver=url.drivername),
-            _("use a SQLite file path or postgresql+psycopg://…"),
-        )
-    return url
 
 
 def safe_url(url: URL) -> str:
@@ -55,39 +35,6 @@ def sqlite_path(url: URL) -> Path | None:
     if not is_sqlite(url) or not url.database or url.database == ":memory:":
         return None
     return Path(url.database)
-
-
-def prepare_sqlite_file(path: Path, *, create: bool, default_location: bool) -> None:
-    """Create the database file readable by its owner only, or refuse with what to do.
-
-    SQLite itself would create the file 0644; creating it first with 0600 makes its -wal and
-    -shm companions follow the same mode. The data folder is created 0700.
-    """
-    folder = path.parent
-    if not folder.exists():
-        if create and default_location:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        elif create:
-            raise StoreError(
-                _("the folder {folder} does not exist").format(folder=folder),
-                _("create it first, or choose another --db path"),
-            )
-    if path.exists():
-        if path.is_dir():
-            raise StoreError(_("{path} is a folder, not a database file").format(path=path), _("give a file path with --db"))
-        return
-    if not create:
-        raise StoreError(
-            _("no database at {path}").format(path=path),
-            _("run 'lipctl init' first (or point --db / LIPCTL_DB at the database)"),
-        )
-    if not os.access(folder, os.W_OK):
-        raise StoreError(
-            _("the folder {folder} is not writable").format(folder=folder),
-            _("choose a folder you can write to with --db"),
-        )
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
 
 
 def make_engine(url: URL) -> Engine:

@@ -11,17 +11,12 @@ from lipctl.errors import InvalidInput, NotFound
 from lipctl.i18n import _
 from lipctl.process.names import find, match_keys
 from lipctl.store import models as m
-
-
-def _aliases(text: str | None) -> list[str]:
-    return [a for a in (text or "").split("\n") if a]
+from lipctl.store import queries
+from lipctl.store.reader import Reader
 
 
 def field_keys(session: Session) -> list[tuple[str, set[str]]]:
-    aliases: dict[int, list[str]] = {}
-    for field_id, alias in session.execute(select(m.FieldAlias.field_id, m.FieldAlias.alias)):
-        aliases.setdefault(field_id, []).append(alias)
-    return [(f.slug, match_keys(f.slug, f.name, aliases.get(f.id, []) + ([f.name_en] if f.name_en else []))) for f in all_fields(session)]
+    return queries.field_keys(Reader.of(session))
 
 
 def all_fields(session: Session) -> list[m.ActionField]:
@@ -30,13 +25,7 @@ def all_fields(session: Session) -> list[m.ActionField]:
 
 def get_field(session: Session, query: str) -> m.ActionField:
     """The action field named by slug, name or alias; NotFound lists the valid ones."""
-    keys = field_keys(session)
-    slug = find(query, keys)
-    if slug is None:
-        raise NotFound(
-            _("no action field {name!r}").format(name=query),
-            _("valid: {choices}").format(choices=", ".join(s for s, _k in keys)),
-        )
+    slug = queries.field_slug(Reader.of(session), query)
     return session.scalars(select(m.ActionField).where(m.ActionField.slug == slug)).one()
 
 
@@ -65,7 +54,7 @@ def all_kinds(session: Session) -> list[m.DocumentKind]:
 
 def get_kind(session: Session, query: str) -> m.DocumentKind:
     kinds = all_kinds(session)
-    slug = find(query, [(k.slug, match_keys(k.slug, k.name, _aliases(k.aliases) + ([k.name_en] if k.name_en else []))) for k in kinds])
+    slug = find(query, [(k.slug, match_keys(k.slug, k.name, queries.aliases_text(k.aliases) + ([k.name_en] if k.name_en else []))) for k in kinds])
     if slug is None:
         raise NotFound(
             _("no document kind {name!r}").format(name=query),
@@ -80,7 +69,7 @@ def all_categories(session: Session) -> list[m.SurveyCategory]:
 
 def category_keys(session: Session) -> list[tuple[str, set[str]]]:
     return [
-        (c.slug, match_keys(c.slug, c.name, _aliases(c.aliases) + ([c.name_en] if c.name_en else [])))
+        (c.slug, match_keys(c.slug, c.name, queries.aliases_text(c.aliases) + ([c.name_en] if c.name_en else [])))
         for c in all_categories(session)
     ]
 
@@ -116,13 +105,9 @@ def get_draft(session: Session, ref: str) -> m.Draft:
 
 
 def get_survey(session: Session, name: str) -> m.Survey:
-    survey = session.scalars(select(m.Survey).where(func.lower(m.Survey.name) == name.strip().lower())).first()
-    if survey is None:
-        names = list(session.scalars(select(m.Survey.name).order_by(m.Survey.name)))
-        raise NotFound(
-            _("no survey {name!r}").format(name=name),
-            _("known surveys: {names}").format(names=", ".join(names)) if names else _("import one with 'lipctl survey import'"),
-        )
+    """The survey of that name (any case); NotFound names the known ones."""
+    survey = session.get(m.Survey, queries.survey(Reader.of(session), name).id)
+    assert survey is not None
     return survey
 
 

@@ -1,17 +1,20 @@
 """The schema version: checked cheaply on every command, upgraded through Alembic by init.
 
 Ordinary commands read ``alembic_version`` with one query and compare it with the revisions
-this lipctl ships (``REVISIONS``); Alembic itself is imported only to upgrade.
+this lipctl ships (``REVISIONS``); Alembic itself is imported only to upgrade, and SQLAlchemy
+only by the functions that take its connection (the read path checks through lipctl.store.reader).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from sqlalchemy import Connection, inspect, text
+from typing import TYPE_CHECKING
 
 from lipctl.errors import StoreError
 from lipctl.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 # Every revision this lipctl knows, oldest first; tests/store/test_migrations.py checks this
 # list against the scripts in migrations/versions.
@@ -22,6 +25,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def current_revision(conn: Connection) -> str | None:
     """The database's revision, or None when it has no lipctl schema yet."""
+    from sqlalchemy import inspect, text
+
     if not inspect(conn).has_table("alembic_version"):
         return None
     row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
@@ -40,7 +45,11 @@ def refuse_newer(revision: str | None) -> None:
 
 def check(conn: Connection) -> None:
     """Refuse a database that is missing, newer or older than this lipctl."""
-    revision = current_revision(conn)
+    verdict(current_revision(conn))
+
+
+def verdict(revision: str | None) -> None:
+    """Refuse a database whose revision (None: no lipctl schema) is not this lipctl's head."""
     if revision is None:
         raise StoreError(_("the database is not initialised"), _("run 'lipctl init' first"))
     refuse_newer(revision)

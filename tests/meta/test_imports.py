@@ -84,11 +84,25 @@ def test_every_group_help_imports_nothing_heavy() -> None:
 
 @pytest.mark.slow
 def test_an_ordinary_command_checks_the_schema_without_alembic(seeded, isolated: Path) -> None:
-    # `contacts` reads the store (SQLAlchemy is expected) but never migrates: the schema version
-    # is one query on alembic_version, not Alembic's machinery; the seed file is not read either.
-    modules = imported_modules("-m", "lipctl", "contacts", "--format", "json")
+    # `log` reads through SQLAlchemy but never migrates: the schema version is one query on
+    # alembic_version, not Alembic's machinery; the seed file is not read either.
+    modules = imported_modules("-m", "lipctl", "log", "--format", "json")
     assert "sqlalchemy" in modules  # it did reach the store, so the check below means something
     assert offending(modules, ("alembic", "yaml", "jinja2", "rich")) == []
+
+
+# The commands staff type most and cron runs: read through the driver alone (lipctl.store.reader).
+READ_COMMANDS = [
+    ("contacts",), ("fields",), ("bodies",), ("status", "--format", "json"), ("status", "--format", "table"), ("survey", "stats"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", READ_COMMANDS, ids=[" ".join(a) for a in READ_COMMANDS])
+def test_read_commands_import_no_sqlalchemy(seeded, isolated: Path, args: tuple[str, ...]) -> None:
+    modules = imported_modules("-m", "lipctl", *args)
+    assert {"lipctl.store.reader", "sqlite3"} <= modules  # it did read the store
+    assert offending(modules, ("sqlalchemy", "alembic", "yaml", "jinja2", "lipctl.store.models", "psycopg")) == []
 
 
 @pytest.mark.slow

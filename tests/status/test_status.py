@@ -231,8 +231,10 @@ def test_same_status_on_sqlite_and_postgresql(db_url: str, seeded, story) -> Non
 
 
 def _statements(run) -> list[str]:
-    """The SQL statements ``run()`` sends to the database."""
+    """The SQL statements ``run()`` sends to the database (through SQLAlchemy or the plain reader)."""
     from sqlalchemy import Engine, event
+
+    from lipctl.store import reader
 
     seen: list[str] = []
 
@@ -240,10 +242,12 @@ def _statements(run) -> list[str]:
         seen.append(" ".join(statement.split()))
 
     event.listen(Engine, "before_cursor_execute", listen)
+    reader.listeners.append(lambda statement: seen.append(" ".join(statement.split())))
     try:
         run()
     finally:
         event.remove(Engine, "before_cursor_execute", listen)
+        reader.listeners.clear()
     return seen
 
 

@@ -1,0 +1,82 @@
+"""Read queries on the process definition (fields, document kinds, bodies), through a Reader.
+
+Plain SQL on the tables of lipctl.store.models, so that the read commands need no SQLAlchemy;
+the repositories use the same functions inside a unit of work (``Reader.of(session)``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lipctl.errors import NotFound
+from lipctl.i18n import _
+from lipctl.process.names import find, match_keys
+from lipctl.store.reader import Reader, Row
+
+
+def aliases_text(text: str | None) -> list[str]:
+    """Aliases stored newline-separated in one column."""
+    return [a for a in (text or "").split("\n") if a]
+
+
+def fields(r: Reader) -> list[Row]:
+    return r.rows("SELECT id, slug, name, name_en, position FROM action_fields ORDER BY position, id")
+
+
+def field_aliases(r: Reader) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for row in r.rows("SELECT field_id, alias FROM field_aliases ORDER BY id"):
+        out.setdefault(row.field_id, []).append(row.alias)
+    return out
+
+
+def field_keys(r: Reader) -> list[tuple[str, set[str]]]:
+    """Every field's slug with the names staff may type for it (slug, name, aliases, English name)."""
+    aliases = field_aliases(r)
+    return [(f.slug, match_keys(f.slug, f.name, aliases.get(f.id, []) + ([f.name_en] if f.name_en else []))) for f in fields(r)]
+
+
+def field_slug(r: Reader, query: str) -> str:
+    """The slug of the action field named by slug, name or alias; NotFound lists the valid ones."""
+    keys = field_keys(r)
+    slug = find(query, keys)
+    if slug is None:
+        raise NotFound(
+            _("no action field {name!r}").format(name=query),
+            _("valid: {choices}").format(choices=", ".join(s for s, _k in keys)),
+        )
+    return slug
+
+
+def kinds(r: Reader) -> list[Row]:
+    return r.rows("SELECT id, slug, name, name_en, aliases, position FROM document_kinds ORDER BY position, id")
+
+
+def bodies(r: Reader) -> list[Row]:
+    return r.rows(
+        "SELECT id, slug, name, name_en, kind, role, field_id, rule_set_id, seats, position FROM bodies ORDER BY position, id"
+    )
+
+
+def categories(r: Reader) -> list[Row]:
+    return r.rows("SELECT id, slug, name, name_en, aliases, position FROM survey_categories ORDER BY position, id")
+
+
+def survey(r: Reader, name: str) -> Row:
+    """The survey of that name (any case); NotFound names the known ones."""
+    found = r.rows("SELECT id, name FROM surveys WHERE lower(name) = :name ORDER BY id", {"name": name.strip().lower()})
+    if not found:
+        names = r.column("SELECT name FROM surveys ORDER BY name")
+        raise NotFound(
+            _("no survey {name!r}").format(name=name),
+            _("known surveys: {names}").format(names=", ".join(names)) if names else _("import one with 'lipctl survey import'"),
+        )
+    return found[0]
+
+
+def people(r: Reader) -> dict[int, str]:
+    return r.pairs("SELECT id, name FROM people")
+
+
+def process_info(r: Reader) -> dict[str, Any]:
+    return r.pairs("SELECT key, value FROM process_info")

@@ -1,0 +1,193 @@
+"""Read-only SQL on the driver's own connection (sqlite3 or psycopg), without SQLAlchemy.
+
+The commands staff type most and cron runs every few minutes — fields, contacts, bodies,
+status — only read. Importing SQLAlchemy and mapping the models costs more than such a command's
+whole start-up budget (benchmarks/README.md), so they read through this small interface instead:
+portable SQL text with ``:named`` parameters, rows with attribute access, dates as dates.
+
+The same ``Reader`` also runs on the connection of an open unit of work (``Reader.of(session)``),
+inside its transaction, so that one query serves the read commands and the writing ones alike.
+The tables are the models' (lipctl.store.models); the tests run every query on SQLite and
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from lipctl.errors import StoreError
+from lipctl.i18n import _
+from lipctl.store.location import BUSY_TIMEOUT_MS, Location, prepare_sqlite_file
+
+# Called with every statement before it runs (tests count them; --debug could print them).
+listeners: list[Callable[[str], None]] = []
+
+_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+class Row(dict[str, Any]):
+    """A result row: ``row.name`` or ``row["name"]``."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class Reader:
+    """Run read queries on a DB-API connection of ``backend`` ("sqlite" or "postgresql")."""
+
+    def __init__(self, conn: Any, backend: str) -> None:
+        self.conn = conn
+        self.backend = backend
+
+    @classmethod
+    def of(cls, session: Any) -> Reader:
+        """The reader on the connection of an SQLAlchemy session, inside its transaction (flushed first)."""
+        session.flush()
+        connection = session.connection()
+        return cls(connection.connection.driver_connection, connection.dialect.name)
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None, *, dates: Iterable[str] = (), flags: Iterable[str] = ()) -> list[Row]:
+        """All rows of ``sql``; the columns named in ``dates`` become dates, those in ``flags`` booleans."""
+        text, args = self._prepare(sql, params or {})
+        for listen in listeners:
+            listen(text)
+        cur = self.conn.cursor()
+        try:
+            cur.execute(text, args)
+            names = [d[0] for d in cur.description]
+            out = [Row(zip(names, values, strict=True)) for values in cur.fetchall()]
+        finally:
+            cur.close()
+        dates, flags = tuple(dates), tuple(flags)
+        if dates or flags:
+            for row in out:
+                for name in dates:
+                    row[name] = as_date(row[name])
+                for name in flags:
+                    row[name] = None if row[name] is None else bool(row[name])
+        return out
+
+    def pairs(self, sql: str, params: Mapping[str, Any] | None = None) -> dict[Any, Any]:
+        """The first two columns of every row, as a dict."""
+        return {first: second for first, second, *_rest in (tuple(r.values()) for r in self.rows(sql, params))}
+
+    def column(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        return [next(iter(r.values())) for r in self.rows(sql, params)]
+
+    def has_table(self, name: str) -> bool:
+        if self.backend == "sqlite":
+            return bool(self.column("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": name})[0])
+        return self.column("SELECT to_regclass(:name) IS NOT NULL", {"name": name})[0]
+
+    def _prepare(self, sql: str, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        args: dict[str, Any] = {}
+        expanded: dict[str, str] = {}
+        for key, value in params.items():
+            if isinstance(value, list | tuple | set | frozenset):
+                # IN (:ids) with a list: one parameter per item; an empty list matches nothing.
+                items = list(value)
+                names = [f"{key}_{i}" for i in range(len(items))]
+                args.update(zip(names, items, strict=True))
+                expanded[key] = ", ".join(f":{n}" for n in names) if names else "NULL"
+            else:
+                args[key] = value
+        if expanded:
+            sql = _PARAM.sub(lambda m: expanded.get(m[1], m[0]), sql)
+        if self.backend == "postgresql":
+            sql = _PARAM.sub(lambda m: f"%({m[1]})s", sql.replace("%", "%%"))
+        return sql, args
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date column as a date (SQLite returns the ISO text SQLAlchemy stored)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def schema_revision(reader: Reader) -> str | None:
+    """The database's revision, or None when it has no lipctl schema yet."""
+    if not reader.has_table("alembic_version"):
+        return None
+    versions = reader.column("SELECT version_num FROM alembic_version")
+    return versions[0] if versions else None
+
+
+def _locked() -> StoreError:
+    return StoreError(_("the database is locked by another lipctl command"), _("nothing was changed; try again in a moment"))
+
+
+def _unreadable(location: Location, reason: str) -> StoreError:
+    return StoreError(
+        _("cannot open the database {url}: {reason}").format(url=location.safe, reason=reason),
+        _("check --db / LIPCTL_DB, and that the server is running and reachable")
+        if location.backend == "postgresql"
+        else _("check --db / LIPCTL_DB; 'lipctl db check' examines the file"),
+    )
+
+
+@contextmanager
+def open_reader(location: Location, *, scrub: str | None = None) -> Iterator[Reader]:
+    """A read-only transaction on a database of this lipctl's schema (checked first); always rolled back."""
+    if location.backend == "sqlite":
+        ctx = _sqlite(location)
+    else:
+        ctx = _postgresql(location, scrub)
+    with ctx as reader:
+        from lipctl.store import schema
+
+        schema.verdict(schema_revision(reader))
+        yield reader
+
+
+@contextmanager
+def _sqlite(location: Location) -> Iterator[Reader]:
+    import sqlite3
+
+    if location.path is not None:
+        prepare_sqlite_file(location.path, create=False, default_location=location.default)
+    try:
+        conn = sqlite3.connect(str(location.path or ":memory:"), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _unreadable(location, _reason(exc)) from None
+    try:
+        conn.execute("BEGIN")  # one snapshot for all the command's queries
+        yield Reader(conn, "sqlite")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc).lower():
+            raise _locked() from None
+        raise _unreadable(location, _reason(exc)) from None
+    except sqlite3.DatabaseError as exc:  # a file that is not a database
+        raise _unreadable(location, _reason(exc)) from None
+    finally:
+        conn.close()  # nothing was written: closing ends the transaction
+
+
+@contextmanager
+def _postgresql(location: Location, scrub: str | None) -> Iterator[Reader]:
+    import psycopg
+
+    try:
+        conn = psycopg.connect(location.libpq_url, connect_timeout=5)
+    except psycopg.Error as exc:
+        reason = _reason(exc)
+        if scrub:
+            reason = reason.replace(scrub, "***")
+        raise _unreadable(location, reason) from None
+    try:
+        conn.read_only = True
+        yield Reader(conn, "postgresql")
+    finally:
+        conn.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,113 @@
+"""The read path without SQLAlchemy: where --db points (Location) and the Reader on both stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from lipctl.errors import ExitCode, StoreError
+from lipctl.store.location import resolve
+
+# The same text must lead both ways into the store to the same database.
+URLS = [
+    "postgresql+psycopg://office:S3cr3t%25pw@db.example.org:5433/lip",
+    "postgresql://office:p%40ss%3Aword@db.example.org/lip",
+    "postgres://office@db.example.org/lip?sslmode=require",
+    "postgresql+psycopg://lipctl@/t1?host=/tmp/pg-socket",
+    "postgresql+psycopg://u:secret@127.0.0.1:1/x",
+    "sqlite:////srv/lip/lip.db",
+]
+
+
+@pytest.mark.parametrize("text", URLS)
+def test_location_agrees_with_sqlalchemy(text: str) -> None:
+    from lipctl.store.engine import resolve_url, safe_url
+
+    location = resolve(text)
+    url = resolve_url(text)
+    assert location.backend == url.get_backend_name()
+    assert unquote(location.safe) == unquote(safe_url(url))  # SQLAlchemy also re-quotes the query string
+    assert location.password is None or location.password not in location.safe
+    assert location.password == url.password
+    if location.backend == "sqlite":
+        assert str(location.path) == url.database
+    else:
+        assert url.drivername == "postgresql+psycopg"
+        assert location.libpq_url.startswith("postgresql://")
+
+
+def test_location_of_a_path_and_of_the_default(isolated: Path) -> None:
+    assert resolve("lip.db").path == Path("lip.db").absolute()
+    assert resolve(str(isolated / "x.db")).url == f"sqlite:///{isolated / 'x.db'}"
+    default = resolve(None)
+    assert default.default and default.path is not None and default.path.name == "lipctl.db"
+    assert resolve("sqlite://").path is None and resolve("sqlite:///:memory:").path is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mysql://u@h/x", "unsupported database 'mysql' — use a SQLite file path or postgresql+psycopg://…"),
+        ("postgresql://u@h:port/x", "cannot read the database URL — write a file path or a URL such as postgresql+psycopg://user@host/db"),
+        ("://nothing", "cannot read the database URL — write a file path or a URL such as postgresql+psycopg://user@host/db"),
+    ],
+)
+def test_location_refuses_what_it_cannot_read(text: str, expected: str) -> None:
+    with pytest.raises(StoreError) as caught:
+        resolve(text)
+    assert str(caught.value) == expected
+
+
+def test_reader_on_both_stores(db_url: str, seeded) -> None:
+    import lipctl.context
+
+    lipctl.context._current = None
+    with lipctl.context.current().reader() as r:
+        slugs = r.column("SELECT slug FROM action_fields ORDER BY position")
+        assert slugs[0] == "bildung" and len(slugs) == 6
+        # a list parameter expands; an empty one matches nothing instead of being an SQL error
+        ids = r.pairs("SELECT slug, id FROM action_fields")
+        assert [x.slug for x in r.rows("SELECT slug FROM action_fields WHERE id IN (:ids) ORDER BY id", {"ids": [ids["bildung"]]})] == ["bildung"]
+        assert r.rows("SELECT slug FROM action_fields WHERE id IN (:ids)", {"ids": []}) == []
+        # a literal % survives PostgreSQL's parameter style
+        assert r.column("SELECT slug FROM action_fields WHERE slug LIKE 'b%' ORDER BY slug") == ["bildung"]
+        # dates come back as dates on both (SQLite holds ISO text)
+        due = r.rows("SELECT slug, due FROM milestones ORDER BY due", dates=("due",))
+        assert due and all(isinstance(row.due, dt.date) for row in due)
+        flags = r.rows("SELECT voting FROM seat_categories", flags=("voting",))
+        assert flags and {row.voting for row in flags} <= {True, False}
+    lipctl.context.current().dispose()
+
+
+def test_a_read_command_leaves_the_file_as_it_was(seeded, isolated: Path) -> None:
+    db = isolated / "lip.db"
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    for args in (["contacts"], ["fields"], ["bodies"], ["status", "--format", "json"]):
+        assert seeded(*args).exit_code == ExitCode.OK
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize("args", [["contacts"], ["fields"], ["bodies"], ["status"]], ids=" ".join)
+def test_a_file_that_is_not_a_database(cli, isolated: Path, args: list[str]) -> None:
+    db = isolated / "lip.db"
+    db.write_bytes(b"just some text, not SQLite\n" * 200)
+    before = db.read_bytes()
+    result = cli(*args)
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr == (
+        f"lipctl: cannot open the database sqlite:///{db}: file is not a database"
+        " — check --db / LIPCTL_DB; 'lipctl db check' examines the file\n"
+    )
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [["contacts"], ["status"]], ids=" ".join)
+def test_no_database_yet(cli, isolated: Path, args: list[str]) -> None:
+    result = cli(*args)
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr == f"lipctl: no database at {isolated / 'lip.db'} — run 'lipctl init' first (or point --db / LIPCTL_DB at the database)\n"
+    assert not (isolated / "lip.db").exists()

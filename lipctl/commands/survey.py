@@ -144,9 +144,9 @@ def register(root: typer.Typer) -> None:
     def stats(survey: SurveyOpt = None, by: ByOpt = StatsBy.FIELD, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """How many answers each action field (or category) received."""
         from lipctl.output.emit import emit
-        from lipctl.services import surveys as svc
+        from lipctl.services import survey_stats
 
-        data = svc.stats(survey)
+        data = survey_stats.stats(survey)
         counts = data["by_field"] if by is StatsBy.FIELD else data["by_category"]
         rows = [{"name": k, "count": v} for k, v in counts.items()]
         heading = _("Action field") if by is StatsBy.FIELD else _("Category")

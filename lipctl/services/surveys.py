@@ -502,31 +502,6 @@ def list_surveys() -> list[dict[str, Any]]:
         ]
 
 
-def stats(survey: str | None = None) -> dict[str, Any]:
-    """Responses per action field and per category (GROUP BY in the database)."""
-    with current().uow() as uow:
-        s = uow.session
-        where = []
-        name = None
-        if survey:
-            sv = repo.get_survey(s, survey)
-            where.append(m.SurveyResponse.survey_id == sv.id)
-            name = sv.name
-        total = s.execute(select(func.count()).select_from(m.SurveyResponse).where(*where)).scalar_one()
-        per_field = dict(
-            s.execute(select(m.SurveyResponse.field_id, func.count()).where(*where).group_by(m.SurveyResponse.field_id)).all()
-        )
-        per_category = dict(
-            s.execute(
-                select(m.SurveyResponse.category_id, func.count()).where(*where).group_by(m.SurveyResponse.category_id)
-            ).all()
-        )
-        by_field = {f.slug: per_field.get(f.id, 0) for f in repo.all_fields(s)}
-        by_category: dict[str, int] = {c.slug: per_category.get(c.id, 0) for c in repo.all_categories(s)}
-        by_category["none"] = per_category.get(None, 0)
-        return {"survey": name, "total": total, "by_field": by_field, "by_category": by_category}
-
-
 def export(field: str, survey: str | None = None) -> list[dict[str, Any]]:
     """The inputs an expert group receives: every response routed to its action field."""
     with current().uow() as uow:

@@ -354,35 +354,6 @@ def _submit_once(
         return row
 
 
-def list_drafts(field: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
-    """Every draft version, by field, document and version (draft list)."""
-    from lipctl.context import current
-
-    wanted: DraftState | None = None
-    if state is not None:
-        try:
-            wanted = DraftState(state.strip().lower())
-        except ValueError:
-            raise InvalidInput(
-                _("unknown state {state!r}").format(state=state),
-                _("valid: {valid}").format(valid=", ".join(s.value for s in DraftState)),
-            ) from None
-    with current().uow() as uow:
-        s = uow.session
-        q = select(m.Draft).join(m.ActionField, m.ActionField.id == m.Draft.field_id)
-        if field is not None:
-            q = q.where(m.Draft.field_id == repo.get_field(s, field).id)
-        if wanted is not None:
-            q = q.where(m.Draft.state == wanted)
-        q = q.order_by(m.ActionField.position, m.ActionField.id, m.Draft.kind, m.Draft.version)
-        # Held while the rows are built: the session's identity map keeps objects only while
-        # they are referenced, and without this every draft_row() fetched its field again.
-        fields = repo.all_fields(s)
-        rows = [draft_row(s, d) for d in s.scalars(q)]
-        del fields
-        return rows
-
-
 def show(ref: str) -> dict[str, Any]:
     """One version with its opinions, what is missing or overdue, its decision and considered surveys (draft show)."""
     from lipctl.context import current

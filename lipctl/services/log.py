@@ -1,4 +1,4 @@
-"""The audit trail (Protokoll), oldest first."""
+"""The audit trail (Protokoll), oldest first; read through the driver (lipctl.store.reader)."""
 
 from __future__ import annotations
 
@@ -6,24 +6,28 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
-
-from lipctl.store import models as m
-
 
 def events(since: dt.date | None = None, limit: int | None = None, entity: str | None = None) -> list[dict[str, Any]]:
     from lipctl.context import current
 
-    with current().uow() as uow:
+    where, params = [], {}
+    if since is not None:
+        where.append("occurred_at >= :since")
+        params["since"] = dt.datetime.combine(since, dt.time())
+    if entity:
+        where.append("entity = :entity")
+        params["entity"] = entity
+    sql = "SELECT id, occurred_at, actor, command, action, entity, entity_id, details FROM audit_events"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    if limit:
+        # the newest N, still printed oldest first
+        sql += " ORDER BY id DESC LIMIT :limit"
+        params["limit"] = limit
+    else:
         # occurred_at first lets the database walk its index for --since (ids and times rise together)
-        q = select(m.AuditEvent).order_by(m.AuditEvent.occurred_at, m.AuditEvent.id)
-        if since is not None:
-            q = q.where(m.AuditEvent.occurred_at >= dt.datetime.combine(since, dt.time()))
-        if entity:
-            q = q.where(m.AuditEvent.entity == entity)
-        if limit:
-            # the newest N, still printed oldest first
-            q = q.order_by(None).order_by(m.AuditEvent.id.desc()).limit(limit)
+        sql += " ORDER BY occurred_at, id"
+    with current().reader() as r:
         rows = [
             {
                 "id": e.id,
@@ -35,6 +39,6 @@ def events(since: dt.date | None = None, limit: int | None = None, entity: str |
                 "entity_id": e.entity_id,
                 "details": json.loads(e.details) if e.details else {},
             }
-            for e in uow.session.scalars(q)
+            for e in r.rows(sql, params, times=("occurred_at",))
         ]
-        return sorted(rows, key=lambda r: r["id"])
+    return sorted(rows, key=lambda r: r["id"])

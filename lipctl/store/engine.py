@@ -12,7 +12,7 @@ from lipctl.errors import StoreError
 from lipctl.i18n import _
 from lipctl.store.location import BUSY_TIMEOUT_MS, default_db_path, prepare_sqlite_file, resolve
 
-__all__ = ["default_db_path", "prepare_sqlite_file", "make_engine", "resolve_url", "safe_url", "sqlite_path"]
+__all__ = ["default_db_path", "make_engine", "prepare_sqlite_file", "resolve_url", "safe_url", "sqlite_path"]
 
 def resolve_url(db: str | None) -> URL:
     """A path or an SQLAlchemy URL, as given by --db / LIPCTL_DB; None means the default file."""

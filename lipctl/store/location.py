@@ -68,7 +68,7 @@ def resolve(db: str | None) -> Location:
     scheme, rest = db.split("://", 1)
     if scheme in SQLITE_SCHEMES:
         # sqlite:///relative.db, sqlite:////absolute.db; sqlite:// and sqlite:///:memory: are in memory
-        name = rest[1:] if rest.startswith("/") else rest
+        name = rest.removeprefix("/")
         name = name.split("?", 1)[0]
         if not name or name == ":memory:":
             return Location("sqlite", "sqlite://")

@@ -53,8 +53,16 @@ class Reader:
         connection = session.connection()
         return cls(connection.connection.driver_connection, connection.dialect.name)
 
-    def rows(self, sql: str, params: Mapping[str, Any] | None = None, *, dates: Iterable[str] = (), flags: Iterable[str] = ()) -> list[Row]:
-        """All rows of ``sql``; the columns named in ``dates`` become dates, those in ``flags`` booleans."""
+    def rows(
+        self,
+        sql: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        dates: Iterable[str] = (),
+        times: Iterable[str] = (),
+        flags: Iterable[str] = (),
+    ) -> list[Row]:
+        """All rows of ``sql``; the columns named in ``dates`` become dates, ``times`` datetimes, ``flags`` booleans."""
         text, args = self._prepare(sql, params or {})
         for listen in listeners:
             listen(text)
@@ -65,11 +73,13 @@ class Reader:
             out = [Row(zip(names, values, strict=True)) for values in cur.fetchall()]
         finally:
             cur.close()
-        dates, flags = tuple(dates), tuple(flags)
-        if dates or flags:
+        dates, times, flags = tuple(dates), tuple(times), tuple(flags)
+        if dates or times or flags:
             for row in out:
                 for name in dates:
                     row[name] = as_date(row[name])
+                for name in times:
+                    row[name] = as_datetime(row[name])
                 for name in flags:
                     row[name] = None if row[name] is None else bool(row[name])
         return out
@@ -98,6 +108,8 @@ class Reader:
                 expanded[key] = ", ".join(f":{n}" for n in names) if names else "NULL"
             else:
                 args[key] = value
+        if self.backend == "sqlite":
+            args = {k: _sqlite_value(v) for k, v in args.items()}
         if expanded:
             sql = _PARAM.sub(lambda m: expanded.get(m[1], m[0]), sql)
         if self.backend == "postgresql":
@@ -110,6 +122,22 @@ def as_date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def as_datetime(value: Any) -> dt.datetime | None:
+    """A timestamp column (naive UTC) as a datetime."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A parameter in the text form SQLAlchemy stores dates and times in on SQLite (compared as text)."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def schema_revision(reader: Reader) -> str | None:

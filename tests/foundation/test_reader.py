@@ -111,3 +111,32 @@ def test_no_database_yet(cli, isolated: Path, args: list[str]) -> None:
     assert result.exit_code == ExitCode.REFUSED
     assert result.stderr == f"lipctl: no database at {isolated / 'lip.db'} — run 'lipctl init' first (or point --db / LIPCTL_DB at the database)\n"
     assert not (isolated / "lip.db").exists()
+
+
+def test_log_since_and_limit_on_both_stores(db_url: str, seeded) -> None:
+    """Timestamps compare and come back alike on SQLite (text) and PostgreSQL (timestamp)."""
+    everything = seeded.json("log")
+    assert len(everything) >= 2
+    assert [e["id"] for e in everything] == sorted(e["id"] for e in everything)
+    day = dt.date.fromisoformat(everything[-1]["occurred_at"][:10])  # the real clock's day of init
+    assert seeded.json("log", "--since", day.isoformat()) == everything
+    assert seeded.json("log", "--since", (day + dt.timedelta(days=1)).isoformat()) == []
+    newest = seeded.json("log", "--limit", "1")
+    assert newest == everything[-1:]
+    assert all(e["occurred_at"].endswith("+00:00") for e in newest)
+
+
+def test_draft_list_reads_alike_on_both_stores(db_url: str, seeded) -> None:
+    """draft list (through the reader) shows what draft submit (through the ORM) returned."""
+    submitted = [
+        seeded.json("--today", "2021-01-05", "draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", "Bildung 100 %"),
+        seeded.json("--today", "2021-01-09", "draft", "submit", "Wirtschaft", "--kind", "massnahmenkatalog"),
+        seeded.json("--today", "2021-01-20", "draft", "submit", "bildung", "--kind", "grundsatzpapier"),
+    ]
+    listed = seeded.json("draft", "list")
+    keys = ("id", "field", "kind", "version", "ref", "title", "submitted_on", "submitted_by")
+    assert [{k: d[k] for k in keys} for d in listed] == [{k: d[k] for k in keys} for d in (submitted[0], submitted[2], submitted[1])]
+    assert [(d["state"], d["state_since"]) for d in listed] == [
+        ("superseded", "2021-01-20"), ("submitted", "2021-01-20"), ("submitted", "2021-01-09"),
+    ]
+    assert [d["ref"] for d in seeded.json("draft", "list", "--state", "superseded", "--field", "Bildung")] == ["bildung/grundsatzpapier"]

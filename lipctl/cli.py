@@ -1,30 +1,122 @@
-"""The root command: global options, and one registration line per command module."""
+"""The root command: global options, and the command modules, imported when a command needs them.
+
+Typer introspects every command it registers, on every start: for the whole tree that is ~40 ms
+of a 300 ms budget, spent before ``lipctl contacts`` does anything. So the root group knows its
+commands by name only (``COMMANDS``: the module that registers each, and the one-line help the
+root's --help lists) and imports and registers a module when Click asks for one of its commands —
+the way pip keeps its command table. tests/meta/test_imports.py checks the table against the
+modules: the same names, and a root --help identical to the whole tree's, in both languages.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from collections.abc import Iterator, MutableMapping
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from lipctl import __version__
-from lipctl.commands import db, draft, fields, log, opinion, setup, status, steering, survey, votes
 from lipctl.i18n import _
+
+# Top-level name -> (module in lipctl.commands that registers it, its help as the root lists it),
+# in the order of the root's --help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("setup", "Create or upgrade the database and load the process definition (seed.yaml)."),
+    "fields": ("fields", "The six action fields (Handlungsfelder) with the current stage of their documents."),
+    "contacts": ("fields", "Contacts per action field: contact person, internal and external speaker."),
+    "bodies": ("fields", "The bodies (Gremien): seats, chair, vote rules and their part in the process."),
+    "status": (
+        "status",
+        "Where every action field stands as of --today: documents, what they wait on, survey responses, what is overdue.",
+    ),
+    "report": (
+        "status",
+        "The briefing for the International Committee: progress, decisions, overdue items, survey participation, contacts.",
+    ),
+    "log": ("log", "The audit trail: every change, with actor, time, command and details."),
+    "draft": ("draft", "Draft versions of each field's documents (Entwürfe)."),
+    "opinion": ("opinion", "Opinions on drafts (Einschätzungen, Stellungnahmen)."),
+    "steering": ("steering", "The steering group's decisions (Lenkungsgruppe)."),
+    "committee": ("votes", "The committee's resolutions on forwarded drafts (Internationaler Ausschuss)."),
+    "council": ("votes", "The council's resolution on the complete plan (Rat)."),
+    "survey": ("survey", "Online surveys: import citizens' answers, count them, export them per action field."),
+    "db": ("db", "The database itself: back it up, check it, upgrade its schema."),
+}
+
+
+def command_tree(module: str) -> TyperGroup:
+    """The commands that ``lipctl.commands.<module>`` registers, as Click sees them."""
+    sub = typer.Typer(add_completion=False, rich_markup_mode=None)
+    # __import__, not importlib.import_module: the import statement's machinery, which
+    # `python -X importtime` reports (tests/meta/test_imports.py relies on it).
+    __import__(f"lipctl.commands.{module}", fromlist=["register"]).register(sub)
+    return typer.main.get_group(sub)
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The root's commands: every name known, each module's commands built on first access."""
+
+    def __init__(self) -> None:
+        self.built: dict[str, Any] = {}
+        self.names = list(COMMANDS)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self.built.update(command_tree(COMMANDS[name][0]).commands)
+        return self.built[name]
+
+    def __setitem__(self, name: str, cmd: Any) -> None:
+        self.built[name] = cmd
+        if name not in self.names:
+            self.names.append(name)
+
+    def __delitem__(self, name: str) -> None:
+        self.names.remove(name)
+        self.built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+
+class LazyRoot(TyperGroup):
+    """The root group: a command's module is imported when Click resolves that command."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _Commands()
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The root's list of commands, from ``COMMANDS`` alone (nothing imported for --help)."""
+        built = self.commands
+        self.commands = {name: TyperCommand(name=name, help=_(text)) for name, (_module, text) in COMMANDS.items()}
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self.commands = built
+
 
 app = typer.Typer(
     name="lipctl",
+    cls=LazyRoot,
     help=_("Administration of the Local Integration Plan (LIP 2.0): drafts, opinions, decisions, votes, surveys."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     # Plain Click help and usage errors: Typer's rich help would import rich, markdown-it and
-    # pygments (~70 ms) on every --help and every mistyped option. Inherited by every group.
+    # pygments (~70 ms) on every --help and every mistyped option. Set on every module's tree too.
     rich_markup_mode=None,
 )
-
-for module in (setup, fields, draft, opinion, steering, votes, survey, status, log, db):
-    module.register(app)
 
 
 def _language(value: str | None) -> str | None:

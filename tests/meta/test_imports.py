@@ -64,6 +64,7 @@ def test_root_help_imports_nothing_heavy(args: tuple[str, ...]) -> None:
     modules = imported_modules("-m", "lipctl", *args)
     assert "lipctl.cli" in modules
     assert offending(modules, HEAVY_FOR_HELP) == []
+    assert offending(modules, ("lipctl.commands",)) == []  # the root's help comes from lipctl.cli.COMMANDS
 
 
 def _group_names() -> list[str]:
@@ -182,3 +183,50 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 @pytest.mark.parametrize("path", COMMANDS)
 def test_every_command_is_in_the_readme(path: str) -> None:
     assert f"`lipctl {path}" in README, f"README.md has no reference line for `lipctl {path}`"
+
+
+# --- a command line builds only the part of the tree it names ----------------------------
+
+
+def test_the_command_table_matches_the_modules() -> None:
+    """Every module registers exactly the names the table gives it, and nothing else."""
+    from lipctl.cli import COMMANDS, command_tree
+
+    seen: dict[str, str] = {}
+    for module in dict.fromkeys(m for m, _text in COMMANDS.values()):
+        names = command_tree(module).commands
+        assert names, module
+        seen.update(dict.fromkeys(names, module))
+    assert seen == {name: module for name, (module, _text) in COMMANDS.items()}
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_root_help_lists_what_each_command_says_of_itself(lang: str) -> None:
+    """The one-line help in the table is the command's own help (docstring or group help), in each language."""
+    import lipctl.i18n
+    from lipctl.cli import COMMANDS, command_tree
+
+    lipctl.i18n.set_language(lang)
+    try:
+        for name, (module, text) in COMMANDS.items():
+            own = command_tree(module).commands[name]
+            assert own.help == lipctl.i18n._(text), name
+    finally:
+        lipctl.i18n._language = None
+        lipctl.i18n._translations = None
+
+
+def test_the_root_help_lists_every_command_in_the_table_order(cli) -> None:
+    from lipctl.cli import COMMANDS
+
+    result = cli("--help")
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.startswith("  ") and not line.startswith("   ")]
+    assert listed == list(COMMANDS)
+
+
+@pytest.mark.slow
+def test_a_command_imports_only_its_own_command_module(seeded, isolated: Path) -> None:
+    modules = imported_modules("-m", "lipctl", "contacts", "--format", "json")
+    assert "lipctl.commands.fields" in modules
+    assert offending(modules, ("lipctl.commands.draft", "lipctl.commands.survey", "lipctl.commands.db")) == []

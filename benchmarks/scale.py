@@ -302,6 +302,8 @@ seen = []
 def _record(conn, cursor, statement, parameters, context, executemany):
     if statement.lstrip().upper().startswith("SELECT"):
         seen.append((statement, parameters))
+from lipctl.store import reader  # the read commands' own path, without SQLAlchemy
+reader.listeners.append(lambda statement, parameters: _record(None, None, statement, parameters, None, False))
 from lipctl.cli import app
 with contextlib.redirect_stdout(io.StringIO()):
     try:

@@ -23,8 +23,9 @@ from lipctl.errors import StoreError
 from lipctl.i18n import _
 from lipctl.store.location import BUSY_TIMEOUT_MS, Location, prepare_sqlite_file
 
-# Called with every statement before it runs (tests count them; --debug could print them).
-listeners: list[Callable[[str], None]] = []
+# Called with every statement and its parameters before it runs (tests count them,
+# benchmarks/scale.py --explain asks SQLite for their plans).
+listeners: list[Callable[[str, dict[str, Any]], None]] = []
 
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
@@ -65,7 +66,7 @@ class Reader:
         """All rows of ``sql``; the columns named in ``dates`` become dates, ``times`` datetimes, ``flags`` booleans."""
         text, args = self._prepare(sql, params or {})
         for listen in listeners:
-            listen(text)
+            listen(text, args)
         cur = self.conn.cursor()
         try:
             cur.execute(text, args)

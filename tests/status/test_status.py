@@ -242,7 +242,7 @@ def _statements(run) -> list[str]:
         seen.append(" ".join(statement.split()))
 
     event.listen(Engine, "before_cursor_execute", listen)
-    reader.listeners.append(lambda statement: seen.append(" ".join(statement.split())))
+    reader.listeners.append(lambda statement, _parameters: seen.append(" ".join(statement.split())))
     try:
         run()
     finally:

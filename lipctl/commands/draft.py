@@ -89,9 +89,9 @@ def register(root: typer.Typer) -> None:
     def list_(field: FieldOpt = None, state: StateOpt = None, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """Every draft version, by field and document; filter by field or state."""
         from lipctl.output.emit import emit
-        from lipctl.services import draft_list
+        from lipctl.services import listings
 
-        emit(draft_list.list_drafts(field, state), fmt, _draft_columns())
+        emit(listings.list_drafts(field, state), fmt, _draft_columns())
 
     @command(grp, "show", path="draft show")
     def show(ref: RefArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:

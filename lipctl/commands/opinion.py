@@ -81,8 +81,8 @@ def register(root: typer.Typer) -> None:
     ) -> None:
         """Every opinion, oldest first, or those on one draft version; earlier ones of a body stay visible."""
         from lipctl.output.emit import emit
-        from lipctl.services import opinions as svc
+        from lipctl.services import listings
 
-        emit(svc.list_opinions(ref), fmt, _columns())
+        emit(listings.list_opinions(ref), fmt, _columns())
 
     root.add_typer(grp, name="opinion")

@@ -136,17 +136,17 @@ def register(root: typer.Typer) -> None:
     def list_(fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """The surveys with their number of responses and imports."""
         from lipctl.output.emit import emit
-        from lipctl.services import surveys as svc
+        from lipctl.services import responses
 
-        emit(svc.list_surveys(), fmt, LIST_COLUMNS)
+        emit(responses.list_surveys(), fmt, LIST_COLUMNS)
 
     @command(grp, "stats", path="survey stats")
     def stats(survey: SurveyOpt = None, by: ByOpt = StatsBy.FIELD, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """How many answers each action field (or category) received."""
         from lipctl.output.emit import emit
-        from lipctl.services import survey_stats
+        from lipctl.services import responses
 
-        data = survey_stats.stats(survey)
+        data = responses.stats(survey)
         counts = data["by_field"] if by is StatsBy.FIELD else data["by_category"]
         rows = [{"name": k, "count": v} for k, v in counts.items()]
         heading = _("Action field") if by is StatsBy.FIELD else _("Category")
@@ -157,6 +157,6 @@ def register(root: typer.Typer) -> None:
     def export(field: FieldNameOpt, survey: SurveyOpt = None, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """The answers routed to one action field: the inputs its expert group receives."""
         from lipctl.output.emit import emit
-        from lipctl.services import surveys as svc
+        from lipctl.services import responses
 
-        emit(svc.export(field, survey), fmt, EXPORT_COLUMNS)
+        emit(responses.export(field, survey), fmt, EXPORT_COLUMNS)

@@ -376,9 +376,10 @@ def show(ref: str) -> dict[str, Any]:
             if open_
             else []
         )
-        from lipctl.services.opinions import opinion_rows
+        from lipctl.services.listings import opinion_rows
+        from lipctl.store.reader import Reader
 
-        row["opinions"] = opinion_rows(s, draft.id)
+        row["opinions"] = opinion_rows(Reader.of(s), draft.id)
         dec = s.scalars(select(m.SteeringDecision).where(m.SteeringDecision.draft_id == draft.id)).first()
         row["decision"] = (
             {

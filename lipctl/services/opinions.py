@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
@@ -17,42 +16,13 @@ from lipctl.process import lifecycle
 from lipctl.process.states import DraftState
 from lipctl.services import audit
 from lipctl.services import drafts as dr
+from lipctl.services.listings import opinion_rows
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
+from lipctl.store.reader import Reader
 
 #: Bodies that decide rather than give an opinion.
 DECIDING_KINDS = ("committee", "council", "steering_group")
-
-
-def opinion_rows(session: Session, draft_id: int | None = None) -> list[dict[str, Any]]:
-    """Opinions as listed (SPEC §3: id, draft, body, stance, text, recorded_at), oldest first."""
-    q = (
-        select(m.Opinion, m.Body.slug, m.Draft.version, m.Draft.kind, m.ActionField.slug)
-        .join(m.Body, m.Body.id == m.Opinion.body_id)
-        .join(m.Draft, m.Draft.id == m.Opinion.draft_id)
-        .join(m.ActionField, m.ActionField.id == m.Draft.field_id)
-        .order_by(m.Opinion.id)
-    )
-    if draft_id is not None:
-        q = q.where(m.Opinion.draft_id == draft_id)
-    return [
-        {
-            "id": o.id,
-            "draft": o.draft_id,
-            "ref": f"{field}/{kind}",
-            "version": version,
-            "body": body,
-            "stance": o.stance.value,
-            "text": o.text,
-            "file_name": o.file_name,
-            "file_size": o.file_size,
-            "file_sha256": o.file_sha256,
-            "received_on": o.received_on,
-            "recorded_at": o.recorded_at,
-            "recorded_by": o.recorded_by,
-        }
-        for o, body, version, kind, field in session.execute(q)
-    ]
 
 
 def record(
@@ -127,17 +97,7 @@ def record(
             dr.set_state(draft, "opinions_complete", day)
             audit.record(s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=doc, version=draft.version)
         uow.commit()
-        row = opinion_rows(s, draft.id)[-1]
+        row = opinion_rows(Reader.of(s), draft.id)[-1]
         row["draft_state"] = draft.state.value
         row["missing_opinions"] = lacking if draft.state in lifecycle.AWAITING_OPINIONS else []
         return row
-
-
-def list_opinions(ref: str | None = None) -> list[dict[str, Any]]:
-    """Every opinion, or those on one draft version (opinion list)."""
-    from lipctl.context import current
-
-    with current().uow() as uow:
-        s = uow.session
-        draft_id = repo.get_draft(s, ref).id if ref is not None else None
-        return opinion_rows(s, draft_id)

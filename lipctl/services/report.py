@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from lipctl.errors import InvalidInput, NotFound
 from lipctl.i18n import _
 from lipctl.services.status import Names, collect
-from lipctl.store.reader import Reader
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
+from lipctl.store.reader import Reader
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 

@@ -1,4 +1,4 @@
-"""Survey imports, listing, statistics and the export for an expert group.
+"""Survey imports (listing, statistics and the export read through lipctl.services.responses).
 
 An import streams each file through lipctl.surveys.reader, checks every row with
 lipctl.process.routing and stores the routed ones with SQLAlchemy Core bulk inserts
@@ -472,64 +472,3 @@ def _import_stream(
 
 def _survey_name(session: Any, survey_id: int) -> str:
     return session.execute(select(m.Survey.name).where(m.Survey.id == survey_id)).scalar_one()
-
-
-# --- list, stats, export --------------------------------------------------------------------
-
-
-def list_surveys() -> list[dict[str, Any]]:
-    """The surveys with their number of responses and imports (counted in SQL)."""
-    with current().uow() as uow:
-        s = uow.session
-        responses = dict(s.execute(select(m.SurveyResponse.survey_id, func.count()).group_by(m.SurveyResponse.survey_id)).all())
-        batches = {
-            r.survey_id: (r.n, r.last)
-            for r in s.execute(
-                select(
-                    m.ImportBatch.survey_id, func.count().label("n"), func.max(m.ImportBatch.finished_at).label("last")
-                ).group_by(m.ImportBatch.survey_id)
-            )
-        }
-        return [
-            {
-                "name": sv.name,
-                "created_at": sv.created_at,
-                "responses": responses.get(sv.id, 0),
-                "imports": batches.get(sv.id, (0, None))[0],
-                "last_import": batches.get(sv.id, (0, None))[1],
-            }
-            for sv in s.scalars(select(m.Survey).order_by(m.Survey.name))
-        ]
-
-
-def export(field: str, survey: str | None = None) -> list[dict[str, Any]]:
-    """The inputs an expert group receives: every response routed to its action field."""
-    with current().uow() as uow:
-        s = uow.session
-        f = repo.get_field(s, field)
-        query = (
-            select(
-                m.SurveyResponse.id,
-                m.Survey.name.label("survey"),
-                m.SurveyCategory.slug.label("category"),
-                m.SurveyResponse.submitted_at,
-                m.SurveyResponse.text,
-            )
-            .join(m.Survey, m.Survey.id == m.SurveyResponse.survey_id)
-            .outerjoin(m.SurveyCategory, m.SurveyCategory.id == m.SurveyResponse.category_id)
-            .where(m.SurveyResponse.field_id == f.id)
-            .order_by(m.Survey.name, m.SurveyResponse.submitted_at, m.SurveyResponse.id)
-        )
-        if survey:
-            query = query.where(m.SurveyResponse.survey_id == repo.get_survey(s, survey).id)
-        return [
-            {
-                "id": r.id,
-                "survey": r.survey,
-                "field": f.slug,
-                "category": r.category,
-                "submitted_at": r.submitted_at,
-                "text": r.text,
-            }
-            for r in s.execute(query)
-        ]

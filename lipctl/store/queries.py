@@ -6,9 +6,10 @@ the repositories use the same functions inside a unit of work (``Reader.of(sessi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from lipctl.errors import NotFound
+from lipctl.errors import InvalidInput, NotFound
 from lipctl.i18n import _
 from lipctl.process.names import find, match_keys
 from lipctl.store.reader import Reader, Row
@@ -52,6 +53,47 @@ def kinds(r: Reader) -> list[Row]:
     return r.rows("SELECT id, slug, name, name_en, aliases, position FROM document_kinds ORDER BY position, id")
 
 
+def kind_slug(r: Reader, query: str) -> str:
+    """The slug of the document kind named by slug, name or alias; NotFound lists the valid ones."""
+    found = kinds(r)
+    slug = find(query, [(k.slug, match_keys(k.slug, k.name, aliases_text(k.aliases) + ([k.name_en] if k.name_en else []))) for k in found])
+    if slug is None:
+        raise NotFound(
+            _("no document kind {name!r}").format(name=query),
+            _("valid: {choices}").format(choices=", ".join(k.slug for k in found)),
+        )
+    return slug
+
+
+_REF = re.compile(r"^\s*(?P<field>[^/]+?)\s*/\s*(?P<kind>[^/]+?)\s*$")
+
+
+def draft_id(r: Reader, ref: str) -> int:
+    """The draft named by a numeric id, or by FIELD/KIND for the latest version of that document."""
+    text = ref.strip()
+    if text.isdigit():
+        if not r.column("SELECT id FROM drafts WHERE id = :id", {"id": int(text)}):
+            raise NotFound(_("no draft with id {id}").format(id=text), _("list the drafts with 'lipctl draft list'"))
+        return int(text)
+    match = _REF.match(text)
+    if not match:
+        raise InvalidInput(
+            _("{ref!r} is not a draft reference").format(ref=ref),
+            _("write a numeric id or FIELD/KIND, e.g. bildung/grundsatzpapier"),
+        )
+    field = next(f for f in fields(r) if f.slug == field_slug(r, match["field"]))
+    kind = next(k for k in kinds(r) if k.slug == kind_slug(r, match["kind"]))
+    latest = r.column(
+        "SELECT id FROM drafts WHERE field_id = :field AND kind = :kind ORDER BY version DESC LIMIT 1", {"field": field.id, "kind": kind.slug}
+    )
+    if not latest:
+        raise NotFound(
+            _("{field} has no {kind} yet").format(field=field.name, kind=kind.name),
+            _("submit one with 'lipctl draft submit {field} --kind {kind}'").format(field=field.slug, kind=kind.slug),
+        )
+    return latest[0]
+
+
 def bodies(r: Reader) -> list[Row]:
     return r.rows(
         "SELECT id, slug, name, name_en, kind, role, field_id, rule_set_id, seats, position FROM bodies ORDER BY position, id"
@@ -72,6 +114,21 @@ def survey(r: Reader, name: str) -> Row:
             _("known surveys: {names}").format(names=", ".join(names)) if names else _("import one with 'lipctl survey import'"),
         )
     return found[0]
+
+
+def body_slug(r: Reader, query: str) -> str:
+    """The slug of the body named by slug, name or alias; NotFound lists the valid ones."""
+    aliases: dict[int, list[str]] = {}
+    for row in r.rows("SELECT body_id, alias FROM body_aliases ORDER BY id"):
+        aliases.setdefault(row.body_id, []).append(row.alias)
+    keys = [(b.slug, match_keys(b.slug, b.name, aliases.get(b.id, []) + ([b.name_en] if b.name_en else []))) for b in bodies(r)]
+    slug = find(query, keys)
+    if slug is None:
+        raise NotFound(
+            _("no body {name!r}").format(name=query),
+            _("valid: {choices}").format(choices=", ".join(s for s, _k in keys)),
+        )
+    return slug
 
 
 def people(r: Reader) -> dict[int, str]:

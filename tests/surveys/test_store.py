@@ -58,6 +58,11 @@ def test_import_reimport_stats_export_on_both_stores(db_url: str, cli, write) ->
     assert (stats["total"], stats["by_field"]["bildung"], stats["by_field"]["soziales"]) == (4500, 2250, 2250)
     exported = cli.json("survey", "export", "--field", "soziales")
     assert len(exported) == 2250 and exported[0]["text"] == f"{TEXT} 2"
+    assert (exported[0]["survey"], exported[0]["field"], exported[0]["category"]) == ("S", "soziales", "idee")
+    assert exported[0]["submitted_at"].startswith("2020-06-15T14:32:10")
+    [listed] = cli.json("survey", "list")
+    assert (listed["name"], listed["responses"], listed["imports"]) == ("S", 4500, 2)
+    assert listed["last_import"] is not None and listed["last_import"] >= listed["created_at"]
 
     bad = write("bad.csv", b"\x00\x01\x02")
     assert cli("survey", "import", str(path), str(bad), "--survey", "S").exit_code == ExitCode.REFUSED

@@ -1,7 +1,8 @@
-"""lipctl draft list: every draft version, read through the driver (lipctl.store.reader).
+"""The listings staff scan most — draft list, opinion list — read through the driver (lipctl.store.reader).
 
-The list staff scan most; on a store of 10,000 versions it is one query with the field's slug
-joined in, and no SQLAlchemy import. The row has the same keys as ``drafts.draft_row``.
+On a store of 10,000 versions each is one query with the names joined in, and no SQLAlchemy
+import. A draft row has the same keys as ``drafts.draft_row``; ``opinion_rows`` also serves
+``draft show`` and ``opinion record`` inside their unit of work (``Reader.of(session)``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from lipctl.errors import InvalidInput
 from lipctl.i18n import _
 from lipctl.process.states import DraftState
 from lipctl.store import queries
+from lipctl.store.reader import Reader
 
 
 def parse_state(state: str) -> DraftState:
@@ -63,3 +65,46 @@ def list_drafts(field: str | None = None, state: str | None = None) -> list[dict
             }
             for d in r.rows(sql, params, dates=("state_since", "submitted_on"))
         ]
+
+
+def opinion_rows(r: Reader, draft_id: int | None = None) -> list[dict[str, Any]]:
+    """Opinions as listed (SPEC §3: id, draft, body, stance, text, recorded_at), oldest first."""
+    sql = """
+        SELECT o.id, o.draft_id, f.slug AS field, d.kind, d.version, b.slug AS body, o.stance, o.text,
+               o.file_name, o.file_size, o.file_sha256, o.received_on, o.recorded_at, o.recorded_by
+        FROM opinions o
+        JOIN bodies b ON b.id = o.body_id
+        JOIN drafts d ON d.id = o.draft_id
+        JOIN action_fields f ON f.id = d.field_id
+    """
+    params = {}
+    if draft_id is not None:
+        sql += " WHERE o.draft_id = :draft"
+        params["draft"] = draft_id
+    sql += " ORDER BY o.id"
+    return [
+        {
+            "id": o.id,
+            "draft": o.draft_id,
+            "ref": f"{o.field}/{o.kind}",
+            "version": o.version,
+            "body": o.body,
+            "stance": o.stance,
+            "text": o.text,
+            "file_name": o.file_name,
+            "file_size": o.file_size,
+            "file_sha256": o.file_sha256,
+            "received_on": o.received_on,
+            "recorded_at": o.recorded_at,
+            "recorded_by": o.recorded_by,
+        }
+        for o in r.rows(sql, params, dates=("received_on",), times=("recorded_at",))
+    ]
+
+
+def list_opinions(ref: str | None = None) -> list[dict[str, Any]]:
+    """Every opinion, or those on one draft version (opinion list)."""
+    from lipctl.context import current
+
+    with current().reader() as r:
+        return opinion_rows(r, queries.draft_id(r, ref) if ref is not None else None)

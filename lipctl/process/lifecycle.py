@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import TypeVar
 
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
 from lipctl.process.states import DecisionOutcome, DraftState, Stance
+
+E = TypeVar("E", bound=StrEnum)
 
 __all__ = [
     "EVENTS",
@@ -225,15 +229,21 @@ def check_opinion(state: DraftState | str, *, what: str | None = None) -> None:
     )
 
 
+def _member(enum: type[E], text: str, unknown: str) -> E:
+    try:
+        return enum(text.strip().lower())
+    except ValueError:
+        raise InvalidInput(unknown, _("valid: {valid}").format(valid=", ".join(m.value for m in enum))) from None
+
+
 def parse_stance(text: str) -> Stance:
     """The stance of an opinion (Zustimmung, Änderungsbedarf, Ablehnung) from its name."""
-    try:
-        return Stance(text.strip().lower())
-    except ValueError:
-        raise InvalidInput(
-            _("unknown stance '{stance}'").format(stance=text),
-            _("valid: {valid}").format(valid=", ".join(s.value for s in Stance)),
-        ) from None
+    return _member(Stance, text, _("unknown stance '{stance}'").format(stance=text))
+
+
+def parse_state(text: str) -> DraftState:
+    """A draft state from its name (draft list --state)."""
+    return _member(DraftState, text, _("unknown state {state!r}").format(state=text))
 
 
 def missing_opinions(required: Sequence[str], received: Iterable[str]) -> list[str]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from lipctl.process.states import ContactRole, MembershipRole
 from lipctl.store import queries
-from lipctl.store.reader import Reader, Row
+from lipctl.store.reader import Row
 
 
 def _person(contact: Row | None, names: dict[int, str]) -> dict[str, Any] | None:
@@ -46,37 +46,19 @@ def contacts(field: str | None = None) -> list[dict[str, Any]]:
         return rows
 
 
-def latest_documents(r: Reader) -> dict[int, list[dict[str, Any]]]:
-    """Per field id: the latest version of each document, with its state (one query)."""
-    rows = r.rows(
-        """
-        SELECT d.id, d.field_id, d.kind, d.version, d.state, d.state_since, d.submitted_on
-        FROM drafts d
-        JOIN (SELECT field_id, kind, max(version) AS version FROM drafts GROUP BY field_id, kind) latest
-          ON d.field_id = latest.field_id AND d.kind = latest.kind AND d.version = latest.version
-        """,
-        dates=("state_since", "submitted_on"),
-    )
-    out: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        out.setdefault(row.field_id, []).append(
-            {"id": row.id, "kind": row.kind, "version": row.version, "state": row.state, "since": row.state_since,
-             "submitted_on": row.submitted_on}
-        )
-    return out
-
-
 def list_fields() -> list[dict[str, Any]]:
     """The action fields with the current stage of each document."""
     from lipctl.context import current
 
     with current().reader() as r:
         kinds = queries.kinds(r)
-        docs = latest_documents(r)
+        docs: dict[int, dict[str, Row]] = {}
+        for d in queries.latest_versions(r):
+            docs.setdefault(d.field_id, {})[d.kind] = d
         aliases = queries.field_aliases(r)
         rows = []
         for f in queries.fields(r):
-            by_kind = {d["kind"]: d for d in docs.get(f.id, [])}
+            by_kind = docs.get(f.id, {})
             rows.append(
                 {
                     "slug": f.slug,
@@ -84,7 +66,7 @@ def list_fields() -> list[dict[str, Any]]:
                     "name_en": f.name_en,
                     "aliases": aliases.get(f.id, []),
                     "documents": [
-                        {"kind": k.slug, "version": by_kind[k.slug]["version"], "state": by_kind[k.slug]["state"]}
+                        {"kind": k.slug, "version": by_kind[k.slug].version, "state": by_kind[k.slug].state}
                         if k.slug in by_kind
                         else {"kind": k.slug, "version": None, "state": None}
                         for k in kinds

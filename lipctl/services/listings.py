@@ -9,28 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from lipctl.errors import InvalidInput
-from lipctl.i18n import _
-from lipctl.process.states import DraftState
+from lipctl.process import lifecycle
 from lipctl.store import queries
 from lipctl.store.reader import Reader
-
-
-def parse_state(state: str) -> DraftState:
-    try:
-        return DraftState(state.strip().lower())
-    except ValueError:
-        raise InvalidInput(
-            _("unknown state {state!r}").format(state=state),
-            _("valid: {valid}").format(valid=", ".join(s.value for s in DraftState)),
-        ) from None
 
 
 def list_drafts(field: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
     """Every draft version, by field, document and version (draft list)."""
     from lipctl.context import current
 
-    wanted = parse_state(state) if state is not None else None
+    wanted = lifecycle.parse_state(state) if state is not None else None
     with current().reader() as r:
         where, params = [], {}
         if field is not None:

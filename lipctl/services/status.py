@@ -62,15 +62,7 @@ def collect(r: Reader, today: dt.date, names: Names | None = None) -> dict[str, 
         names.process = info.get("short_name") or info.get("name") or names.process
 
     # The latest version of every document: GROUP BY on the (field, kind, version) unique index.
-    latest = r.rows(
-        """
-        SELECT d.id, d.field_id, d.kind, d.version, d.state, d.state_since, d.submitted_on
-        FROM drafts d
-        JOIN (SELECT field_id, kind, max(version) AS version FROM drafts GROUP BY field_id, kind) latest
-          ON d.field_id = latest.field_id AND d.kind = latest.kind AND d.version = latest.version
-        """,
-        dates=("state_since", "submitted_on"),
-    )
+    latest = queries.latest_versions(r)
     for d in latest:
         d["state"] = DraftState(d.state)
     latest_ids = [d.id for d in latest]

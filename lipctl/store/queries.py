@@ -37,16 +37,17 @@ def field_keys(r: Reader) -> list[tuple[str, set[str]]]:
     return [(f.slug, match_keys(f.slug, f.name, aliases.get(f.id, []) + ([f.name_en] if f.name_en else []))) for f in fields(r)]
 
 
-def field_slug(r: Reader, query: str) -> str:
-    """The slug of the action field named by slug, name or alias; NotFound lists the valid ones."""
-    keys = field_keys(r)
+def _lookup(query: str, keys: list[tuple[str, set[str]]], missing: str) -> str:
+    """The slug whose keys match ``query``; NotFound (``missing``) lists the valid slugs."""
     slug = find(query, keys)
     if slug is None:
-        raise NotFound(
-            _("no action field {name!r}").format(name=query),
-            _("valid: {choices}").format(choices=", ".join(s for s, _k in keys)),
-        )
+        raise NotFound(missing, _("valid: {choices}").format(choices=", ".join(s for s, _k in keys)))
     return slug
+
+
+def field_slug(r: Reader, query: str) -> str:
+    """The slug of the action field named by slug, name or alias; NotFound lists the valid ones."""
+    return _lookup(query, field_keys(r), _("no action field {name!r}").format(name=query))
 
 
 def kinds(r: Reader) -> list[Row]:
@@ -55,14 +56,8 @@ def kinds(r: Reader) -> list[Row]:
 
 def kind_slug(r: Reader, query: str) -> str:
     """The slug of the document kind named by slug, name or alias; NotFound lists the valid ones."""
-    found = kinds(r)
-    slug = find(query, [(k.slug, match_keys(k.slug, k.name, aliases_text(k.aliases) + ([k.name_en] if k.name_en else []))) for k in found])
-    if slug is None:
-        raise NotFound(
-            _("no document kind {name!r}").format(name=query),
-            _("valid: {choices}").format(choices=", ".join(k.slug for k in found)),
-        )
-    return slug
+    keys = [(k.slug, match_keys(k.slug, k.name, aliases_text(k.aliases) + ([k.name_en] if k.name_en else []))) for k in kinds(r)]
+    return _lookup(query, keys, _("no document kind {name!r}").format(name=query))
 
 
 _REF = re.compile(r"^\s*(?P<field>[^/]+?)\s*/\s*(?P<kind>[^/]+?)\s*$")
@@ -94,6 +89,19 @@ def draft_id(r: Reader, ref: str) -> int:
     return latest[0]
 
 
+def latest_versions(r: Reader) -> list[Row]:
+    """The latest version of every document (at most fields × kinds rows), by the (field, kind, version) index."""
+    return r.rows(
+        """
+        SELECT d.id, d.field_id, d.kind, d.version, d.state, d.state_since, d.submitted_on
+        FROM drafts d
+        JOIN (SELECT field_id, kind, max(version) AS version FROM drafts GROUP BY field_id, kind) latest
+          ON d.field_id = latest.field_id AND d.kind = latest.kind AND d.version = latest.version
+        """,
+        dates=("state_since", "submitted_on"),
+    )
+
+
 def bodies(r: Reader) -> list[Row]:
     return r.rows(
         "SELECT id, slug, name, name_en, kind, role, field_id, rule_set_id, seats, position FROM bodies ORDER BY position, id"
@@ -122,13 +130,7 @@ def body_slug(r: Reader, query: str) -> str:
     for row in r.rows("SELECT body_id, alias FROM body_aliases ORDER BY id"):
         aliases.setdefault(row.body_id, []).append(row.alias)
     keys = [(b.slug, match_keys(b.slug, b.name, aliases.get(b.id, []) + ([b.name_en] if b.name_en else []))) for b in bodies(r)]
-    slug = find(query, keys)
-    if slug is None:
-        raise NotFound(
-            _("no body {name!r}").format(name=query),
-            _("valid: {choices}").format(choices=", ".join(s for s, _k in keys)),
-        )
-    return slug
+    return _lookup(query, keys, _("no body {name!r}").format(name=query))
 
 
 def people(r: Reader) -> dict[int, str]:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import ArgumentError
 
 from lipctl.errors import StoreError
 from lipctl.i18n import _
-from lipctl.store.location import BUSY_TIMEOUT_MS, default_db_path, prepare_sqlite_file, resolve
+from lipctl.store.location import BUSY_TIMEOUT_MS, default_db_path, prepare_sqlite_file, require_psycopg, resolve
 
 __all__ = ["default_db_path", "make_engine", "prepare_sqlite_file", "resolve_url", "safe_url", "sqlite_path"]
 
@@ -62,4 +62,5 @@ def make_engine(url: URL) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
+    require_psycopg()  # before SQLAlchemy's own import of it: a refusal that says what to install
     return create_engine(url, connect_args={"connect_timeout": 5}, pool_pre_ping=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from lipctl.errors import StoreError
@@ -51,6 +52,18 @@ class Location:
     def libpq_url(self) -> str:
         """The PostgreSQL URL as libpq (psycopg) reads it: the same, without SQLAlchemy's driver name."""
         return "postgresql" + self.url[self.url.index("://") :]
+
+
+def require_psycopg() -> Any:
+    """The psycopg module, or a refusal that says how to install it (it is an optional extra)."""
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError(
+            _("PostgreSQL needs the psycopg driver, which is not installed"),
+            _("install it with: python3 -m pip install 'psycopg[binary]'"),
+        ) from None
+    return psycopg
 
 
 def _bad_url() -> StoreError:

@@ -21,7 +21,7 @@ from typing import Any
 
 from lipctl.errors import StoreError
 from lipctl.i18n import _
-from lipctl.store.location import BUSY_TIMEOUT_MS, Location, prepare_sqlite_file
+from lipctl.store.location import BUSY_TIMEOUT_MS, Location, prepare_sqlite_file, require_psycopg
 
 # Called with every statement and its parameters before it runs (tests count them,
 # benchmarks/scale.py --explain asks SQLite for their plans).
@@ -201,7 +201,7 @@ def _sqlite(location: Location) -> Iterator[Reader]:
 
 @contextmanager
 def _postgresql(location: Location, scrub: str | None) -> Iterator[Reader]:
-    import psycopg
+    psycopg = require_psycopg()
 
     try:
         conn = psycopg.connect(location.libpq_url, connect_timeout=5)

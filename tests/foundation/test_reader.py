@@ -140,3 +140,17 @@ def test_draft_list_reads_alike_on_both_stores(db_url: str, seeded) -> None:
         ("superseded", "2021-01-20"), ("submitted", "2021-01-20"), ("submitted", "2021-01-09"),
     ]
     assert [d["ref"] for d in seeded.json("draft", "list", "--state", "superseded", "--field", "Bildung")] == ["bildung/grundsatzpapier"]
+
+
+@pytest.mark.parametrize("args", [["contacts"], ["status"], ["init"], ["log"], ["draft", "show", "1"]], ids=" ".join)
+def test_postgresql_without_its_driver(cli, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    """psycopg is an optional extra: without it, a PostgreSQL URL is refused with what to install."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` fails as if it were not installed
+    result = cli("--db", "postgresql+psycopg://office:S3cr3t@127.0.0.1:1/lip", *args)
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr == (
+        "lipctl: PostgreSQL needs the psycopg driver, which is not installed"
+        " — install it with: python3 -m pip install 'psycopg[binary]'\n"
+    )

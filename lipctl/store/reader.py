@@ -3,7 +3,8 @@
 The commands staff type most and cron runs every few minutes — fields, contacts, bodies,
 status — only read. Importing SQLAlchemy and mapping the models costs more than such a command's
 whole start-up budget (benchmarks/README.md), so they read through this small interface instead:
-portable SQL text with ``:named`` parameters, rows with attribute access, dates as dates.
+portable SQL text with ``:named`` parameters (a list expands for ``IN (:ids)``; write no
+``:word`` inside a string literal), rows with attribute access, dates as dates.
 
 The same ``Reader`` also runs on the connection of an open unit of work (``Reader.of(session)``),
 inside its transaction, so that one query serves the read commands and the writing ones alike.

@@ -154,3 +154,29 @@ def test_postgresql_without_its_driver(cli, monkeypatch: pytest.MonkeyPatch, arg
         "lipctl: PostgreSQL needs the psycopg driver, which is not installed"
         " — install it with: python3 -m pip install 'psycopg[binary]'\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["opinion", "list", "bildung/nothing"], "no document kind 'nothing' — valid: grundsatzpapier, massnahmenkatalog"),
+        (["opinion", "list", "999"], "no draft with id 999 — list the drafts with 'lipctl draft list'"),
+        (
+            ["opinion", "list", "soziales/grundsatzpapier"],
+            "Soziales has no Grundsatzpapier yet — submit one with 'lipctl draft submit soziales --kind grundsatzpapier'",
+        ),
+        (["opinion", "list", "a/b/c"], "'a/b/c' is not a draft reference — write a numeric id or FIELD/KIND, e.g. bildung/grundsatzpapier"),
+        (["draft", "list", "--field", "Sport"], "no action field 'Sport' — valid: bildung, soziales, demokratie, stadtleben-kultur, wirtschaft, stadtverwaltung-diversitaet"),
+        (["survey", "export", "--field", "bildung", "--survey", "Nope"], "no survey 'Nope' — import one with 'lipctl survey import'"),
+        (["contacts", "Sport"], "no action field 'Sport' — valid: bildung, soziales, demokratie, stadtleben-kultur, wirtschaft, stadtverwaltung-diversitaet"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else "",
+)
+def test_read_commands_refuse_unknown_references(seeded, isolated: Path, args: list[str], message: str) -> None:
+    db = isolated / "lip.db"
+    before = db.read_bytes()
+    result = seeded(*args)
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr == f"lipctl: {message}\n"
+    assert result.stdout == ""
+    assert db.read_bytes() == before

@@ -97,9 +97,9 @@ def register(root: typer.Typer) -> None:
     def show(ref: RefArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """One draft version: state, opinions received, missing and overdue, the steering decision."""
         from lipctl.output.emit import emit_record, plain
-        from lipctl.services import drafts as svc
+        from lipctl.services import listings
 
-        row = svc.show(ref)
+        row = listings.show(ref)
         cols = [
             *_draft_columns(),
             Column("file_name", _("File")),
@@ -123,9 +123,9 @@ def register(root: typer.Typer) -> None:
     def history(ref: RefArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """Every event of a document, all versions, in order, with actor and time."""
         from lipctl.output.emit import emit
-        from lipctl.services import drafts as svc
+        from lipctl.services import listings
 
-        rows = svc.history(ref)
+        rows = listings.history(ref)
         emit(
             rows,
             fmt,

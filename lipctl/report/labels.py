@@ -75,3 +75,34 @@ def field_name(row: dict[str, Any]) -> str:
     if language() == "en" and row.get("name_en"):
         return str(row["name_en"])
     return str(row["name"])
+
+
+def event_summary(action: str, d: dict[str, Any]) -> str:
+    """One line that tells what an event of a draft means, for draft history."""
+    if action == "draft.submitted":
+        text = _("submitted") + (f" — {d['title']}" if d.get("title") else "")
+        if d.get("file_name"):
+            text += " " + _("(file {name}, sha256 {sha})").format(name=d["file_name"], sha=str(d.get("file_sha256", ""))[:12])
+        if d.get("considered_surveys"):
+            text += "; " + _("took into account: {surveys}").format(surveys=", ".join(d["considered_surveys"]))
+        return text
+    if action == "draft.superseded":
+        return _("superseded by v{version}").format(version=d.get("by_version"))
+    if action == "draft.ready_for_decision":
+        return _("all required opinions in: ready for the steering group")
+    if action == "opinion.recorded":
+        text = _("opinion of {body}: {stance}").format(body=d.get("body"), stance=stance_label(d.get("stance")))
+        return text + (f" — {d['text']}" if d.get("text") else "")
+    if action == "steering.decided":
+        result = _("forwarded to the committee") if d.get("outcome") == "forward" else _("returned to the expert group")
+        text = _("steering group: {result}").format(result=result)
+        if d.get("reason"):
+            text += f" — {d['reason']}"
+        if d.get("without_opinions"):
+            text += " " + _("(without the opinions of {bodies})").format(bodies=", ".join(d.get("missing_opinions") or []))
+        return text
+    if action == "resolution.recorded":
+        return _("{body}: {result}").format(body=d.get("body"), result=result_label(d.get("result"))) + (
+            f" ({d['drucksache']})" if d.get("drucksache") else ""
+        )
+    return action

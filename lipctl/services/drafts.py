@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -26,7 +25,9 @@ from lipctl.process import lifecycle
 from lipctl.process.states import DraftState
 from lipctl.services import audit
 from lipctl.store import models as m
+from lipctl.store import queries
 from lipctl.store import repositories as repo
+from lipctl.store.reader import Reader
 
 #: Concurrent submits of one document may both pick the next version; the loser retries this often.
 SUBMIT_ATTEMPTS = 8
@@ -55,18 +56,12 @@ def parse_day(value: str | None, today: dt.date, option: str = "--date") -> dt.d
 
 def requirements(session: Session) -> list[tuple[str, int]]:
     """The bodies whose opinion every draft needs, with their deadline in days (seed.yaml)."""
-    q = (
-        select(m.Body.slug, m.OpinionRequirement.deadline_days)
-        .join(m.Body, m.Body.id == m.OpinionRequirement.body_id)
-        .order_by(m.OpinionRequirement.position, m.OpinionRequirement.id)
-    )
-    return [(slug, days) for slug, days in session.execute(q)]
+    return queries.opinion_requirements(Reader.of(session))
 
 
 def received(session: Session, draft_id: int) -> list[str]:
     """Slugs of the bodies that have given an opinion on the draft."""
-    q = select(m.Body.slug).join(m.Opinion, m.Opinion.body_id == m.Body.id).where(m.Opinion.draft_id == draft_id).distinct()
-    return list(session.scalars(q))
+    return queries.received_opinions(Reader.of(session), draft_id)
 
 
 def missing(session: Session, draft: m.Draft) -> list[str]:
@@ -99,23 +94,10 @@ def locked_draft(session: Session, ref: str) -> m.Draft:
 
 
 def draft_row(session: Session, draft: m.Draft) -> dict[str, Any]:
-    """A draft as scripts read it (SPEC §3: id, field, kind, version, state, ref)."""
-    ref = doc_ref(session, draft)
-    return {
-        "id": draft.id,
-        "field": ref.split("/")[0],
-        "kind": draft.kind,
-        "version": draft.version,
-        "state": draft.state.value,
-        "ref": ref,
-        "title": draft.title,
-        "state_since": draft.state_since,
-        "submitted_on": draft.submitted_on,
-        "submitted_by": draft.submitted_by,
-        "file_name": draft.file_name,
-        "file_size": draft.file_size,
-        "file_sha256": draft.file_sha256,
-    }
+    """A draft as scripts read it (SPEC §3), as ``draft list`` and ``draft show`` show it."""
+    from lipctl.services import listings
+
+    return listings.draft_row(listings.draft_by_id(Reader.of(session), draft.id))
 
 
 def set_state(draft: m.Draft, event: str, day: dt.date, **kw: Any) -> DraftState:
@@ -352,123 +334,3 @@ def _submit_once(
         row["considered_surveys"] = [sv.name for sv in survey_rows]
         row["opinions_due"] = [{"body": b, "due": lifecycle.opinion_due(today, d)} for b, d in need]
         return row
-
-
-def show(ref: str) -> dict[str, Any]:
-    """One version with its opinions, what is missing or overdue, its decision and considered surveys (draft show)."""
-    from lipctl.context import current
-
-    ctx = current()
-    with ctx.uow() as uow:
-        s = uow.session
-        draft = repo.get_draft(s, ref)
-        row = draft_row(s, draft)
-        need = requirements(s)
-        got = received(s, draft.id)
-        open_ = draft.state in lifecycle.AWAITING_OPINIONS
-        lacking = lifecycle.missing_opinions([b for b, _d in need], got) if open_ else []
-        row["missing_opinions"] = lacking
-        row["opinions_due"] = [
-            {"body": b, "due": lifecycle.opinion_due(draft.submitted_on, d), "received": b in got} for b, d in need
-        ]
-        row["overdue_opinions"] = (
-            [{"body": b, "due": due} for b, due in lifecycle.overdue_opinions(draft.submitted_on, need, got, ctx.today)]
-            if open_
-            else []
-        )
-        from lipctl.services.listings import opinion_rows
-        from lipctl.store.reader import Reader
-
-        row["opinions"] = opinion_rows(Reader.of(s), draft.id)
-        dec = s.scalars(select(m.SteeringDecision).where(m.SteeringDecision.draft_id == draft.id)).first()
-        row["decision"] = (
-            {
-                "result": "forwarded" if dec.outcome.value == "forward" else "returned",
-                "reason": dec.reason or None,
-                "decided_on": dec.decided_on,
-                "without_opinions": dec.without_opinions,
-                "missing_opinions": json.loads(dec.missing_opinions) if dec.missing_opinions else [],
-            }
-            if dec
-            else None
-        )
-        row["considered_surveys"] = list(
-            s.scalars(
-                select(m.Survey.name)
-                .join(m.DraftSurvey, m.DraftSurvey.survey_id == m.Survey.id)
-                .where(m.DraftSurvey.draft_id == draft.id)
-            )
-        )
-        row["file_copy"] = draft.file_copy
-        return row
-
-
-def history(ref: str) -> list[dict[str, Any]]:
-    """Every audit event of every version of the document, in order, with actor and time (draft history)."""
-    from lipctl.context import current
-
-    with current().uow() as uow:
-        s = uow.session
-        draft = repo.get_draft(s, ref)
-        versions = dict(
-            s.execute(
-                select(m.Draft.id, m.Draft.version).where(m.Draft.field_id == draft.field_id, m.Draft.kind == draft.kind)
-            ).all()
-        )
-        q = (
-            select(m.AuditEvent)
-            .where(m.AuditEvent.entity == "draft", m.AuditEvent.entity_id.in_(list(versions)))
-            .order_by(m.AuditEvent.id)
-        )
-        rows = []
-        for e in s.scalars(q):
-            details = json.loads(e.details) if e.details else {}
-            rows.append(
-                {
-                    "id": e.id,
-                    "occurred_at": e.occurred_at.replace(tzinfo=dt.UTC),
-                    "actor": e.actor,
-                    "action": e.action,
-                    "draft": e.entity_id,
-                    "version": versions.get(e.entity_id),  # type: ignore[arg-type]
-                    "command": e.command,
-                    "summary": summarize(e.action, details),
-                    "details": details,
-                }
-            )
-        return rows
-
-
-def summarize(action: str, d: dict[str, Any]) -> str:
-    """One line that tells what an event means, for the history table."""
-    if action == "draft.submitted":
-        text = _("submitted") + (f" — {d['title']}" if d.get("title") else "")
-        if d.get("file_name"):
-            text += " " + _("(file {name}, sha256 {sha})").format(name=d["file_name"], sha=str(d.get("file_sha256", ""))[:12])
-        if d.get("considered_surveys"):
-            text += "; " + _("took into account: {surveys}").format(surveys=", ".join(d["considered_surveys"]))
-        return text
-    if action == "draft.superseded":
-        return _("superseded by v{version}").format(version=d.get("by_version"))
-    if action == "draft.ready_for_decision":
-        return _("all required opinions in: ready for the steering group")
-    if action == "opinion.recorded":
-        from lipctl.report.labels import stance_label
-
-        text = _("opinion of {body}: {stance}").format(body=d.get("body"), stance=stance_label(d.get("stance")))
-        return text + (f" — {d['text']}" if d.get("text") else "")
-    if action == "steering.decided":
-        result = _("forwarded to the committee") if d.get("outcome") == "forward" else _("returned to the expert group")
-        text = _("steering group: {result}").format(result=result)
-        if d.get("reason"):
-            text += f" — {d['reason']}"
-        if d.get("without_opinions"):
-            text += " " + _("(without the opinions of {bodies})").format(bodies=", ".join(d.get("missing_opinions") or []))
-        return text
-    if action == "resolution.recorded":
-        from lipctl.report.labels import result_label
-
-        return _("{body}: {result}").format(body=d.get("body"), result=result_label(d.get("result"))) + (
-            f" ({d['drucksache']})" if d.get("drucksache") else ""
-        )
-    return action

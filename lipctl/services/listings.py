@@ -1,17 +1,54 @@
-"""The listings staff scan most — draft list, opinion list — read through the driver (lipctl.store.reader).
+"""Drafts and opinions as staff read them — draft list, show, history; opinion list — through the driver.
 
-On a store of 10,000 versions each is one query with the names joined in, and no SQLAlchemy
+Each is a handful of queries with the names joined in (lipctl.store.reader), and no SQLAlchemy
 import. A draft row has the same keys as ``drafts.draft_row``; ``opinion_rows`` also serves
-``draft show`` and ``opinion record`` inside their unit of work (``Reader.of(session)``).
+``opinion record`` inside its unit of work (``Reader.of(session)``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 from lipctl.process import lifecycle
 from lipctl.store import queries
-from lipctl.store.reader import Reader
+from lipctl.store.reader import Reader, Row
+
+_DRAFTS = """
+    SELECT d.id, f.slug AS field, d.kind, d.version, d.state, d.title, d.state_since, d.submitted_on,
+           d.submitted_by, d.file_name, d.file_size, d.file_sha256, d.field_id, d.file_copy
+    FROM drafts d JOIN action_fields f ON f.id = d.field_id
+"""
+
+
+def draft_row(d: Row) -> dict[str, Any]:
+    """A draft as scripts read it (SPEC §3: id, field, kind, version, state, ref)."""
+    return {
+        "id": d.id,
+        "field": d.field,
+        "kind": d.kind,
+        "version": d.version,
+        "state": d.state,
+        "ref": f"{d.field}/{d.kind}",
+        "title": d.title,
+        "state_since": d.state_since,
+        "submitted_on": d.submitted_on,
+        "submitted_by": d.submitted_by,
+        "file_name": d.file_name,
+        "file_size": d.file_size,
+        "file_sha256": d.file_sha256,
+    }
+
+
+def draft_by_id(r: Reader, draft_id: int) -> Row:
+    [draft] = _drafts(r, "d.id = :id", {"id": draft_id})
+    return draft
+
+
+def _drafts(r: Reader, where: str = "", params: dict[str, Any] | None = None) -> list[Row]:
+    sql = _DRAFTS + (f" WHERE {where}" if where else "") + " ORDER BY f.position, f.id, d.kind, d.version"
+    return r.rows(sql, params, dates=("state_since", "submitted_on"))
 
 
 def list_drafts(field: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
@@ -27,32 +64,7 @@ def list_drafts(field: str | None = None, state: str | None = None) -> list[dict
         if wanted is not None:
             where.append("d.state = :state")
             params["state"] = wanted.value
-        sql = """
-            SELECT d.id, f.slug AS field, d.kind, d.version, d.state, d.title, d.state_since, d.submitted_on,
-                   d.submitted_by, d.file_name, d.file_size, d.file_sha256
-            FROM drafts d JOIN action_fields f ON f.id = d.field_id
-        """
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY f.position, f.id, d.kind, d.version"
-        return [
-            {
-                "id": d.id,
-                "field": d.field,
-                "kind": d.kind,
-                "version": d.version,
-                "state": d.state,
-                "ref": f"{d.field}/{d.kind}",
-                "title": d.title,
-                "state_since": d.state_since,
-                "submitted_on": d.submitted_on,
-                "submitted_by": d.submitted_by,
-                "file_name": d.file_name,
-                "file_size": d.file_size,
-                "file_sha256": d.file_sha256,
-            }
-            for d in r.rows(sql, params, dates=("state_since", "submitted_on"))
-        ]
+        return [draft_row(d) for d in _drafts(r, " AND ".join(where), params)]
 
 
 def opinion_rows(r: Reader, draft_id: int | None = None) -> list[dict[str, Any]]:
@@ -96,3 +108,82 @@ def list_opinions(ref: str | None = None) -> list[dict[str, Any]]:
 
     with current().reader() as r:
         return opinion_rows(r, queries.draft_id(r, ref) if ref is not None else None)
+
+
+def show(ref: str) -> dict[str, Any]:
+    """One version with its opinions, what is missing or overdue, its decision and considered surveys (draft show)."""
+    from lipctl.context import current
+
+    ctx = current()
+    with ctx.reader() as r:
+        draft = draft_by_id(r, queries.draft_id(r, ref))
+        row = draft_row(draft)
+        need = queries.opinion_requirements(r)
+        got = queries.received_opinions(r, draft.id)
+        open_ = draft.state in lifecycle.AWAITING_OPINIONS
+        row["missing_opinions"] = lifecycle.missing_opinions([b for b, _d in need], got) if open_ else []
+        row["opinions_due"] = [{"body": b, "due": lifecycle.opinion_due(draft.submitted_on, d), "received": b in got} for b, d in need]
+        row["overdue_opinions"] = (
+            [{"body": b, "due": due} for b, due in lifecycle.overdue_opinions(draft.submitted_on, need, got, ctx.today)]
+            if open_
+            else []
+        )
+        row["opinions"] = opinion_rows(r, draft.id)
+        decisions = r.rows(
+            "SELECT outcome, reason, decided_on, without_opinions, missing_opinions FROM steering_decisions WHERE draft_id = :id",
+            {"id": draft.id},
+            dates=("decided_on",),
+            flags=("without_opinions",),
+        )
+        row["decision"] = (
+            {
+                "result": "forwarded" if dec.outcome == "forward" else "returned",
+                "reason": dec.reason or None,
+                "decided_on": dec.decided_on,
+                "without_opinions": dec.without_opinions,
+                "missing_opinions": json.loads(dec.missing_opinions) if dec.missing_opinions else [],
+            }
+            if (dec := next(iter(decisions), None))
+            else None
+        )
+        row["considered_surveys"] = r.column(
+            "SELECT s.name FROM surveys s JOIN draft_surveys ds ON ds.survey_id = s.id WHERE ds.draft_id = :id ORDER BY ds.id",
+            {"id": draft.id},
+        )
+        row["file_copy"] = draft.file_copy
+        return row
+
+
+def history(ref: str) -> list[dict[str, Any]]:
+    """Every audit event of every version of the document, in order, with actor and time (draft history)."""
+    from lipctl.context import current
+    from lipctl.report.labels import event_summary
+
+    with current().reader() as r:
+        draft = draft_by_id(r, queries.draft_id(r, ref))
+        versions = r.pairs("SELECT id, version FROM drafts WHERE field_id = :field AND kind = :kind", {"field": draft.field_id, "kind": draft.kind})
+        events = r.rows(
+            """
+            SELECT id, occurred_at, actor, command, action, entity_id, details FROM audit_events
+            WHERE entity = 'draft' AND entity_id IN (:versions) ORDER BY id
+            """,
+            {"versions": list(versions)},
+            times=("occurred_at",),
+        )
+        rows = []
+        for e in events:
+            details = json.loads(e.details) if e.details else {}
+            rows.append(
+                {
+                    "id": e.id,
+                    "occurred_at": e.occurred_at.replace(tzinfo=dt.UTC),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "draft": e.entity_id,
+                    "version": versions.get(e.entity_id),
+                    "command": e.command,
+                    "summary": event_summary(e.action, details),
+                    "details": details,
+                }
+            )
+        return rows

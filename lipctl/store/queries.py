@@ -102,6 +102,25 @@ def latest_versions(r: Reader) -> list[Row]:
     )
 
 
+def opinion_requirements(r: Reader) -> list[tuple[str, int]]:
+    """The bodies whose opinion every draft needs, with their deadline in days (seed.yaml)."""
+    rows = r.rows(
+        """
+        SELECT b.slug, q.deadline_days FROM opinion_requirements q JOIN bodies b ON b.id = q.body_id
+        ORDER BY q.position, q.id
+        """
+    )
+    return [(row.slug, row.deadline_days) for row in rows]
+
+
+def received_opinions(r: Reader, draft_id: int) -> list[str]:
+    """Slugs of the bodies that have given an opinion on the draft."""
+    return r.column(
+        "SELECT DISTINCT b.slug FROM opinions o JOIN bodies b ON b.id = o.body_id WHERE o.draft_id = :draft ORDER BY b.slug",
+        {"draft": draft_id},
+    )
+
+
 def bodies(r: Reader) -> list[Row]:
     return r.rows(
         "SELECT id, slug, name, name_en, kind, role, field_id, rule_set_id, seats, position FROM bodies ORDER BY position, id"

@@ -75,7 +75,8 @@ def export(field: str, survey: str | None = None) -> list[dict[str, Any]]:
         if survey:
             sql += " AND r.survey_id = :survey"
             params["survey"] = queries.survey(r, survey).id
-        sql += " ORDER BY s.name, r.submitted_at, r.id"
+        # undated responses last on both stores (SQLite sorts NULL first, PostgreSQL last)
+        sql += " ORDER BY s.name, r.submitted_at IS NULL, r.submitted_at, r.id"
         return [
             {"id": row.id, "survey": row.survey, "field": slug, "category": row.category, "submitted_at": row.submitted_at, "text": row.text}
             for row in r.rows(sql, params, times=("submitted_at",))

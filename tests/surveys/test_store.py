@@ -66,3 +66,21 @@ def test_import_reimport_stats_export_on_both_stores(db_url: str, cli, write) ->
 
     bad = write("bad.csv", b"\x00\x01\x02")
     assert cli("survey", "import", str(path), str(bad), "--survey", "S").exit_code == ExitCode.REFUSED
+
+
+def test_export_orders_by_date_with_undated_answers_last_on_both_stores(db_url: str, cli, write) -> None:
+    assert cli("init").exit_code == ExitCode.OK
+    rows = [
+        ["Datum", "Handlungsfeld", "Kategorie", "Anregung"],
+        ["", "Bildung", "Idee", "ohne Datum"],
+        ["15.06.2020 14:32", "Bildung", "Idee", "mit Datum"],
+        ["14.06.2020", "Bildung", "Kritik", "früher"],
+    ]
+    path = write("sheet.csv", csv_bytes(rows))
+    assert cli("survey", "import", str(path), "--survey", "S").exit_code == ExitCode.OK
+    exported = cli.json("survey", "export", "--field", "bildung")
+    assert [(e["text"], e["submitted_at"]) for e in exported] == [
+        ("früher", "2020-06-14T00:00:00"),
+        ("mit Datum", "2020-06-15T14:32:00"),
+        ("ohne Datum", None),
+    ]

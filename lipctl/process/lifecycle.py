@@ -34,11 +34,13 @@ __all__ = [
     "apply",
     "check_opinion",
     "decide",
+    "decision_event",
     "is_open",
     "missing_opinions",
     "opinion_due",
     "overdue_opinions",
     "parse_stance",
+    "parse_state",
     "waiting_on",
 ]
 
@@ -168,6 +170,11 @@ def _refusal(state: DraftState | None, event: str, what: str) -> Refused:
     )
 
 
+def decision_event(outcome: DecisionOutcome | str) -> str:
+    """What a steering decision does to the version: "forwarded" or "returned"."""
+    return "forwarded" if DecisionOutcome(outcome) == DecisionOutcome.FORWARD else "returned"
+
+
 def decide(
     state: DraftState | str,
     outcome: DecisionOutcome | str,
@@ -183,7 +190,7 @@ def decide(
     exception ``without_opinions`` and a reason; the state must allow a decision.
     """
     outcome = DecisionOutcome(outcome)
-    event = "forwarded" if outcome == DecisionOutcome.FORWARD else "returned"
+    event = decision_event(outcome)
     what = what or _("this version")
     has_reason = bool(reason and reason.strip())
     current = DraftState(state)

@@ -137,7 +137,7 @@ def show(ref: str) -> dict[str, Any]:
         )
         row["decision"] = (
             {
-                "result": "forwarded" if dec.outcome == "forward" else "returned",
+                "result": lifecycle.decision_event(dec.outcome),
                 "reason": dec.reason or None,
                 "decided_on": dec.decided_on,
                 "without_opinions": dec.without_opinions,

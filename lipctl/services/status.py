@@ -41,9 +41,9 @@ def status() -> tuple[dict[str, Any], Names]:
 
 
 def _name(row: Any) -> str:
-    from lipctl.i18n import language
+    from lipctl.i18n import display_name
 
-    return (row.name_en or row.name) if language() == "en" else row.name
+    return display_name(row.name, row.name_en)
 
 
 def collect(r: Reader, today: dt.date, names: Names | None = None) -> dict[str, Any]:
@@ -82,10 +82,7 @@ def collect(r: Reader, today: dt.date, names: Names | None = None) -> dict[str, 
         )
     }
 
-    requirements = [
-        (slug_of_body[row.body_id], row.deadline_days)
-        for row in r.rows("SELECT body_id, deadline_days FROM opinion_requirements ORDER BY position, id")
-    ]
+    requirements = queries.opinion_requirements(r)
     received: dict[int, set[str]] = {}
     if latest_ids:
         for row in r.rows(

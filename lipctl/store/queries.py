@@ -15,7 +15,7 @@ from lipctl.process.names import find, match_keys
 from lipctl.store.reader import Reader, Row
 
 
-def aliases_text(text: str | None) -> list[str]:
+def _aliases_text(text: str | None) -> list[str]:
     """Aliases stored newline-separated in one column."""
     return [a for a in (text or "").split("\n") if a]
 
@@ -31,10 +31,27 @@ def field_aliases(r: Reader) -> dict[int, list[str]]:
     return out
 
 
+def _keys(rows: list[Row], aliases: dict[int, list[str]] | None = None) -> list[tuple[str, set[str]]]:
+    """Each row's slug with the names staff may type for it: slug, name, aliases, English name.
+
+    Aliases come from an alias table (``aliases``: id -> names) or from the row's own
+    newline-separated ``aliases`` column."""
+    return [
+        (
+            row.slug,
+            match_keys(
+                row.slug,
+                row.name,
+                (aliases.get(row.id, []) if aliases is not None else _aliases_text(row.aliases)) + ([row.name_en] if row.name_en else []),
+            ),
+        )
+        for row in rows
+    ]
+
+
 def field_keys(r: Reader) -> list[tuple[str, set[str]]]:
     """Every field's slug with the names staff may type for it (slug, name, aliases, English name)."""
-    aliases = field_aliases(r)
-    return [(f.slug, match_keys(f.slug, f.name, aliases.get(f.id, []) + ([f.name_en] if f.name_en else []))) for f in fields(r)]
+    return _keys(fields(r), field_aliases(r))
 
 
 def _lookup(query: str, keys: list[tuple[str, set[str]]], missing: str) -> str:
@@ -56,8 +73,7 @@ def kinds(r: Reader) -> list[Row]:
 
 def kind_slug(r: Reader, query: str) -> str:
     """The slug of the document kind named by slug, name or alias; NotFound lists the valid ones."""
-    keys = [(k.slug, match_keys(k.slug, k.name, aliases_text(k.aliases) + ([k.name_en] if k.name_en else []))) for k in kinds(r)]
-    return _lookup(query, keys, _("no document kind {name!r}").format(name=query))
+    return _lookup(query, _keys(kinds(r)), _("no document kind {name!r}").format(name=query))
 
 
 _REF = re.compile(r"^\s*(?P<field>[^/]+?)\s*/\s*(?P<kind>[^/]+?)\s*$")
@@ -131,6 +147,11 @@ def categories(r: Reader) -> list[Row]:
     return r.rows("SELECT id, slug, name, name_en, aliases, position FROM survey_categories ORDER BY position, id")
 
 
+def category_keys(r: Reader) -> list[tuple[str, set[str]]]:
+    """Every survey category's slug with the names an export may use for it."""
+    return _keys(categories(r))
+
+
 def survey(r: Reader, name: str) -> Row:
     """The survey of that name (any case); NotFound names the known ones."""
     found = r.rows("SELECT id, name FROM surveys WHERE lower(name) = :name ORDER BY id", {"name": name.strip().lower()})
@@ -148,8 +169,7 @@ def body_slug(r: Reader, query: str) -> str:
     aliases: dict[int, list[str]] = {}
     for row in r.rows("SELECT body_id, alias FROM body_aliases ORDER BY id"):
         aliases.setdefault(row.body_id, []).append(row.alias)
-    keys = [(b.slug, match_keys(b.slug, b.name, aliases.get(b.id, []) + ([b.name_en] if b.name_en else []))) for b in bodies(r)]
-    return _lookup(query, keys, _("no body {name!r}").format(name=query))
+    return _lookup(query, _keys(bodies(r), aliases), _("no body {name!r}").format(name=query))
 
 
 def people(r: Reader) -> dict[int, str]:

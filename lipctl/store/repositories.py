@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lipctl.process.names import match_keys
 from lipctl.store import models as m
 from lipctl.store import queries
 from lipctl.store.reader import Reader
@@ -46,10 +45,7 @@ def all_categories(session: Session) -> list[m.SurveyCategory]:
 
 
 def category_keys(session: Session) -> list[tuple[str, set[str]]]:
-    return [
-        (c.slug, match_keys(c.slug, c.name, queries.aliases_text(c.aliases) + ([c.name_en] if c.name_en else [])))
-        for c in all_categories(session)
-    ]
+    return queries.category_keys(Reader.of(session))
 
 
 def get_draft(session: Session, ref: str) -> m.Draft:
@@ -67,4 +63,4 @@ def get_survey(session: Session, name: str) -> m.Survey:
 
 
 def process_info(session: Session) -> dict[str, str | None]:
-    return dict(session.execute(select(m.ProcessInfo.key, m.ProcessInfo.value)).all())
+    return queries.process_info(Reader.of(session))

@@ -180,3 +180,12 @@ def test_read_commands_refuse_unknown_references(seeded, isolated: Path, args: l
     assert result.stderr == f"lipctl: {message}\n"
     assert result.stdout == ""
     assert db.read_bytes() == before
+
+
+def test_an_empty_file_is_not_initialised(cli, isolated: Path) -> None:
+    (isolated / "lip.db").write_bytes(b"")
+    for args in (["contacts"], ["status", "--format", "json"], ["survey", "stats"]):
+        result = cli(*args)
+        assert result.exit_code == ExitCode.REFUSED
+        assert result.stderr == "lipctl: the database is not initialised — run 'lipctl init' first\n"
+    assert (isolated / "lip.db").read_bytes() == b""

@@ -50,3 +50,22 @@ def test_only_a_forwarded_version_is_tallied(state: S, message: str) -> None:
     lc.check_tally(S.FORWARDED, **args)
     with pytest.raises(Refused, match=message):
         lc.check_tally(state, **args)
+
+
+def test_a_steering_decision_forwards_or_returns() -> None:
+    from lipctl.process.lifecycle import decision_event
+
+    assert (decision_event("forward"), decision_event("return")) == ("forwarded", "returned")
+    with pytest.raises(ValueError):
+        decision_event("adopt")
+
+
+def test_state_names_are_read_in_any_case_and_refused_with_the_valid_ones() -> None:
+    from lipctl.errors import InvalidInput
+    from lipctl.process.lifecycle import parse_state
+    from lipctl.process.states import DraftState
+
+    assert parse_state(" Forwarded ") is DraftState.FORWARDED
+    with pytest.raises(InvalidInput) as caught:
+        parse_state("lost")
+    assert str(caught.value).startswith("unknown state 'lost' — valid: submitted, ready_for_decision")

@@ -85,3 +85,20 @@ def test_a_refused_seed_during_a_held_lock_changes_nothing(db: Path, tmp_path: P
     assert "not valid YAML" in run.stderr
     assert run.seconds < 10
     assert snapshot(db) == before
+
+
+def test_a_reader_shut_out_by_an_exclusive_lock_is_one_clear_line(db: Path) -> None:
+    """The read commands' own path (no SQLAlchemy) reports a lock as the writing commands do."""
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO people (name) VALUES ('held exclusively')")
+    try:
+        runs = [h.lipctl(db, *args, LIPCTL_BUSY_TIMEOUT_MS="300") for args in (["contacts"], ["status", "--format", "json"])]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    for run in runs:
+        assert run.returncode == ExitCode.REFUSED
+        assert run.stdout == ""
+        assert run.stderr.strip() == "lipctl: the database is locked by another lipctl command — nothing was changed; try again in a moment"

@@ -63,7 +63,9 @@ def main() -> None:
         script = shutil.which("script")
         for words in (["contacts"], ["status"]):
             line = shlex.join([*LIPCTL, *words])
-            case = Case(f"lipctl {' '.join(words)} (terminal)", [script or "script", "-qec", line, "/dev/null"], env, target_ms=300)
+            case = Case(
+                f"lipctl {' '.join(words)} (terminal)", [script or "script", "-qec", line, "/dev/null"], env, target_ms=300
+            )
             if script is None:
                 case.skipped = "script(1) is not installed"
             cases.append(case)

@@ -175,16 +175,33 @@ def main() -> None:
     if not csv_path.exists():
         t = time.perf_counter()
         generate(csv_path, args.rows)
-        print(f"generated {csv_path} ({csv_path.stat().st_size / 1e6:.1f} MB, {args.rows:,} rows) in {time.perf_counter() - t:.1f} s")
+        print(
+            f"generated {csv_path} ({csv_path.stat().st_size / 1e6:.1f} MB, {args.rows:,} rows) in {time.perf_counter() - t:.1f} s"
+        )
     size_mb = csv_path.stat().st_size / 1e6
     env = dict(os.environ, PYTHONPATH=str(ROOT), LIPCTL_ACTOR="bench", LIPCTL_LANG="en")
 
     def init(path: Path) -> Path:
-        subprocess.run([sys.executable, "-m", "lipctl", "--db", str(fresh(path)), "init"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "lipctl", "--db", str(fresh(path)), "init"], env=env, check=True, capture_output=True
+        )
         return path
 
     def lipctl(db: Path) -> list[str]:
-        return [sys.executable, "-m", "lipctl", "--db", str(db), "survey", "import", str(csv_path), "--survey", "Bench", "--format", "json"]
+        return [
+            sys.executable,
+            "-m",
+            "lipctl",
+            "--db",
+            str(db),
+            "survey",
+            "import",
+            str(csv_path),
+            "--survey",
+            "Bench",
+            "--format",
+            "json",
+        ]
 
     lip_db = work / "lipctl.db"
     # label -> (prepare, command, extra run() arguments); the re-import follows the import on the same database

@@ -137,20 +137,35 @@ def _version(value: bool) -> None:
 def root(
     db_: Annotated[
         str | None,
-        typer.Option("--db", envvar="LIPCTL_DB", help=_("Database: a SQLite file path or a URL (postgresql+psycopg://…)."), show_default=False),
+        typer.Option(
+            "--db",
+            envvar="LIPCTL_DB",
+            help=_("Database: a SQLite file path or a URL (postgresql+psycopg://…)."),
+            show_default=False,
+        ),
     ] = None,
     actor: Annotated[
-        str | None, typer.Option("--actor", envvar="LIPCTL_ACTOR", help=_("Who records the change (default: your login name)."), show_default=False)
+        str | None,
+        typer.Option(
+            "--actor", envvar="LIPCTL_ACTOR", help=_("Who records the change (default: your login name)."), show_default=False
+        ),
     ] = None,
     today: Annotated[
-        str | None, typer.Option("--today", envvar="LIPCTL_TODAY", help=_("The date 'as of', YYYY-MM-DD (default: today)."), show_default=False)
+        str | None,
+        typer.Option(
+            "--today", envvar="LIPCTL_TODAY", help=_("The date 'as of', YYYY-MM-DD (default: today)."), show_default=False
+        ),
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", envvar="LIPCTL_LANG", callback=_language, help=_("Language of the interface: de or en."), show_default=False),
+        typer.Option(
+            "--lang", envvar="LIPCTL_LANG", callback=_language, help=_("Language of the interface: de or en."), show_default=False
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help=_("Show tracebacks for unexpected errors."))] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit."))] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit."))
+    ] = False,
 ) -> None:
     """lipctl — the LIP 2.0 process, recorded."""
     from lipctl.commands._boundary import fail

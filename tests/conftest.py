@@ -22,7 +22,17 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     import lipctl.context
     import lipctl.i18n
 
-    for var in ("LIPCTL_DB", "LIPCTL_ACTOR", "LIPCTL_TODAY", "LIPCTL_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "PGPASSWORD", "NO_COLOR"):
+    for var in (
+        "LIPCTL_DB",
+        "LIPCTL_ACTOR",
+        "LIPCTL_TODAY",
+        "LIPCTL_LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "LANG",
+        "PGPASSWORD",
+        "NO_COLOR",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LIPCTL_DB", str(tmp_path / "lip.db"))
     monkeypatch.setenv("LIPCTL_TODAY", TODAY)

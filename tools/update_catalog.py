@@ -88,8 +88,12 @@ def extract():  # -> babel.messages.catalog.Catalog
     method_map, options_map = _mapping()
     template = Catalog(project="lipctl", version=_version(), charset="utf-8", fuzzy=False)
     found = extract_from_dir(
-        str(PACKAGE), method_map, options_map,
-        keywords=DEFAULT_KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
+        str(PACKAGE),
+        method_map,
+        options_map,
+        keywords=DEFAULT_KEYWORDS,
+        comment_tags=("TRANSLATORS:",),
+        strip_comment_tags=True,
     )
     for filename, lineno, message, comments, context in found:
         location = (f"lipctl/{Path(filename).as_posix()}", lineno)
@@ -115,9 +119,15 @@ def merged(template):  # -> Catalog
             catalog = read_po(fileobj, locale="de", domain="lipctl")
     else:
         catalog = Catalog(
-            locale="de", domain="lipctl", project="lipctl", version=_version(), charset="utf-8", fuzzy=False,
+            locale="de",
+            domain="lipctl",
+            project="lipctl",
+            version=_version(),
+            charset="utf-8",
+            fuzzy=False,
             header_comment="# German translations of lipctl: python tools/update_catalog.py updates this file.",
-            msgid_bugs_address="", last_translator="Sachgebiet Integration",
+            msgid_bugs_address="",
+            last_translator="Sachgebiet Integration",
             language_team="Sachgebiet Integration, Landeshauptstadt Hannover",
         )
         catalog.revision_date = catalog.creation_date

@@ -13,8 +13,12 @@ FormatOpt = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help=_("Output format: table, json, csv or markdown."), case_sensitive=False),
 ]
-FieldArg = Annotated[str | None, typer.Argument(help=_("Action field: slug, name or alias (case-insensitive)."), show_default=False)]
+FieldArg = Annotated[
+    str | None, typer.Argument(help=_("Action field: slug, name or alias (case-insensitive)."), show_default=False)
+]
 FieldOpt = Annotated[str | None, typer.Option("--field", help=_("Action field: slug, name or alias."), show_default=False)]
-RefArg = Annotated[str, typer.Argument(help=_("Draft: a numeric id, or FIELD/KIND for the latest version (bildung/grundsatzpapier)."))]
+RefArg = Annotated[
+    str, typer.Argument(help=_("Draft: a numeric id, or FIELD/KIND for the latest version (bildung/grundsatzpapier)."))
+]
 DateOpt = Annotated[str | None, typer.Option("--date", help=_("Date, YYYY-MM-DD (default: --today)."), show_default=False)]
 SinceOpt = Annotated[str | None, typer.Option("--since", help=_("Only from this date on, YYYY-MM-DD."), show_default=False)]

@@ -20,7 +20,9 @@ def register(root: typer.Typer) -> None:
 
     @command(grp, "backup", path="db backup")
     def backup(
-        path: Annotated[Path, typer.Argument(help=_("The backup file to write (created readable by you only)."), show_default=False)],
+        path: Annotated[
+            Path, typer.Argument(help=_("The backup file to write (created readable by you only)."), show_default=False)
+        ],
         force: Annotated[bool, typer.Option("--force", help=_("Replace the file if it exists."))] = False,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
@@ -32,11 +34,22 @@ def register(root: typer.Typer) -> None:
         if fmt is OutputFormat.JSON:
             emit(result, fmt, [])
             return
-        emit(result, fmt, [Column("backup", _("Backup")), Column("bytes", _("Bytes")), Column("schema", _("Schema")), Column("check", _("Check"))])
+        emit(
+            result,
+            fmt,
+            [
+                Column("backup", _("Backup")),
+                Column("bytes", _("Bytes")),
+                Column("schema", _("Schema")),
+                Column("check", _("Check")),
+            ],
+        )
 
     @command(grp, "check", path="db check")
     def check(
-        quick: Annotated[bool, typer.Option("--quick", help=_("SQLite's quick_check instead of the full integrity_check."))] = False,
+        quick: Annotated[
+            bool, typer.Option("--quick", help=_("SQLite's quick_check instead of the full integrity_check."))
+        ] = False,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Check the database: integrity, foreign keys, schema version, rows per table (exit 1 when not ok)."""
@@ -48,7 +61,9 @@ def register(root: typer.Typer) -> None:
             emit(result, fmt, [])
         else:
             rows = [{"table": name, "rows": n} for name, n in result["tables"].items()]
-            title = _("{db}: schema {schema} ({state})").format(db=result["database"], schema=result["schema"], state=result["schema_state"])
+            title = _("{db}: schema {schema} ({state})").format(
+                db=result["database"], schema=result["schema"], state=result["schema_state"]
+            )
             emit(result, fmt, [Column("table", _("Table")), Column("rows", _("Rows"))], rows=rows, title=title)
         for problem in result["problems"]:
             message(_("lipctl: {problem}").format(problem=problem))
@@ -66,6 +81,14 @@ def register(root: typer.Typer) -> None:
         if fmt is OutputFormat.JSON:
             emit(result, fmt, [])
         elif result["changed"]:
-            message(_("Database {db}: schema {before} → {after}.").format(db=result["database"], before=result["schema_before"], after=result["schema"]))
+            message(
+                _("Database {db}: schema {before} → {after}.").format(
+                    db=result["database"], before=result["schema_before"], after=result["schema"]
+                )
+            )
         else:
-            message(_("Database {db} already has schema {schema}; nothing changed.").format(db=result["database"], schema=result["schema"]))
+            message(
+                _("Database {db} already has schema {schema}; nothing changed.").format(
+                    db=result["database"], schema=result["schema"]
+                )
+            )

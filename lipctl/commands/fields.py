@@ -45,7 +45,9 @@ def register(root: typer.Typer) -> None:
 
         rows = svc.list_fields()
         columns = [
-            Column("slug", _("Slug")), NameColumn("name", _("Action field")), Column("documents", _("Documents"), _documents),
+            Column("slug", _("Slug")),
+            NameColumn("name", _("Action field")),
+            Column("documents", _("Documents"), _documents),
         ]
         emit(rows, fmt, columns)
 
@@ -81,7 +83,11 @@ def register(root: typer.Typer) -> None:
                 Column("slug", _("Slug")),
                 NameColumn("name", _("Body")),
                 Column("seat_categories", _("Seats"), _seats),
-                Column("chair", _("Chair"), lambda v: f"{v['name']} ({v['title']})" if v and v.get("title") else (v["name"] if v else "—")),
+                Column(
+                    "chair",
+                    _("Chair"),
+                    lambda v: f"{v['name']} ({v['title']})" if v and v.get("title") else (v["name"] if v else "—"),
+                ),
                 Column("rule_set", _("Vote rules")),
                 Column("opinion_deadline_days", _("Opinion due (days)")),
             ],

@@ -17,7 +17,9 @@ def register(root: typer.Typer) -> None:
     @command(root, "log")
     def log(
         since: SinceOpt = None,
-        limit: Annotated[int | None, typer.Option("--limit", min=1, help=_("Only the newest N events."), show_default=False)] = None,
+        limit: Annotated[
+            int | None, typer.Option("--limit", min=1, help=_("Only the newest N events."), show_default=False)
+        ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """The audit trail: every change, with actor, time, command and details."""

@@ -69,7 +69,10 @@ def register(root: typer.Typer) -> None:
                     )
                 )
         emit_record(
-            row, fmt, [*_columns(), Column("draft_state", _("Draft state"), _state_label)], title=_("Opinion {id}").format(id=row["id"])
+            row,
+            fmt,
+            [*_columns(), Column("draft_state", _("Draft state"), _state_label)],
+            title=_("Opinion {id}").format(id=row["id"]),
         )
 
     @command(grp, "list", path="opinion list")

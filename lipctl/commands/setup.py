@@ -17,7 +17,8 @@ def register(root: typer.Typer) -> None:
     @command(root, "init")
     def init(
         seed: Annotated[
-            Path | None, typer.Option("--seed", help=_("Seed file of the process (default: the LIP 2.0 of Hannover)."), show_default=False)
+            Path | None,
+            typer.Option("--seed", help=_("Seed file of the process (default: the LIP 2.0 of Hannover)."), show_default=False),
         ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:

@@ -15,11 +15,14 @@ from lipctl.i18n import _
 from lipctl.output.emit import OutputFormat
 
 FailOpt = Annotated[
-    bool, typer.Option("--fail-on-overdue", help=_("Exit with code 4 when anything is overdue (after printing), for cron alerts."))
+    bool,
+    typer.Option("--fail-on-overdue", help=_("Exit with code 4 when anything is overdue (after printing), for cron alerts.")),
 ]
 OutputOpt = Annotated[
     Path,
-    typer.Option("--output", "-o", help=_("The file to write: FILE.html (self-contained, prints on A4) or FILE.md."), show_default=False),
+    typer.Option(
+        "--output", "-o", help=_("The file to write: FILE.html (self-contained, prints on A4) or FILE.md."), show_default=False
+    ),
 ]
 
 

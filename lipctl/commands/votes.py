@@ -13,11 +13,17 @@ from lipctl.output.emit import OutputFormat
 
 YesOpt = Annotated[int, typer.Option("--yes", help=_("Yes votes (Ja-Stimmen)."), show_default=False)]
 NoOpt = Annotated[int, typer.Option("--no", help=_("No votes (Nein-Stimmen)."), show_default=False)]
-AbstainOpt = Annotated[int, typer.Option("--abstain", help=_("Abstentions (Enthaltungen); never counted as votes cast."), show_default=False)]
-PresentOpt = Annotated[int, typer.Option("--present", help=_("Voting members present (advisory members do not count)."), show_default=False)]
+AbstainOpt = Annotated[
+    int, typer.Option("--abstain", help=_("Abstentions (Enthaltungen); never counted as votes cast."), show_default=False)
+]
+PresentOpt = Annotated[
+    int, typer.Option("--present", help=_("Voting members present (advisory members do not count)."), show_default=False)
+]
 MembersOpt = Annotated[
     int | None,
-    typer.Option("--members", help=_("Statutory number of voting members (default: the body's seats in seed.yaml)."), show_default=False),
+    typer.Option(
+        "--members", help=_("Statutory number of voting members (default: the body's seats in seed.yaml)."), show_default=False
+    ),
 ]
 DrucksacheOpt = Annotated[
     str | None,
@@ -26,7 +32,9 @@ DrucksacheOpt = Annotated[
 DeferOpt = Annotated[bool, typer.Option("--defer", help=_("The body postponed the item (vertagt); the draft stays forwarded."))]
 SecondOpt = Annotated[
     bool,
-    typer.Option("--second-convocation", help=_("A second convocation whose invitation said it is quorate regardless of attendance.")),
+    typer.Option(
+        "--second-convocation", help=_("A second convocation whose invitation said it is quorate regardless of attendance.")
+    ),
 ]
 BodyOpt = Annotated[
     str | None,
@@ -57,34 +65,65 @@ def _columns() -> list[Any]:
 
 
 def register(root: typer.Typer) -> None:
-    committee = typer.Typer(help=_("The committee's resolutions on forwarded drafts (Internationaler Ausschuss)."), no_args_is_help=True)
+    committee = typer.Typer(
+        help=_("The committee's resolutions on forwarded drafts (Internationaler Ausschuss)."), no_args_is_help=True
+    )
     council = typer.Typer(help=_("The council's resolution on the complete plan (Rat)."), no_args_is_help=True)
 
     @command(committee, "tally", path="committee tally")
     def committee_tally(
-        ref: RefArg, yes: YesOpt, no: NoOpt, abstain: AbstainOpt, present: PresentOpt, members: MembersOpt = None,
-        drucksache: DrucksacheOpt = None, date: DateOpt = None, defer: DeferOpt = False, second_convocation: SecondOpt = False,
-        body: BodyOpt = None, fmt: FormatOpt = OutputFormat.TABLE,
+        ref: RefArg,
+        yes: YesOpt,
+        no: NoOpt,
+        abstain: AbstainOpt,
+        present: PresentOpt,
+        members: MembersOpt = None,
+        drucksache: DrucksacheOpt = None,
+        date: DateOpt = None,
+        defer: DeferOpt = False,
+        second_convocation: SecondOpt = False,
+        body: BodyOpt = None,
+        fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Record the committee's vote on a forwarded draft; the result is computed from the numbers."""
         from lipctl.output.emit import emit_record
         from lipctl.services import resolutions as svc
 
         row = svc.tally_document(
-            ref, yes=yes, no=no, abstain=abstain, present=present, members=members, drucksache=drucksache,
-            date=date, defer=defer, second_convocation=second_convocation, body=body,
+            ref,
+            yes=yes,
+            no=no,
+            abstain=abstain,
+            present=present,
+            members=members,
+            drucksache=drucksache,
+            date=date,
+            defer=defer,
+            second_convocation=second_convocation,
+            body=body,
         )
-        emit_record(row, fmt, [c for c in _columns() if c.key != "exception_reason"], title=_("Resolution {id}").format(id=row["id"]))
+        emit_record(
+            row, fmt, [c for c in _columns() if c.key != "exception_reason"], title=_("Resolution {id}").format(id=row["id"])
+        )
 
     @command(council, "tally", path="council tally")
     def council_tally(
-        yes: YesOpt, no: NoOpt, abstain: AbstainOpt, present: PresentOpt, members: MembersOpt = None,
-        drucksache: DrucksacheOpt = None, date: DateOpt = None, defer: DeferOpt = False, second_convocation: SecondOpt = False,
+        yes: YesOpt,
+        no: NoOpt,
+        abstain: AbstainOpt,
+        present: PresentOpt,
+        members: MembersOpt = None,
+        drucksache: DrucksacheOpt = None,
+        date: DateOpt = None,
+        defer: DeferOpt = False,
+        second_convocation: SecondOpt = False,
         body: BodyOpt = None,
         without_all_fields: Annotated[
             bool, typer.Option("--without-all-fields", help=_("Vote although not every action field is ready (needs --reason)."))
         ] = False,
-        reason: Annotated[str | None, typer.Option("--reason", help=_("Why the exception is made; recorded."), show_default=False)] = None,
+        reason: Annotated[
+            str | None, typer.Option("--reason", help=_("Why the exception is made; recorded."), show_default=False)
+        ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Record the council's vote on the plan; refused until every action field's documents are adopted."""
@@ -92,10 +131,22 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import resolutions as svc
 
         row = svc.tally_plan(
-            yes=yes, no=no, abstain=abstain, present=present, members=members, drucksache=drucksache, date=date, defer=defer,
-            second_convocation=second_convocation, body=body, without_all_fields=without_all_fields, reason=reason,
+            yes=yes,
+            no=no,
+            abstain=abstain,
+            present=present,
+            members=members,
+            drucksache=drucksache,
+            date=date,
+            defer=defer,
+            second_convocation=second_convocation,
+            body=body,
+            without_all_fields=without_all_fields,
+            reason=reason,
         )
-        emit_record(row, fmt, [c for c in _columns() if c.key not in ("ref", "state")], title=_("Resolution {id}").format(id=row["id"]))
+        emit_record(
+            row, fmt, [c for c in _columns() if c.key not in ("ref", "state")], title=_("Resolution {id}").format(id=row["id"])
+        )
 
     root.add_typer(committee, name="committee")
     root.add_typer(council, name="council")

@@ -150,7 +150,9 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return to_jsonable(value)
     if isinstance(value, (dict, list, tuple)):
-        return plain(value) if not isinstance(value, dict) or "name" in value else json.dumps(to_jsonable(value), ensure_ascii=False)
+        return (
+            plain(value) if not isinstance(value, dict) or "name" in value else json.dumps(to_jsonable(value), ensure_ascii=False)
+        )
     return value
 
 
@@ -158,7 +160,9 @@ def _width(text: str) -> int:
     return len(text)
 
 
-def plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None, footer: str | None = None) -> str:
+def plain_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None, footer: str | None = None
+) -> str:
     """Aligned columns without colour or box characters, for pipes and cron mail."""
     cells = [[c.heading for c in columns]] + [[c.text(r).replace("\n", " ") for c in columns] for r in rows]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
@@ -180,7 +184,9 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
-def markdown_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None, footer: str | None = None) -> str:
+def markdown_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None, footer: str | None = None
+) -> str:
     lines = []
     if title:
         lines += [f"## {title}", ""]

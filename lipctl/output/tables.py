@@ -15,7 +15,9 @@ def console(stderr: bool = False):  # noqa: ANN201
     return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False)
 
 
-def print_rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None, footer: str | None = None) -> None:
+def print_rich_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None, footer: str | None = None
+) -> None:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", show_lines=False, expand=False)

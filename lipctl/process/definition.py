@@ -305,8 +305,18 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         root,
         "",
         {
-            "format", "process", "document_kinds", "action_fields", "rule_sets", "bodies", "expert_groups",
-            "requires_opinions_from", "decision_chain", "milestones", "survey_categories", "events",
+            "format",
+            "process",
+            "document_kinds",
+            "action_fields",
+            "rule_sets",
+            "bodies",
+            "expert_groups",
+            "requires_opinions_from",
+            "decision_chain",
+            "milestones",
+            "survey_categories",
+            "events",
         },
     )
     fmt = r.integer(root, "format", "", minimum=1)
@@ -328,7 +338,9 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         k = f"document_kinds[{i}]"
         m = r.mapping(item, k)
         _unknown_keys(r, m, k, {"slug", "name", "name_en", "aliases"})
-        kinds.append(DocumentKind(_slug(r, m, k), r.text(m, "name", k) or "", r.text(m, "name_en", k, required=False), r.aliases(m, k)))
+        kinds.append(
+            DocumentKind(_slug(r, m, k), r.text(m, "name", k) or "", r.text(m, "name_en", k, required=False), r.aliases(m, k))
+        )
     _unique(r, kinds, "document_kinds", _("document kind"))
     kind_slugs = {k.slug for k in kinds}
 
@@ -376,8 +388,22 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         k = f"bodies[{i}]"
         m = r.mapping(item, k)
         _unknown_keys(
-            r, m, k,
-            {"slug", "name", "name_en", "aliases", "kind", "role", "rule_set", "seats", "seat_categories", "chair", "opinion_name"},
+            r,
+            m,
+            k,
+            {
+                "slug",
+                "name",
+                "name_en",
+                "aliases",
+                "kind",
+                "role",
+                "rule_set",
+                "seats",
+                "seat_categories",
+                "chair",
+                "opinion_name",
+            },
         )
         cats = []
         for j, c in enumerate(r.seq(m.get("seat_categories"), f"{k}.seat_categories")):
@@ -387,8 +413,15 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
             voting = cm.get("voting", True)
             if not isinstance(voting, bool):
                 raise r.fail(f"{ck}.voting", _("expected true or false"))
-            cats.append(SeatCategory(_slug(r, cm, ck), r.text(cm, "name", ck) or "", r.text(cm, "name_en", ck, required=False),
-                                     r.integer(cm, "seats", ck, minimum=0) or 0, voting))
+            cats.append(
+                SeatCategory(
+                    _slug(r, cm, ck),
+                    r.text(cm, "name", ck) or "",
+                    r.text(cm, "name_en", ck, required=False),
+                    r.integer(cm, "seats", ck, minimum=0) or 0,
+                    voting,
+                )
+            )
         rule_set = r.text(m, "rule_set", k, required=False)
         if rule_set is not None and rule_set not in rule_slugs:
             defined = ", ".join(sorted(rule_slugs))
@@ -486,7 +519,9 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         k = f"survey_categories[{i}]"
         m = r.mapping(item, k)
         _unknown_keys(r, m, k, {"slug", "name", "name_en", "aliases"})
-        categories.append(Category(_slug(r, m, k), r.text(m, "name", k) or "", r.text(m, "name_en", k, required=False), r.aliases(m, k)))
+        categories.append(
+            Category(_slug(r, m, k), r.text(m, "name", k) or "", r.text(m, "name_en", k, required=False), r.aliases(m, k))
+        )
     _unique(r, categories, "survey_categories", _("category"))
 
     events = []

@@ -31,8 +31,10 @@ def parse_drucksache(value: str) -> str:
     if match is None:
         raise InvalidInput(
             _("{value!r} is not a printed-matter number (Drucksache) in Hannover's forms").format(value=value),
-            _("write NNNN/YYYY, H-NNNN/YYYY or NN-NNNN/YYYY, optionally followed by a suffix E1, F1, N1 or S1 — "
-              "e.g. 2472/2019, H-0375/2019, 15-0067/2019 F1"),
+            _(
+                "write NNNN/YYYY, H-NNNN/YYYY or NN-NNNN/YYYY, optionally followed by a suffix E1, F1, N1 or S1 — "
+                "e.g. 2472/2019, H-0375/2019, 15-0067/2019 F1"
+            ),
         )
     prefix = f"{match['prefix']}-" if match["prefix"] else ""
     suffix = f" {match['suffix']}" if match["suffix"] else ""

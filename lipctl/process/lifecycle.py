@@ -310,7 +310,9 @@ def check_tally(state: DraftState, *, label: str, ref: str, field: str, kind: st
         return
     if state in AWAITING_OPINIONS:
         raise Refused(
-            _("{draft} is {state}: the steering group has not forwarded it to the committee").format(draft=label, state=state.value),
+            _("{draft} is {state}: the steering group has not forwarded it to the committee").format(
+                draft=label, state=state.value
+            ),
             _("record the steering group's decision first: lipctl steering decide {ref} --forward --reason TEXT").format(ref=ref),
         )
     if state in (S.ADOPTED, S.REJECTED):
@@ -323,9 +325,9 @@ def check_tally(state: DraftState, *, label: str, ref: str, field: str, kind: st
     if state == S.RETURNED:
         raise Refused(
             _("{draft} was returned to the expert group for revision").format(draft=label),
-            _("the committee votes on a forwarded version: submit the next one with 'lipctl draft submit {field} --kind {kind}'").format(
-                field=field, kind=kind
-            ),
+            _(
+                "the committee votes on a forwarded version: submit the next one with 'lipctl draft submit {field} --kind {kind}'"
+            ).format(field=field, kind=kind),
         )
     raise Refused(
         _("{draft} is {state}; the committee votes only on a forwarded version").format(draft=label, state=state.value),
@@ -346,7 +348,9 @@ def deciding_body(chain: Sequence[str], adopted: Iterable[str], *, scope: str, r
     order = " → ".join(chain)
     if not pending:  # only reachable for the plan: a document's state is final by then
         raise Refused(
-            _("the {scope} has already been adopted by every body of the Beratungsfolge ({order})").format(scope=scope, order=order),
+            _("the {scope} has already been adopted by every body of the Beratungsfolge ({order})").format(
+                scope=scope, order=order
+            ),
             _("'lipctl log' shows the resolutions"),
         )
     body = pending[0]

@@ -58,13 +58,23 @@ class Outcome:
 
 def validate(tally: Tally) -> None:
     """Refuse numbers that cannot be (unmögliche Stimmenzahlen); InvalidInput names them."""
-    for name, value in (("yes", tally.yes), ("no", tally.no), ("abstain", tally.abstain), ("present", tally.present), ("members", tally.members)):
+    for name, value in (
+        ("yes", tally.yes),
+        ("no", tally.no),
+        ("abstain", tally.abstain),
+        ("present", tally.present),
+        ("members", tally.members),
+    ):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInput(
                 _("{name} must be a whole number, found {value!r}").format(name=name, value=value),
                 _("give every count as a whole number"),
             )
-    negative = [name for name, value in (("yes", tally.yes), ("no", tally.no), ("abstain", tally.abstain), ("present", tally.present)) if value < 0]
+    negative = [
+        name
+        for name, value in (("yes", tally.yes), ("no", tally.no), ("abstain", tally.abstain), ("present", tally.present))
+        if value < 0
+    ]
     if negative:
         raise InvalidInput(
             _("vote counts cannot be negative: {names}").format(names=", ".join(negative)),
@@ -77,7 +87,9 @@ def validate(tally: Tally) -> None:
         )
     if tally.present > tally.members:
         raise InvalidInput(
-            _("{present} present, but the body has only {members} voting members").format(present=tally.present, members=tally.members),
+            _("{present} present, but the body has only {members} voting members").format(
+                present=tally.present, members=tally.members
+            ),
             _("present cannot exceed members; advisory members never count — check --present and --members"),
         )
     total = tally.yes + tally.no + tally.abstain
@@ -135,14 +147,16 @@ def _passes(tally: Tally, rule: str) -> bool:
 def _votes_text(tally: Tally, rule: str) -> str:
     abstentions = ngettext("{n} abstention not counted", "{n} abstentions not counted", tally.abstain).format(n=tally.abstain)
     if rule == "more_yes_than_no":
-        return _("{yes} yes of {cast} yes/no votes; {abstentions}").format(yes=tally.yes, cast=tally.cast, abstentions=abstentions)
+        return _("{yes} yes of {cast} yes/no votes; {abstentions}").format(
+            yes=tally.yes, cast=tally.cast, abstentions=abstentions
+        )
     if rule == "two_thirds_of_votes_cast":
         return _("{yes} yes of {cast} yes/no votes, two thirds needs {needed}; {abstentions}").format(
             yes=tally.yes, cast=tally.cast, needed=yes_needed(rule, tally), abstentions=abstentions
         )
-    against = ngettext("{no} no and {n} abstention count against", "{no} no and {n} abstentions count against", tally.abstain).format(
-        no=tally.no, n=tally.abstain
-    )
+    against = ngettext(
+        "{no} no and {n} abstention count against", "{no} no and {n} abstentions count against", tally.abstain
+    ).format(no=tally.no, n=tally.abstain)
     if rule == "two_thirds_of_present":
         return _("{yes} yes of {present} present, two thirds needs {needed}; {against}").format(
             yes=tally.yes, present=tally.present, needed=yes_needed(rule, tally), against=against

@@ -25,7 +25,9 @@ def waiting_text(doc: dict[str, Any], names: Any) -> str:
     text = ", ".join(items) if items else "—"
     res = doc.get("last_resolution")
     if doc["state"] == "forwarded" and res and res["result"] in ("not_quorate", "deferred"):
-        text += "; " + _("last vote: {result} ({date})").format(result=lb.result_label(res["result"]), date=lb.date(res["decided_on"]))
+        text += "; " + _("last vote: {result} ({date})").format(
+            result=lb.result_label(res["result"]), date=lb.date(res["decided_on"])
+        )
     return text
 
 
@@ -75,7 +77,15 @@ def plain(data: dict[str, Any], names: Any) -> str:
             wrapped = textwrap.wrap(waiting_text(d, names), wait_w, break_on_hyphens=False, break_long_words=False) or [""]
             lines.append(
                 "  "
-                + "  ".join([d["kind"].ljust(kind_w), _version(d).ljust(ver_w), state_text(d).ljust(state_w), _days(d).rjust(days_w), wrapped[0]])
+                + "  ".join(
+                    [
+                        d["kind"].ljust(kind_w),
+                        _version(d).ljust(ver_w),
+                        state_text(d).ljust(state_w),
+                        _days(d).rjust(days_w),
+                        wrapped[0],
+                    ]
+                )
             )
             lines.extend(" " * lead + more for more in wrapped[1:])
     lines.append("")
@@ -107,7 +117,9 @@ def markdown(data: dict[str, Any], names: Any) -> str:
     """Markdown ready to paste into an e-mail."""
     out = [f"# {title(data, names)}", ""]
     out += [
-        "| " + " | ".join([_("Action field"), _("Document"), _("Version"), _("State"), _("Days in state"), _("Waiting on")]) + " |",
+        "| "
+        + " | ".join([_("Action field"), _("Document"), _("Version"), _("State"), _("Days in state"), _("Waiting on")])
+        + " |",
         "|---|---|---|---|--:|---|",
     ]
     for f in data["fields"]:

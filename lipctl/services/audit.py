@@ -16,7 +16,9 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def record(session: Session, action: str, *, entity: str | None = None, entity_id: int | None = None, **details: Any) -> AuditEvent:
+def record(
+    session: Session, action: str, *, entity: str | None = None, entity_id: int | None = None, **details: Any
+) -> AuditEvent:
     from lipctl.context import current
     from lipctl.output.emit import to_jsonable
 

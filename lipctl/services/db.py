@@ -31,7 +31,9 @@ def _pg_dump_url(url: Any) -> str:
 
 
 def _unreadable(path: Path | str, exc: BaseException) -> StoreError:
-    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(getattr(exc, "orig", exc)).strip() else type(exc).__name__
+    reason = (
+        str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(getattr(exc, "orig", exc)).strip() else type(exc).__name__
+    )
     return StoreError(
         _("{path} cannot be read as a lipctl database: {reason}").format(path=path, reason=reason),
         _("restore it from a backup ('lipctl db backup' makes one)"),
@@ -48,9 +50,9 @@ def backup(target: Path, *, force: bool = False) -> dict[str, Any]:
     if not is_sqlite(url):
         raise Refused(
             _("lipctl backs up SQLite files only; this database is on a PostgreSQL server"),
-            _("use PostgreSQL's own tool: pg_dump --format=custom --file=BACKUP.dump '{url}' (the password from PGPASSWORD or ~/.pgpass)").format(
-                url=_pg_dump_url(url)
-            ),
+            _(
+                "use PostgreSQL's own tool: pg_dump --format=custom --file=BACKUP.dump '{url}' (the password from PGPASSWORD or ~/.pgpass)"
+            ).format(url=_pg_dump_url(url)),
         )
     source = sqlite_path(url)
     if source is None:
@@ -58,9 +60,14 @@ def backup(target: Path, *, force: bool = False) -> dict[str, Any]:
     target = target.expanduser().absolute()
     folder = target.parent
     if target.is_dir():
-        raise Refused(_("{path} is a folder").format(path=target), _("give the path of the backup file, e.g. {path}").format(path=target / "lipctl-backup.db"))
+        raise Refused(
+            _("{path} is a folder").format(path=target),
+            _("give the path of the backup file, e.g. {path}").format(path=target / "lipctl-backup.db"),
+        )
     if not folder.is_dir():
-        raise NotFound(_("the folder {folder} does not exist").format(folder=folder), _("create it first, or choose another path"))
+        raise NotFound(
+            _("the folder {folder} does not exist").format(folder=folder), _("create it first, or choose another path")
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
         raise Refused(_("the folder {folder} is not writable").format(folder=folder), _("choose a folder you can write to"))
     if target.exists() and target.resolve() == source.resolve():
@@ -149,11 +156,16 @@ def check(*, quick: bool = False) -> dict[str, Any]:
                 result["integrity"] = "ok" if lines == ["ok"] else lines
                 if lines != ["ok"]:
                     problems.append(_("integrity check: {first}").format(first=lines[0]))
-                fk = [dict(zip(("table", "rowid", "parent", "fk"), r, strict=False)) for r in conn.exec_driver_sql("PRAGMA foreign_key_check")]
+                fk = [
+                    dict(zip(("table", "rowid", "parent", "fk"), r, strict=False))
+                    for r in conn.exec_driver_sql("PRAGMA foreign_key_check")
+                ]
                 result["foreign_key_violations"] = fk
                 if fk:
                     problems.append(
-                        _("{n} rows refer to rows that do not exist (first in table {table})").format(n=len(fk), table=fk[0]["table"])
+                        _("{n} rows refer to rows that do not exist (first in table {table})").format(
+                            n=len(fk), table=fk[0]["table"]
+                        )
                     )
             else:
                 conn.execute(text("SELECT 1"))
@@ -170,7 +182,9 @@ def check(*, quick: bool = False) -> dict[str, Any]:
                 problems.append(_("schema version {rev} was written by a newer lipctl").format(rev=revision))
             elif revision != schema.HEAD:
                 result["schema_state"] = "older"
-                problems.append(_("schema version {rev} is older than {head}: run 'lipctl db upgrade'").format(rev=revision, head=schema.HEAD))
+                problems.append(
+                    _("schema version {rev} is older than {head}: run 'lipctl db upgrade'").format(rev=revision, head=schema.HEAD)
+                )
             else:
                 result["schema_state"] = "current"
             result["tables"] = _counts(conn, set(inspect(conn).get_table_names()))
@@ -195,10 +209,14 @@ def upgrade() -> dict[str, Any]:
         try:
             before = schema.current_revision(conn)
         except DatabaseError as exc:
-            raise StoreError(_("the database cannot be read: {reason}").format(reason=str(getattr(exc, "orig", exc)).strip()),
-                             _("restore it from a backup")) from None
+            raise StoreError(
+                _("the database cannot be read: {reason}").format(reason=str(getattr(exc, "orig", exc)).strip()),
+                _("restore it from a backup"),
+            ) from None
         if before is None:
-            raise StoreError(_("the database is not initialised"), _("run 'lipctl init', which creates the schema and loads the seed"))
+            raise StoreError(
+                _("the database is not initialised"), _("run 'lipctl init', which creates the schema and loads the seed")
+            )
         schema.refuse_newer(before)
         before, after = schema.upgrade(conn)
         if before != after:

@@ -85,11 +85,18 @@ def list_bodies() -> list[dict[str, Any]]:
         fields = {f.id: f.slug for f in queries.fields(r)}
         names = queries.people(r)
         cats: dict[int, list[dict[str, Any]]] = {}
-        for c in r.rows("SELECT body_id, slug, name, name_en, seats, voting FROM seat_categories ORDER BY position, id", flags=("voting",)):
-            cats.setdefault(c.body_id, []).append({"slug": c.slug, "name": c.name, "name_en": c.name_en, "seats": c.seats, "voting": c.voting})
+        for c in r.rows(
+            "SELECT body_id, slug, name, name_en, seats, voting FROM seat_categories ORDER BY position, id", flags=("voting",)
+        ):
+            cats.setdefault(c.body_id, []).append(
+                {"slug": c.slug, "name": c.name, "name_en": c.name_en, "seats": c.seats, "voting": c.voting}
+            )
         chairs = {
             c.body_id: {"name": names[c.person_id], "title": c.title}
-            for c in r.rows("SELECT body_id, person_id, title FROM memberships WHERE role = :role ORDER BY id", {"role": MembershipRole.CHAIR.value})
+            for c in r.rows(
+                "SELECT body_id, person_id, title FROM memberships WHERE role = :role ORDER BY id",
+                {"role": MembershipRole.CHAIR.value},
+            )
         }
         reqs = r.pairs("SELECT body_id, deadline_days FROM opinion_requirements")
         steps: dict[int, list[str]] = {}

@@ -122,7 +122,9 @@ def show(ref: str) -> dict[str, Any]:
         got = queries.received_opinions(r, draft.id)
         open_ = draft.state in lifecycle.AWAITING_OPINIONS
         row["missing_opinions"] = lifecycle.missing_opinions([b for b, _d in need], got) if open_ else []
-        row["opinions_due"] = [{"body": b, "due": lifecycle.opinion_due(draft.submitted_on, d), "received": b in got} for b, d in need]
+        row["opinions_due"] = [
+            {"body": b, "due": lifecycle.opinion_due(draft.submitted_on, d), "received": b in got} for b, d in need
+        ]
         row["overdue_opinions"] = (
             [{"body": b, "due": due} for b, due in lifecycle.overdue_opinions(draft.submitted_on, need, got, ctx.today)]
             if open_
@@ -161,7 +163,10 @@ def history(ref: str) -> list[dict[str, Any]]:
 
     with current().reader() as r:
         draft = draft_by_id(r, queries.draft_id(r, ref))
-        versions = r.pairs("SELECT id, version FROM drafts WHERE field_id = :field AND kind = :kind", {"field": draft.field_id, "kind": draft.kind})
+        versions = r.pairs(
+            "SELECT id, version FROM drafts WHERE field_id = :field AND kind = :kind",
+            {"field": draft.field_id, "kind": draft.kind},
+        )
         events = r.rows(
             """
             SELECT id, occurred_at, actor, command, action, entity_id, details FROM audit_events

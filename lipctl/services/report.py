@@ -38,7 +38,10 @@ def target(output: Path | str) -> tuple[Path, str]:
             _("name the file FILE.html or FILE.md"),
         )
     if path.is_dir():
-        raise InvalidInput(_("{path} is a folder").format(path=str(path)), _("name a file inside it, e.g. {path}").format(path=str(path / "briefing.html")))
+        raise InvalidInput(
+            _("{path} is a folder").format(path=str(path)),
+            _("name a file inside it, e.g. {path}").format(path=str(path / "briefing.html")),
+        )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise NotFound(
@@ -244,4 +247,3 @@ def _considered(s: Session) -> list[dict[str, Any]]:
         {"field": f, "kind": k, "version": v, "draft": i, "state": st.value, "survey": name}
         for f, k, v, i, st, name in s.execute(q)
     ]
-

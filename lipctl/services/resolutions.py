@@ -67,7 +67,8 @@ def _deciding_body(session: Session, scope: DecisionScope, draft_id: int | None,
     adopted = set(
         session.scalars(
             select(m.Resolution.body_id).where(
-                m.Resolution.scope == scope, m.Resolution.draft_id == draft_id if draft_id is not None else m.Resolution.draft_id.is_(None),
+                m.Resolution.scope == scope,
+                m.Resolution.draft_id == draft_id if draft_id is not None else m.Resolution.draft_id.is_(None),
                 m.Resolution.result == ResolutionResult.ADOPTED,
             )
         )
@@ -94,7 +95,9 @@ def _members(body: m.Body, members: int | None) -> int:
 def _refuse_unless_forwarded(session: Session, draft: m.Draft, ref: str) -> None:
     field = session.get(m.ActionField, draft.field_id)
     assert field is not None
-    lifecycle.check_tally(draft.state, label=f"{ref} v{draft.version}", ref=ref, field=field.slug, kind=draft.kind, since=draft.state_since)
+    lifecycle.check_tally(
+        draft.state, label=f"{ref} v{draft.version}", ref=ref, field=field.slug, kind=draft.kind, since=draft.state_since
+    )
 
 
 def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:
@@ -120,18 +123,39 @@ def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:
 
 
 def _store(
-    session: Session, scope: DecisionScope, draft_id: int | None, body: m.Body, rules: d.RuleSet,
-    tally: votes.Tally, outcome: votes.Outcome, drucksache: str | None, day: dt.date, exception_reason: str | None = None,
+    session: Session,
+    scope: DecisionScope,
+    draft_id: int | None,
+    body: m.Body,
+    rules: d.RuleSet,
+    tally: votes.Tally,
+    outcome: votes.Outcome,
+    drucksache: str | None,
+    day: dt.date,
+    exception_reason: str | None = None,
 ) -> m.Resolution:
     from lipctl.context import current
 
     ctx = current()
     res = m.Resolution(
-        scope=scope, draft_id=draft_id, body_id=body.id, rule_set=rules.slug,
-        yes=tally.yes, no=tally.no, abstain=tally.abstain, present=tally.present, members=tally.members,
-        second_convocation=tally.second_convocation, quorate=outcome.quorate, result=outcome.result,
-        arithmetic=outcome.arithmetic, drucksache=drucksache, decided_on=day, exception_reason=exception_reason,
-        recorded_at=audit.utcnow(), recorded_by=ctx.actor,
+        scope=scope,
+        draft_id=draft_id,
+        body_id=body.id,
+        rule_set=rules.slug,
+        yes=tally.yes,
+        no=tally.no,
+        abstain=tally.abstain,
+        present=tally.present,
+        members=tally.members,
+        second_convocation=tally.second_convocation,
+        quorate=outcome.quorate,
+        result=outcome.result,
+        arithmetic=outcome.arithmetic,
+        drucksache=drucksache,
+        decided_on=day,
+        exception_reason=exception_reason,
+        recorded_at=audit.utcnow(),
+        recorded_by=ctx.actor,
     )
     session.add(res)
     session.flush()
@@ -139,8 +163,18 @@ def _store(
 
 
 def tally_document(
-    ref: str, *, yes: int, no: int, abstain: int, present: int, members: int | None = None, drucksache: str | None = None,
-    date: str | None = None, defer: bool = False, second_convocation: bool = False, body: str | None = None,
+    ref: str,
+    *,
+    yes: int,
+    no: int,
+    abstain: int,
+    present: int,
+    members: int | None = None,
+    drucksache: str | None = None,
+    date: str | None = None,
+    defer: bool = False,
+    second_convocation: bool = False,
+    body: str | None = None,
 ) -> dict[str, Any]:
     """Record the committee's vote on a forwarded draft; adopted or rejected settles that version."""
     from lipctl.context import current
@@ -172,7 +206,9 @@ def tally_document(
         outcome = votes.decide(tally, rules)
         res = _store(s, DecisionScope.DOCUMENT, draft.id, deciding, rules, tally, outcome, number, day)
         # An earlier body's adoption passes the draft on; only the last body's adoption settles it.
-        event = outcome.result.value if outcome.final and (last or outcome.result is ResolutionResult.REJECTED) else "no_resolution"
+        event = (
+            outcome.result.value if outcome.final and (last or outcome.result is ResolutionResult.REJECTED) else "no_resolution"
+        )
         before = draft.state
         draft.state = lifecycle.apply(draft.state, event, what=f"{doc_ref} v{draft.version}")
         if draft.state != before:
@@ -180,11 +216,28 @@ def tally_document(
         row = _row(res, deciding, draft=draft.id, ref=doc_ref, field=field.slug, kind=draft.kind, version=draft.version)
         row["state"] = draft.state.value
         audit.record(
-            s, "resolution.recorded", entity="draft", entity_id=draft.id,
-            resolution=res.id, ref=doc_ref, version=draft.version, body=deciding.slug, rule_set=rules.slug,
-            result=res.result.value, yes=yes, no=no, abstain=abstain, present=present, members=tally.members,
-            quorate=outcome.quorate, second_convocation=second_convocation or None, arithmetic=outcome.arithmetic,
-            drucksache=number, date=day, state_before=before.value, state=draft.state.value,
+            s,
+            "resolution.recorded",
+            entity="draft",
+            entity_id=draft.id,
+            resolution=res.id,
+            ref=doc_ref,
+            version=draft.version,
+            body=deciding.slug,
+            rule_set=rules.slug,
+            result=res.result.value,
+            yes=yes,
+            no=no,
+            abstain=abstain,
+            present=present,
+            members=tally.members,
+            quorate=outcome.quorate,
+            second_convocation=second_convocation or None,
+            arithmetic=outcome.arithmetic,
+            drucksache=number,
+            date=day,
+            state_before=before.value,
+            state=draft.state.value,
         )
         uow.commit()
     return row
@@ -204,9 +257,19 @@ def missing_documents(session: Session) -> list[dict[str, Any]]:
 
 
 def tally_plan(
-    *, yes: int, no: int, abstain: int, present: int, members: int | None = None, drucksache: str | None = None,
-    date: str | None = None, defer: bool = False, second_convocation: bool = False, body: str | None = None,
-    without_all_fields: bool = False, reason: str | None = None,
+    *,
+    yes: int,
+    no: int,
+    abstain: int,
+    present: int,
+    members: int | None = None,
+    drucksache: str | None = None,
+    date: str | None = None,
+    defer: bool = False,
+    second_convocation: bool = False,
+    body: str | None = None,
+    without_all_fields: bool = False,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     """Record the council's vote on the plan; refused until every field's documents are adopted."""
     from lipctl.context import current
@@ -219,17 +282,23 @@ def tally_plan(
             _("say why the council votes before every action field is ready; the reason is recorded"),
         )
     if reason is not None and not without_all_fields:
-        raise InvalidInput(_("--reason is only used with --without-all-fields"), _("leave out --reason, or add --without-all-fields"))
+        raise InvalidInput(
+            _("--reason is only used with --without-all-fields"), _("leave out --reason, or add --without-all-fields")
+        )
     number = parse_drucksache(drucksache) if drucksache is not None else None
     day = parse_date(date, ctx.today)
     with ctx.uow(write=True) as uow:
         s = uow.session
-        s.execute(select(m.DecisionStep.id).where(m.DecisionStep.scope == DecisionScope.PLAN).with_for_update()).all()  # one plan tally at a time
+        s.execute(
+            select(m.DecisionStep.id).where(m.DecisionStep.scope == DecisionScope.PLAN).with_for_update()
+        ).all()  # one plan tally at a time
         missing = missing_documents(s)
         if missing and not without_all_fields:
             listed = ", ".join("{field} ({kinds})".format(field=x["field"], kinds=", ".join(x["kinds"])) for x in missing)
             raise Refused(
-                _("the plan is not ready for the council: no committee-adopted document yet for {missing}").format(missing=listed),
+                _("the plan is not ready for the council: no committee-adopted document yet for {missing}").format(
+                    missing=listed
+                ),
                 _("record the committee's resolutions first, or record an exception with --without-all-fields --reason TEXT"),
             )
         deciding, _last = _deciding_body(s, DecisionScope.PLAN, None, body)
@@ -241,11 +310,27 @@ def tally_plan(
         row = _row(res, deciding, draft=None)
         row["missing"] = missing
         audit.record(
-            s, "resolution.recorded", entity="resolution", entity_id=res.id,
-            resolution=res.id, scope="plan", body=deciding.slug, rule_set=rules.slug,
-            result=res.result.value, yes=yes, no=no, abstain=abstain, present=present, members=tally.members,
-            quorate=outcome.quorate, second_convocation=second_convocation or None, arithmetic=outcome.arithmetic,
-            drucksache=number, date=day, without_all_fields=True if missing else None, reason=exception,
+            s,
+            "resolution.recorded",
+            entity="resolution",
+            entity_id=res.id,
+            resolution=res.id,
+            scope="plan",
+            body=deciding.slug,
+            rule_set=rules.slug,
+            result=res.result.value,
+            yes=yes,
+            no=no,
+            abstain=abstain,
+            present=present,
+            members=tally.members,
+            quorate=outcome.quorate,
+            second_convocation=second_convocation or None,
+            arithmetic=outcome.arithmetic,
+            drucksache=number,
+            date=day,
+            without_all_fields=True if missing else None,
+            reason=exception,
             missing=missing or None,
         )
         uow.commit()

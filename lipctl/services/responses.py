@@ -21,7 +21,9 @@ def stats(survey: str | None = None) -> dict[str, Any]:
         if survey:
             found = queries.survey(r, survey)
             where, params, name = "WHERE survey_id = :survey", {"survey": found.id}, found.name
-        groups = r.rows(f"SELECT field_id, category_id, count(*) AS n FROM survey_responses {where} GROUP BY field_id, category_id", params)
+        groups = r.rows(
+            f"SELECT field_id, category_id, count(*) AS n FROM survey_responses {where} GROUP BY field_id, category_id", params
+        )
         per_field: dict[int | None, int] = {}
         per_category: dict[int | None, int] = {}
         for g in groups:
@@ -42,7 +44,8 @@ def list_surveys() -> list[dict[str, Any]]:
         batches = {
             b.survey_id: b
             for b in r.rows(
-                "SELECT survey_id, count(*) AS n, max(finished_at) AS last FROM import_batches GROUP BY survey_id", times=("last",)
+                "SELECT survey_id, count(*) AS n, max(finished_at) AS last FROM import_batches GROUP BY survey_id",
+                times=("last",),
             )
         }
         return [
@@ -78,6 +81,13 @@ def export(field: str, survey: str | None = None) -> list[dict[str, Any]]:
         # undated responses last on both stores (SQLite sorts NULL first, PostgreSQL last)
         sql += " ORDER BY s.name, r.submitted_at IS NULL, r.submitted_at, r.id"
         return [
-            {"id": row.id, "survey": row.survey, "field": slug, "category": row.category, "submitted_at": row.submitted_at, "text": row.text}
+            {
+                "id": row.id,
+                "survey": row.survey,
+                "field": slug,
+                "category": row.category,
+                "submitted_at": row.submitted_at,
+                "text": row.text,
+            }
             for row in r.rows(sql, params, times=("submitted_at",))
         ]

@@ -41,7 +41,9 @@ def read_seed(path: Path) -> d.ProcessDefinition:
     except IsADirectoryError:
         raise NotFound(_("{path} is a folder, not a seed file").format(path=path), _("give the path of a .yaml file")) from None
     except OSError as exc:
-        raise NotFound(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror), _("check the file's permissions")) from None
+        raise NotFound(
+            _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror), _("check the file's permissions")
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -110,33 +112,54 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
     """Write the definition into the store; returns the changes (empty when all was right)."""
     sync = _Sync(session)
     info = {
-        "name": pd.name, "name_en": pd.name_en, "short_name": pd.short_name, "city": pd.city, "office": pd.office,
-        "founding_drucksache": pd.founding_drucksache, "founding_body": pd.founding_body,
+        "name": pd.name,
+        "name_en": pd.name_en,
+        "short_name": pd.short_name,
+        "city": pd.city,
+        "office": pd.office,
+        "founding_drucksache": pd.founding_drucksache,
+        "founding_body": pd.founding_body,
     }
     for key, value in info.items():
         sync.upsert(m.ProcessInfo, {"key": key}, {"value": value}, f"process {key}")
 
     for pos, kind in enumerate(pd.document_kinds):
-        sync.upsert(m.DocumentKind, {"slug": kind.slug},
-                    {"name": kind.name, "name_en": kind.name_en, "aliases": "\n".join(kind.aliases) or None, "position": pos},
-                    f"document kind {kind.slug}")
+        sync.upsert(
+            m.DocumentKind,
+            {"slug": kind.slug},
+            {"name": kind.name, "name_en": kind.name_en, "aliases": "\n".join(kind.aliases) or None, "position": pos},
+            f"document kind {kind.slug}",
+        )
 
     rule_ids = {}
     for rs in pd.rule_sets:
-        obj = sync.upsert(m.RuleSet, {"slug": rs.slug},
-                          {"name": rs.name, "quorum": rs.quorum, "majority": rs.majority,
-                           "second_convocation_quorate": rs.second_convocation_quorate, "description": rs.description},
-                          f"rule set {rs.slug}")
+        obj = sync.upsert(
+            m.RuleSet,
+            {"slug": rs.slug},
+            {
+                "name": rs.name,
+                "quorum": rs.quorum,
+                "majority": rs.majority,
+                "second_convocation_quorate": rs.second_convocation_quorate,
+                "description": rs.description,
+            },
+            f"rule set {rs.slug}",
+        )
         rule_ids[rs.slug] = obj.id
 
     field_ids = {}
     names = dict(session.execute(select(m.Person.id, m.Person.name)).all())
     for pos, f in enumerate(pd.fields):
-        obj = sync.upsert(m.ActionField, {"slug": f.slug}, {"name": f.name, "name_en": f.name_en, "position": pos}, f"action field {f.slug}")
+        obj = sync.upsert(
+            m.ActionField, {"slug": f.slug}, {"name": f.name, "name_en": f.name_en, "position": pos}, f"action field {f.slug}"
+        )
         field_ids[f.slug] = obj.id
         sync.aliases(m.FieldAlias, "field_id", obj.id, f.aliases, f"action field {f.slug}")
-        for role, ref in ((ContactRole.CONTACT, f.contact), (ContactRole.INTERNAL_SPEAKER, f.internal_speaker),
-                          (ContactRole.EXTERNAL_SPEAKER, f.external_speaker)):
+        for role, ref in (
+            (ContactRole.CONTACT, f.contact),
+            (ContactRole.INTERNAL_SPEAKER, f.internal_speaker),
+            (ContactRole.EXTERNAL_SPEAKER, f.external_speaker),
+        ):
             current = session.scalars(select(m.FieldContact).filter_by(field_id=obj.id, role=role)).first()
             before = _describe(current, names)
             person_id = sync.person(ref.name).id if ref else None
@@ -152,24 +175,44 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
                 session.flush()
                 after = _describe(current, names)
                 sync.changes.append({"change": "updated", "what": f"{f.slug} {role.value}"})
-                audit.record(session, "contact.changed", entity="action_field", entity_id=obj.id,
-                             field=f.slug, role=role.value, before=before, after=after)
+                audit.record(
+                    session,
+                    "contact.changed",
+                    entity="action_field",
+                    entity_id=obj.id,
+                    field=f.slug,
+                    role=role.value,
+                    before=before,
+                    after=after,
+                )
 
     body_ids = {}
     for pos, b in enumerate(pd.bodies):
         obj = sync.upsert(
-            m.Body, {"slug": b.slug},
-            {"name": b.name, "name_en": b.name_en, "kind": b.kind, "role": b.role, "opinion_name": b.opinion_name,
-             "field_id": field_ids.get(b.field) if b.field else None,
-             "rule_set_id": rule_ids.get(b.rule_set) if b.rule_set else None, "seats": b.voting_seats, "position": pos},
+            m.Body,
+            {"slug": b.slug},
+            {
+                "name": b.name,
+                "name_en": b.name_en,
+                "kind": b.kind,
+                "role": b.role,
+                "opinion_name": b.opinion_name,
+                "field_id": field_ids.get(b.field) if b.field else None,
+                "rule_set_id": rule_ids.get(b.rule_set) if b.rule_set else None,
+                "seats": b.voting_seats,
+                "position": pos,
+            },
             f"body {b.slug}",
         )
         body_ids[b.slug] = obj.id
         sync.aliases(m.BodyAlias, "body_id", obj.id, b.aliases, f"body {b.slug}")
         for cpos, cat in enumerate(b.seat_categories):
-            sync.upsert(m.SeatCategory, {"body_id": obj.id, "slug": cat.slug},
-                        {"name": cat.name, "name_en": cat.name_en, "seats": cat.seats, "voting": cat.voting, "position": cpos},
-                        f"body {b.slug} seats {cat.slug}")
+            sync.upsert(
+                m.SeatCategory,
+                {"body_id": obj.id, "slug": cat.slug},
+                {"name": cat.name, "name_en": cat.name_en, "seats": cat.seats, "voting": cat.voting, "position": cpos},
+                f"body {b.slug} seats {cat.slug}",
+            )
         chairs = list(session.scalars(select(m.Membership).filter_by(body_id=obj.id, role=MembershipRole.CHAIR)))
         wanted = sync.person(b.chair.name).id if b.chair else None
         for chair in chairs:
@@ -177,13 +220,21 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
                 session.delete(chair)
                 sync.changes.append({"change": "removed", "what": f"body {b.slug} chair"})
         if b.chair and wanted is not None:
-            sync.upsert(m.Membership, {"body_id": obj.id, "person_id": wanted, "role": MembershipRole.CHAIR},
-                        {"title": b.chair.title}, f"body {b.slug} chair")
+            sync.upsert(
+                m.Membership,
+                {"body_id": obj.id, "person_id": wanted, "role": MembershipRole.CHAIR},
+                {"title": b.chair.title},
+                f"body {b.slug} chair",
+            )
 
     existing_req = {r.body_id: r for r in session.scalars(select(m.OpinionRequirement))}
     for pos, req in enumerate(pd.requirements):
-        sync.upsert(m.OpinionRequirement, {"body_id": body_ids[req.body]},
-                    {"deadline_days": req.deadline_days, "position": pos}, f"opinion requirement {req.body}")
+        sync.upsert(
+            m.OpinionRequirement,
+            {"body_id": body_ids[req.body]},
+            {"deadline_days": req.deadline_days, "position": pos},
+            f"opinion requirement {req.body}",
+        )
         existing_req.pop(body_ids[req.body], None)
     for obj in existing_req.values():
         session.delete(obj)
@@ -201,13 +252,19 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
             sync.changes.append({"change": "updated" if old else "added", "what": f"decision chain {scope.value}"})
 
     for ms in pd.milestones:
-        sync.upsert(m.Milestone, {"slug": ms.slug},
-                    {"name": ms.name, "name_en": ms.name_en, "due": ms.due, "due_text": ms.due_text, "applies_to": ms.applies_to},
-                    f"milestone {ms.slug}")
+        sync.upsert(
+            m.Milestone,
+            {"slug": ms.slug},
+            {"name": ms.name, "name_en": ms.name_en, "due": ms.due, "due_text": ms.due_text, "applies_to": ms.applies_to},
+            f"milestone {ms.slug}",
+        )
     for pos, cat in enumerate(pd.categories):
-        sync.upsert(m.SurveyCategory, {"slug": cat.slug},
-                    {"name": cat.name, "name_en": cat.name_en, "aliases": "\n".join(cat.aliases) or None, "position": pos},
-                    f"category {cat.slug}")
+        sync.upsert(
+            m.SurveyCategory,
+            {"slug": cat.slug},
+            {"name": cat.name, "name_en": cat.name_en, "aliases": "\n".join(cat.aliases) or None, "position": pos},
+            f"category {cat.slug}",
+        )
     for ev in pd.events:
         sync.upsert(m.ProcessEvent, {"date": ev.date, "name": ev.name}, {"note": ev.note}, f"event {ev.name}")
     session.flush()

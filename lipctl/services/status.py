@@ -156,7 +156,11 @@ def collect(r: Reader, today: dt.date, names: Names | None = None) -> dict[str, 
             deciding = next(iter(lifecycle.pending_in_chain(chain, adopted_by.get(d.id, ()))), chain[-1] if chain else None)
             open_for_opinions = d.state in lifecycle.AWAITING_OPINIONS
             waiting = lifecycle.waiting_on(
-                d.state, missing if open_for_opinions else [], steering=steering, deciding_body=deciding, expert_group=expert_group
+                d.state,
+                missing if open_for_opinions else [],
+                steering=steering,
+                deciding_body=deciding,
+                expert_group=expert_group,
             )
             if open_for_opinions:
                 for body, due in lifecycle.overdue_opinions(d.submitted_on, requirements, got, today):
@@ -190,10 +194,18 @@ def collect(r: Reader, today: dt.date, names: Names | None = None) -> dict[str, 
                 }
             )
         field_rows.append(
-            {"slug": f.slug, "name": f.name, "name_en": f.name_en, "documents": docs, "survey_responses": int(responses.get(f.id, 0))}
+            {
+                "slug": f.slug,
+                "name": f.name,
+                "name_en": f.name_en,
+                "documents": docs,
+                "survey_responses": int(responses.get(f.id, 0)),
+            }
         )
 
-    milestone_rows, milestone_overdue = _milestones(r, today, [f.slug for f in fields], slug_of_field, chains[DecisionScope.PLAN], slug_of_body, names)
+    milestone_rows, milestone_overdue = _milestones(
+        r, today, [f.slug for f in fields], slug_of_field, chains[DecisionScope.PLAN], slug_of_body, names
+    )
     order = {f.slug: i for i, f in enumerate(fields)}
     overdue = sorted(
         milestone_overdue + opinion_overdue,
@@ -222,7 +234,9 @@ def _milestones(
         names.milestones.update({row.slug: _name(row) for row in rows})
     adopted = [
         (slug_of_field[row.field_id], row.kind)
-        for row in r.rows("SELECT field_id, kind FROM drafts WHERE state = :state GROUP BY field_id, kind", {"state": DraftState.ADOPTED.value})
+        for row in r.rows(
+            "SELECT field_id, kind FROM drafts WHERE state = :state GROUP BY field_id, kind", {"state": DraftState.ADOPTED.value}
+        )
     ]
     # draft_id IS NULL (the plan has no draft) lets the draft_id index find the few plan rows.
     plan_bodies = {

@@ -14,12 +14,15 @@ from lipctl.store.location import BUSY_TIMEOUT_MS, default_db_path, prepare_sqli
 
 __all__ = ["default_db_path", "make_engine", "prepare_sqlite_file", "resolve_url", "safe_url", "sqlite_path"]
 
+
 def resolve_url(db: str | None) -> URL:
     """A path or an SQLAlchemy URL, as given by --db / LIPCTL_DB; None means the default file."""
     try:
         return make_url(resolve(db).url)
     except ArgumentError:
-        raise StoreError(_("cannot read the database URL"), _("write a file path or a URL such as postgresql+psycopg://user@host/db")) from None
+        raise StoreError(
+            _("cannot read the database URL"), _("write a file path or a URL such as postgresql+psycopg://user@host/db")
+        ) from None
 
 
 def safe_url(url: URL) -> str:

@@ -67,7 +67,9 @@ def require_psycopg() -> Any:
 
 
 def _bad_url() -> StoreError:
-    return StoreError(_("cannot read the database URL"), _("write a file path or a URL such as postgresql+psycopg://user@host/db"))
+    return StoreError(
+        _("cannot read the database URL"), _("write a file path or a URL such as postgresql+psycopg://user@host/db")
+    )
 
 
 def resolve(db: str | None) -> Location:

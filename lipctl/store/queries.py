@@ -42,7 +42,8 @@ def _keys(rows: list[Row], aliases: dict[int, list[str]] | None = None) -> list[
             match_keys(
                 row.slug,
                 row.name,
-                (aliases.get(row.id, []) if aliases is not None else _aliases_text(row.aliases)) + ([row.name_en] if row.name_en else []),
+                (aliases.get(row.id, []) if aliases is not None else _aliases_text(row.aliases))
+                + ([row.name_en] if row.name_en else []),
             ),
         )
         for row in rows
@@ -95,7 +96,8 @@ def draft_id(r: Reader, ref: str) -> int:
     field = next(f for f in fields(r) if f.slug == field_slug(r, match["field"]))
     kind = next(k for k in kinds(r) if k.slug == kind_slug(r, match["kind"]))
     latest = r.column(
-        "SELECT id FROM drafts WHERE field_id = :field AND kind = :kind ORDER BY version DESC LIMIT 1", {"field": field.id, "kind": kind.slug}
+        "SELECT id FROM drafts WHERE field_id = :field AND kind = :kind ORDER BY version DESC LIMIT 1",
+        {"field": field.id, "kind": kind.slug},
     )
     if not latest:
         raise NotFound(

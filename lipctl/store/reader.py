@@ -95,7 +95,9 @@ class Reader:
 
     def has_table(self, name: str) -> bool:
         if self.backend == "sqlite":
-            return bool(self.column("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": name})[0])
+            return bool(
+                self.column("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": name})[0]
+            )
         return self.column("SELECT to_regclass(:name) IS NOT NULL", {"name": name})[0]
 
     def _prepare(self, sql: str, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -75,7 +75,9 @@ def read_only_error(engine: Engine) -> StoreError:
 def connection_error(exc: BaseException, engine: Engine, scrub: str | None) -> StoreError:
     from lipctl.store.engine import safe_url
 
-    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(getattr(exc, "orig", exc)).strip() else type(exc).__name__
+    reason = (
+        str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(getattr(exc, "orig", exc)).strip() else type(exc).__name__
+    )
     if scrub:
         reason = reason.replace(scrub, "***")
     if _is_locked(exc):

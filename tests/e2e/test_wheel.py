@@ -22,14 +22,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("wheel")
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(REPO)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert build.returncode == 0, build.stderr
     wheel = next(out.glob("lipctl-*.whl"))
     target = tmp_path_factory.mktemp("site")
     inst = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert inst.returncode == 0, inst.stderr
     return {"wheel": wheel, "target": target}
@@ -60,7 +64,12 @@ def test_installed_lipctl_initialises_and_answers(installed: dict, tmp_path: Pat
     assert result.returncode == ExitCode.OK, result.stderr
     rows = json.loads(result.stdout)
     assert [r["field"] for r in rows] == [
-        "bildung", "soziales", "demokratie", "stadtleben-kultur", "wirtschaft", "stadtverwaltung-diversitaet",
+        "bildung",
+        "soziales",
+        "demokratie",
+        "stadtleben-kultur",
+        "wirtschaft",
+        "stadtverwaltung-diversitaet",
     ]
     result = run(installed, tmp_path, "fields")
     assert "City administration and diversity" in result.stdout  # LIPCTL_LANG=en: the seed's name_en

@@ -32,7 +32,12 @@ def test_init_creates_the_database_and_fields_lists_six(cli, isolated: Path) -> 
         assert name in result.stdout
     rows = cli.json("fields")
     assert [r["slug"] for r in rows] == [
-        "bildung", "soziales", "demokratie", "stadtleben-kultur", "wirtschaft", "stadtverwaltung-diversitaet",
+        "bildung",
+        "soziales",
+        "demokratie",
+        "stadtleben-kultur",
+        "wirtschaft",
+        "stadtverwaltung-diversitaet",
     ]
     assert rows[0]["documents"] == [
         {"kind": "grundsatzpapier", "version": None, "state": None},
@@ -53,6 +58,7 @@ def test_contacts_json_is_exactly_the_seed(seeded) -> None:
     seed = yaml.safe_load(SEED.read_text(encoding="utf-8"))
     expected = []
     for f in seed["action_fields"]:
+
         def person(p):  # noqa: ANN001, ANN202
             return None if p is None else {"name": p["name"], "unit": p.get("unit")}
 

@@ -52,7 +52,10 @@ def test_location_of_a_path_and_of_the_default(isolated: Path) -> None:
     ("text", "expected"),
     [
         ("mysql://u@h/x", "unsupported database 'mysql' — use a SQLite file path or postgresql+psycopg://…"),
-        ("postgresql://u@h:port/x", "cannot read the database URL — write a file path or a URL such as postgresql+psycopg://user@host/db"),
+        (
+            "postgresql://u@h:port/x",
+            "cannot read the database URL — write a file path or a URL such as postgresql+psycopg://user@host/db",
+        ),
         ("://nothing", "cannot read the database URL — write a file path or a URL such as postgresql+psycopg://user@host/db"),
     ],
 )
@@ -71,7 +74,9 @@ def test_reader_on_both_stores(db_url: str, seeded) -> None:
         assert slugs[0] == "bildung" and len(slugs) == 6
         # a list parameter expands; an empty one matches nothing instead of being an SQL error
         ids = r.pairs("SELECT slug, id FROM action_fields")
-        assert [x.slug for x in r.rows("SELECT slug FROM action_fields WHERE id IN (:ids) ORDER BY id", {"ids": [ids["bildung"]]})] == ["bildung"]
+        assert [
+            x.slug for x in r.rows("SELECT slug FROM action_fields WHERE id IN (:ids) ORDER BY id", {"ids": [ids["bildung"]]})
+        ] == ["bildung"]
         assert r.rows("SELECT slug FROM action_fields WHERE id IN (:ids)", {"ids": []}) == []
         # a literal % survives PostgreSQL's parameter style
         assert r.column("SELECT slug FROM action_fields WHERE slug LIKE 'b%' ORDER BY slug") == ["bildung"]
@@ -109,7 +114,10 @@ def test_a_file_that_is_not_a_database(cli, isolated: Path, args: list[str]) -> 
 def test_no_database_yet(cli, isolated: Path, args: list[str]) -> None:
     result = cli(*args)
     assert result.exit_code == ExitCode.REFUSED
-    assert result.stderr == f"lipctl: no database at {isolated / 'lip.db'} — run 'lipctl init' first (or point --db / LIPCTL_DB at the database)\n"
+    assert (
+        result.stderr
+        == f"lipctl: no database at {isolated / 'lip.db'} — run 'lipctl init' first (or point --db / LIPCTL_DB at the database)\n"
+    )
     assert not (isolated / "lip.db").exists()
 
 
@@ -129,17 +137,25 @@ def test_log_since_and_limit_on_both_stores(db_url: str, seeded) -> None:
 def test_draft_list_reads_alike_on_both_stores(db_url: str, seeded) -> None:
     """draft list (through the reader) shows what draft submit (through the ORM) returned."""
     submitted = [
-        seeded.json("--today", "2021-01-05", "draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", "Bildung 100 %"),
+        seeded.json(
+            "--today", "2021-01-05", "draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", "Bildung 100 %"
+        ),
         seeded.json("--today", "2021-01-09", "draft", "submit", "Wirtschaft", "--kind", "massnahmenkatalog"),
         seeded.json("--today", "2021-01-20", "draft", "submit", "bildung", "--kind", "grundsatzpapier"),
     ]
     listed = seeded.json("draft", "list")
     keys = ("id", "field", "kind", "version", "ref", "title", "submitted_on", "submitted_by")
-    assert [{k: d[k] for k in keys} for d in listed] == [{k: d[k] for k in keys} for d in (submitted[0], submitted[2], submitted[1])]
-    assert [(d["state"], d["state_since"]) for d in listed] == [
-        ("superseded", "2021-01-20"), ("submitted", "2021-01-20"), ("submitted", "2021-01-09"),
+    assert [{k: d[k] for k in keys} for d in listed] == [
+        {k: d[k] for k in keys} for d in (submitted[0], submitted[2], submitted[1])
     ]
-    assert [d["ref"] for d in seeded.json("draft", "list", "--state", "superseded", "--field", "Bildung")] == ["bildung/grundsatzpapier"]
+    assert [(d["state"], d["state_since"]) for d in listed] == [
+        ("superseded", "2021-01-20"),
+        ("submitted", "2021-01-20"),
+        ("submitted", "2021-01-09"),
+    ]
+    assert [d["ref"] for d in seeded.json("draft", "list", "--state", "superseded", "--field", "Bildung")] == [
+        "bildung/grundsatzpapier"
+    ]
 
 
 @pytest.mark.parametrize("args", [["contacts"], ["status"], ["init"], ["log"], ["draft", "show", "1"]], ids=" ".join)
@@ -165,10 +181,22 @@ def test_postgresql_without_its_driver(cli, monkeypatch: pytest.MonkeyPatch, arg
             ["opinion", "list", "soziales/grundsatzpapier"],
             "Soziales has no Grundsatzpapier yet — submit one with 'lipctl draft submit soziales --kind grundsatzpapier'",
         ),
-        (["opinion", "list", "a/b/c"], "'a/b/c' is not a draft reference — write a numeric id or FIELD/KIND, e.g. bildung/grundsatzpapier"),
-        (["draft", "list", "--field", "Sport"], "no action field 'Sport' — valid: bildung, soziales, demokratie, stadtleben-kultur, wirtschaft, stadtverwaltung-diversitaet"),
-        (["survey", "export", "--field", "bildung", "--survey", "Nope"], "no survey 'Nope' — import one with 'lipctl survey import'"),
-        (["contacts", "Sport"], "no action field 'Sport' — valid: bildung, soziales, demokratie, stadtleben-kultur, wirtschaft, stadtverwaltung-diversitaet"),
+        (
+            ["opinion", "list", "a/b/c"],
+            "'a/b/c' is not a draft reference — write a numeric id or FIELD/KIND, e.g. bildung/grundsatzpapier",
+        ),
+        (
+            ["draft", "list", "--field", "Sport"],
+            "no action field 'Sport' — valid: bildung, soziales, demokratie, stadtleben-kultur, wirtschaft, stadtverwaltung-diversitaet",
+        ),
+        (
+            ["survey", "export", "--field", "bildung", "--survey", "Nope"],
+            "no survey 'Nope' — import one with 'lipctl survey import'",
+        ),
+        (
+            ["contacts", "Sport"],
+            "no action field 'Sport' — valid: bildung, soziales, demokratie, stadtleben-kultur, wirtschaft, stadtverwaltung-diversitaet",
+        ),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, list) else "",
 )

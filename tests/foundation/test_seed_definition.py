@@ -36,7 +36,11 @@ def test_six_fields_with_the_seeds_contacts(raw: dict) -> None:
         "Demokratie": ("Massih Khoshbeen", ("Dr. Bettina Doering", "Bereich Migration und Integration"), "Nezir Begovic"),
         "Stadtleben und Kultur": ("Björn Schönfeld", ("Parisa Hussein-Nejad", "Fachbereich Kultur"), "Kavaye Ozong"),
         "Wirtschaft": ("Björn Schönfeld", ("Gabriele Zingsheim", "Fachbereich Wirtschaft"), "Sylwia Chalupka-Dunse"),
-        "Stadtverwaltung und Diversität": ("Dr. Günter Max Behrendt", ("Helga Diers", "Fachbereich Personal und Organisation"), None),
+        "Stadtverwaltung und Diversität": (
+            "Dr. Günter Max Behrendt",
+            ("Helga Diers", "Fachbereich Personal und Organisation"),
+            None,
+        ),
     }
 
 
@@ -77,14 +81,26 @@ def test_steering_group_composition_and_process_facts(raw: dict) -> None:
 @pytest.mark.parametrize(
     ("mutate", "key", "problem"),
     [
-        (lambda d: d["action_fields"][0].update(contakt=d["action_fields"][0].pop("contact")), "action_fields[0].contakt", "unknown key"),
+        (
+            lambda d: d["action_fields"][0].update(contakt=d["action_fields"][0].pop("contact")),
+            "action_fields[0].contakt",
+            "unknown key",
+        ),
         (lambda d: d["action_fields"][0].pop("contact"), "action_fields[0].contact", "missing"),
         (lambda d: d["action_fields"][1].update(nmae="x"), "action_fields[1].nmae", "unknown key"),
         (lambda d: d["bodies"][0].update(rule_set="nkomvgg"), "bodies[0].rule_set", "no rule set 'nkomvgg'"),
         (lambda d: d["requires_opinions_from"][0].update(body="beirat"), "requires_opinions_from[0].body", "no body 'beirat'"),
-        (lambda d: d["requires_opinions_from"][0].update(deadline_days="vier Wochen"), "requires_opinions_from[0].deadline_days", "whole number"),
+        (
+            lambda d: d["requires_opinions_from"][0].update(deadline_days="vier Wochen"),
+            "requires_opinions_from[0].deadline_days",
+            "whole number",
+        ),
         (lambda d: d["milestones"][0].update(due="Herbst 2020"), "milestones[0].due", "expected a date"),
-        (lambda d: d["action_fields"].append(dict(d["action_fields"][0])), "action_fields[6].slug", "duplicate action field 'bildung'"),
+        (
+            lambda d: d["action_fields"].append(dict(d["action_fields"][0])),
+            "action_fields[6].slug",
+            "duplicate action field 'bildung'",
+        ),
         (lambda d: d["action_fields"][2].update(slug="Demokratie"), "action_fields[2].slug", "is not a slug"),
         (lambda d: d.update(format=2), "format", "not supported"),
         (lambda d: d["decision_chain"].update(plan=["lenkungsgruppe"]), "decision_chain.plan[0]", "has no rule_set"),

@@ -77,8 +77,16 @@ def test_unique_versions_are_enforced_by_the_database(db_url: str, cli) -> None:
 
     def draft(session: Session) -> m.Draft:
         field = session.scalars(select(m.ActionField).where(m.ActionField.slug == "bildung")).one()
-        return m.Draft(field_id=field.id, kind="grundsatzpapier", version=2, state="submitted", state_since=now.date(),
-                       submitted_on=now.date(), submitted_at=now, submitted_by="t")
+        return m.Draft(
+            field_id=field.id,
+            kind="grundsatzpapier",
+            version=2,
+            state="submitted",
+            state_since=now.date(),
+            submitted_on=now.date(),
+            submitted_at=now,
+            submitted_by="t",
+        )
 
     with Session(engine) as s:
         s.add(draft(s))

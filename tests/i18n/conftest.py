@@ -51,5 +51,11 @@ def lipctl(*args: str, env: dict[str, str] | None = None, cwd: Path | None = Non
     base.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "lipctl", *args],
-        env=base, cwd=cwd or REPO, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
+        env=base,
+        cwd=cwd or REPO,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
     )

@@ -135,8 +135,7 @@ def test_messages_inside_f_strings_are_extracted(tool, tmp_path) -> None:  # noq
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "m.py").write_text(
-        "def f(n):\n"
-        "    return f\"({_('{days} late').format(days=n)}) {ngettext('{n} item', '{n} items', n)} {n}\"\n",
+        "def f(n):\n    return f\"({_('{days} late').format(days=n)}) {ngettext('{n} item', '{n} items', n)} {n}\"\n",
         encoding="utf-8",
     )
     found = [(line, message) for _path, line, message in tool.fstring_messages(package)]

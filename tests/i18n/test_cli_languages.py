@@ -66,7 +66,12 @@ def test_contacts_table_in_german(seeded) -> None:
     assert "Interne*r" in heading and "Externe*r" in heading
     lines = {line.split("  ")[0]: line for line in result.stdout.splitlines()[2:]}
     assert set(lines) == {
-        "Bildung", "Soziales", "Demokratie", "Stadtleben und Kultur", "Wirtschaft", "Stadtverwaltung und Diversität",
+        "Bildung",
+        "Soziales",
+        "Demokratie",
+        "Stadtleben und Kultur",
+        "Wirtschaft",
+        "Stadtverwaltung und Diversität",
     }
     assert lines["Stadtverwaltung und Diversität"].rstrip().endswith("unbesetzt (N.n.)")
     assert "Helga Diers (Fachbereich Personal und Organisation)" in lines["Stadtverwaltung und Diversität"]
@@ -78,7 +83,12 @@ def test_contacts_table_in_english(seeded) -> None:
     assert result.stdout.splitlines()[0].split()[:4] == ["Action", "field", "Contact", "person"]
     lines = {line.split("  ")[0]: line for line in result.stdout.splitlines()[2:]}
     assert set(lines) == {
-        "Education", "Social affairs", "Democracy", "City life and culture", "Economy", "City administration and diversity",
+        "Education",
+        "Social affairs",
+        "Democracy",
+        "City life and culture",
+        "Economy",
+        "City administration and diversity",
     }
     assert lines["City administration and diversity"].rstrip().endswith("vacant (N.n.)")
 
@@ -151,24 +161,34 @@ def test_csv_keeps_the_seeds_names_and_keys(seeded) -> None:
     ("args", "env", "expected", "absent"),
     [
         (
-            ["--lang", "de", "--help"], {},
-            ["Verwaltung des Lokalen Integrationsplans", "Sprache der Oberfläche: de oder en."], "Language of the interface",
+            ["--lang", "de", "--help"],
+            {},
+            ["Verwaltung des Lokalen Integrationsplans", "Sprache der Oberfläche: de oder en."],
+            "Language of the interface",
         ),
         (
-            ["--lang", "en", "--help"], {"LIPCTL_LANG": "de"},
-            ["Administration of the Local Integration Plan", "Language of the interface: de or en."], "Sprache",
+            ["--lang", "en", "--help"],
+            {"LIPCTL_LANG": "de"},
+            ["Administration of the Local Integration Plan", "Language of the interface: de or en."],
+            "Sprache",
         ),
         (
-            ["contacts", "--help"], {"LIPCTL_LANG": "de"},
-            ["Ansprechpersonen je Handlungsfeld", "Ausgabeformat: table, json, csv oder markdown."], "Contacts per",
+            ["contacts", "--help"],
+            {"LIPCTL_LANG": "de"},
+            ["Ansprechpersonen je Handlungsfeld", "Ausgabeformat: table, json, csv oder markdown."],
+            "Contacts per",
         ),
         (
-            ["contacts", "--help"], {"LANG": "de_DE.UTF-8"},
-            ["Ansprechpersonen je Handlungsfeld", "Handlungsfeld: Kurzname, Name oder Alias"], "Contacts per",
+            ["contacts", "--help"],
+            {"LANG": "de_DE.UTF-8"},
+            ["Ansprechpersonen je Handlungsfeld", "Handlungsfeld: Kurzname, Name oder Alias"],
+            "Contacts per",
         ),
         (
-            ["contacts", "--help"], {"LANG": "en_GB.UTF-8"},
-            ["Contacts per action field: contact person", "Output format: table, json"], "Ansprechpersonen",
+            ["contacts", "--help"],
+            {"LANG": "en_GB.UTF-8"},
+            ["Contacts per action field: contact person", "Output format: table, json"],
+            "Ansprechpersonen",
         ),
         (["survey", "--help"], {"LIPCTL_LANG": "de"}, ["Online-Umfragen", "Umfrage-Exporte importieren"], "Import survey"),
     ],

@@ -48,8 +48,10 @@ def test_plural_forms(n: int, de: str, en: str) -> None:
 
     i18n.set_language("de")
     assert labels.days(n) == de
-    assert i18n.ngettext("{n} survey response", "{n} survey responses", n).format(n=n).endswith(
-        "Umfrageantwort" if n == 1 else "Umfrageantworten"
+    assert (
+        i18n.ngettext("{n} survey response", "{n} survey responses", n)
+        .format(n=n)
+        .endswith("Umfrageantwort" if n == 1 else "Umfrageantworten")
     )
     i18n.set_language("en")
     assert labels.days(n) == en

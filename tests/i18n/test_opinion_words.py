@@ -20,13 +20,27 @@ def test_opinion_list_shows_stances_in_words(seeded, lang: str, words: list[str]
     assert words[0] in listing.stdout and words[1] in listing.stdout
     shown = seeded("--lang", lang, "opinion", "list", "bildung/grundsatzpapier", "--format", "json")
     assert [o["stance"] for o in json.loads(shown.stdout)] == ["approve", "amend"]
-    one = seeded("--lang", lang, "opinion", "record", "bildung/grundsatzpapier", "--from", "runder-tisch", "--stance", "approve", "--text", "x")
+    one = seeded(
+        "--lang",
+        lang,
+        "opinion",
+        "record",
+        "bildung/grundsatzpapier",
+        "--from",
+        "runder-tisch",
+        "--stance",
+        "approve",
+        "--text",
+        "x",
+    )
     assert one.exit_code == ExitCode.OK
 
 
 def test_draft_show_and_history_name_the_stance_in_german(seeded) -> None:
     assert seeded("draft", "submit", "bildung", "--kind", "grundsatzpapier").exit_code == ExitCode.OK
-    result = seeded("opinion", "record", "bildung/grundsatzpapier", "--from", "runder-tisch", "--stance", "reject", "--text", "zu vage")
+    result = seeded(
+        "opinion", "record", "bildung/grundsatzpapier", "--from", "runder-tisch", "--stance", "reject", "--text", "zu vage"
+    )
     assert result.exit_code == ExitCode.OK, result.stderr
     show = seeded("--lang", "de", "draft", "show", "bildung/grundsatzpapier")
     assert "runder-tisch: Ablehnung" in show.stdout

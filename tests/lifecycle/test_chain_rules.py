@@ -45,8 +45,13 @@ def test_out_of_order_requests_are_refused(adopted: set[str], requested: str | N
     ],
 )
 def test_only_a_forwarded_version_is_tallied(state: S, message: str) -> None:
-    args = {"label": "bildung/grundsatzpapier v1", "ref": "bildung/grundsatzpapier", "field": "bildung",
-            "kind": "grundsatzpapier", "since": dt.date(2021, 1, 15)}
+    args = {
+        "label": "bildung/grundsatzpapier v1",
+        "ref": "bildung/grundsatzpapier",
+        "field": "bildung",
+        "kind": "grundsatzpapier",
+        "since": dt.date(2021, 1, 15),
+    }
     lc.check_tally(S.FORWARDED, **args)
     with pytest.raises(Refused, match=message):
         lc.check_tally(state, **args)

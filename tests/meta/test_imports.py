@@ -94,9 +94,17 @@ def test_an_ordinary_command_checks_the_schema_without_alembic(seeded, isolated:
 
 # The commands staff type most and cron runs: read through the driver alone (lipctl.store.reader).
 READ_COMMANDS = [
-    ("contacts",), ("fields",), ("bodies",), ("status", "--format", "json"), ("status", "--format", "table"), ("survey", "stats"),
-    ("log", "--since", "2020-01-01"), ("draft", "list", "--field", "bildung"), ("opinion", "list"),
-    ("survey", "list"), ("survey", "export", "--field", "bildung"),
+    ("contacts",),
+    ("fields",),
+    ("bodies",),
+    ("status", "--format", "json"),
+    ("status", "--format", "table"),
+    ("survey", "stats"),
+    ("log", "--since", "2020-01-01"),
+    ("draft", "list", "--field", "bildung"),
+    ("opinion", "list"),
+    ("survey", "list"),
+    ("survey", "export", "--field", "bildung"),
 ]
 
 
@@ -231,7 +239,11 @@ def test_the_root_help_lists_every_command_in_the_table_order(cli) -> None:
 
     result = cli("--help")
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.startswith("  ") and not line.startswith("   ")]
+    listed = [
+        line.split()[0]
+        for line in result.stdout.split("Commands:")[1].splitlines()
+        if line.startswith("  ") and not line.startswith("   ")
+    ]
     assert listed == list(COMMANDS)
 
 

@@ -38,7 +38,9 @@ def test_a_2gb_line_is_refused_quickly_in_bounded_memory(db: Path, tmp_path: Pat
     assert figures["stored"] == 0
 
 
-def test_ten_million_columns_are_refused_quickly_in_bounded_memory(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ten_million_columns_are_refused_quickly_in_bounded_memory(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     figures = _run("10 million columns", db, absurd.wide(tmp_path / "export.csv", 10_000_000), capsys)
     assert figures["exit"] == ExitCode.REFUSED
     assert figures["stderr"].startswith(f"lipctl: {tmp_path / 'export.csv'}: line 1 is longer than")

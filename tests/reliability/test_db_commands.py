@@ -34,7 +34,13 @@ def test_backup_is_a_complete_private_copy_that_lipctl_can_open(cli, fresh_db: P
         result = cli.json("db", "backup", str(target))
     finally:
         os.umask(old)
-    assert result == {"database": f"sqlite:///{fresh_db}", "backup": str(target), "bytes": target.stat().st_size, "schema": "0001", "check": "ok"}
+    assert result == {
+        "database": f"sqlite:///{fresh_db}",
+        "backup": str(target),
+        "bytes": target.stat().st_size,
+        "schema": "0001",
+        "check": "ok",
+    }
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert counts(target) == counts(fresh_db)
     assert counts(target)["survey_responses"] == 30
@@ -64,7 +70,10 @@ def test_backup_refuses_a_missing_folder_a_folder_and_the_database_itself(cli, f
     before = sorted(p.name for p in isolated.iterdir())
     result = cli("db", "backup", str(isolated / "no" / "such" / "b.db"))
     assert result.exit_code == ExitCode.REFUSED
-    assert result.stderr.strip() == f"lipctl: the folder {isolated / 'no' / 'such'} does not exist — create it first, or choose another path"
+    assert (
+        result.stderr.strip()
+        == f"lipctl: the folder {isolated / 'no' / 'such'} does not exist — create it first, or choose another path"
+    )
     result = cli("db", "backup", str(isolated))
     assert result.exit_code == ExitCode.REFUSED
     assert f"{isolated} is a folder" in result.stderr
@@ -161,7 +170,9 @@ def test_check_finds_rows_that_refer_to_nothing(cli, fresh_db: Path) -> None:
     assert result.exit_code == ExitCode.REFUSED
     data = json.loads(result.stdout)
     assert data["ok"] is False
-    assert data["foreign_key_violations"] == [{"table": "field_aliases", "rowid": data["foreign_key_violations"][0]["rowid"], "parent": "action_fields", "fk": 0}]
+    assert data["foreign_key_violations"] == [
+        {"table": "field_aliases", "rowid": data["foreign_key_violations"][0]["rowid"], "parent": "action_fields", "fk": 0}
+    ]
     assert "lipctl: 1 rows refer to rows that do not exist (first in table field_aliases)" in result.stderr
     assert snapshot(fresh_db) == before
 
@@ -222,7 +233,12 @@ def test_upgrade_of_a_current_database_changes_nothing(cli, fresh_db: Path) -> N
     result = cli("db", "upgrade")
     assert result.exit_code == ExitCode.OK, result.stderr
     assert result.stderr.strip() == f"Database sqlite:///{fresh_db} already has schema 0001; nothing changed."
-    assert cli.json("db", "upgrade") == {"database": f"sqlite:///{fresh_db}", "schema_before": "0001", "schema": "0001", "changed": False}
+    assert cli.json("db", "upgrade") == {
+        "database": f"sqlite:///{fresh_db}",
+        "schema_before": "0001",
+        "schema": "0001",
+        "changed": False,
+    }
     assert snapshot(fresh_db) == before
 
 
@@ -244,7 +260,10 @@ def test_upgrade_does_not_create_or_seed_a_database(cli, isolated: Path) -> None
     sqlite3.connect(isolated / "lip.db").close()  # an empty file: no schema yet
     result = cli("db", "upgrade")
     assert result.exit_code == ExitCode.REFUSED
-    assert result.stderr.strip() == "lipctl: the database is not initialised — run 'lipctl init', which creates the schema and loads the seed"
+    assert (
+        result.stderr.strip()
+        == "lipctl: the database is not initialised — run 'lipctl init', which creates the schema and loads the seed"
+    )
     assert counts(isolated / "lip.db") == {}
 
 

@@ -39,9 +39,15 @@ scalars = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=30),
-    st.sampled_from(["", " ", "bildung", "nkomvg", "runder-tisch", "2021-13-45", "2021-02-01", "-1", "x" * 5000, "null", "~", "{}", "[]"]),
+    st.sampled_from(
+        ["", " ", "bildung", "nkomvg", "runder-tisch", "2021-13-45", "2021-02-01", "-1", "x" * 5000, "null", "~", "{}", "[]"]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)), max_leaves=12)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 class Tally:
@@ -66,7 +72,12 @@ class Tally:
         with capsys.disabled():
             h.print_figures(
                 f"fuzz: {self.name}",
-                {"examples_tried": self.tried, "by_exit_code": dict(sorted(self.by_exit.items())), "crashes": len(self.crashes), "tracebacks_shown": self.tracebacks},
+                {
+                    "examples_tried": self.tried,
+                    "by_exit_code": dict(sorted(self.by_exit.items())),
+                    "crashes": len(self.crashes),
+                    "tracebacks_shown": self.tracebacks,
+                },
             )
 
 
@@ -180,8 +191,33 @@ def test_fuzz_seed_text(cli, template_db: Path, tmp_path: Path, capsys: pytest.C
 
 
 cells = st.one_of(
-    st.sampled_from(["bildung", "Bildung", "Stadtleben", "Kultur", "nofield", "", " ", "-oth-", '"', '""', ";", ",", "\n", "\r\n", "\t", "\x00", "\ufeff",
-                     "2020-06-15 10:00", "15.06.2020", "31.02.2020", "2020-06-15T10:00:00+02:00", "=HYPERLINK(\"x\")", "x" * 20_000]),
+    st.sampled_from(
+        [
+            "bildung",
+            "Bildung",
+            "Stadtleben",
+            "Kultur",
+            "nofield",
+            "",
+            " ",
+            "-oth-",
+            '"',
+            '""',
+            ";",
+            ",",
+            "\n",
+            "\r\n",
+            "\t",
+            "\x00",
+            "\ufeff",
+            "2020-06-15 10:00",
+            "15.06.2020",
+            "31.02.2020",
+            "2020-06-15T10:00:00+02:00",
+            '=HYPERLINK("x")',
+            "x" * 20_000,
+        ]
+    ),
     st.text(max_size=20),
 )
 
@@ -191,8 +227,15 @@ def csv_files(draw: Any) -> bytes:
     if draw(st.integers(0, 9)) == 0:
         return draw(st.binary(max_size=3000))
     delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
-    header = draw(st.sampled_from([["id", "submitted_at", "action_field", "text"], ["id", "submitdate", "lastpage", "startlanguage", "handlungsfeld", "text"],
-                                    ["Answer ID", "Answered on", "IP Hash", "User status", "1. Handlungsfeld", "3. Text"]]))
+    header = draw(
+        st.sampled_from(
+            [
+                ["id", "submitted_at", "action_field", "text"],
+                ["id", "submitdate", "lastpage", "startlanguage", "handlungsfeld", "text"],
+                ["Answer ID", "Answered on", "IP Hash", "User status", "1. Handlungsfeld", "3. Text"],
+            ]
+        )
+    )
     if draw(st.booleans()):
         header = [draw(st.one_of(st.just(c), cells)) for c in header]
     rows = draw(st.lists(st.lists(cells, min_size=0, max_size=len(header) + 2), max_size=12))
@@ -253,5 +296,8 @@ def test_found_by_fuzzing_a_list_as_a_decision_step(fresh_db: Path, cli, isolate
     before = snapshot(fresh_db)
     result = cli("init", "--seed", str(path))
     assert result.exit_code == ExitCode.REFUSED
-    assert result.stderr.strip() == f"lipctl: {path}: decision_chain.document[0]: no body [] — fix the seed file and run 'lipctl init' again"
+    assert (
+        result.stderr.strip()
+        == f"lipctl: {path}: decision_chain.document[0]: no body [] — fix the seed file and run 'lipctl init' again"
+    )
     assert snapshot(fresh_db) == before

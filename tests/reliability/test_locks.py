@@ -38,7 +38,10 @@ def test_a_lock_held_past_the_busy_timeout_is_one_clear_line(db: Path, tmp_path:
         holder.execute("ROLLBACK")
         holder.close()
     assert run.returncode == ExitCode.REFUSED
-    assert run.stderr.strip() == "lipctl: the database is locked by another lipctl command — nothing was changed; try again in a moment"
+    assert (
+        run.stderr.strip()
+        == "lipctl: the database is locked by another lipctl command — nothing was changed; try again in a moment"
+    )
     assert run.seconds < 10
     assert h.scalar(db, "SELECT count(*) FROM survey_responses") == 0
     assert h.scalar(db, "SELECT count(*) FROM import_batches") == 0
@@ -101,4 +104,7 @@ def test_a_reader_shut_out_by_an_exclusive_lock_is_one_clear_line(db: Path) -> N
     for run in runs:
         assert run.returncode == ExitCode.REFUSED
         assert run.stdout == ""
-        assert run.stderr.strip() == "lipctl: the database is locked by another lipctl command — nothing was changed; try again in a moment"
+        assert (
+            run.stderr.strip()
+            == "lipctl: the database is locked by another lipctl command — nothing was changed; try again in a moment"
+        )

@@ -102,7 +102,17 @@ def _fill(cli, folder) -> list[str]:  # noqa: ANN001
             assert result.exit_code == ExitCode.OK, result.stderr
         used.append("draft submit")
         if _available(cli, "opinion", "record"):
-            result = cli("opinion", "record", "bildung/grundsatzpapier", "--from", "runder-tisch", "--stance", "amend", "--text", "Mehr Sprachkurse")
+            result = cli(
+                "opinion",
+                "record",
+                "bildung/grundsatzpapier",
+                "--from",
+                "runder-tisch",
+                "--stance",
+                "amend",
+                "--text",
+                "Mehr Sprachkurse",
+            )
             assert result.exit_code == ExitCode.OK, result.stderr
             used.append("opinion record")
     return used
@@ -136,6 +146,8 @@ def test_a_database_of_the_first_revision_upgrades_to_head_with_nothing_lost(db_
     check = cli.json("db", "check")
     assert check["ok"] is True and check["schema"] == schema.HEAD
     with capsys.disabled():
-        print(f"\n   migration {first} -> {schema.HEAD} ({db_url.split(':')[0] if '://' in db_url else 'sqlite'}), filled by {', '.join(used)}: "
-              f"rows before {sum(before.values())}, after {sum(after.values())} (audit events +{int(changed)})")
+        print(
+            f"\n   migration {first} -> {schema.HEAD} ({db_url.split(':')[0] if '://' in db_url else 'sqlite'}), filled by {', '.join(used)}: "
+            f"rows before {sum(before.values())}, after {sum(after.values())} (audit events +{int(changed)})"
+        )
     assert cli("fields").exit_code == ExitCode.OK

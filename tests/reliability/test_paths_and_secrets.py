@@ -27,7 +27,10 @@ def test_db_in_a_folder_that_does_not_exist(cli, isolated: Path) -> None:
     target = isolated / "missing" / "lip.db"
     result = cli("--db", str(target), "init")
     assert result.exit_code == ExitCode.REFUSED
-    assert result.stderr.strip() == f"lipctl: the folder {target.parent} does not exist — create it first, or choose another --db path"
+    assert (
+        result.stderr.strip()
+        == f"lipctl: the folder {target.parent} does not exist — create it first, or choose another --db path"
+    )
     assert not target.parent.exists()
 
 
@@ -55,7 +58,9 @@ def test_db_file_that_is_read_only_for_its_user(template_db: Path, tmp_path: Pat
     db.chmod(0o400)
     before = snapshot(db)
     read = h.lipctl(db, "fields", prefix=unprivileged)
-    write = h.lipctl(db, "survey", "import", str(h.write_survey(tmp_path / "a.csv", 3, prefix="a")), "--survey", "S", prefix=unprivileged)
+    write = h.lipctl(
+        db, "survey", "import", str(h.write_survey(tmp_path / "a.csv", 3, prefix="a")), "--survey", "S", prefix=unprivileged
+    )
     assert read.returncode == ExitCode.OK, read.stderr
     assert write.returncode == ExitCode.REFUSED
     assert write.stderr.strip() == (
@@ -147,7 +152,9 @@ def test_rejects_into_a_folder_that_is_not_writable(template_db: Path, tmp_path:
 def test_rejects_that_is_a_folder_is_refused_before_anything_is_stored(fresh_db: Path, cli, isolated: Path) -> None:
     before = snapshot(fresh_db)
     bad = isolated / "bad.csv"
-    bad.write_text("id,submitted_at,action_field,text\n1,2020-06-15 10:00,nofield,x\n2,2020-06-15 10:00,bildung,y\n", encoding="utf-8")
+    bad.write_text(
+        "id,submitted_at,action_field,text\n1,2020-06-15 10:00,nofield,x\n2,2020-06-15 10:00,bildung,y\n", encoding="utf-8"
+    )
     result = cli("survey", "import", str(bad), "--survey", "S", "--rejects", str(isolated))
     _clean(result.stderr)
     assert result.exit_code == ExitCode.REFUSED
@@ -174,11 +181,16 @@ def test_database_wal_shm_backup_and_rejects_are_private(cli, isolated: Path) ->
         reader = sqlite3.connect(db)  # an open connection keeps -wal and -shm from being removed
         reader.execute("SELECT count(*) FROM action_fields").fetchone()
         bad = isolated / "bad.csv"
-        bad.write_text("id,submitted_at,action_field,text\n1,2020-06-15 10:00,nofield,x\n2,2020-06-15 10:00,bildung,y\n", encoding="utf-8")
+        bad.write_text(
+            "id,submitted_at,action_field,text\n1,2020-06-15 10:00,nofield,x\n2,2020-06-15 10:00,bildung,y\n", encoding="utf-8"
+        )
         result = cli("survey", "import", str(bad), "--survey", "S", "--rejects", str(isolated / "rejects.csv"))
         assert result.exit_code == ExitCode.IMPORT_REJECTED_ROWS, result.stderr
         assert cli("db", "backup", str(isolated / "backup.db")).exit_code == ExitCode.OK
-        files = {p: stat.S_IMODE(p.stat().st_mode) for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), isolated / "backup.db", isolated / "rejects.csv")}
+        files = {
+            p: stat.S_IMODE(p.stat().st_mode)
+            for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), isolated / "backup.db", isolated / "rejects.csv")
+        }
         reader.close()
     finally:
         os.umask(old)
@@ -197,8 +209,15 @@ def test_default_data_folder_is_private(cli, isolated: Path, monkeypatch: pytest
 
 
 COMMANDS = [
-    ["init"], ["fields"], ["contacts"], ["bodies"], ["log"], ["db", "check"], ["db", "upgrade"],
-    ["survey", "list"], ["survey", "stats"],
+    ["init"],
+    ["fields"],
+    ["contacts"],
+    ["bodies"],
+    ["log"],
+    ["db", "check"],
+    ["db", "upgrade"],
+    ["survey", "list"],
+    ["survey", "stats"],
 ]
 
 
@@ -228,8 +247,15 @@ def test_real_server_password_never_in_output_or_audit_trail(pg_url: str, cli, i
     url = pg_url.replace("postgresql+psycopg://lipctl@", "postgresql+psycopg://lipctl:S3cr3t%25pw@")
     assert "S3cr3t" in url
     seen = []
-    for args in (["init"], ["fields", "--format", "json"], ["survey", "import", str(h.write_survey(isolated / "a.csv", 5, prefix="a")), "--survey", "S"],
-                 ["db", "check", "--format", "json"], ["db", "upgrade"], ["db", "backup", str(isolated / "b")], ["log", "--format", "json"]):
+    for args in (
+        ["init"],
+        ["fields", "--format", "json"],
+        ["survey", "import", str(h.write_survey(isolated / "a.csv", 5, prefix="a")), "--survey", "S"],
+        ["db", "check", "--format", "json"],
+        ["db", "upgrade"],
+        ["db", "backup", str(isolated / "b")],
+        ["log", "--format", "json"],
+    ):
         result = cli("--db", url, *args)
         seen.append(result.stdout + result.stderr)
         assert result.exit_code in (ExitCode.OK, ExitCode.REFUSED), result.stderr

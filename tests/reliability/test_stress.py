@@ -51,12 +51,17 @@ def test_sigkill_during_an_import_then_rerun_stores_every_row_once(tmp_path: Pat
 
 
 @pytest.mark.parametrize("processes", [4])
-def test_concurrent_submits_of_one_document_get_distinct_versions(db_url: str, processes: int, capsys: pytest.CaptureFixture[str]) -> None:
+def test_concurrent_submits_of_one_document_get_distinct_versions(
+    db_url: str, processes: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Staff submitting the same document at the same moment get v1..vN, never two equal versions."""
     if not h.has_command("draft", "submit"):
         pytest.skip("draft submit is not in this lipctl yet (issue 3)")
     h.init_db(db_url)  # type: ignore[arg-type]
-    procs = [h.spawn(db_url, "draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", f"parallel {i}", "--format", "json") for i in range(processes)]
+    procs = [
+        h.spawn(db_url, "draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", f"parallel {i}", "--format", "json")
+        for i in range(processes)
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     codes = [p.returncode for p in procs]
     assert codes == [ExitCode.OK] * processes, [e.decode()[-300:] for _o, e in outs]
@@ -64,14 +69,16 @@ def test_concurrent_submits_of_one_document_get_distinct_versions(db_url: str, p
 
     versions = sorted(json.loads(o)["version"] for o, _e in outs)
     with capsys.disabled():
-        print(f"\n   {processes} concurrent 'draft submit bildung' ({'sqlite' if '://' not in db_url else 'postgresql'}): versions {versions}")
+        print(
+            f"\n   {processes} concurrent 'draft submit bildung' ({'sqlite' if '://' not in db_url else 'postgresql'}): versions {versions}"
+        )
     assert versions == list(range(1, processes + 1))
 
 
-
 @pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_imports_starting_together_into_one_new_survey(store: str, request: pytest.FixtureRequest, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_imports_starting_together_into_one_new_survey(
+    store: str, request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Cron and staff start imports into the same survey at the same moment: all succeed, one survey, every row once."""
     db = request.getfixturevalue("pg_url") if store == "postgres" else str(tmp_path / "lip.db")
     h.init_db(db)  # type: ignore[arg-type]
@@ -86,8 +93,16 @@ def test_imports_starting_together_into_one_new_survey(store: str, request: pyte
     finally:
         store_.close()
     with capsys.disabled():
-        h.print_figures(f"4 imports starting together into one new survey ({store})",
-                        {"failed": len(failed), "rows": rows, "distinct": distinct, "surveys": surveys, "first_error": failed[0][:200] if failed else None})
+        h.print_figures(
+            f"4 imports starting together into one new survey ({store})",
+            {
+                "failed": len(failed),
+                "rows": rows,
+                "distinct": distinct,
+                "surveys": surveys,
+                "first_error": failed[0][:200] if failed else None,
+            },
+        )
     assert failed == []
     assert (rows, distinct, surveys) == (16000, 16000, 1)
 

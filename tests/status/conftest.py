@@ -55,16 +55,48 @@ class Process:
         flag = "--forward" if outcome is DecisionOutcome.FORWARD else "--return"
         self.run(on, "steering", "decide", str(draft_id), flag, "--reason", reason)
 
-    def tally(self, draft_id: int, yes: int, no: int, abstain: int, present: int, members: int, on: dt.date, drucksache: str) -> dict:
+    def tally(
+        self, draft_id: int, yes: int, no: int, abstain: int, present: int, members: int, on: dt.date, drucksache: str
+    ) -> dict:
         return self.run(
-            on, "committee", "tally", str(draft_id), "--yes", str(yes), "--no", str(no), "--abstain", str(abstain),
-            "--present", str(present), "--members", str(members), "--drucksache", drucksache,
+            on,
+            "committee",
+            "tally",
+            str(draft_id),
+            "--yes",
+            str(yes),
+            "--no",
+            str(no),
+            "--abstain",
+            str(abstain),
+            "--present",
+            str(present),
+            "--members",
+            str(members),
+            "--drucksache",
+            drucksache,
         )
 
     def council(self, yes: int, no: int, abstain: int, present: int, members: int, on: dt.date, drucksache: str) -> dict:
         return self.run(
-            on, "council", "tally", "--yes", str(yes), "--no", str(no), "--abstain", str(abstain), "--present", str(present),
-            "--members", str(members), "--drucksache", drucksache, "--without-all-fields", "--reason", "Zwischenstand beschließen",
+            on,
+            "council",
+            "tally",
+            "--yes",
+            str(yes),
+            "--no",
+            str(no),
+            "--abstain",
+            str(abstain),
+            "--present",
+            str(present),
+            "--members",
+            str(members),
+            "--drucksache",
+            drucksache,
+            "--without-all-fields",
+            "--reason",
+            "Zwischenstand beschließen",
         )
 
     def responses(self, survey: str, counts: dict[tuple[str, str | None], int], on: dt.date = dt.date(2020, 7, 1)) -> None:
@@ -89,11 +121,16 @@ def process(seeded, tmp_path: Path) -> Process:
 
 SURVEY = "Online-Beteiligung 2020"
 RESPONSES = {
-    ("bildung", "idee"): 12, ("bildung", "wunsch"): 6, ("bildung", "kritik"): 4,
-    ("wirtschaft", "idee"): 5, ("wirtschaft", "kritik"): 3,
+    ("bildung", "idee"): 12,
+    ("bildung", "wunsch"): 6,
+    ("bildung", "kritik"): 4,
+    ("wirtschaft", "idee"): 5,
+    ("wirtschaft", "kritik"): 3,
     ("soziales", "wunsch"): 9,
-    ("demokratie", "idee"): 7, ("demokratie", None): 2,
-    ("stadtleben-kultur", "idee"): 8, ("stadtleben-kultur", "wunsch"): 4,
+    ("demokratie", "idee"): 7,
+    ("demokratie", None): 2,
+    ("stadtleben-kultur", "idee"): 8,
+    ("stadtleben-kultur", "wunsch"): 4,
 }
 
 

@@ -55,11 +55,26 @@ def open_in_chromium(exe: str, page: Path, work: Path) -> tuple[Path, list[str],
     png, netlog = work / "first-page.png", work / "netlog.json"
     done = subprocess.run(
         [
-            exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", f"--user-data-dir={work / 'profile'}", "--enable-logging=stderr", "--v=0",
-            f"--log-net-log={netlog}", f"--screenshot={png}", f"--window-size={WIDTH},{HEIGHT}", page.resolve().as_uri(),
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={work / 'profile'}",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--log-net-log={netlog}",
+            f"--screenshot={png}",
+            f"--window-size={WIDTH},{HEIGHT}",
+            page.resolve().as_uri(),
         ],
-        capture_output=True, text=True, timeout=90, check=False,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
@@ -111,9 +126,23 @@ def test_briefing_renders_in_chromium_offline_and_without_errors(chromium: str, 
     # Printed, it is A4 (595 × 842 pt) and a few pages long.
     pdf = tmp_path / "briefing.pdf"
     done = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
-        capture_output=True, text=True, timeout=90, check=False,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     data = pdf.read_bytes()

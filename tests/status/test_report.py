@@ -58,13 +58,22 @@ def test_markdown_briefing(seeded, story, tmp_path: Path) -> None:
     assert seeded("report", "-o", str(out)).exit_code == ExitCode.OK
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Lokaler Integrationsplan 2.0\n")
-    assert "| Education | Policy paper | ✓●○○ | v3 submitted, 48 days, returned 2 times | Round table for equality and against racism |" in text
+    assert (
+        "| Education | Policy paper | ✓●○○ | v3 submitted, 48 days, returned 2 times | Round table for equality and against racism |"
+        in text
+    )
     assert "| Economy | Policy paper | ✓✓✓✓ | v1 adopted, 73 days | — |" in text
-    assert "|  | Catalogue of goals and measures | ✓✓↺○ | v1 returned, 7 days, returned once | Expert group City life and culture |" in text
+    assert (
+        "|  | Catalogue of goals and measures | ✓✓↺○ | v1 returned, 7 days, returned once | Expert group City life and culture |"
+        in text
+    )
     assert "| Strategic policy papers | 2020-11-30 | 1 of 6 fields | **overdue** |" in text
     assert "| Idea | 32 |" in text and "| no category | 2 |" in text
     assert "- Education: Policy paper v3 (submitted) — Online-Beteiligung 2020" in text
-    assert "| City administration and diversity | Dr. Günter Max Behrendt | Helga Diers (Fachbereich Personal und Organisation) | vacant (N.n.) |" in text
+    assert (
+        "| City administration and diversity | Dr. Günter Max Behrendt | Helga Diers (Fachbereich Personal und Organisation) | vacant (N.n.) |"
+        in text
+    )
 
 
 def test_german_briefing_uses_german_names_and_dates(seeded, story, tmp_path: Path) -> None:

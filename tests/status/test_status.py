@@ -14,8 +14,17 @@ from lipctl.process.states import DecisionOutcome
 
 def _doc(kind: str, **values: Any) -> dict[str, Any]:
     base = {
-        "kind": kind, "draft": None, "ref": None, "version": None, "state": None, "since": None, "days_in_state": None,
-        "waiting_on": [], "missing_opinions": [], "returns": 0, "last_resolution": None,
+        "kind": kind,
+        "draft": None,
+        "ref": None,
+        "version": None,
+        "state": None,
+        "since": None,
+        "days_in_state": None,
+        "waiting_on": [],
+        "missing_opinions": [],
+        "returns": 0,
+        "last_resolution": None,
     }
     base.update(values)
     return base
@@ -27,55 +36,138 @@ def _fields(ids: dict[str, int]) -> list[dict[str, Any]]:
 
     return [
         {
-            "slug": "bildung", "name": "Bildung", "name_en": "Education", "survey_responses": 22,
+            "slug": "bildung",
+            "name": "Bildung",
+            "name_en": "Education",
+            "survey_responses": 22,
             "documents": [
-                _doc("grundsatzpapier", draft=ids["bildung_v3"], ref="bildung/grundsatzpapier", version=3, state="submitted",
-                     since="2020-12-15", days_in_state=48, waiting_on=["runder-tisch"], missing_opinions=["runder-tisch"], returns=2),
+                _doc(
+                    "grundsatzpapier",
+                    draft=ids["bildung_v3"],
+                    ref="bildung/grundsatzpapier",
+                    version=3,
+                    state="submitted",
+                    since="2020-12-15",
+                    days_in_state=48,
+                    waiting_on=["runder-tisch"],
+                    missing_opinions=["runder-tisch"],
+                    returns=2,
+                ),
                 eg("bildung"),
             ],
         },
         {
-            "slug": "soziales", "name": "Soziales", "name_en": "Social affairs", "survey_responses": 9,
+            "slug": "soziales",
+            "name": "Soziales",
+            "name_en": "Social affairs",
+            "survey_responses": 9,
             "documents": [
-                _doc("grundsatzpapier", draft=ids["soziales_gp"], ref="soziales/grundsatzpapier", version=1, state="forwarded",
-                     since="2020-12-10", days_in_state=53, waiting_on=["internationaler-ausschuss"],
-                     last_resolution={"body": "internationaler-ausschuss", "result": "not_quorate", "decided_on": "2021-01-21",
-                                      "drucksache": "0123/2021"}),
+                _doc(
+                    "grundsatzpapier",
+                    draft=ids["soziales_gp"],
+                    ref="soziales/grundsatzpapier",
+                    version=1,
+                    state="forwarded",
+                    since="2020-12-10",
+                    days_in_state=53,
+                    waiting_on=["internationaler-ausschuss"],
+                    last_resolution={
+                        "body": "internationaler-ausschuss",
+                        "result": "not_quorate",
+                        "decided_on": "2021-01-21",
+                        "drucksache": "0123/2021",
+                    },
+                ),
                 eg("soziales"),
             ],
         },
         {
-            "slug": "demokratie", "name": "Demokratie", "name_en": "Democracy", "survey_responses": 9,
+            "slug": "demokratie",
+            "name": "Demokratie",
+            "name_en": "Democracy",
+            "survey_responses": 9,
             "documents": [
-                _doc("grundsatzpapier", draft=ids["demokratie_gp"], ref="demokratie/grundsatzpapier", version=1,
-                     state="ready_for_decision", since="2021-01-05", days_in_state=27, waiting_on=["lenkungsgruppe"]),
+                _doc(
+                    "grundsatzpapier",
+                    draft=ids["demokratie_gp"],
+                    ref="demokratie/grundsatzpapier",
+                    version=1,
+                    state="ready_for_decision",
+                    since="2021-01-05",
+                    days_in_state=27,
+                    waiting_on=["lenkungsgruppe"],
+                ),
                 eg("demokratie"),
             ],
         },
         {
-            "slug": "stadtleben-kultur", "name": "Stadtleben und Kultur", "name_en": "City life and culture", "survey_responses": 12,
+            "slug": "stadtleben-kultur",
+            "name": "Stadtleben und Kultur",
+            "name_en": "City life and culture",
+            "survey_responses": 12,
             "documents": [
-                _doc("grundsatzpapier", draft=ids["stadtleben_gp"], ref="stadtleben-kultur/grundsatzpapier", version=1, state="submitted",
-                     since="2020-11-01", days_in_state=92, waiting_on=["integrationsbeiraete", "runder-tisch"],
-                     missing_opinions=["integrationsbeiraete", "runder-tisch"]),
-                _doc("massnahmenkatalog", draft=ids["stadtleben_mk"], ref="stadtleben-kultur/massnahmenkatalog", version=1,
-                     state="returned", since="2021-01-25", days_in_state=7, waiting_on=["expertinnengruppe-stadtleben-kultur"], returns=1),
+                _doc(
+                    "grundsatzpapier",
+                    draft=ids["stadtleben_gp"],
+                    ref="stadtleben-kultur/grundsatzpapier",
+                    version=1,
+                    state="submitted",
+                    since="2020-11-01",
+                    days_in_state=92,
+                    waiting_on=["integrationsbeiraete", "runder-tisch"],
+                    missing_opinions=["integrationsbeiraete", "runder-tisch"],
+                ),
+                _doc(
+                    "massnahmenkatalog",
+                    draft=ids["stadtleben_mk"],
+                    ref="stadtleben-kultur/massnahmenkatalog",
+                    version=1,
+                    state="returned",
+                    since="2021-01-25",
+                    days_in_state=7,
+                    waiting_on=["expertinnengruppe-stadtleben-kultur"],
+                    returns=1,
+                ),
             ],
         },
         {
-            "slug": "wirtschaft", "name": "Wirtschaft", "name_en": "Economy", "survey_responses": 8,
+            "slug": "wirtschaft",
+            "name": "Wirtschaft",
+            "name_en": "Economy",
+            "survey_responses": 8,
             "documents": [
-                _doc("grundsatzpapier", draft=ids["wirtschaft_gp"], ref="wirtschaft/grundsatzpapier", version=1, state="adopted",
-                     since="2020-11-20", days_in_state=73,
-                     last_resolution={"body": "internationaler-ausschuss", "result": "adopted", "decided_on": "2020-11-20",
-                                      "drucksache": "0815/2020"}),
-                _doc("massnahmenkatalog", draft=ids["wirtschaft_mk"], ref="wirtschaft/massnahmenkatalog", version=1, state="submitted",
-                     since="2021-01-20", days_in_state=12, waiting_on=["integrationsbeiraete", "runder-tisch"],
-                     missing_opinions=["integrationsbeiraete", "runder-tisch"]),
+                _doc(
+                    "grundsatzpapier",
+                    draft=ids["wirtschaft_gp"],
+                    ref="wirtschaft/grundsatzpapier",
+                    version=1,
+                    state="adopted",
+                    since="2020-11-20",
+                    days_in_state=73,
+                    last_resolution={
+                        "body": "internationaler-ausschuss",
+                        "result": "adopted",
+                        "decided_on": "2020-11-20",
+                        "drucksache": "0815/2020",
+                    },
+                ),
+                _doc(
+                    "massnahmenkatalog",
+                    draft=ids["wirtschaft_mk"],
+                    ref="wirtschaft/massnahmenkatalog",
+                    version=1,
+                    state="submitted",
+                    since="2021-01-20",
+                    days_in_state=12,
+                    waiting_on=["integrationsbeiraete", "runder-tisch"],
+                    missing_opinions=["integrationsbeiraete", "runder-tisch"],
+                ),
             ],
         },
         {
-            "slug": "stadtverwaltung-diversitaet", "name": "Stadtverwaltung und Diversität", "name_en": "City administration and diversity",
+            "slug": "stadtverwaltung-diversitaet",
+            "name": "Stadtverwaltung und Diversität",
+            "name_en": "City administration and diversity",
             "survey_responses": 0,
             "documents": [
                 _doc("grundsatzpapier", waiting_on=["expertinnengruppe-stadtverwaltung-diversitaet"]),
@@ -87,15 +179,31 @@ def _fields(ids: dict[str, int]) -> list[dict[str, Any]]:
 
 def _milestone(field: str) -> dict[str, Any]:
     return {
-        "kind": "milestone", "milestone": "grundsatzpapiere", "field": field, "document": "grundsatzpapier", "draft": None, "ref": None,
-        "version": None, "body": None, "due": "2020-11-30", "days_overdue": 63,
+        "kind": "milestone",
+        "milestone": "grundsatzpapiere",
+        "field": field,
+        "document": "grundsatzpapier",
+        "draft": None,
+        "ref": None,
+        "version": None,
+        "body": None,
+        "due": "2020-11-30",
+        "days_overdue": 63,
     }
 
 
 def _opinion(field: str, draft: int, version: int, body: str, due: str, late: int) -> dict[str, Any]:
     return {
-        "kind": "opinion", "milestone": None, "field": field, "document": "grundsatzpapier", "draft": draft,
-        "ref": f"{field}/grundsatzpapier", "version": version, "body": body, "due": due, "days_overdue": late,
+        "kind": "opinion",
+        "milestone": None,
+        "field": field,
+        "document": "grundsatzpapier",
+        "draft": draft,
+        "ref": f"{field}/grundsatzpapier",
+        "version": version,
+        "body": body,
+        "due": due,
+        "days_overdue": late,
     }
 
 
@@ -149,9 +257,13 @@ def test_nothing_overdue_exits_0_with_fail_on_overdue(seeded) -> None:
 
 def test_the_plan_milestone_is_overdue_until_the_council_adopts(seeded, process, story) -> None:
     late = seeded.json("--today", "2021-05-10", "status")["overdue"]
-    assert {"kind": "milestone", "milestone": "ratsbeschluss", "field": None, "document": None, "due": "2021-04-30"}.items() <= next(
-        o for o in late if o["milestone"] == "ratsbeschluss"
-    ).items()
+    assert {
+        "kind": "milestone",
+        "milestone": "ratsbeschluss",
+        "field": None,
+        "document": None,
+        "due": "2021-04-30",
+    }.items() <= next(o for o in late if o["milestone"] == "ratsbeschluss").items()
     import datetime as dt
 
     assert process.council(40, 20, 2, 62, 65, dt.date(2021, 5, 6), "1234/2021")["result"] == "adopted"
@@ -201,7 +313,9 @@ def test_rich_layout_fits_80_columns(seeded, story, monkeypatch: pytest.MonkeyPa
     from lipctl.services import status as svc
 
     buffer = io.StringIO()
-    monkeypatch.setattr(tables, "console", lambda stderr=False: Console(file=buffer, width=120, force_terminal=True, color_system=None))
+    monkeypatch.setattr(
+        tables, "console", lambda stderr=False: Console(file=buffer, width=120, force_terminal=True, color_system=None)
+    )
     data, names = svc.status()
     status_text.rich(data, names)
     lines = buffer.getvalue().splitlines()
@@ -283,18 +397,39 @@ def test_a_deferred_vote_and_a_rejection(seeded, process) -> None:
         process.opinion(draft, "integrationsbeiraete", d(2020, 10, 10))
         process.opinion(draft, "runder-tisch", d(2020, 10, 12))
         process.decide(draft, DecisionOutcome.FORWARD, d(2020, 11, 2))
-    deferred = process.run(d(2020, 11, 19), "committee", "tally", str(a), "--yes", "0", "--no", "0", "--abstain", "0",
-                           "--present", "12", "--members", "15", "--defer")
+    deferred = process.run(
+        d(2020, 11, 19),
+        "committee",
+        "tally",
+        str(a),
+        "--yes",
+        "0",
+        "--no",
+        "0",
+        "--abstain",
+        "0",
+        "--present",
+        "12",
+        "--members",
+        "15",
+        "--defer",
+    )
     assert deferred["result"] == "deferred"
     assert process.tally(b, 3, 9, 0, 12, 15, d(2020, 11, 19), "0999/2020")["result"] == "rejected"
     data = seeded.json("status")
     bildung, soziales = data["fields"][0]["documents"][0], data["fields"][1]["documents"][0]
     assert (bildung["state"], bildung["waiting_on"], bildung["last_resolution"]["result"]) == (
-        "forwarded", ["internationaler-ausschuss"], "deferred",
+        "forwarded",
+        ["internationaler-ausschuss"],
+        "deferred",
     )
     assert (soziales["state"], soziales["since"], soziales["days_in_state"]) == ("rejected", "2020-11-19", 74)
-    assert soziales["last_resolution"] == {"body": "internationaler-ausschuss", "result": "rejected", "decided_on": "2020-11-19",
-                                           "drucksache": "0999/2020"}
+    assert soziales["last_resolution"] == {
+        "body": "internationaler-ausschuss",
+        "result": "rejected",
+        "decided_on": "2020-11-19",
+        "drucksache": "0999/2020",
+    }
     # A rejected paper does not meet the milestone.
     assert {o["field"] for o in data["overdue"] if o["milestone"] == "grundsatzpapiere"} >= {"bildung", "soziales"}
     text = seeded("status").stdout

@@ -53,9 +53,7 @@ def lipctl(db: Path | str, *args: str, timeout: float = 300, prefix: list[str] |
 
 def spawn(db: Path | str, *args: str, **extra: str) -> subprocess.Popen[bytes]:
     """Start a lipctl command without waiting (for imports that run while others work, or get killed)."""
-    return subprocess.Popen(
-        argv(*args), env=env_for(db, **extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=str(REPO)
-    )
+    return subprocess.Popen(argv(*args), env=env_for(db, **extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=str(REPO))
 
 
 _commands: dict[tuple[str, ...], bool] = {}
@@ -64,7 +62,9 @@ _commands: dict[tuple[str, ...], bool] = {}
 def has_command(*path: str) -> bool:
     """Whether this lipctl has the command (others' commands land while these scripts exist)."""
     if path not in _commands:
-        proc = subprocess.run(argv(*path, "--help"), env=env_for("/nonexistent/lipctl.db"), capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            argv(*path, "--help"), env=env_for("/nonexistent/lipctl.db"), capture_output=True, text=True, timeout=60
+        )
         _commands[path] = proc.returncode == 0
     return _commands[path]
 
@@ -74,7 +74,9 @@ def write_survey(path: Path, rows: int, *, prefix: str, start: int = 0) -> Path:
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write("id,submitted_at,action_field,text\n")
         for i in range(start, start + rows):
-            fh.write(f"{prefix}{i},2020-06-{1 + i % 28:02d} 10:{i % 60:02d}:00,{FIELDS[i % 6]},Anregung {prefix}{i} zur Integration\n")
+            fh.write(
+                f"{prefix}{i},2020-06-{1 + i % 28:02d} 10:{i % 60:02d}:00,{FIELDS[i % 6]},Anregung {prefix}{i} zur Integration\n"
+            )
     return path
 
 

@@ -73,7 +73,11 @@ def import_file(folder: Path, db: Path, path: Path, *, timeout: float = 90) -> d
     with open(out, "wb") as fo, open(err, "wb") as fe:
         proc = subprocess.Popen(
             h.argv("survey", "import", str(path), "--survey", "Absurd"),
-            env=h.env_for(db), stdout=fo, stderr=fe, preexec_fn=_limit, cwd=str(h.REPO),  # noqa: PLW1509
+            env=h.env_for(db),
+            stdout=fo,
+            stderr=fe,
+            preexec_fn=_limit,
+            cwd=str(h.REPO),  # noqa: PLW1509
         )
         timer = threading.Timer(timeout, lambda: proc.send_signal(signal.SIGKILL))
         timer.start()

@@ -32,7 +32,14 @@ FULL = {"writers": 6, "commands": 12, "import_rows": 200_000, "small_rows": 50}
 
 
 def run(
-    folder: Path, *, writers: int, commands: int, import_rows: int, small_rows: int, db: str | None = None, shared_survey: bool = False
+    folder: Path,
+    *,
+    writers: int,
+    commands: int,
+    import_rows: int,
+    small_rows: int,
+    db: str | None = None,
+    shared_survey: bool = False,
 ) -> dict[str, object]:
     """``db``: a PostgreSQL URL (default: a SQLite file in ``folder``). ``shared_survey``: all staff
     import into one survey that does not exist yet, so the first imports race to create it."""
@@ -52,7 +59,17 @@ def run(
                 args = ("draft", "submit", field, "--kind", "grundsatzpapier", "--title", f"Entwurf {tag}")
                 expect = ("drafts", tag)
             elif kind == "opinion":
-                args = ("opinion", "record", f"{field}/grundsatzpapier", "--from", "runder-tisch", "--stance", "amend", "--text", f"Stellungnahme {tag}")
+                args = (
+                    "opinion",
+                    "record",
+                    f"{field}/grundsatzpapier",
+                    "--from",
+                    "runder-tisch",
+                    "--stance",
+                    "amend",
+                    "--text",
+                    f"Stellungnahme {tag}",
+                )
                 expect = ("opinions", tag)
             else:
                 small = h.write_survey(folder / f"{tag}.csv", small_rows, prefix=f"{tag}-")
@@ -111,7 +128,9 @@ def run(
     ok_commands = len(planned) - len(failed)
     slowest = max(r.seconds for r in results.values())
     return {
-        "workload": "draft submit + opinion record + survey import" if lifecycle else "survey import (draft submit/opinion record not in this lipctl yet)",
+        "workload": "draft submit + opinion record + survey import"
+        if lifecycle
+        else "survey import (draft submit/opinion record not in this lipctl yet)",
         "store": backend,
         "shared_survey": shared_survey,
         "surveys_created": surveys,

@@ -37,7 +37,8 @@ def _state(db: Path, files: int, rows: int) -> dict[str, object]:
     conn = h.connect(db)
     try:
         per_file = [
-            conn.execute("SELECT count(*) FROM survey_responses WHERE response_key LIKE ?", (f"f{i}-%",)).fetchone()[0] for i in range(files)
+            conn.execute("SELECT count(*) FROM survey_responses WHERE response_key LIKE ?", (f"f{i}-%",)).fetchone()[0]
+            for i in range(files)
         ]
         total, distinct = conn.execute("SELECT count(*), count(DISTINCT response_key) FROM survey_responses").fetchone()
         unfinished = conn.execute("SELECT count(*) FROM import_batches WHERE finished_at IS NULL").fetchone()[0]
@@ -144,18 +145,22 @@ def run_init(folder: Path, *, points: tuple[float, ...] = (0.2, 0.35, 0.5, 0.65,
         proc.send_signal(signal.SIGKILL)
         proc.communicate()  # waits, and closes its pipes
         after_kill = _table_counts(db) if db.exists() else {}
-        all_or_nothing = after_kill in ({}, want) or all(v == 0 for v in after_kill.values()) and not after_kill.get("alembic_version")
+        all_or_nothing = (
+            after_kill in ({}, want) or all(v == 0 for v in after_kill.values()) and not after_kill.get("alembic_version")
+        )
         integrity = h.integrity(db) if db.exists() else "no file"
         rerun = h.lipctl(db, "init")
-        rounds.append({
-            "kill_at_s": round(duration * fraction, 2),
-            "killed_while_running": killed,
-            "state_after_kill": "complete" if after_kill == want else "empty" if not any(after_kill.values()) else "partial",
-            "all_or_nothing": all_or_nothing,
-            "integrity_after_kill": integrity,
-            "rerun_exit": rerun.returncode,
-            "complete_after_rerun": _table_counts(db) == want,
-        })
+        rounds.append(
+            {
+                "kill_at_s": round(duration * fraction, 2),
+                "killed_while_running": killed,
+                "state_after_kill": "complete" if after_kill == want else "empty" if not any(after_kill.values()) else "partial",
+                "all_or_nothing": all_or_nothing,
+                "integrity_after_kill": integrity,
+                "rerun_exit": rerun.returncode,
+                "complete_after_rerun": _table_counts(db) == want,
+            }
+        )
     return {
         "uninterrupted_init_s": round(duration, 2),
         "kills": len(rounds),

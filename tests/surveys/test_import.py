@@ -460,7 +460,20 @@ def test_limesurvey_with_full_text_headings(seeded, write) -> None:
               "Referrer URL", "Handlungsfeld", "Kategorie", "Kategorie [other]", "Ihre Anregung"]  # fmt: skip
     rows = [
         header,
-        ["17", "2020-06-15 14:32:10", "2", "de", "1", "abc", "10.9.9.9", "https://x.example/", "Soziales", "Wunsch", "", "Mehr Beratung"],
+        [
+            "17",
+            "2020-06-15 14:32:10",
+            "2",
+            "de",
+            "1",
+            "abc",
+            "10.9.9.9",
+            "https://x.example/",
+            "Soziales",
+            "Wunsch",
+            "",
+            "Mehr Beratung",
+        ],
         ["18", "", "1", "de", "1", "abd", "10.9.9.8", "", "", "", "", ""],
     ]
     path = write("full.csv", csv_bytes(rows, bom=True))
@@ -468,7 +481,9 @@ def test_limesurvey_with_full_text_headings(seeded, write) -> None:
     assert code == ExitCode.OK, data
     f = data["files"][0]
     assert (f["profile"], f["imported"], f["skipped"]) == ("limesurvey", 1, 1)
-    assert [(r["response_key"], r["field"], r["category"], r["text"]) for r in stored()] == [("17", "soziales", "wunsch", "Mehr Beratung")]
+    assert [(r["response_key"], r["field"], r["category"], r["text"]) for r in stored()] == [
+        ("17", "soziales", "wunsch", "Mehr Beratung")
+    ]
     assert b"10.9.9.9" not in whole_db_text()
     code, _data, err = run_import(seeded, path, "--survey", "S", "--map", "text=IP address")
     assert code == ExitCode.REFUSED and "'IP address' holds personal data" in err

@@ -94,20 +94,51 @@ def test_every_seed_rule_set_is_covered() -> None:
 @pytest.mark.parametrize(
     ("rule", "tally", "text"),
     [
-        ("nkomvg", Tally(7, 5, 2, 14, 15), "7 yes of 12 yes/no votes; 2 abstentions not counted; quorum 8 of 15, 14 present; more yes than no: adopted"),
-        ("nkomvg", Tally(6, 6, 1, 13, 15), "6 yes of 12 yes/no votes; 1 abstention not counted; quorum 8 of 15, 13 present; a tie: rejected"),
-        ("nkomvg", Tally(0, 0, 9, 9, 15), "0 yes of 0 yes/no votes; 9 abstentions not counted; quorum 8 of 15, 9 present; no yes or no votes: rejected"),
-        ("nkomvg", Tally(11, 10, 0, 21, 42), "11 yes of 21 yes/no votes; 0 abstentions not counted; quorum 22 of 42, 21 present; not quorate: no resolution"),
-        ("nkomvg", Tally(3, 1, 0, 4, 15, second_convocation=True),
-         "3 yes of 4 yes/no votes; 0 abstentions not counted; second convocation: quorate regardless of attendance, 4 of 15 present; more yes than no: adopted"),
-        ("nkomvg", Tally(7, 5, 2, 14, 15, deferred=True),
-         "7 yes of 12 yes/no votes; 2 abstentions not counted; quorum 8 of 15, 14 present; deferred: the body postponed its decision"),
-        ("two-thirds-of-votes-cast", Tally(9, 5, 0, 14, 20),
-         "9 yes of 14 yes/no votes, two thirds needs 10; 0 abstentions not counted; quorum 11 of 20, 14 present; two thirds not reached: rejected"),
-        ("two-thirds-of-present", Tally(10, 0, 5, 15, 20),
-         "10 yes of 15 present, two thirds needs 10; 0 no and 5 abstentions count against; quorum 11 of 20, 15 present; two thirds reached: adopted"),
-        ("absolute-majority", Tally(8, 0, 0, 8, 15),
-         "8 yes of 15 members, more than half needs 8; 0 no and 0 abstentions count against; quorum 8 of 15, 8 present; more than half of all members: adopted"),
+        (
+            "nkomvg",
+            Tally(7, 5, 2, 14, 15),
+            "7 yes of 12 yes/no votes; 2 abstentions not counted; quorum 8 of 15, 14 present; more yes than no: adopted",
+        ),
+        (
+            "nkomvg",
+            Tally(6, 6, 1, 13, 15),
+            "6 yes of 12 yes/no votes; 1 abstention not counted; quorum 8 of 15, 13 present; a tie: rejected",
+        ),
+        (
+            "nkomvg",
+            Tally(0, 0, 9, 9, 15),
+            "0 yes of 0 yes/no votes; 9 abstentions not counted; quorum 8 of 15, 9 present; no yes or no votes: rejected",
+        ),
+        (
+            "nkomvg",
+            Tally(11, 10, 0, 21, 42),
+            "11 yes of 21 yes/no votes; 0 abstentions not counted; quorum 22 of 42, 21 present; not quorate: no resolution",
+        ),
+        (
+            "nkomvg",
+            Tally(3, 1, 0, 4, 15, second_convocation=True),
+            "3 yes of 4 yes/no votes; 0 abstentions not counted; second convocation: quorate regardless of attendance, 4 of 15 present; more yes than no: adopted",
+        ),
+        (
+            "nkomvg",
+            Tally(7, 5, 2, 14, 15, deferred=True),
+            "7 yes of 12 yes/no votes; 2 abstentions not counted; quorum 8 of 15, 14 present; deferred: the body postponed its decision",
+        ),
+        (
+            "two-thirds-of-votes-cast",
+            Tally(9, 5, 0, 14, 20),
+            "9 yes of 14 yes/no votes, two thirds needs 10; 0 abstentions not counted; quorum 11 of 20, 14 present; two thirds not reached: rejected",
+        ),
+        (
+            "two-thirds-of-present",
+            Tally(10, 0, 5, 15, 20),
+            "10 yes of 15 present, two thirds needs 10; 0 no and 5 abstentions count against; quorum 11 of 20, 15 present; two thirds reached: adopted",
+        ),
+        (
+            "absolute-majority",
+            Tally(8, 0, 0, 8, 15),
+            "8 yes of 15 members, more than half needs 8; 0 no and 0 abstentions count against; quorum 8 of 15, 8 present; more than half of all members: adopted",
+        ),
     ],
 )
 def test_arithmetic_text(rule: str, tally: Tally, text: str) -> None:
@@ -119,7 +150,9 @@ def test_quorum_rule_none_and_second_convocation_off() -> None:
     outcome = decide(Tally(2, 1, 0, 3, 40), open_rules)
     assert (outcome.result, outcome.quorate) == (A, True)
     assert "no quorum rule, 3 present" in outcome.arithmetic
-    strict = RuleSet("strict", "Strict", quorum="more_than_half_of_members", majority="more_yes_than_no", second_convocation_quorate=False)
+    strict = RuleSet(
+        "strict", "Strict", quorum="more_than_half_of_members", majority="more_yes_than_no", second_convocation_quorate=False
+    )
     outcome = decide(Tally(3, 1, 0, 4, 15, second_convocation=True), strict)
     assert (outcome.result, outcome.quorate) == (NQ, False)
 
@@ -247,8 +280,24 @@ def test_drucksache_forms(text: str, canonical: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "2472", "2472/19", "472/2019", "24720/2019", "2472-2019", "X-0375/2019", "H0375/2019", "1-0067/2019",
-     "15-0067/2019F1", "15-0067/2019 F", "15-0067/2019 X1", "2472/2019 F123", "Drucks. 2472/2019", "2472/1899", "2472/2019/1"],
+    [
+        "",
+        "2472",
+        "2472/19",
+        "472/2019",
+        "24720/2019",
+        "2472-2019",
+        "X-0375/2019",
+        "H0375/2019",
+        "1-0067/2019",
+        "15-0067/2019F1",
+        "15-0067/2019 F",
+        "15-0067/2019 X1",
+        "2472/2019 F123",
+        "Drucks. 2472/2019",
+        "2472/1899",
+        "2472/2019/1",
+    ],
 )
 def test_drucksache_refused(text: str) -> None:
     with pytest.raises(InvalidInput) as err:

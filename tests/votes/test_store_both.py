@@ -22,23 +22,53 @@ def test_tallies_stored_on_both_stores(db_url: str, cli) -> None:  # noqa: ANN00
     try:
         with Session(engine) as s:
             field_id = s.scalars(select(m.ActionField.id).where(m.ActionField.slug == "demokratie")).one()
-            draft = m.Draft(field_id=field_id, kind="massnahmenkatalog", version=1, state=DraftState.FORWARDED,
-                            state_since=dt.date(2021, 1, 10), submitted_on=dt.date(2020, 12, 1),
-                            submitted_at=dt.datetime(2020, 12, 1, 9), submitted_by="tester")
+            draft = m.Draft(
+                field_id=field_id,
+                kind="massnahmenkatalog",
+                version=1,
+                state=DraftState.FORWARDED,
+                state_since=dt.date(2021, 1, 10),
+                submitted_on=dt.date(2020, 12, 1),
+                submitted_at=dt.datetime(2020, 12, 1, 9),
+                submitted_by="tester",
+            )
             s.add(draft)
             s.commit()
             draft_id = draft.id
         ref = "Demokratie/Maßnahmenkatalog"
-        first = cli.json("committee", "tally", ref, "--yes", "11", "--no", "10", "--abstain", "0", "--present", "21", "--members", "42")
+        first = cli.json(
+            "committee", "tally", ref, "--yes", "11", "--no", "10", "--abstain", "0", "--present", "21", "--members", "42"
+        )
         assert (first["result"], first["quorate"], first["state"]) == ("not_quorate", False, "forwarded")
-        refused = cli("committee", "tally", ref, "--yes", "12", "--no", "10", "--abstain", "1", "--present", "22", "--members", "21")
+        refused = cli(
+            "committee", "tally", ref, "--yes", "12", "--no", "10", "--abstain", "1", "--present", "22", "--members", "21"
+        )
         assert refused.exit_code == ExitCode.REFUSED
-        second = cli.json("committee", "tally", ref, "--yes", "12", "--no", "10", "--abstain", "0", "--present", "22",
-                          "--members", "42", "--drucksache", "15-0067/2019 f1", "--date", "2021-01-28")
+        second = cli.json(
+            "committee",
+            "tally",
+            ref,
+            "--yes",
+            "12",
+            "--no",
+            "10",
+            "--abstain",
+            "0",
+            "--present",
+            "22",
+            "--members",
+            "42",
+            "--drucksache",
+            "15-0067/2019 f1",
+            "--date",
+            "2021-01-28",
+        )
         assert (second["result"], second["state"], second["drucksache"]) == ("adopted", "adopted", "15-0067/2019 F1")
         with Session(engine) as s:
             rows = list(s.scalars(select(m.Resolution).order_by(m.Resolution.id)))
-            assert [(r.scope, r.draft_id, r.result, r.quorate, r.yes, r.no, r.present, r.members, r.decided_on) for r in rows] == [
+            assert [
+                (r.scope, r.draft_id, r.result, r.quorate, r.yes, r.no, r.present, r.members, r.decided_on) for r in rows
+            ] == [
                 (DecisionScope.DOCUMENT, draft_id, ResolutionResult.NOT_QUORATE, False, 11, 10, 21, 42, dt.date(2021, 2, 1)),
                 (DecisionScope.DOCUMENT, draft_id, ResolutionResult.ADOPTED, True, 12, 10, 22, 42, dt.date(2021, 1, 28)),
             ]
@@ -46,13 +76,31 @@ def test_tallies_stored_on_both_stores(db_url: str, cli) -> None:  # noqa: ANN00
                 "12 yes of 22 yes/no votes; 0 abstentions not counted; quorum 22 of 42, 22 present; more yes than no: adopted"
             )
             assert s.get(m.Draft, draft_id).state == DraftState.ADOPTED
-            events = list(s.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "resolution.recorded").order_by(m.AuditEvent.id)))
+            events = list(
+                s.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "resolution.recorded").order_by(m.AuditEvent.id))
+            )
             assert [json.loads(e.details)["result"] for e in events] == ["not_quorate", "adopted"]
             # the store's own line of defence: an impossible tally written around lipctl is refused
             body_id = rows[0].body_id
-            s.add(m.Resolution(scope=DecisionScope.DOCUMENT, draft_id=draft_id, body_id=body_id, rule_set="nkomvg", yes=5, no=5,
-                               abstain=5, present=10, members=42, quorate=False, result=ResolutionResult.NOT_QUORATE,
-                               arithmetic="-", decided_on=dt.date(2021, 1, 1), recorded_at=dt.datetime(2021, 1, 1), recorded_by="x"))
+            s.add(
+                m.Resolution(
+                    scope=DecisionScope.DOCUMENT,
+                    draft_id=draft_id,
+                    body_id=body_id,
+                    rule_set="nkomvg",
+                    yes=5,
+                    no=5,
+                    abstain=5,
+                    present=10,
+                    members=42,
+                    quorate=False,
+                    result=ResolutionResult.NOT_QUORATE,
+                    arithmetic="-",
+                    decided_on=dt.date(2021, 1, 1),
+                    recorded_at=dt.datetime(2021, 1, 1),
+                    recorded_by="x",
+                )
+            )
             with pytest.raises(IntegrityError):
                 s.commit()
     finally:
@@ -73,9 +121,18 @@ def test_two_offices_tally_the_same_draft_at_once(db_url: str, cli) -> None:  # 
             field = ["bildung", "soziales", "demokratie", "wirtschaft", "stadtleben-kultur"][round_]
             with Session(engine) as s:
                 field_id = s.scalars(select(m.ActionField.id).where(m.ActionField.slug == field)).one()
-                s.add(m.Draft(field_id=field_id, kind="grundsatzpapier", version=1, state=DraftState.FORWARDED,
-                              state_since=dt.date(2021, 1, 10), submitted_on=dt.date(2020, 12, 1),
-                              submitted_at=dt.datetime(2020, 12, 1, 9), submitted_by="tester"))
+                s.add(
+                    m.Draft(
+                        field_id=field_id,
+                        kind="grundsatzpapier",
+                        version=1,
+                        state=DraftState.FORWARDED,
+                        state_since=dt.date(2021, 1, 10),
+                        submitted_on=dt.date(2020, 12, 1),
+                        submitted_at=dt.datetime(2020, 12, 1, 9),
+                        submitted_by="tester",
+                    )
+                )
                 s.commit()
             barrier = threading.Barrier(2)
             outcomes: list[str] = []

@@ -38,7 +38,9 @@ def audit(engine, action: str = "resolution.recorded") -> list[m.AuditEvent]:  #
 
 def test_committee_tally_json_in_spec_shape(seeded, engine, make_draft) -> None:  # noqa: ANN001
     draft_id = make_draft()
-    data = seeded.json("committee", "tally", "bildung/grundsatzpapier", *EXAMPLE, "--drucksache", "2472/2019", "--date", "2021-01-28")
+    data = seeded.json(
+        "committee", "tally", "bildung/grundsatzpapier", *EXAMPLE, "--drucksache", "2472/2019", "--date", "2021-01-28"
+    )
     assert data == {
         "id": 1,
         "scope": "document",
@@ -66,10 +68,22 @@ def test_committee_tally_json_in_spec_shape(seeded, engine, make_draft) -> None:
     assert draft_state(engine, draft_id) == (DraftState.ADOPTED, dt.date(2021, 1, 28))
     [res] = resolutions(engine)
     assert (res.scope.value, res.draft_id, res.rule_set, res.yes, res.no, res.abstain, res.present, res.members) == (
-        "document", draft_id, "nkomvg", 7, 5, 2, 14, 15
+        "document",
+        draft_id,
+        "nkomvg",
+        7,
+        5,
+        2,
+        14,
+        15,
     )
     assert (res.quorate, res.result.value, res.arithmetic, res.drucksache, res.decided_on, res.recorded_by) == (
-        True, "adopted", ARITHMETIC, "2472/2019", dt.date(2021, 1, 28), "tester"
+        True,
+        "adopted",
+        ARITHMETIC,
+        "2472/2019",
+        dt.date(2021, 1, 28),
+        "tester",
     )
     [event] = audit(engine)
     assert (event.entity, event.entity_id, event.actor, event.command) == ("draft", draft_id, "tester", "committee tally")
@@ -89,7 +103,9 @@ def test_table_output_shows_the_arithmetic(seeded, make_draft) -> None:  # noqa:
 
 def test_rejected_is_final_for_the_version(seeded, engine, make_draft, snap) -> None:  # noqa: ANN001
     draft_id = make_draft()
-    data = seeded.json("committee", "tally", str(draft_id), "--yes", "6", "--no", "6", "--abstain", "0", "--present", "12", "--members", "15")
+    data = seeded.json(
+        "committee", "tally", str(draft_id), "--yes", "6", "--no", "6", "--abstain", "0", "--present", "12", "--members", "15"
+    )
     assert (data["result"], data["state"]) == ("rejected", "rejected")
     assert data["arithmetic"].endswith("a tie: rejected")
     assert draft_state(engine, draft_id)[0] == DraftState.REJECTED
@@ -123,8 +139,20 @@ def test_no_resolution_leaves_the_draft_forwarded(seeded, engine, make_draft, ar
 def test_second_convocation_is_quorate(seeded, make_draft) -> None:  # noqa: ANN001
     make_draft()
     data = seeded.json(
-        "committee", "tally", "bildung/grundsatzpapier", "--yes", "3", "--no", "1", "--abstain", "0", "--present", "4",
-        "--members", "15", "--second-convocation",
+        "committee",
+        "tally",
+        "bildung/grundsatzpapier",
+        "--yes",
+        "3",
+        "--no",
+        "1",
+        "--abstain",
+        "0",
+        "--present",
+        "4",
+        "--members",
+        "15",
+        "--second-convocation",
     )
     assert (data["result"], data["quorate"], data["second_convocation"]) == ("adopted", True, True)
     assert "second convocation: quorate regardless of attendance, 4 of 15 present" in data["arithmetic"]
@@ -136,13 +164,31 @@ def test_second_convocation_is_quorate(seeded, make_draft) -> None:  # noqa: ANN
 @pytest.mark.parametrize(
     ("state", "message", "hint"),
     [
-        (DraftState.SUBMITTED, "bildung/grundsatzpapier v1 is submitted: the steering group has not forwarded it to the committee",
-         "lipctl steering decide bildung/grundsatzpapier --forward --reason TEXT"),
-        (DraftState.READY_FOR_DECISION, "v1 is ready_for_decision: the steering group has not forwarded it", "lipctl steering decide"),
-        (DraftState.RETURNED, "bildung/grundsatzpapier v1 was returned to the expert group for revision", "lipctl draft submit bildung"),
-        (DraftState.ADOPTED, "v1 was already adopted on 2021-01-15; that result is final for this version", "needs a new version"),
-        (DraftState.SUPERSEDED, "bildung/grundsatzpapier v1 is superseded; the committee votes only on a forwarded version",
-         "lipctl draft show bildung/grundsatzpapier"),
+        (
+            DraftState.SUBMITTED,
+            "bildung/grundsatzpapier v1 is submitted: the steering group has not forwarded it to the committee",
+            "lipctl steering decide bildung/grundsatzpapier --forward --reason TEXT",
+        ),
+        (
+            DraftState.READY_FOR_DECISION,
+            "v1 is ready_for_decision: the steering group has not forwarded it",
+            "lipctl steering decide",
+        ),
+        (
+            DraftState.RETURNED,
+            "bildung/grundsatzpapier v1 was returned to the expert group for revision",
+            "lipctl draft submit bildung",
+        ),
+        (
+            DraftState.ADOPTED,
+            "v1 was already adopted on 2021-01-15; that result is final for this version",
+            "needs a new version",
+        ),
+        (
+            DraftState.SUPERSEDED,
+            "bildung/grundsatzpapier v1 is superseded; the committee votes only on a forwarded version",
+            "lipctl draft show bildung/grundsatzpapier",
+        ),
     ],
 )
 def test_refused_unless_forwarded(seeded, make_draft, snap, state, message, hint) -> None:  # noqa: ANN001
@@ -158,18 +204,38 @@ def test_refused_unless_forwarded(seeded, make_draft, snap, state, message, hint
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--yes", "-1", "--no", "0", "--abstain", "0", "--present", "10", "--members", "15"], "vote counts cannot be negative: yes"),
-        (["--yes", "1", "--no", "0", "--abstain", "-2", "--present", "-1", "--members", "15"], "vote counts cannot be negative: abstain, present"),
-        (["--yes", "7", "--no", "5", "--abstain", "3", "--present", "14", "--members", "15"],
-         "7 yes + 5 no + 3 abstentions = 15 votes, more than the 14 members present"),
-        (["--yes", "7", "--no", "5", "--abstain", "2", "--present", "16", "--members", "15"], "16 present, but the body has only 15 voting members"),
-        (["--yes", "0", "--no", "0", "--abstain", "0", "--present", "0", "--members", "0"], "the body must have at least 1 voting member, found 0"),
+        (
+            ["--yes", "-1", "--no", "0", "--abstain", "0", "--present", "10", "--members", "15"],
+            "vote counts cannot be negative: yes",
+        ),
+        (
+            ["--yes", "1", "--no", "0", "--abstain", "-2", "--present", "-1", "--members", "15"],
+            "vote counts cannot be negative: abstain, present",
+        ),
+        (
+            ["--yes", "7", "--no", "5", "--abstain", "3", "--present", "14", "--members", "15"],
+            "7 yes + 5 no + 3 abstentions = 15 votes, more than the 14 members present",
+        ),
+        (
+            ["--yes", "7", "--no", "5", "--abstain", "2", "--present", "16", "--members", "15"],
+            "16 present, but the body has only 15 voting members",
+        ),
+        (
+            ["--yes", "0", "--no", "0", "--abstain", "0", "--present", "0", "--members", "0"],
+            "the body must have at least 1 voting member, found 0",
+        ),
         ([*EXAMPLE, "--drucksache", "2472-2019"], "'2472-2019' is not a printed-matter number (Drucksache) in Hannover's forms"),
         ([*EXAMPLE, "--drucksache", "15-0067/2019F1"], "'15-0067/2019F1' is not a printed-matter number (Drucksache)"),
         ([*EXAMPLE, "--date", "28.01.2021"], "--date '28.01.2021' is not a date"),
         ([*EXAMPLE, "--date", "2021-02-02"], "--date 2021-02-02 is after today (2021-02-01)"),
-        ([*EXAMPLE, "--date", "2021-01-14"], "--date 2021-01-14 is before bildung/grundsatzpapier v1 was forwarded to the committee (2021-01-15)"),
-        (["--yes", "7", "--no", "5", "--abstain", "2", "--present", "14"], "the seed gives no number of voting members for internationaler-ausschuss"),
+        (
+            [*EXAMPLE, "--date", "2021-01-14"],
+            "--date 2021-01-14 is before bildung/grundsatzpapier v1 was forwarded to the committee (2021-01-15)",
+        ),
+        (
+            ["--yes", "7", "--no", "5", "--abstain", "2", "--present", "14"],
+            "the seed gives no number of voting members for internationaler-ausschuss",
+        ),
         ([*EXAMPLE, "--body", "lenkungsgruppe"], "lenkungsgruppe does not decide on the document"),
         ([*EXAMPLE, "--body", "sportausschuss"], "no body 'sportausschuss'"),
     ],
@@ -187,7 +253,9 @@ def test_refused_input(seeded, make_draft, snap, args, message) -> None:  # noqa
 
 def test_members_missing_names_the_option(seeded, make_draft) -> None:  # noqa: ANN001
     make_draft()
-    result = seeded("committee", "tally", "bildung/grundsatzpapier", "--yes", "1", "--no", "0", "--abstain", "0", "--present", "1")
+    result = seeded(
+        "committee", "tally", "bildung/grundsatzpapier", "--yes", "1", "--no", "0", "--abstain", "0", "--present", "1"
+    )
     assert result.exit_code == ExitCode.REFUSED
     assert result.stderr == (
         "lipctl: the seed gives no number of voting members for internationaler-ausschuss — "
@@ -205,7 +273,9 @@ def test_unknown_draft_refused(seeded, snap) -> None:  # noqa: ANN001
 
 def test_missing_count_is_a_usage_error(seeded, make_draft) -> None:  # noqa: ANN001
     make_draft()
-    result = seeded("committee", "tally", "bildung/grundsatzpapier", "--yes", "7", "--no", "5", "--present", "14", "--members", "15")
+    result = seeded(
+        "committee", "tally", "bildung/grundsatzpapier", "--yes", "7", "--no", "5", "--present", "14", "--members", "15"
+    )
     assert result.exit_code == ExitCode.USAGE
     assert "--abstain" in result.stderr
 
@@ -241,8 +311,16 @@ def test_seats_and_chain_come_from_the_seed(cli, two_step_seed, tmp_path) -> Non
     try:
         with Session(engine) as s:
             field_id = s.scalars(select(m.ActionField.id).where(m.ActionField.slug == "bildung")).one()
-            d = m.Draft(field_id=field_id, kind="grundsatzpapier", version=1, state=DraftState.FORWARDED, state_since=dt.date(2021, 1, 15),
-                        submitted_on=dt.date(2020, 12, 1), submitted_at=dt.datetime(2020, 12, 1), submitted_by="tester")
+            d = m.Draft(
+                field_id=field_id,
+                kind="grundsatzpapier",
+                version=1,
+                state=DraftState.FORWARDED,
+                state_since=dt.date(2021, 1, 15),
+                submitted_on=dt.date(2020, 12, 1),
+                submitted_at=dt.datetime(2020, 12, 1),
+                submitted_by="tester",
+            )
             s.add(d)
             s.commit()
         counts = ["--yes", "9", "--no", "5", "--abstain", "0", "--present", "14"]
@@ -252,11 +330,19 @@ def test_seats_and_chain_come_from_the_seed(cli, two_step_seed, tmp_path) -> Non
         assert "lenkungsgruppe decides after internationaler-ausschuss" in early.stderr
         assert "internationaler-ausschuss → lenkungsgruppe" in early.stderr
         first = cli.json("committee", "tally", "bildung/grundsatzpapier", *counts)  # members default to the seed's 15 seats
-        assert (first["body"], first["members"], first["result"], first["state"]) == ("internationaler-ausschuss", 15, "adopted", "forwarded")
+        assert (first["body"], first["members"], first["result"], first["state"]) == (
+            "internationaler-ausschuss",
+            15,
+            "adopted",
+            "forwarded",
+        )
         assert "quorum 8 of 15, 14 present" in first["arithmetic"]
         second = cli.json("committee", "tally", "bildung/grundsatzpapier", *counts, "--members", "23")
         assert (second["body"], second["rule_set"], second["result"], second["state"]) == (
-            "lenkungsgruppe", "two-thirds-of-votes-cast", "rejected", "rejected"
+            "lenkungsgruppe",
+            "two-thirds-of-votes-cast",
+            "rejected",
+            "rejected",
         )
         assert "9 yes of 14 yes/no votes, two thirds needs 10" in second["arithmetic"]
     finally:
@@ -352,7 +438,9 @@ def test_council_adopts_the_plan_when_every_field_is_ready(seeded, engine, make_
 def test_council_exception_is_recorded(seeded, engine, make_draft) -> None:  # noqa: ANN001
     for field in FIELDS:
         make_draft(field=field, kind="grundsatzpapier", state=DraftState.ADOPTED)
-    data = seeded.json("council", "tally", *COUNCIL, "--without-all-fields", "--reason", "Haushaltsberatung: Beschluss vor der Sommerpause")
+    data = seeded.json(
+        "council", "tally", *COUNCIL, "--without-all-fields", "--reason", "Haushaltsberatung: Beschluss vor der Sommerpause"
+    )
     assert data["result"] == "adopted"
     assert data["exception_reason"] == "Haushaltsberatung: Beschluss vor der Sommerpause"
     assert data["missing"] == [{"field": f, "kinds": ["massnahmenkatalog"]} for f in FIELDS]

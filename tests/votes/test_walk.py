@@ -38,11 +38,37 @@ def test_from_submission_to_the_council(seeded) -> None:  # noqa: ANN001
         assert cli("steering", "decide", ref, "--forward", "--reason", "ok").exit_code == ExitCode.OK
 
     # a not-quorate meeting, then the vote: v1 of bildung/massnahmenkatalog is rejected, v2 adopted
-    first = cli.json("committee", "tally", "bildung/grundsatzpapier", "--yes", "7", "--no", "0", "--abstain", "0", "--present", "7",
-                     "--members", "15")
+    first = cli.json(
+        "committee",
+        "tally",
+        "bildung/grundsatzpapier",
+        "--yes",
+        "7",
+        "--no",
+        "0",
+        "--abstain",
+        "0",
+        "--present",
+        "7",
+        "--members",
+        "15",
+    )
     assert (first["result"], first["state"]) == ("not_quorate", "forwarded")
-    rejected = cli.json("committee", "tally", "bildung/massnahmenkatalog", "--yes", "4", "--no", "9", "--abstain", "1",
-                        "--present", "14", "--members", "15")
+    rejected = cli.json(
+        "committee",
+        "tally",
+        "bildung/massnahmenkatalog",
+        "--yes",
+        "4",
+        "--no",
+        "9",
+        "--abstain",
+        "1",
+        "--present",
+        "14",
+        "--members",
+        "15",
+    )
     assert (rejected["result"], rejected["state"]) == ("rejected", "rejected")
     forward(cli, "bildung/massnahmenkatalog")  # version 2
     council_early = cli("council", "tally", *TALLY)

@@ -7,11 +7,8 @@ audit event in the same transaction. Nothing is deleted: a newer version superse
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
-import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lipctl.errors import InvalidInput, NotFound, Refused
+from lipctl.errors import InvalidInput, Refused
+from lipctl.files import inputs
 from lipctl.i18n import _
 from lipctl.process import lifecycle
 from lipctl.process.states import DraftState
@@ -112,12 +110,7 @@ def set_state(draft: m.Draft, event: str, day: dt.date, **kw: Any) -> DraftState
 # --- document files ---------------------------------------------------------------------
 
 
-@dataclass
-class FileFacts:
-    name: str
-    size: int
-    sha256: str
-    staged: Path | None = None  # a copy waiting in the data directory to be kept
+FileFacts = inputs.Copied
 
 
 def files_dir() -> Path:
@@ -134,65 +127,12 @@ def files_dir() -> Path:
     return Path(platformdirs.user_data_dir("lipctl", appauthor=False)) / "files"
 
 
-def _open_document(path_text: str) -> tuple[Path, Any]:
-    path = Path(path_text).expanduser()
-    if not path.exists():
-        raise NotFound(_("file not found: {path}").format(path=path), _("check the path; nothing was recorded"))
-    if path.is_dir():
-        raise InvalidInput(_("{path} is a folder, not a file").format(path=path), _("give the document file itself with --file"))
-    try:
-        return path, open(path, "rb")
-    except OSError as exc:
-        raise Refused(
-            _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or type(exc).__name__),
-            _("check the file's permissions; nothing was recorded"),
-        ) from None
-
-
 def read_file(path_text: str, *, keep_copy: bool) -> FileFacts:
-    """SHA-256, size and name of a document; with ``keep_copy`` a 0600 copy staged in the data directory."""
-    path, fh = _open_document(path_text)
-    digest = hashlib.sha256()
-    size = 0
-    staged: Path | None = None
-    out = None
-    try:
-        if keep_copy:
-            folder = files_dir()
-            try:
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=folder)  # mkstemp creates it 0600
-            except OSError as exc:
-                raise Refused(
-                    _("cannot keep a copy in {folder}: {reason}").format(
-                        folder=folder, reason=exc.strerror or type(exc).__name__
-                    ),
-                    _("make the folder writable, or point --db at a database in a writable folder"),
-                ) from None
-            staged = Path(tmp)
-            out = os.fdopen(fd, "wb")
-        try:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-                size += len(chunk)
-                if out is not None:
-                    out.write(chunk)
-        except OSError as exc:
-            raise Refused(
-                _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or type(exc).__name__),
-                _("check the file; nothing was recorded"),
-            ) from None
-    except BaseException:
-        if out is not None:
-            out.close()
-        if staged is not None:
-            staged.unlink(missing_ok=True)
-        raise
-    finally:
-        fh.close()
-    if out is not None:
-        out.close()
-    return FileFacts(path.name, size, digest.hexdigest(), staged)
+    """SHA-256, size and name of a document; with ``keep_copy`` a 0600 copy staged in the data directory.
+
+    Only a regular file within the document size limit is read (lipctl.files.inputs).
+    """
+    return inputs.copy_in(path_text, inputs.document_kind(), files_dir() if keep_copy else None)
 
 
 def keep(facts: FileFacts) -> str | None:
@@ -236,8 +176,8 @@ def submit(
                     ) from None
         raise AssertionError("unreachable")  # pragma: no cover
     finally:
-        if facts is not None and facts.staged is not None:
-            facts.staged.unlink(missing_ok=True)
+        if facts is not None:
+            facts.discard()
 
 
 def _submit_once(

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lipctl.errors import NotFound, SeedInvalid
+from lipctl.errors import SeedInvalid
 from lipctl.i18n import _
 from lipctl.process import definition as d
 from lipctl.process.states import ContactRole, DecisionScope, MembershipRole
@@ -33,17 +33,10 @@ def read_seed(path: Path) -> d.ProcessDefinition:
     """Read and validate a seed file; every problem names the file and the key."""
     import yaml
 
+    from lipctl.files import inputs
+
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(_("seed file {path} not found").format(path=path), _("check the path given to --seed")) from None
-    except IsADirectoryError:
-        raise NotFound(_("{path} is a folder, not a seed file").format(path=path), _("give the path of a .yaml file")) from None
-    except OSError as exc:
-        raise NotFound(
-            _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror), _("check the file's permissions")
-        ) from None
+    raw = inputs.read_bytes(path, inputs.seed_kind())  # a regular file within LIPCTL_MAX_SEED_MB
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

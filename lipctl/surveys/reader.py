@@ -12,12 +12,14 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lipctl.errors import InvalidInput, NotFound
+from lipctl.errors import InvalidInput, Refused
+from lipctl.files import inputs
 from lipctl.i18n import _
 
 HEAD = 64 * 1024
@@ -87,18 +89,12 @@ def sniff_delimiter(text: str) -> str:
 def inspect(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> Source:
     """Read the head of ``path``: its encoding, delimiter and header (Unreadable when it cannot)."""
     name = str(path)
-    if not path.exists():
-        raise NotFound(_("no file {path}").format(path=name), _("check the path"))
-    if path.is_dir():
-        raise Unreadable(_("{path} is a folder, not a CSV file").format(path=name), _("name the CSV files to import"))
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
+    try:  # a regular file only: a FIFO, a device or a folder is refused before anything waits
+        with inputs.open_binary(path, inputs.survey_kind()) as fh:
+            size = os.fstat(fh.fileno()).st_size
             head = fh.read(HEAD)
-    except OSError as exc:
-        raise Unreadable(
-            _("cannot read {path}: {reason}").format(path=name, reason=exc.strerror or exc), _("check the file")
-        ) from None
+    except (InvalidInput, Refused) as exc:
+        raise Unreadable(exc.message, exc.hint) from None
     if not head.strip():
         raise Unreadable(_("{path} is empty").format(path=name), _("export the survey again"))
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -156,7 +152,7 @@ def inspect(path: Path, *, encoding: str | None = None, delimiter: str | None = 
 def _header(path: Path, encoding: str, delimiter: str) -> list[str]:
     """The first non-blank record of the file, read line by line within LINE_LIMIT."""
     try:
-        with open(path, encoding=encoding, newline="") as text:
+        with inputs.open_text(path, inputs.survey_kind(), encoding=encoding, newline="") as text:
             reader = csv.reader(_lines(text, str(path)), delimiter=delimiter)
             for row in reader:
                 if any(cell.strip() for cell in row):
@@ -215,7 +211,7 @@ def records(source: Source, *, encoding: str | None = None, progress: Callable[[
     Raises UnicodeDecodeError when a later part of the file is not in the encoding; the caller
     decides whether to retry with another one. ``source.sha256`` is set once the file is read.
     """
-    with open(source.path, "rb", buffering=0) as fh:
+    with inputs.open_raw(source.path, inputs.survey_kind()) as fh:
         raw = _HashingRaw(fh)  # type: ignore[arg-type]
         text = io.TextIOWrapper(io.BufferedReader(raw, BUFFER), encoding=encoding or source.encoding, newline="")
         reader = csv.reader(_lines(text, source.name), delimiter=source.delimiter, strict=True)

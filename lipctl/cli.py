@@ -183,8 +183,21 @@ def root(
     set_current(ctx)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so that every ``finally`` runs (temporary copies, transactions)."""
+
+    exit_code = 143
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
     """Entry point of the console script and ``python -m lipctl``."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except Exception as exc:  # outside any command's boundary (e.g. while starting up)

@@ -63,9 +63,9 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
                 raise fail(exc) from None
             except (typer.Exit, typer.Abort):
                 raise
-            except KeyboardInterrupt:
+            except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lipctl.cli.Terminated)
                 message(_("lipctl: interrupted; nothing was changed by the unfinished step"))
-                raise typer.Exit(130) from None
+                raise typer.Exit(getattr(exc, "exit_code", 130)) from None
             except Exception as exc:  # the last line of defence: no traceback without --debug
                 if ctx.debug:
                     raise

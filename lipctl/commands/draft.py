@@ -119,6 +119,26 @@ def register(root: typer.Typer) -> None:
         ]
         emit_record(row, fmt, cols, title=_("Draft {id}").format(id=row["id"]))
 
+    @command(grp, "document", path="draft document")
+    def document(ref: RefArg) -> None:
+        """Write the document stored with a draft version to stdout (redirect it: > file.pdf); its SHA-256 is checked first."""
+        import sys
+
+        from lipctl.errors import InvalidInput
+        from lipctl.services import drafts as svc
+
+        if sys.stdout.isatty():
+            raise InvalidInput(
+                _("the document is not written to a terminal"),
+                _("redirect it into a file: lipctl draft document {ref} > file.pdf").format(ref=ref),
+            )
+        stored = svc.write_document(ref, sys.stdout.buffer)
+        message(
+            _("{draft}: {name}, {size} bytes, SHA-256 {sha256} checked").format(
+                draft=stored.label, name=stored.name or "—", size=f"{stored.size:,}", sha256=stored.sha256
+            )
+        )
+
     @command(grp, "history", path="draft history")
     def history(ref: RefArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """Every event of a document, all versions, in order, with actor and time."""

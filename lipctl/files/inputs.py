@@ -89,6 +89,17 @@ def survey_kind() -> Kind:
     )
 
 
+def stored_kind() -> Kind:
+    """A document lipctl keeps itself (``files/`` beside a SQLite database): no limit, still a regular file."""
+    return Kind(
+        _("stored document"),
+        "--db",
+        (_("the stored copy {path} is missing"), _("restore the files/ folder beside the database from its backup")),
+        (_("{path} is a folder, not a file"), _("restore the files/ folder beside the database from its backup")),
+        _("check the permissions of the files/ folder beside the database"),
+    )
+
+
 def limit(kind: Kind) -> int | None:
     """The size limit in bytes (None: no limit), from the kind's environment variable or its default."""
     if kind.env is None or kind.default_mb is None:

@@ -7,16 +7,18 @@ audit event in the same transaction. Nothing is deleted: a newer version superse
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lipctl.errors import InvalidInput, Refused
+from lipctl.errors import InvalidInput, NotFound, Refused, StoreError
 from lipctl.files import inputs
 from lipctl.i18n import _
 from lipctl.process import lifecycle
@@ -147,6 +149,123 @@ def keep(facts: FileFacts) -> str | None:
     return str(final)
 
 
+def store_document(session: Session, facts: FileFacts) -> None:
+    """Stream a staged copy into the database (PostgreSQL), 1 MiB a row; a content already stored is kept once.
+
+    Two offices storing the same file at once: the second waits on the first one's row and then
+    finds it there. The copy is hashed again on its way in, so that what is stored is what was read.
+    """
+    from sqlalchemy import insert
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    assert facts.staged is not None
+    chunks = -(-facts.size // inputs.CHUNK)
+    new = session.execute(
+        pg_insert(m.Document)
+        .values(sha256=facts.sha256, size=facts.size, chunks=chunks, stored_at=audit.utcnow())
+        .on_conflict_do_nothing(index_elements=["sha256"])
+        .returning(m.Document.sha256)
+    ).first()
+    if new is None:  # stored before (or by an office that just committed it)
+        return
+    digest = hashlib.sha256()
+    seq = 0
+    with open(facts.staged, "rb") as fh:  # our own 0600 copy, written by this command
+        while data := fh.read(inputs.CHUNK):
+            digest.update(data)
+            session.execute(insert(m.DocumentChunk).values(sha256=facts.sha256, seq=seq, data=data))
+            seq += 1
+    if seq != chunks or digest.hexdigest() != facts.sha256:
+        raise Refused(
+            _("the copy of {name} changed while it was stored").format(name=facts.name),
+            _("nothing was recorded; check the disk of the data folder and submit again"),
+        )
+
+
+@dataclass
+class StoredDocument:
+    """A draft's stored document, ready to be written out: its chunks are read twice (checked, then written)."""
+
+    name: str | None
+    size: int
+    sha256: str
+    label: str
+
+
+def write_document(ref: str, out: BinaryIO) -> StoredDocument:
+    """Write the document stored with draft REF to ``out``, after its SHA-256 has been checked (draft document)."""
+    from lipctl.context import current
+
+    with current().reader() as r:
+        draft_id = queries.draft_id(r, ref)
+        row = r.rows(
+            "SELECT d.id, d.version, d.kind, f.slug AS field, d.file_name, d.file_size, d.file_sha256, d.file_copy "
+            "FROM drafts d JOIN action_fields f ON f.id = d.field_id WHERE d.id = :id",
+            {"id": draft_id},
+        )[0]
+        what = f"{row.field}/{row.kind} v{row.version}"
+        if not row.file_sha256:
+            raise NotFound(
+                _("{draft} has no stored document").format(draft=what),
+                _("a document is kept when a version is submitted with --file"),
+            )
+        stored = r.rows("SELECT size, chunks FROM documents WHERE sha256 = :s", {"s": row.file_sha256})
+        if stored:
+            chunks = int(stored[0].chunks)
+
+            def read() -> Iterator[bytes]:
+                for seq in range(chunks):
+                    found = r.column(
+                        "SELECT data FROM document_chunks WHERE sha256 = :s AND seq = :n", {"s": row.file_sha256, "n": seq}
+                    )
+                    if not found:
+                        raise _damaged(what, row.file_sha256)
+                    yield bytes(found[0])
+        else:
+            path = _kept_path(row.file_copy, row.file_sha256, what)
+
+            def read() -> Iterator[bytes]:
+                with inputs.open_raw(path, inputs.stored_kind()) as fh:
+                    while data := fh.read(inputs.CHUNK):
+                        yield data
+
+        for step in ("check", "write"):
+            digest = hashlib.sha256()
+            size = 0
+            for data in read():
+                digest.update(data)
+                size += len(data)
+                if step == "write":
+                    out.write(data)
+            if digest.hexdigest() != row.file_sha256:
+                raise _damaged(what, row.file_sha256)
+        out.flush()
+        return StoredDocument(row.file_name, size, row.file_sha256, what)
+
+
+def _damaged(what: str, sha256: str) -> StoreError:
+    return StoreError(
+        _("the stored document of {draft} does not match its SHA-256 {sha256}").format(draft=what, sha256=sha256),
+        _("it was changed or damaged where it is kept; nothing was written — restore it from a backup or submit the file again"),
+    )
+
+
+def _kept_path(recorded: str | None, sha256: str, what: str) -> Path:
+    """Where a kept copy is: as recorded, else in this database's files/ folder (moved with the database)."""
+    candidates = []
+    if recorded:
+        candidates.append(Path(recorded))
+        candidates.append(files_dir() / Path(recorded).name)
+    candidates.extend(sorted(files_dir().glob(f"{sha256}*")) if files_dir().is_dir() else [])
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise NotFound(
+        _("the stored document of {draft} is not here: {path}").format(draft=what, path=recorded or files_dir()),
+        _("it was kept on the host that recorded it; copy it from there or submit the file again"),
+    )
+
+
 # --- commands ---------------------------------------------------------------------------
 
 
@@ -267,7 +386,10 @@ def _submit_once(
                 s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=f"{f.slug}/{k.slug}", version=version
             )
         if facts is not None:
-            draft.file_copy = keep(facts)
+            if s.get_bind().dialect.name == "sqlite":
+                draft.file_copy = keep(facts)
+            else:  # a shared store: every office host reads the document from the database
+                store_document(s, facts)
         uow.commit()
         row = draft_row(s, draft)
         row["superseded"] = superseded

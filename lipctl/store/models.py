@@ -11,13 +11,16 @@ import datetime as dt
 from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
     DateTime,
     Enum,
+    ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -300,6 +303,29 @@ class Draft(Base):
         UniqueConstraint("field_id", "kind", "version", name="uq_drafts_field_kind_version"),
         CheckConstraint("version >= 1", name="version_positive"),
     )
+
+
+class Document(Base):
+    """A stored document (a draft's --file), named by its SHA-256: on PostgreSQL kept here, in chunks.
+
+    SQLite keeps its documents in the ``files/`` folder beside the database instead; there this
+    table stays empty. One row per content: two versions with the same file share it.
+    """
+
+    __tablename__ = "documents"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    chunks: Mapped[int] = mapped_column(Integer, nullable=False)
+    stored_at: Mapped[Timestamp]
+
+
+class DocumentChunk(Base):
+    """One piece (up to 1 MiB) of a stored document, in order of ``seq`` from 0."""
+
+    __tablename__ = "document_chunks"
+    sha256: Mapped[str] = mapped_column(String(64), ForeignKey("documents.sha256"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
 class DraftSurvey(Base):

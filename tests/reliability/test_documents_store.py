@@ -259,3 +259,22 @@ def test_the_upgrade_leaves_a_file_whose_content_changed(pg_url: str, cli, isola
     out = cli("draft", "document", REF)
     assert out.exit_code == ExitCode.REFUSED and "does not match its SHA-256" in out.stderr
     assert out.stdout_bytes == b""
+
+
+def test_offices_submitting_the_same_document_at_once_store_it_once(db_url: str, cli, isolated: Path) -> None:
+    assert cli("init").exit_code == ExitCode.OK
+    doc, data = _document(isolated, "papier.pdf", 2 * inputs.MB + 5)
+    procs = [h.spawn(db_url, *SUBMIT, "--file", str(doc), XDG_DATA_HOME=str(isolated / "xdg-data")) for _ in range(3)]
+    results = [(p.wait(timeout=300), p.communicate()[1].decode()) for p in procs]
+    assert [code for code, _err in results] == [0, 0, 0], results
+    store = _store(db_url)
+    try:
+        assert store.rows("SELECT version FROM drafts ORDER BY version") == [(1,), (2,), (3,)]
+        if not store.is_sqlite:
+            assert store.scalar("SELECT count(*) FROM documents") == 1
+            assert store.scalar("SELECT count(*) FROM document_chunks") == 3
+    finally:
+        store.close()
+    out = cli("draft", "document", REF)
+    assert out.exit_code == ExitCode.OK and out.stdout_bytes == data
+    assert _incoming_anywhere(isolated) == []

@@ -264,3 +264,32 @@ def test_leftovers_are_swept_only_when_old_or_their_process_is_gone(fresh_db: Pa
     assert sorted(p.name for p in files.iterdir() if not p.name.startswith(".")) == [
         f"{hashlib.sha256(doc.read_bytes()).hexdigest()}.pdf"
     ]
+
+
+def test_the_copy_of_a_killed_command_is_swept_by_the_next_submit(fresh_db: Path, isolated: Path, cli) -> None:
+    """kill -9 runs no finally: the copy stays until a later command sees that its process is gone."""
+    doc = isolated / "doc.pdf"
+    doc.write_bytes(os.urandom(3 * inputs.MB))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STOP_MID_COPY, *SUBMIT, "--file", str(doc)],
+        env=h.env_for(fresh_db),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=str(h.REPO),
+    )
+    try:
+        assert proc.stderr is not None
+        assert proc.stderr.readline() == b"COPYING\n"
+        proc.kill()
+        proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    left = _incoming(fresh_db)
+    assert len(left) == 1 and left[0].name.startswith(f".incoming-{proc.pid}@")
+    small = isolated / "small.pdf"
+    small.write_bytes(b"%PDF-1.4 small\n")
+    result = cli(*SUBMIT, "--file", str(small))
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert _incoming(fresh_db) == []

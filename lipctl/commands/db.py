@@ -23,7 +23,10 @@ def register(root: typer.Typer) -> None:
         path: Annotated[
             Path, typer.Argument(help=_("The backup file to write (created readable by you only)."), show_default=False)
         ],
-        force: Annotated[bool, typer.Option("--force", help=_("Replace the file if it exists."))] = False,
+        force: Annotated[
+            bool,
+            typer.Option("--force", help=_("Replace the file if it exists (never the database itself or its -wal/-shm files).")),
+        ] = False,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Copy the SQLite database to PATH, consistently even while others work (for PostgreSQL: pg_dump)."""

@@ -7,9 +7,7 @@ when complete, so an interrupted backup never leaves half a file under the targe
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from lipctl.context import current
-from lipctl.errors import NotFound, Refused, StoreError
+from lipctl.errors import Refused, StoreError
+from lipctl.files import outputs
 from lipctl.i18n import _
 
 
@@ -57,23 +56,8 @@ def backup(target: Path, *, force: bool = False) -> dict[str, Any]:
     source = sqlite_path(url)
     if source is None:
         raise Refused(_("an in-memory database cannot be backed up"), _("point --db at a database file"))
-    target = target.expanduser().absolute()
-    folder = target.parent
-    if target.is_dir():
-        raise Refused(
-            _("{path} is a folder").format(path=target),
-            _("give the path of the backup file, e.g. {path}").format(path=target / "lipctl-backup.db"),
-        )
-    if not folder.is_dir():
-        raise NotFound(
-            _("the folder {folder} does not exist").format(folder=folder), _("create it first, or choose another path")
-        )
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise Refused(_("the folder {folder} is not writable").format(folder=folder), _("choose a folder you can write to"))
-    if target.exists() and target.resolve() == source.resolve():
-        raise Refused(_("{path} is the database itself").format(path=target), _("choose another path for the backup"))
-    if target.exists() and not force:
-        raise Refused(_("{path} already exists").format(path=target), _("choose another path, or add --force to replace it"))
+    # Before the database is opened: a FIFO, a device, the database or its -wal are refused here.
+    out = outputs.check_output(target, outputs.BACKUP, force=force)
 
     engine = ctx.engine()  # refuses a missing database with what to do
     try:
@@ -84,12 +68,10 @@ def backup(target: Path, *, force: bool = False) -> dict[str, Any]:
     if revision is None:
         raise StoreError(_("the database is not initialised"), _("run 'lipctl init' first"))
 
-    fd, tmp_name = tempfile.mkstemp(prefix=".lipctl-backup-", suffix=".db", dir=folder)  # created 0600
-    os.close(fd)
-    tmp = Path(tmp_name)
+    pending = outputs.PendingFile(out)  # created 0600 beside the target, renamed into place when complete
     try:
         src = sqlite3.connect(source, timeout=30)
-        dst = sqlite3.connect(tmp)
+        dst = sqlite3.connect(pending.path)
         try:
             src.backup(dst)  # one step: a consistent snapshot (WAL readers do not block writers)
             # A single self-contained file: no -wal beside the copy.
@@ -103,14 +85,12 @@ def backup(target: Path, *, force: bool = False) -> dict[str, Any]:
                 _("the copy of {path} fails its check: {problem}").format(path=source, problem=integrity),
                 _("run 'lipctl db check'; the database itself may be damaged"),
             )
-        os.chmod(tmp, 0o600)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        pending.commit()
     except sqlite3.DatabaseError as exc:
         raise _unreadable(source, exc) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        pending.discard()  # nothing left when the copy failed (after a commit there is nothing to remove)
+    target = out.given
     return {
         "database": safe_url(url),
         "backup": str(target),
@@ -136,7 +116,6 @@ def check(*, quick: bool = False) -> dict[str, Any]:
 
     from lipctl.store import schema
     from lipctl.store.engine import is_sqlite, safe_url, sqlite_path
-
     from lipctl.store.uow import UnitOfWork
 
     ctx = current()

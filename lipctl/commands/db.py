@@ -20,9 +20,9 @@ def tell_permissions(change: dict[str, Any] | None) -> None:
         return
     if change["paths"]:
         message(
-            _(
-                "lipctl: others may no longer read or write {paths} (mode {before} → {after}); the owner and group keep theirs"
-            ).format(paths=", ".join(change["paths"]), before=change["before"], after=change["after"])
+            _("lipctl: others may no longer read or write {paths} (mode {before} → {after})").format(
+                paths=", ".join(change["paths"]), before=change["before"], after=change["after"]
+            )
         )
     if change["not_owner"]:
         message(

@@ -151,6 +151,7 @@ def test_check_reports_integrity_schema_and_rows(cli, fresh_db: Path, isolated: 
         "schema": "0001",
         "schema_head": "0001",
         "schema_state": "current",
+        "differences": [],
         "tables": stored,
         "problems": [],
         "ok": True,
@@ -238,6 +239,7 @@ def test_upgrade_of_a_current_database_changes_nothing(cli, fresh_db: Path) -> N
         "schema_before": "0001",
         "schema": "0001",
         "changed": False,
+        "permissions": None,
     }
     assert snapshot(fresh_db) == before
 

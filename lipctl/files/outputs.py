@@ -52,6 +52,8 @@ HEAD = 8192
 """How many bytes of an existing file are read to recognise it."""
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_COMPANION_MAGICS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83", bytes.fromhex("d9d505f920a163d7"))
+"""The first bytes of a SQLite write-ahead log (two byte orders) and of a rollback journal."""
 DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
 GENERATOR = "lipctl"
 """What lipctl writes into the files it makes, so that it recognises them later."""
@@ -289,15 +291,10 @@ def check_output(
     guarded = (*database_protection(), *protected)
     _refuse_protected(given, real, st, guarded, purpose)
     replaces = st is not None
+    if not purpose.database:
+        _refuse_other_database(given, real, purpose)
     if replaces:
         head = _read_head(real)
-        if head is not None and head.startswith(SQLITE_MAGIC) and not purpose.database:
-            raise _refusal(
-                Refused,
-                purpose,
-                _("{path} is a SQLite database (a lipctl backup?)").format(path=given),
-                _("choose another path; lipctl never writes over a database"),
-            )
         if not force and not (head is not None and purpose.recognise(head)):
             raise _refusal(
                 Refused,
@@ -313,6 +310,21 @@ def check_output(
             _("choose a folder you can write to"),
         )
     return Target(given, real, purpose, force, replaces, tuple(protected))
+
+
+def _refuse_other_database(given: Path, real: Path, purpose: Purpose) -> None:
+    """Any SQLite database (a backup, another lipctl's store) and its -wal, -shm, -journal: never replaced."""
+    head = _read_head(real) or b""
+    sibling = next((real.with_name(real.name[: -len(s)]) for s in DATABASE_COMPANIONS if real.name.endswith(s)), None)
+    if head.startswith(SQLITE_MAGIC):
+        problem = _("{path} is a SQLite database (a lipctl backup?)").format(path=given)
+    elif head.startswith(SQLITE_COMPANION_MAGICS) or (
+        sibling is not None and (_read_head(sibling) or b"").startswith(SQLITE_MAGIC)
+    ):
+        problem = _("{path} belongs to a SQLite database (its log or journal)").format(path=given)
+    else:
+        return
+    raise _refusal(Refused, purpose, problem, _("choose another path; lipctl never writes over a database"))
 
 
 def _refuse_protected(given: Path, real: Path, st: os.stat_result | None, guarded: Iterable[Protected], purpose: Purpose) -> None:

@@ -198,6 +198,30 @@ def test_a_sqlite_file_is_never_replaced_by_rejects(cli, fresh_db: Path, isolate
     assert backup.read_bytes() == before
 
 
+def test_the_files_of_another_sqlite_database_are_never_replaced(cli, fresh_db: Path, isolated: Path) -> None:
+    other = isolated / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("PRAGMA journal_mode = WAL").fetchone()
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    try:
+        wal = isolated / "other.db-wal"
+        for target, problem in (
+            (wal, f"{wal} belongs to a SQLite database (its log or journal)"),
+            (isolated / "other.db-journal", "belongs to a SQLite database"),  # not there: refused by its name
+        ):
+            before = target.read_bytes() if target.exists() else None
+            result = cli("survey", "import", str(_export(isolated)), "--survey", "S", "--rejects", str(target), "--force")
+            assert result.exit_code == ExitCode.REFUSED
+            assert problem in result.stderr
+            assert (target.read_bytes() if target.exists() else None) == before
+    finally:
+        conn.close()
+    with sqlite3.connect(other) as check:
+        assert check.execute("SELECT x FROM t").fetchall() == [(1,)]
+
+
 def test_a_stored_document_is_never_replaced(cli, fresh_db: Path, isolated: Path) -> None:
     documents = isolated / "files"
     documents.mkdir()

@@ -196,7 +196,7 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 def database_protection() -> list[Protected]:
-    """The files of the current database (and its companions) and the folder of the stored documents."""
+    """The current database's file and its -wal, -shm, -journal (by the name given and the resolved one)."""
     from lipctl.context import current
 
     ctx = current()
@@ -242,7 +242,7 @@ def _same(a_real: str, a_st: os.stat_result | None, b: Path) -> bool:
 def _read_head(path: Path) -> bytes | None:
     """The first HEAD bytes of a regular file, or None when it cannot be read (never blocks)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
@@ -291,8 +291,7 @@ def check_output(
     guarded = (*database_protection(), *protected)
     _refuse_protected(given, real, st, guarded, purpose)
     replaces = st is not None
-    if not purpose.database:
-        _refuse_other_database(given, real, purpose)
+    _refuse_other_database(given, real, purpose)
     if replaces:
         head = _read_head(real)
         if not force and not (head is not None and purpose.recognise(head)):
@@ -313,10 +312,13 @@ def check_output(
 
 
 def _refuse_other_database(given: Path, real: Path, purpose: Purpose) -> None:
-    """Any SQLite database (a backup, another lipctl's store) and its -wal, -shm, -journal: never replaced."""
+    """Any SQLite database (a backup, another lipctl's store) and its -wal, -shm, -journal: never replaced.
+
+    A backup may replace an older backup (a SQLite file, with --force), never a log or journal.
+    """
     head = _read_head(real) or b""
     sibling = next((real.with_name(real.name[: -len(s)]) for s in DATABASE_COMPANIONS if real.name.endswith(s)), None)
-    if head.startswith(SQLITE_MAGIC):
+    if head.startswith(SQLITE_MAGIC) and not purpose.database:
         problem = _("{path} is a SQLite database (a lipctl backup?)").format(path=given)
     elif head.startswith(SQLITE_COMPANION_MAGICS) or (
         sibling is not None and (_read_head(sibling) or b"").startswith(SQLITE_MAGIC)
@@ -350,6 +352,7 @@ def recheck(target: Target) -> None:
     if st is not None:
         _refuse_special(target.given, st, target.purpose)
     _refuse_protected(target.given, target.path, st, (*database_protection(), *target.protected), target.purpose)
+    _refuse_other_database(target.given, target.path, target.purpose)
     if st is not None and not target.replaces and not target.force:
         head = _read_head(target.path)
         if not (head is not None and target.purpose.recognise(head)):
@@ -428,6 +431,10 @@ class PendingFile:
         finally:
             if not self.committed:
                 self.discard()
+
+    def failure(self, exc: OSError) -> LipctlError:
+        """The refusal to raise when writing to the open file failed (a full disk): names the target."""
+        return _write_failed(self.target, exc)
 
     def discard(self) -> None:
         """Remove the temporary file (the target stays as it was); nothing to do after a commit."""

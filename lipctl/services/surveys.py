@@ -82,8 +82,11 @@ class _RejectSink:
         return _FileRejects(self.path is not None)
 
     def accept(self, file_rejects: _FileRejects) -> None:
-        if self.writer is not None:
-            file_rejects.copy_into(self.fh)
+        if self.writer is not None and self.pending is not None:
+            try:
+                file_rejects.copy_into(self.fh)
+            except OSError as exc:  # a full disk: a clear refusal that names the file, not "unexpected error"
+                raise self.pending.failure(exc) from None
 
     def close(self, ok: bool) -> None:
         if self.pending is None:

@@ -367,6 +367,24 @@ def test_a_failing_rename_leaves_no_temporary_file(cli, fresh_db: Path, isolated
     assert _leftovers(isolated) == []
 
 
+def test_a_full_disk_while_writing_rejects_is_a_clear_refusal(
+    cli, fresh_db: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(self: object, out: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("lipctl.services.surveys._FileRejects.copy_into", full)
+    rejects = isolated / "rejects.csv"
+    before = snapshot(fresh_db)
+    result = cli("survey", "import", str(_export(isolated)), "--survey", "S", "--rejects", str(rejects))
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr.startswith(f"lipctl: --rejects: cannot write {rejects}: No space left on device")
+    _clean(result.stderr)
+    assert snapshot(fresh_db) == before  # the file's transaction was rolled back
+    assert not rejects.exists()
+    assert _leftovers(isolated) == []
+
+
 def test_an_interrupted_write_leaves_no_temporary_file(isolated: Path, fresh_db: Path) -> None:
     from lipctl.files import outputs
 

@@ -408,3 +408,27 @@ def test_a_path_that_became_a_fifo_during_the_work_is_left_alone(isolated: Path,
         pending.commit()
     assert stat.S_ISFIFO(os.lstat(isolated / "b.md").st_mode)
     assert _leftovers(isolated) == []
+
+
+def test_a_new_purpose_recognises_its_own_files(isolated: Path, fresh_db: Path) -> None:
+    """How a later writer (a calendar) fits: its own Purpose, recognised by what its files begin with."""
+    from lipctl.errors import Refused
+    from lipctl.files import outputs
+
+    calendar = outputs.Purpose(
+        "calendar", "--output", "lip.ics", 0o644, outputs.starts_with(b"BEGIN:VCALENDAR\r\nPRODID:-//lipctl//")
+    )
+    out = isolated / "lip.ics"
+    with outputs.open_output(outputs.check_output(out, calendar), newline="") as fh:
+        fh.write("BEGIN:VCALENDAR\r\nPRODID:-//lipctl//EN\r\nEND:VCALENDAR\r\n")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    target = outputs.check_output(out, calendar)  # its own: no --force needed
+    assert target.replaces
+    outputs.write_atomically(target, "BEGIN:VCALENDAR\r\nPRODID:-//lipctl//EN\r\nX-AGAIN:1\r\nEND:VCALENDAR\r\n", newline="")
+    assert b"X-AGAIN:1" in out.read_bytes()
+    foreign = isolated / "team.ics"
+    foreign.write_bytes(b"BEGIN:VCALENDAR\r\nPRODID:-//Other//EN\r\nEND:VCALENDAR\r\n")
+    with pytest.raises(Refused, match="already exists"):
+        outputs.check_output(foreign, calendar)
+    assert outputs.check_output(foreign, calendar, force=True).replaces
+    assert _leftovers(isolated) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,6 +12,24 @@ from lipctl.commands._options import FormatOpt
 from lipctl.errors import ExitCode
 from lipctl.i18n import _
 from lipctl.output.emit import OutputFormat
+
+
+def tell_permissions(change: dict[str, Any] | None) -> None:
+    """One line on stderr when init or upgrade took the permissions of others from the database files."""
+    if not change:
+        return
+    if change["paths"]:
+        message(
+            _("lipctl: others may no longer read or write {paths} (mode {before} → {after})").format(
+                paths=", ".join(change["paths"]), before=change["before"], after=change["after"]
+            )
+        )
+    if change["not_owner"]:
+        message(
+            _(
+                "lipctl: others may still read or write {paths}: you do not own them — ask their owner to run chmod o-rwx on them"
+            ).format(paths=", ".join(change["not_owner"]))
+        )
 
 
 def register(root: typer.Typer) -> None:
@@ -23,7 +41,10 @@ def register(root: typer.Typer) -> None:
         path: Annotated[
             Path, typer.Argument(help=_("The backup file to write (created readable by you only)."), show_default=False)
         ],
-        force: Annotated[bool, typer.Option("--force", help=_("Replace the file if it exists."))] = False,
+        force: Annotated[
+            bool,
+            typer.Option("--force", help=_("Replace the file if it exists (never the database itself or its -wal/-shm files).")),
+        ] = False,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Copy the SQLite database to PATH, consistently even while others work (for PostgreSQL: pg_dump)."""
@@ -78,6 +99,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import db
 
         result = db.upgrade()
+        tell_permissions(result["permissions"])
         if fmt is OutputFormat.JSON:
             emit(result, fmt, [])
         elif result["changed"]:

@@ -25,6 +25,14 @@ OutputOpt = Annotated[
     ),
 ]
 
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help=_("Replace the file if it exists and is not an earlier briefing (lipctl replaces its own briefings without it)."),
+    ),
+]
+
 
 def register(root: typer.Typer) -> None:
     @command(root, "status")
@@ -39,12 +47,12 @@ def register(root: typer.Typer) -> None:
             raise typer.Exit(int(ExitCode.OVERDUE))
 
     @command(root, "report")
-    def report(output: OutputOpt, since: SinceOpt = None) -> None:
+    def report(output: OutputOpt, since: SinceOpt = None, force: ForceOpt = False) -> None:
         """The briefing for the International Committee: progress, decisions, overdue items, survey participation, contacts."""
         from lipctl.commands._boundary import message
         from lipctl.services import report as svc
 
-        written = svc.write_report(output, since)
+        written = svc.write_report(output, since, force=force)
         if _interactive():  # a cron job stays silent unless something goes wrong (cron mails any output)
             message(_("wrote the briefing to {path}").format(path=written))
 

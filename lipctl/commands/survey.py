@@ -49,6 +49,13 @@ RejectsOpt = Annotated[
     Path | None,
     typer.Option("--rejects", help=_("Write the rejected rows to this CSV file, with line and reason."), show_default=False),
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help=_("Replace the --rejects file if it exists and is not an earlier rejects file (those are replaced without it)."),
+    ),
+]
 ByOpt = Annotated[StatsBy, typer.Option("--by", help=_("Count per action field or per category."), case_sensitive=False)]
 FieldNameOpt = Annotated[str, typer.Option("--field", help=_("Action field: slug, name or alias."))]
 
@@ -108,6 +115,7 @@ def register(root: typer.Typer) -> None:
         delimiter: DelimiterOpt = None,
         dry_run: DryRunOpt = False,
         rejects: RejectsOpt = None,
+        force: ForceOpt = False,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Import survey exports; a re-import adds nothing, rejected rows are listed (exit code 3)."""
@@ -117,7 +125,7 @@ def register(root: typer.Typer) -> None:
 
         options = {"profile": profile, "maps": maps, "encoding": encoding, "delimiter": delimiter, "rejects": rejects}
         with progress.bar(progress.wanted(fmt is OutputFormat.JSON)) as bar:
-            result = svc.import_files(files, survey, dry_run=dry_run, progress=bar, **options)
+            result = svc.import_files(files, survey, dry_run=dry_run, force=force, progress=bar, **options)
         title = _("Survey {name!r}").format(name=result["survey"])
         emit(
             result,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from lipctl.context import current
-from lipctl.errors import NotFound, Refused, StoreError
+from lipctl.errors import Refused, StoreError
+from lipctl.files import outputs
 from lipctl.i18n import _
 
 
@@ -57,23 +57,8 @@ def backup(target: Path, *, force: bool = False) -> dict[str, Any]:
     source = sqlite_path(url)
     if source is None:
         raise Refused(_("an in-memory database cannot be backed up"), _("point --db at a database file"))
-    target = target.expanduser().absolute()
-    folder = target.parent
-    if target.is_dir():
-        raise Refused(
-            _("{path} is a folder").format(path=target),
-            _("give the path of the backup file, e.g. {path}").format(path=target / "lipctl-backup.db"),
-        )
-    if not folder.is_dir():
-        raise NotFound(
-            _("the folder {folder} does not exist").format(folder=folder), _("create it first, or choose another path")
-        )
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise Refused(_("the folder {folder} is not writable").format(folder=folder), _("choose a folder you can write to"))
-    if target.exists() and target.resolve() == source.resolve():
-        raise Refused(_("{path} is the database itself").format(path=target), _("choose another path for the backup"))
-    if target.exists() and not force:
-        raise Refused(_("{path} already exists").format(path=target), _("choose another path, or add --force to replace it"))
+    # Before the database is opened: a FIFO, a device, the database or its -wal are refused here.
+    out = outputs.check_output(target, outputs.BACKUP, force=force)
 
     engine = ctx.engine()  # refuses a missing database with what to do
     try:
@@ -84,12 +69,10 @@ def backup(target: Path, *, force: bool = False) -> dict[str, Any]:
     if revision is None:
         raise StoreError(_("the database is not initialised"), _("run 'lipctl init' first"))
 
-    fd, tmp_name = tempfile.mkstemp(prefix=".lipctl-backup-", suffix=".db", dir=folder)  # created 0600
-    os.close(fd)
-    tmp = Path(tmp_name)
+    pending = outputs.PendingFile(out)  # created 0600 beside the target, renamed into place when complete
     try:
         src = sqlite3.connect(source, timeout=30)
-        dst = sqlite3.connect(tmp)
+        dst = sqlite3.connect(pending.path)
         try:
             src.backup(dst)  # one step: a consistent snapshot (WAL readers do not block writers)
             # A single self-contained file: no -wal beside the copy.
@@ -103,14 +86,12 @@ def backup(target: Path, *, force: bool = False) -> dict[str, Any]:
                 _("the copy of {path} fails its check: {problem}").format(path=source, problem=integrity),
                 _("run 'lipctl db check'; the database itself may be damaged"),
             )
-        os.chmod(tmp, 0o600)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        pending.commit()
     except sqlite3.DatabaseError as exc:
         raise _unreadable(source, exc) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        pending.discard()  # nothing left when the copy failed (after a commit there is nothing to remove)
+    target = out.given
     return {
         "database": safe_url(url),
         "backup": str(target),
@@ -136,7 +117,6 @@ def check(*, quick: bool = False) -> dict[str, Any]:
 
     from lipctl.store import schema
     from lipctl.store.engine import is_sqlite, safe_url, sqlite_path
-
     from lipctl.store.uow import UnitOfWork
 
     ctx = current()
@@ -187,12 +167,123 @@ def check(*, quick: bool = False) -> dict[str, Any]:
                 )
             else:
                 result["schema_state"] = "current"
+            # Only a database at this lipctl's version can be compared with its models.
+            differences = schema_differences(conn) if result["schema_state"] == "current" else []
+            result["differences"] = differences
+            problems.extend(differences)
             result["tables"] = _counts(conn, set(inspect(conn).get_table_names()))
     except DatabaseError as exc:
         raise _unreadable(sqlite_path(url) or safe_url(url), exc) from None
     result["problems"] = problems
     result["ok"] = not problems
     return result
+
+
+def schema_differences(conn: Any) -> list[str]:
+    """Every difference between the database and lipctl's models, one line each (Alembic's autogenerate compare).
+
+    Tables, columns (and their types and NULL rules), indexes, unique constraints and foreign keys.
+    The indexes and constraints of a missing table are not listed again.
+    """
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from lipctl.store.models import Base
+
+    context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+    diffs = compare_metadata(context, Base.metadata)
+    missing = {d[1].name for d in diffs if isinstance(d, tuple) and d[0] == "add_table"}
+    lines: list[str] = []
+    for diff in diffs:
+        for line in _describe(diff, missing):
+            if line not in lines:
+                lines.append(line)
+    return lines
+
+
+def _describe(diff: Any, missing: set[str]) -> list[str]:
+    """The lines for one entry of compare_metadata (a tuple, or a list of modify_* tuples for one column)."""
+    if isinstance(diff, list):
+        return [line for item in diff for line in _describe(item, missing)]
+    op = diff[0]
+    if op in ("add_table", "remove_table"):
+        table = diff[1].name
+        if op == "add_table":
+            return [_("table {table} is missing").format(table=table)]
+        return [_("table {table} is not part of lipctl's schema").format(table=table)]
+    if op in ("add_column", "remove_column"):
+        table, column = diff[2], diff[3].name
+        if op == "add_column":
+            return [_("column {table}.{column} is missing").format(table=table, column=column)]
+        return [_("column {table}.{column} is not part of lipctl's schema").format(table=table, column=column)]
+    if op in ("add_index", "remove_index", "add_constraint", "remove_constraint", "add_fk", "remove_fk"):
+        item = diff[1]
+        table = item.table.name if getattr(item, "table", None) is not None else item.parent.name
+        if table in missing:
+            return []
+        name = item.name or "?"
+        kind = {"index": _("index"), "constraint": _("constraint"), "fk": _("foreign key")}[op.split("_", 1)[1]]
+        if op.startswith("add_"):
+            return [_("{kind} {name} on table {table} is missing").format(kind=kind, name=name, table=table)]
+        return [_("{kind} {name} on table {table} is not part of lipctl's schema").format(kind=kind, name=name, table=table)]
+    if op.startswith("modify_"):
+        table, column = diff[2], diff[3]
+        what = op.removeprefix("modify_")
+        return [
+            _("column {table}.{column} differs from lipctl's schema ({what}: {found} instead of {expected})").format(
+                table=table, column=column, what=what, found=diff[5], expected=diff[6]
+            )
+        ]
+    return [_("the schema differs from lipctl's: {difference}").format(difference=str(diff))]
+
+
+def withdraw_others() -> dict[str, Any] | None:
+    """Take every permission of "others" from the SQLite database file and its -wal, -shm, -journal.
+
+    A group-shared file (the group may write: 0660) keeps the group's permissions; a file the group
+    may only read is SQLite's default 0644 and becomes private like a new database (0600). Returns
+    what changed ({"paths", "before", "after"} with the database's modes), or None when nothing did.
+    A file that belongs to someone else is left as it is and listed under "not_owner".
+    """
+    import stat
+
+    from lipctl.context import current
+
+    path = current().location.path
+    if path is None:
+        return None
+    changed: list[str] = []
+    not_owner: list[str] = []
+    before = after = None
+    for candidate in (path, *(Path(f"{path}{suffix}") for suffix in outputs.DATABASE_COMPANIONS)):
+        try:
+            st = os.stat(candidate)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        mode = stat.S_IMODE(st.st_mode)
+        if candidate == path:
+            before = after = mode
+        private = mode & ~0o007 if mode & 0o020 else mode & ~0o077
+        if private == mode:
+            continue
+        try:
+            os.chmod(candidate, private)
+        except PermissionError:
+            not_owner.append(str(candidate))
+            continue
+        changed.append(str(candidate))
+        if candidate == path:
+            after = private
+    if not changed and not not_owner:
+        return None
+    return {
+        "paths": changed,
+        "before": f"{before:04o}" if before is not None else None,
+        "after": f"{after:04o}" if after is not None else None,
+        "not_owner": not_owner,
+    }
 
 
 def upgrade() -> dict[str, Any]:
@@ -223,4 +314,10 @@ def upgrade() -> dict[str, Any]:
             audit.record(uow.session, "schema.upgraded", before=before, after=after)
         uow.commit()
     ctx._checked = True
-    return {"database": safe_url(ctx.url), "schema_before": before, "schema": after, "changed": before != after}
+    return {
+        "database": safe_url(ctx.url),
+        "schema_before": before,
+        "schema": after,
+        "changed": before != after,
+        "permissions": withdraw_others(),
+    }

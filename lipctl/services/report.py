@@ -7,15 +7,15 @@ survey participation counted in SQL); the templates in lipctl/report/templates r
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
+import re
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lipctl.errors import InvalidInput, NotFound
+from lipctl.errors import InvalidInput
+from lipctl.files import outputs
 from lipctl.i18n import _
 from lipctl.services.status import Names, collect
 from lipctl.store import models as m
@@ -28,8 +28,11 @@ SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "ma
 STAGES = ("submitted", "opinions", "steering", "committee")
 
 
-def target(output: Path | str) -> tuple[Path, str]:
-    """The file to write and its format; refuses an unknown suffix or a folder that does not exist."""
+def target(output: Path | str, *, force: bool = False) -> tuple[outputs.Target, str]:
+    """The file to write and its format; refuses an unknown suffix and every path lipctl must not write.
+
+    An earlier briefing (lipctl's own, recognised by its generator mark) is replaced without --force.
+    """
     path = Path(output).expanduser()
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
@@ -37,18 +40,7 @@ def target(output: Path | str) -> tuple[Path, str]:
             _("cannot write a briefing to {path}: unknown file type {suffix!r}").format(path=str(path), suffix=path.suffix or ""),
             _("name the file FILE.html or FILE.md"),
         )
-    if path.is_dir():
-        raise InvalidInput(
-            _("{path} is a folder").format(path=str(path)),
-            _("name a file inside it, e.g. {path}").format(path=str(path / "briefing.html")),
-        )
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise NotFound(
-            _("the folder {folder} does not exist").format(folder=str(folder)),
-            _("create it first, or write the briefing somewhere else"),
-        )
-    return path, fmt
+    return outputs.check_output(path, outputs.REPORT, force=force), fmt
 
 
 def parse_since(value: str | None) -> dt.date | None:
@@ -60,32 +52,32 @@ def parse_since(value: str | None) -> dt.date | None:
         raise InvalidInput(_("--since {value!r} is not a date").format(value=value), _("write it as YYYY-MM-DD")) from None
 
 
-def write_report(output: Path | str, since: str | None = None) -> str:
+def write_report(output: Path | str, since: str | None = None, *, force: bool = False) -> str:
     """Render the briefing to ``output`` (HTML or Markdown by its suffix) and return the path written."""
     from lipctl.context import current
     from lipctl.report import render
 
-    path, fmt = target(output)
+    out, fmt = target(output, force=force)  # before anything else: a refused path costs nothing
     since_day = parse_since(since)
     ctx = current()
     data = briefing(ctx.today, since_day)
-    text = render.html(data) if fmt == "html" else render.markdown(data)
-    _write_atomically(path, text)
-    return str(path)
-
-
-def _write_atomically(path: Path, text: str) -> None:
+    text = mark(render.html(data) if fmt == "html" else render.markdown(data), fmt)
     # A cron job may overwrite the briefing while someone opens it: never leave half a file.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent or "."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    outputs.write_atomically(out, text)
+    return str(out.given)
+
+
+def mark(text: str, fmt: str) -> str:
+    """The briefing with lipctl's generator mark, by which the next run recognises it as its own."""
+    from lipctl import __version__
+
+    if fmt == "html":
+        meta = f'{outputs.REPORT_HTML_MARK} {__version__}">'
+        head = re.search(r"<head[^>]*>", text, re.IGNORECASE)
+        if head is None:
+            return meta + "\n" + text
+        return f"{text[: head.end()]}\n{meta}{text[head.end() :]}"
+    return f"{outputs.REPORT_MARKDOWN_MARK} {__version__} (lipctl report) -->\n{text}"
 
 
 def briefing(today: dt.date, since: dt.date | None) -> dict[str, Any]:

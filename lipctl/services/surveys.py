@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
+import os  # noqa: F401 - kept for the other helpers of #13 (the lead may drop it after merging)
 import tempfile
 from collections.abc import Callable
 from operator import itemgetter, methodcaller
@@ -55,44 +55,26 @@ class _RejectSink:
 
     COLUMNS = ["file", "line", "reason", *KEYS]
 
-    def __init__(self, path: Path | None, inputs: list[Path]) -> None:
+    def __init__(self, path: Path | None, inputs: list[Path], force: bool = False) -> None:
+        from lipctl.files import outputs
+
         self.path = path
-        self.tmp = None
+        self.pending: outputs.PendingFile | None = None
         self.writer = None
         if path is not None:
-            path = path.expanduser().absolute()
-            folder = path.parent
-            if not folder.is_dir():
-                raise InvalidInput(
-                    _("--rejects: the folder {folder} does not exist").format(folder=folder),
-                    _("create it, or choose another path"),
+            header = ",".join(self.COLUMNS)  # plain names: the csv module writes them unquoted
+            own = [
+                outputs.Protected(
+                    source,
+                    _("{path} is one of the files to import"),
+                    _("name another file for the rejected rows"),
                 )
-            if path.is_dir():
-                raise InvalidInput(
-                    _("--rejects: {path} is a folder").format(path=path),
-                    _("name a file, e.g. {path}").format(path=path / "rejects.csv"),
-                )
-            for source in inputs:
-                if path.exists() and os.path.samefile(path, source):
-                    raise InvalidInput(
-                        _("--rejects {path} is one of the files to import").format(path=path),
-                        _("name another file for the rejected rows"),
-                    )
-            if not os.access(folder, os.W_OK | os.X_OK):
-                raise InvalidInput(
-                    _("--rejects: the folder {folder} is not writable").format(folder=folder),
-                    _("choose a folder you can write to"),
-                )
-            try:
-                fd, name = tempfile.mkstemp(prefix=".lipctl-rejects-", suffix=".csv", dir=folder)
-            except OSError as exc:
-                raise InvalidInput(
-                    _("--rejects: cannot write into {folder}: {reason}").format(folder=folder, reason=exc.strerror or exc),
-                    _("choose a folder you can write to"),
-                ) from None
-            os.chmod(name, 0o600)  # rejected rows are citizens' words too
-            self.tmp = Path(name)
-            self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+                for source in inputs
+            ]
+            # An earlier rejects file (its header line says so) is replaced without --force, for cron.
+            target = outputs.check_output(path, outputs.rejects_purpose(header), force=force, protected=own)
+            self.pending = outputs.PendingFile(target)
+            self.fh = self.pending.open(newline="")
             self.writer = csv.writer(self.fh)
             self.writer.writerow(self.COLUMNS)
 
@@ -100,17 +82,19 @@ class _RejectSink:
         return _FileRejects(self.path is not None)
 
     def accept(self, file_rejects: _FileRejects) -> None:
-        if self.writer is not None:
-            file_rejects.copy_into(self.fh)
+        if self.writer is not None and self.pending is not None:
+            try:
+                file_rejects.copy_into(self.fh)
+            except OSError as exc:  # a full disk: a clear refusal that names the file, not "unexpected error"
+                raise self.pending.failure(exc) from None
 
     def close(self, ok: bool) -> None:
-        if self.tmp is None:
+        if self.pending is None:
             return
-        self.fh.close()
         if ok:
-            os.replace(self.tmp, self.path.expanduser().absolute())  # type: ignore[union-attr]
+            self.pending.commit()  # checked again, then renamed into place
         else:
-            self.tmp.unlink(missing_ok=True)
+            self.pending.discard()
 
 
 class _FileRejects:
@@ -153,6 +137,7 @@ def import_files(
     delimiter: str | None = None,
     dry_run: bool = False,
     rejects: Path | None = None,
+    force: bool = False,
     progress: Callable[[int, int], Callable[[int], None]] | None = None,
 ) -> dict[str, Any]:
     """Import survey exports (Umfrageimport): every file is read, checked and stored whole or not at all.
@@ -175,7 +160,7 @@ def import_files(
         chosen = (given or profiles.detect(source.header)).with_maps(overrides)
         plans.append(_Plan(source, profiles.resolve(chosen, source.header, source=source.name)))
 
-    sink = _RejectSink(rejects, [plan.source.path for plan in plans])
+    sink = _RejectSink(rejects, [plan.source.path for plan in plans], force)
     results: list[dict[str, Any]] = []
     ok = False
     try:

@@ -152,6 +152,7 @@ def test_check_reports_integrity_schema_and_rows(cli, fresh_db: Path, isolated: 
         "schema": HEAD,
         "schema_head": HEAD,
         "schema_state": "current",
+        "differences": [],
         "tables": stored,
         "problems": [],
         "ok": True,
@@ -239,6 +240,7 @@ def test_upgrade_of_a_current_database_changes_nothing(cli, fresh_db: Path) -> N
         "schema_before": HEAD,
         "schema": HEAD,
         "changed": False,
+        "permissions": None,
     }
     assert snapshot(fresh_db) == before
 

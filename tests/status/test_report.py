@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lipctl import __version__
 from lipctl.errors import ExitCode
 
 
@@ -57,7 +58,9 @@ def test_markdown_briefing(seeded, story, tmp_path: Path) -> None:
     out = tmp_path / "briefing.md"
     assert seeded("report", "-o", str(out)).exit_code == ExitCode.OK
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# Lokaler Integrationsplan 2.0\n")
+    first, rest = text.split("\n", 1)
+    assert first == f"<!-- generator: lipctl {__version__} (lipctl report) -->"  # how the next run knows its own file
+    assert rest.startswith("# Lokaler Integrationsplan 2.0\n")
     assert (
         "| Education | Policy paper | ✓●○○ | v3 submitted, 48 days, returned 2 times | Round table for equality and against racism |"
         in text
@@ -91,7 +94,7 @@ def test_german_briefing_uses_german_names_and_dates(seeded, story, tmp_path: Pa
     [
         ("briefing.pdf", "unknown file type '.pdf' — name the file FILE.html or FILE.md"),
         ("briefing", "unknown file type '' — name the file FILE.html or FILE.md"),
-        ("missing/briefing.html", "does not exist — create it first, or write the briefing somewhere else"),
+        ("missing/briefing.html", "does not exist — create it first, or choose another path"),
     ],
 )
 def test_refused_outputs_write_nothing(seeded, tmp_path: Path, name: str, message: str) -> None:
@@ -108,7 +111,7 @@ def test_a_folder_as_output_is_refused(seeded, tmp_path: Path) -> None:
     folder.mkdir()
     result = seeded("report", "--output", str(folder))
     assert result.exit_code == ExitCode.REFUSED
-    assert f"lipctl: {folder} is a folder" in result.stderr
+    assert f"lipctl: --output: {folder} is a folder — name a file inside it" in result.stderr
 
 
 def test_bad_since_is_refused(seeded, tmp_path: Path) -> None:

@@ -1,0 +1,124 @@
+"""db check compares the database with lipctl's models; init and db upgrade keep others out of the file (#13)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from lipctl.errors import ExitCode
+from lipctl.store.engine import resolve_url
+
+
+def _execute(db_url: str, *statements: str) -> None:
+    """Change the database behind lipctl's back (as a careless admin would)."""
+    engine = create_engine(resolve_url(db_url))
+    try:
+        with engine.begin() as conn:
+            for sql in statements:
+                conn.execute(text(sql))
+    finally:
+        engine.dispose()
+
+
+DAMAGE = {
+    "a dropped table": (["DROP TABLE opinions"], ["table opinions is missing"]),
+    "a dropped index": (["DROP INDEX ix_opinions_body_id"], ["index ix_opinions_body_id on table opinions is missing"]),
+    "a dropped column": (["ALTER TABLE opinions DROP COLUMN file_sha256"], ["column opinions.file_sha256 is missing"]),
+    "a table and an index too many": (
+        ["CREATE TABLE notes (id INTEGER PRIMARY KEY)", "CREATE INDEX ix_people_extra ON people (name)"],
+        ["table notes is not part of lipctl's schema", "index ix_people_extra on table people is not part of lipctl's schema"],
+    ),
+    "two at once": (
+        ["DROP TABLE opinions", "DROP INDEX ix_audit_events_occurred_at"],
+        ["table opinions is missing", "index ix_audit_events_occurred_at on table audit_events is missing"],
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_check_reports_each_difference_from_the_models(db_url: str, cli, damage: str) -> None:
+    assert cli("init").exit_code == ExitCode.OK
+    statements, expected = DAMAGE[damage]
+    _execute(db_url, *statements)
+    result = cli("db", "check")
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr.splitlines() == [f"lipctl: {line}" for line in expected]
+    data = json.loads(cli("db", "check", "--format", "json").stdout)
+    assert data["ok"] is False
+    assert data["differences"] == expected
+    assert data["problems"] == expected
+    assert data["schema_state"] == "current"
+
+
+def test_check_of_an_intact_database_finds_no_difference(db_url: str, cli) -> None:
+    assert cli("init").exit_code == ExitCode.OK
+    result = cli("db", "check", "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert json.loads(result.stdout)["differences"] == []
+
+
+def test_a_changed_column_type_is_reported(pg_url: str, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIPCTL_DB", pg_url)
+    assert cli("init").exit_code == ExitCode.OK
+    _execute(pg_url, "ALTER TABLE people ALTER COLUMN name TYPE TEXT")
+    result = cli("db", "check")
+    assert result.exit_code == ExitCode.REFUSED
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("lipctl: column people.name differs from lipctl's schema (type: TEXT instead of VARCHAR(")
+
+
+# --- permissions ------------------------------------------------------------------------------------
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("command", [["init"], ["db", "upgrade"]])
+def test_an_existing_world_readable_database_becomes_private(cli, isolated: Path, command: list[str]) -> None:
+    db = isolated / "lip.db"
+    assert cli("init").exit_code == ExitCode.OK
+    os.chmod(db, 0o644)  # as SQLite creates a file, or a copy made by hand
+    result = cli(*command)
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert _mode(db) == 0o600
+    lines = [line for line in result.stderr.splitlines() if line.startswith("lipctl: others")]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"lipctl: others may no longer read or write {db}")
+    assert lines[0].endswith("(mode 0644 → 0600)")
+    for companion in (Path(f"{db}-wal"), Path(f"{db}-shm")):
+        if companion.exists():
+            assert _mode(companion) & 0o077 == 0
+    again = cli(*command)
+    assert "others may no longer" not in again.stderr  # said once, when it changed
+
+
+@pytest.mark.parametrize("command", [["init"], ["db", "upgrade"]])
+def test_a_group_shared_database_stays_usable_for_the_group(cli, isolated: Path, command: list[str]) -> None:
+    db = isolated / "lip.db"
+    assert cli("init").exit_code == ExitCode.OK
+    os.chmod(db, 0o660)
+    result = cli(*command)
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert _mode(db) == 0o660
+    assert "others may no longer" not in result.stderr
+    os.chmod(db, 0o664)
+    result = cli(*command)
+    assert _mode(db) == 0o660
+    assert f"lipctl: others may no longer read or write {db}" in result.stderr
+    assert "(mode 0664 → 0660)" in result.stderr
+
+
+def test_upgrade_json_tells_what_changed(cli, isolated: Path) -> None:
+    db = isolated / "lip.db"
+    assert cli("init").exit_code == ExitCode.OK
+    os.chmod(db, 0o604)
+    data = cli.json("db", "upgrade")
+    assert data["permissions"]["paths"][0] == str(db)
+    assert (data["permissions"]["before"], data["permissions"]["after"]) == ("0604", "0600")
+    assert cli.json("db", "upgrade")["permissions"] is None

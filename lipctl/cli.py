@@ -186,7 +186,15 @@ def root(
 def main() -> None:
     """Entry point of the console script and ``python -m lipctl``."""
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a reader that went away shows here, not in Python's exit handler
+    except BrokenPipeError:  # stdout's reader went away (`| head -1`): end quietly, see lipctl/output/pipe.py
+        from lipctl.output.pipe import EXIT_BROKEN_PIPE, silence_stdout
+
+        silence_stdout()
+        raise SystemExit(EXIT_BROKEN_PIPE) from None
     except Exception as exc:  # outside any command's boundary (e.g. while starting up)
         if os.environ.get("LIPCTL_DEBUG") or "--debug" in sys.argv:
             raise

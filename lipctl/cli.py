@@ -190,7 +190,7 @@ def main() -> None:
             app()
         finally:
             sys.stdout.flush()  # a reader that went away shows here, not in Python's exit handler
-    except BrokenPipeError:  # stdout's reader went away (`| head -1`): end quietly, see lipctl/output/pipe.py
+    except BrokenPipeError:  # stdout's reader went away (`| head -1`): end quietly, exit 0 (lipctl/output/pipe.py)
         from lipctl.output.pipe import EXIT_BROKEN_PIPE, silence_stdout
 
         silence_stdout()

@@ -63,7 +63,7 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
                 raise fail(exc) from None
             except (typer.Exit, typer.Abort):
                 raise
-            except BrokenPipeError:  # stdout's reader went away (`| head -1`): quiet, exit 141 (lipctl/output/pipe.py)
+            except BrokenPipeError:  # stdout's reader went away (`| head -1`): quiet, exit 0 (lipctl/output/pipe.py)
                 from lipctl.output.pipe import EXIT_BROKEN_PIPE, silence_stdout
 
                 silence_stdout()

@@ -36,8 +36,10 @@ def scrub(text: str) -> str:
 
 
 def message(text: str) -> None:
-    """A note for the person at the terminal (stderr, never mixed into JSON or CSV)."""
-    sys.stderr.write(scrub(text) + "\n")
+    """A note for the person at the terminal (stderr, never mixed into JSON or CSV); control characters shown."""
+    from lipctl.output.text import visible
+
+    sys.stderr.write(visible(scrub(text)) + "\n")
 
 
 def fail(error: LipctlError) -> typer.Exit:

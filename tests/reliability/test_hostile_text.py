@@ -67,6 +67,10 @@ def _rows() -> list[list[str]]:
 @pytest.fixture
 def hostile(fresh_db: Path, cli, tmp_path: Path):
     """A seeded database holding every hostile text, each stored through its real command."""
+    return _store_hostile(cli, tmp_path)
+
+
+def _store_hostile(cli, tmp_path: Path):
     survey_file = tmp_path / "answers.csv"
     survey_file.write_bytes(csv_bytes(_rows(), bom=True))
 
@@ -102,6 +106,20 @@ def _unescaped(raw: str, text: str) -> bool:
 def _no_raw_escapes(text: str) -> None:
     for raw in RAW:
         assert raw not in text, (raw, text)
+
+
+def test_hostile_text_stored_exactly_and_shown_safely_on_both_stores(db_url: str, cli, tmp_path: Path) -> None:
+    """SQLite and PostgreSQL give back the same exact text (JSON, CSV) and the same safe table."""
+    assert cli("init").exit_code == ExitCode.OK
+    _store_hostile(cli, tmp_path)
+    draft = cli.json("draft", "show", "bildung/grundsatzpapier")
+    assert (draft["title"], draft["submitted_by"]) == (TITLE, ACTOR)
+    assert [r["text"] for r in _csv(cli("survey", "export", "--field", "bildung", "--format", "csv"))] == ANSWERS
+    assert OPINION_CR in [r["text"] for r in _csv(cli("opinion", "list", "bildung/grundsatzpapier", "--format", "csv"))]
+    history = cli("draft", "history", "bildung/grundsatzpapier")
+    assert history.exit_code == ExitCode.OK
+    _no_raw_escapes(history.stdout)
+    assert visible(ACTOR) in history.stdout and visible(REASON) in history.stdout
 
 
 # --- the functions every renderer uses ---------------------------------------------------------
@@ -154,6 +172,13 @@ def test_plain_table_texts_in_full(hostile) -> None:
     export = hostile("survey", "export", "--field", "bildung").stdout
     for answer in ANSWERS:
         assert visible(answer) in export
+
+
+def test_messages_on_stderr_show_control_characters(fresh_db: Path, cli) -> None:
+    result = cli("draft", "submit", f"Sport{OSC_TITLE}", "--kind", "grundsatzpapier")
+    assert result.exit_code == ExitCode.REFUSED
+    _no_raw_escapes(result.stderr)
+    assert "Sport\\x1b]0;pwned\\x07" in result.stderr
 
 
 # --- table: on a terminal (rich), through a real pseudo-terminal ---------------------------------

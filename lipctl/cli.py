@@ -189,7 +189,9 @@ def main() -> None:
         try:
             app()
         finally:
-            sys.stdout.flush()  # a reader that went away shows here, not in Python's exit handler
+            from lipctl.output.pipe import flush
+
+            flush()  # what is still buffered: a reader that went away is no error, the exit status stays
     except BrokenPipeError:  # stdout's reader went away (`| head -1`): end quietly, exit 0 (lipctl/output/pipe.py)
         from lipctl.output.pipe import EXIT_BROKEN_PIPE, silence_stdout
 

@@ -112,7 +112,21 @@ def emit(
     footer: str | None = None,
 ) -> None:
     """Write ``data`` in ``fmt``. ``rows`` (default: ``data``) are what tables, CSV and Markdown show."""
-    fmt = OutputFormat(fmt)
+    from lipctl.output.pipe import guarded
+
+    with guarded():  # `| head -1`: the output ends quietly, the command goes on to its exit status
+        _emit(data, OutputFormat(fmt), columns, title=title, rows=rows, footer=footer)
+
+
+def _emit(
+    data: Any,
+    fmt: OutputFormat,
+    columns: Sequence[Column],
+    *,
+    title: str | None,
+    rows: list[dict[str, Any]] | None,
+    footer: str | None,
+) -> None:
     if fmt is OutputFormat.JSON:
         write_json(data)
         return
@@ -135,15 +149,15 @@ def emit_record(data: dict[str, Any], fmt: OutputFormat | str, fields: Sequence[
     """One object: JSON as is; otherwise a two-column key/value listing."""
     fmt = OutputFormat(fmt)
     if fmt is OutputFormat.JSON:
-        write_json(data)
+        emit(data, fmt, [])
+        return
+    if fmt is OutputFormat.CSV:
+        emit([{c.key: data.get(c.key) for c in fields}], fmt, [Column(c.key, c.key) for c in fields])
         return
     from lipctl.i18n import _
 
     rows = [{"field": c.heading, "value": c.text(data)} for c in fields]
     cols = [Column("field", _("Field")), Column("value", _("Value"))]
-    if fmt is OutputFormat.CSV:
-        write_csv([{c.key: data.get(c.key) for c in fields}], [Column(c.key, c.key) for c in fields])
-        return
     emit(rows, fmt, cols, title=title)
 
 

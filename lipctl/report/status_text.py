@@ -234,6 +234,13 @@ def document_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def write(data: dict[str, Any], names: Any, fmt: str) -> None:
     """Write the status in ``fmt`` to stdout: JSON (the whole document), CSV (a row per document), Markdown, or a table."""
+    from lipctl.output.pipe import guarded
+
+    with guarded():  # `| head -1`: the output ends quietly, --fail-on-overdue still sets the exit status
+        _write(data, names, fmt)
+
+
+def _write(data: dict[str, Any], names: Any, fmt: str) -> None:
     from lipctl.output.emit import Column, emit, stdout_is_terminal
 
     if fmt in ("json", "csv"):

@@ -473,6 +473,25 @@ def test_broken_pipe_ends_quietly(fresh_db: Path, tmp_path: Path, fmt: str) -> N
     assert code == 0  # quiet success: the reader took what it wanted (lipctl/output/pipe.py tells why not 141)
 
 
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("status", "--fail-on-overdue"), ExitCode.OVERDUE),  # the command's own status stays
+        (("status", "--format", "csv"), ExitCode.OK),
+        (("draft", "list", "--format", "json"), ExitCode.OK),
+        (("fields",), ExitCode.OK),
+    ],
+)
+def test_reader_gone_before_any_output(fresh_db: Path, args: tuple[str, ...], code: int) -> None:
+    """No reader at all (stdout's read end closed at once): every write fails, deterministically."""
+    proc = h.spawn(fresh_db, *args, LIPCTL_TODAY="2025-01-01")  # by then milestones are overdue
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait() == code
+    assert stderr == ""
+
+
 def test_broken_pipe_in_a_shell_pipeline(fresh_db: Path) -> None:
     """`lipctl status --format csv | head -1`, as issue 13 reproduced it: one line, nothing on stderr."""
     env = h.env_for(fresh_db)

@@ -199,7 +199,17 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        app()
+        try:
+            app()
+        finally:
+            from lipctl.output.pipe import flush
+
+            flush()  # what is still buffered: a reader that went away is no error, the exit status stays
+    except BrokenPipeError:  # stdout's reader went away (`| head -1`): end quietly, exit 0 (lipctl/output/pipe.py)
+        from lipctl.output.pipe import EXIT_BROKEN_PIPE, silence_stdout
+
+        silence_stdout()
+        raise SystemExit(EXIT_BROKEN_PIPE) from None
     except Exception as exc:  # outside any command's boundary (e.g. while starting up)
         if os.environ.get("LIPCTL_DEBUG") or "--debug" in sys.argv:
             raise

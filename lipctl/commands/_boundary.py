@@ -36,8 +36,10 @@ def scrub(text: str) -> str:
 
 
 def message(text: str) -> None:
-    """A note for the person at the terminal (stderr, never mixed into JSON or CSV)."""
-    sys.stderr.write(scrub(text) + "\n")
+    """A note for the person at the terminal (stderr, never mixed into JSON or CSV); control characters shown."""
+    from lipctl.output.text import visible
+
+    sys.stderr.write(visible(scrub(text)) + "\n")
 
 
 def fail(error: LipctlError) -> typer.Exit:
@@ -63,6 +65,11 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
                 raise fail(exc) from None
             except (typer.Exit, typer.Abort):
                 raise
+            except BrokenPipeError:  # stdout's reader went away (`| head -1`): quiet, exit 0 (lipctl/output/pipe.py)
+                from lipctl.output.pipe import EXIT_BROKEN_PIPE, silence_stdout
+
+                silence_stdout()
+                raise typer.Exit(EXIT_BROKEN_PIPE) from None
             except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lipctl.cli.Terminated)
                 message(_("lipctl: interrupted; nothing was changed by the unfinished step"))
                 raise typer.Exit(getattr(exc, "exit_code", 130)) from None

@@ -6,7 +6,6 @@ the columns to show. JSON and CSV go to stdout and nothing else does; messages g
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -16,6 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from lipctl.output.text import markdown as md
+from lipctl.output.text import visible
 
 
 class OutputFormat(StrEnum):
@@ -78,9 +80,19 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+# json.dumps escapes C0 (ESC as \u001b) but writes DEL and C1 as they are: the same \uXXXX escape for
+# those keeps the JSON exact (it decodes to the same text) and keeps them off the terminal.
+_JSON_CONTROL = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0))}
+
+
+def json_text(data: Any) -> str:
+    """``data`` as JSON: exact, and without a raw control character."""
+    return json.dumps(to_jsonable(data), ensure_ascii=False, indent=2).translate(_JSON_CONTROL)
+
+
 def write_json(data: Any, out: io.TextIOBase | None = None) -> None:
     out = out or sys.stdout  # type: ignore[assignment]
-    out.write(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2) + "\n")  # type: ignore[union-attr]
+    out.write(json_text(data) + "\n")  # type: ignore[union-attr]
 
 
 def stdout_is_terminal() -> bool:
@@ -100,7 +112,21 @@ def emit(
     footer: str | None = None,
 ) -> None:
     """Write ``data`` in ``fmt``. ``rows`` (default: ``data``) are what tables, CSV and Markdown show."""
-    fmt = OutputFormat(fmt)
+    from lipctl.output.pipe import guarded
+
+    with guarded():  # `| head -1`: the output ends quietly, the command goes on to its exit status
+        _emit(data, OutputFormat(fmt), columns, title=title, rows=rows, footer=footer)
+
+
+def _emit(
+    data: Any,
+    fmt: OutputFormat,
+    columns: Sequence[Column],
+    *,
+    title: str | None,
+    rows: list[dict[str, Any]] | None,
+    footer: str | None,
+) -> None:
     if fmt is OutputFormat.JSON:
         write_json(data)
         return
@@ -123,25 +149,26 @@ def emit_record(data: dict[str, Any], fmt: OutputFormat | str, fields: Sequence[
     """One object: JSON as is; otherwise a two-column key/value listing."""
     fmt = OutputFormat(fmt)
     if fmt is OutputFormat.JSON:
-        write_json(data)
+        emit(data, fmt, [])
+        return
+    if fmt is OutputFormat.CSV:
+        emit([{c.key: data.get(c.key) for c in fields}], fmt, [Column(c.key, c.key) for c in fields])
         return
     from lipctl.i18n import _
 
     rows = [{"field": c.heading, "value": c.text(data)} for c in fields]
     cols = [Column("field", _("Field")), Column("value", _("Value"))]
-    if fmt is OutputFormat.CSV:
-        write_csv([{c.key: data.get(c.key) for c in fields}], [Column(c.key, c.key) for c in fields])
-        return
     emit(rows, fmt, cols, title=title)
 
 
 def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
-    from lipctl.output.csvsafe import safe_cell
+    """Exact text, every cell with a line break quoted, formula-like cells guarded (``csvsafe``)."""
+    from lipctl.output import csvsafe
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csvsafe.writer(sys.stdout)  # type: ignore[arg-type]
     writer.writerow([c.key for c in columns])
     for row in rows:
-        writer.writerow([safe_cell(_csv_value(row.get(c.key))) for c in columns])
+        writer.writerow([_csv_value(row.get(c.key)) for c in columns])
 
 
 def _csv_value(value: Any) -> Any:
@@ -164,11 +191,11 @@ def plain_table(
     rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None, footer: str | None = None
 ) -> str:
     """Aligned columns without colour or box characters, for pipes and cron mail."""
-    cells = [[c.heading for c in columns]] + [[c.text(r).replace("\n", " ") for c in columns] for r in rows]
+    cells = [[visible(c.heading) for c in columns]] + [[visible(c.text(r)).replace("\n", " ") for c in columns] for r in rows]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
     lines = []
     if title:
-        lines.append(title)
+        lines.append(visible(title))
         lines.append("")
     for n, row in enumerate(cells):
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
@@ -176,12 +203,8 @@ def plain_table(
             lines.append("  ".join("-" * w for w in widths))
     if footer:
         lines.append("")
-        lines.append(footer)
+        lines.append(visible(footer))
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
 
 
 def markdown_table(
@@ -189,13 +212,13 @@ def markdown_table(
 ) -> str:
     lines = []
     if title:
-        lines += [f"## {title}", ""]
-    lines.append("| " + " | ".join(_md(c.heading) for c in columns) + " |")
+        lines += [f"## {md(title)}", ""]
+    lines.append("| " + " | ".join(md(c.heading) for c in columns) + " |")
     lines.append("|" + "|".join(" --- " for _c in columns) + "|")
     for r in rows:
-        lines.append("| " + " | ".join(_md(c.text(r)) for c in columns) + " |")
+        lines.append("| " + " | ".join(md(c.text(r)) for c in columns) + " |")
     if footer:
-        lines += ["", footer]
+        lines += ["", md(footer)]
     return "\n".join(lines) + "\n"
 
 

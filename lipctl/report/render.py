@@ -12,6 +12,8 @@ from typing import Any
 
 from lipctl import __version__
 from lipctl.i18n import _, language, ngettext
+from lipctl.output.text import markdown as markdown_text
+from lipctl.output.text import visible
 from lipctl.report import labels as lb
 
 HERE = Path(__file__).parent
@@ -24,6 +26,8 @@ def _env(*, html: bool) -> Any:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=html,
+        # every {{ value }} passes here first: HTML then escapes it, Markdown needs it escaped here
+        finalize=_html_value if html else _markdown_value,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -43,6 +47,20 @@ def _env(*, html: bool) -> Any:
         bars=bars,
     )
     return env
+
+
+def _html_value(value: Any) -> Any:
+    """A value for the HTML briefing: control characters shown (autoescape then escapes it); our own markup kept."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return visible(value)
+
+
+def _markdown_value(value: Any) -> str:
+    """A value for the Markdown briefing: every expression is text, escaped for Markdown (``text.markdown``)."""
+    return markdown_text(str(value))
 
 
 def _context(data: dict[str, Any]) -> dict[str, Any]:
@@ -73,9 +91,7 @@ def html(data: dict[str, Any]) -> str:
 
 def markdown(data: dict[str, Any]) -> str:
     """The briefing as Markdown (for e-mail or a wiki)."""
-    env = _env(html=False)
-    env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
-    return _render(env, "briefing.md.j2", data)
+    return _render(_env(html=False), "briefing.md.j2", data)
 
 
 def _render(env: Any, name: str, data: dict[str, Any], **extra: Any) -> str:

@@ -10,6 +10,8 @@ import textwrap
 from typing import Any
 
 from lipctl.i18n import _, ngettext
+from lipctl.output.text import markdown as _md
+from lipctl.output.text import visible
 from lipctl.report import labels as lb
 
 WIDTH = 80
@@ -90,7 +92,7 @@ def plain(data: dict[str, Any], names: Any) -> str:
             lines.extend(" " * lead + more for more in wrapped[1:])
     lines.append("")
     lines.extend(_plain_overdue(data, names))
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return visible("\n".join(line.rstrip() for line in lines) + "\n")
 
 
 def _plain_overdue(data: dict[str, Any], names: Any) -> list[str]:
@@ -109,13 +111,9 @@ def _plain_overdue(data: dict[str, Any], names: Any) -> list[str]:
     return lines
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def markdown(data: dict[str, Any], names: Any) -> str:
     """Markdown ready to paste into an e-mail."""
-    out = [f"# {title(data, names)}", ""]
+    out = [f"# {_md(title(data, names))}", ""]
     out += [
         "| "
         + " | ".join([_("Action field"), _("Document"), _("Version"), _("State"), _("Days in state"), _("Waiting on")])
@@ -186,10 +184,10 @@ def rich(data: dict[str, Any], names: Any) -> None:
         for d in f["documents"]:
             st = style.get(d["state"], "")
             table.add_row(
-                "  " + d["kind"],
-                _version(d),
+                "  " + _esc(d["kind"]),
+                _esc(_version(d)),
                 f"[{st}]{_esc(state_text(d))}[/{st}]" if st else _esc(state_text(d)),
-                _days(d),
+                _esc(_days(d)),
                 _esc(waiting_text(d, names)),
             )
         out.print(table)
@@ -205,14 +203,14 @@ def rich(data: dict[str, Any], names: Any) -> None:
     over.add_column(_("What"), overflow="fold", ratio=1)
     over.add_column(_("Late"), justify="right", no_wrap=True)
     for i in items:
-        over.add_row(lb.date(i["due"]), _esc(overdue_text(i, names)), lb.days(i["days_overdue"]))
+        over.add_row(_esc(lb.date(i["due"])), _esc(overdue_text(i, names)), _esc(lb.days(i["days_overdue"])))
     out.print(over)
 
 
 def _esc(text: str) -> str:
-    from rich.markup import escape
+    from lipctl.output.tables import markup_escape
 
-    return escape(text)
+    return markup_escape(text)
 
 
 def document_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -236,6 +234,13 @@ def document_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def write(data: dict[str, Any], names: Any, fmt: str) -> None:
     """Write the status in ``fmt`` to stdout: JSON (the whole document), CSV (a row per document), Markdown, or a table."""
+    from lipctl.output.pipe import guarded
+
+    with guarded():  # `| head -1`: the output ends quietly, --fail-on-overdue still sets the exit status
+        _write(data, names, fmt)
+
+
+def _write(data: dict[str, Any], names: Any, fmt: str) -> None:
     from lipctl.output.emit import Column, emit, stdout_is_terminal
 
     if fmt in ("json", "csv"):

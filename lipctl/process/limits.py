@@ -109,7 +109,7 @@ def check_encoding(value: str, what: str) -> str:
     if problem is not None:
         raise InvalidInput(
             _("{what} contains {problem}: {value}").format(what=what, problem=problem, value=shown(value)),
-            _("give it as UTF-8 text (a file name that is not UTF-8: rename the file)"),
+            _("give it as UTF-8 text without NUL characters (a file whose name is not UTF-8: rename it)"),
         )
     return value
 
@@ -117,6 +117,7 @@ def check_encoding(value: str, what: str) -> str:
 def check_text(value: str, what: str, limit: int, *, multiline: bool = False) -> str:
     """``value`` unchanged when it fits ``limit`` characters and holds no forbidden character;
     else InvalidInput naming ``what`` (an option such as --title)."""
+    check_encoding(value, what)
     problem = bad_character(value, multiline=multiline)
     if problem is not None:
         raise InvalidInput(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import PurePath
 
 from lipctl.errors import InvalidInput
 from lipctl.i18n import _
@@ -135,6 +136,20 @@ def check_text(value: str, what: str, limit: int, *, multiline: bool = False) ->
 def check_name(value: str, what: str) -> str:
     """A name or title (one line, at most MAX_NAME characters)."""
     return check_text(value, what, MAX_NAME)
+
+
+def check_file_name(path: str, what: str = "--file") -> str:
+    """The name of a document file, which is recorded with it (drafts.file_name, opinions.file_name:
+    String(200)): at most MAX_NAME characters; InvalidInput otherwise."""
+    name = PurePath(path).name
+    if len(name) > MAX_NAME:
+        raise InvalidInput(
+            _("{what}: the file name has {n} characters, more than {limit}: {name}").format(
+                what=what, n=f"{len(name):,}", limit=f"{MAX_NAME:,}", name=shown(name)
+            ),
+            _("rename the file: its name is recorded with the document"),
+        )
+    return name
 
 
 def check_actor(value: str, what: str = "--actor") -> str:

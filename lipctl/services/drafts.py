@@ -216,6 +216,8 @@ def submit(
     ctx = current()
     if title is not None:
         limits.check_name(title.strip(), "--title")
+    if file:
+        limits.check_file_name(file)
     facts = read_file(file, keep_copy=True) if file else None
     try:
         for attempt in range(SUBMIT_ATTEMPTS):

@@ -36,6 +36,8 @@ def record(
     text = text.strip() if text and text.strip() else None
     if text is not None:
         limits.check_text(text, "--text", limits.MAX_OPINION_TEXT, multiline=True)
+    if file:
+        limits.check_file_name(file)
     if text is None and not file:
         raise InvalidInput(_("an opinion needs its text or its document"), _("pass --text TEXT or --file PATH"))
     day = dr.parse_day(date, ctx.today)

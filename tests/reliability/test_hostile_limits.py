@@ -341,6 +341,22 @@ def test_texts_at_their_limits_are_stored(store: str, cli) -> None:
     assert rows(store, "opinions")[0]["text"] == text
 
 
+def test_a_document_file_name_at_and_beyond_its_limit(store: str, cli, tmp_path: Path) -> None:
+    long_name = tmp_path / ("n" * 197 + ".pdf")  # 201 characters, a valid file name (255 bytes)
+    long_name.write_bytes(b"%PDF-1.4")
+    submit = ["draft", "submit", "bildung", "--kind", "grundsatzpapier", "--file", str(long_name)]
+    refused(cli, store, *submit, message="--file: the file name has 201 characters, more than 200")
+    opinion = ["opinion", "record", "1", "--from", "runder-tisch", "--stance", "approve", "--file", str(long_name)]
+    refused(cli, store, *opinion, message="--file: the file name has 201 characters, more than 200")
+    if "://" not in store:  # no copy of the document was kept either
+        assert not any((Path(store).parent / "files").glob("*"))
+    fits = tmp_path / ("n" * 196 + ".pdf")
+    fits.write_bytes(b"%PDF-1.4")
+    result = cli("opinion", "record", "1", "--from", "runder-tisch", "--stance", "approve", "--file", str(fits))
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert rows(store, "opinions")[0]["file_name"] == fits.name
+
+
 @pytest.mark.parametrize("ref", ["99999999999999999999999", "2147483648", "9" * 5000, "0"])
 def test_a_draft_id_beyond_the_column_is_unknown(store: str, cli, ref: str) -> None:
     shown = ref if len(ref) <= 40 else ref[:39] + "…"

@@ -57,17 +57,30 @@ def _read(text: str) -> tuple[dt.datetime, bool]:
     raise DateError(text)
 
 
+_FIRST_MOMENT = dt.datetime.combine(FIRST_DATE, dt.time())
+_END = dt.datetime.combine(LAST_DATE, dt.time.max)
+
+
 def parse_timestamp(text: str) -> dt.datetime | None:
-    """A point in time as naive UTC (a date alone is its midnight); None for an empty text; DateError."""
-    if not text.strip():
+    """A point in time as naive UTC (a date alone is its midnight); None for an empty text; DateError.
+
+    Runs once per row of a survey import: the common ISO form goes straight to fromisoformat."""
+    value = text.strip()
+    if not value:
         return None
-    result, _has_time = _read(text)
+    if value[4:5] == "-" and value[7:8] == "-" and not value.endswith("UTC"):
+        try:
+            result = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise DateError(text) from None
+    else:
+        result = _read(value)[0]
     if result.tzinfo is not None:
         try:
             result = result.astimezone(dt.UTC).replace(tzinfo=None)
         except (OverflowError, ValueError):
             raise DateError(text, out_of_range=True) from None
-    if not date_in_range(result.date()):
+    if not _FIRST_MOMENT <= result <= _END:
         raise DateError(text, out_of_range=True)
     return result
 

@@ -135,7 +135,8 @@ class RowRules:
             )
         if not text or text.isspace():
             raise RowRejected("empty_text", _("the text is empty"))
-        problem = bad_character(text, multiline=True)
+        # isprintable() first: a C loop, twice as fast as the search, and true for most answers
+        problem = None if text.isprintable() else bad_character(text, multiline=True)
         if problem is not None:
             # PostgreSQL refuses a NUL, SQLite would store it: the row is rejected on both, never the file.
             raise RowRejected("bad_text", _("the text contains {problem}").format(problem=problem))
@@ -178,7 +179,7 @@ class RowRules:
                 raise RowRejected("empty_id", _("the response id is empty"))
             if len(key) > MAX_ID:
                 raise RowRejected("bad_id", _("the response id is longer than {max} characters").format(max=MAX_ID))
-            problem = bad_character(key, multiline=False)
+            problem = None if key.isprintable() else bad_character(key, multiline=False)
             if problem is not None:
                 raise RowRejected("bad_id", _("the response id contains {problem}").format(problem=problem))
         else:

@@ -448,6 +448,26 @@ def test_bad_cells_after_64_kib_reject_their_rows_only(store: str, cli, tmp_path
     assert not any("\x00" in t or "\x1b" in t for t in texts)
 
 
+def test_a_nul_in_the_head_of_a_survey_file_rejects_its_row_too(store: str, cli, tmp_path: Path) -> None:
+    """The reader inspects the first 64 KiB: a NUL there no longer refuses the whole file; a file of NULs still is."""
+    path = tmp_path / "umfrage.csv"
+    path.write_bytes(
+        csv_bytes(
+            [
+                LS_HEADER,
+                ls_row("1", "2020-06-15 10:00:00", "Bildung", "Idee", "mit\x00NUL"),
+                ls_row("2", "2020-06-15 10:00:00", "Bildung", "Idee", "ohne"),
+            ]
+        )
+    )
+    code, data, err = import_json(cli, str(path), "--survey", "Beteiligung 2020")
+    assert code == ExitCode.IMPORT_REJECTED_ROWS, err
+    assert (data["imported"], data["rejected"], data["files"][0]["rejects"][0]["code"]) == (1, 1, "bad_text")
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"id;text\r\n" + b"\x00" * 100)
+    refused(cli, store, "survey", "import", str(binary), "--survey", "B", message="binary.csv is not a text file")
+
+
 # --- bytes that are not UTF-8, from a real command line -------------------------------------------------
 
 

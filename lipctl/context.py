@@ -68,7 +68,7 @@ class AppContext:
 
         check_actor(self.actor, "--actor")
         if self.db is not None:
-            check_encoding(self.db, "--db")
+            check_encoding(self.db, "--db", secret=True)  # never quoted: a URL may hold a password
 
     @property
     def location(self) -> Location:

@@ -103,15 +103,16 @@ def encoding_problem(value: str) -> str | None:
     return None
 
 
-def check_encoding(value: str, what: str) -> str:
+def check_encoding(value: str, what: str, *, secret: bool = False) -> str:
     """``value`` unchanged unless it holds a NUL or bytes that are not UTF-8 (from the command line:
-    Python passes such bytes on as lone surrogates); InvalidInput names ``what``."""
+    Python passes such bytes on as lone surrogates); InvalidInput names ``what``, and quotes the
+    value unless it may hold a ``secret`` (a database URL with its password)."""
     problem = encoding_problem(value)
     if problem is not None:
-        raise InvalidInput(
-            _("{what} contains {problem}: {value}").format(what=what, problem=problem, value=shown(value)),
-            _("give it as UTF-8 text without NUL characters (a file whose name is not UTF-8: rename it)"),
-        )
+        hint = _("give it as UTF-8 text without NUL characters (a file whose name is not UTF-8: rename it)")
+        if secret:
+            raise InvalidInput(_("{what} contains {problem}").format(what=what, problem=problem), hint)
+        raise InvalidInput(_("{what} contains {problem}: {value}").format(what=what, problem=problem, value=shown(value)), hint)
     return value
 
 

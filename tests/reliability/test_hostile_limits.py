@@ -504,6 +504,14 @@ def test_bytes_that_are_not_utf8_in_an_argument_are_refused(store: str, args: li
     assert snapshot(store) == before
 
 
+def test_a_database_url_that_is_not_utf8_is_refused_without_showing_it(store: str) -> None:
+    url = b"postgresql+psycopg://u:S3cr3t@127.0.0.1:1/x\xff"
+    result = run(store, b"--db", url, b"fields")
+    assert result.returncode == ExitCode.REFUSED
+    assert result.stderr.startswith(b"lipctl: --db contains bytes that are not UTF-8 \xe2\x80\x94 give it as UTF-8 text")
+    assert b"S3cr3t" not in result.stderr and b"unexpected error" not in result.stderr
+
+
 def test_an_actor_that_is_not_utf8_from_the_environment_is_refused(store: str) -> None:
     before = snapshot(store)
     result = run(

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lipctl.errors import InvalidInput
-from lipctl.i18n import _
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -29,13 +28,25 @@ def default_actor() -> str:
         return "unknown"
 
 
-def parse_today(value: str | None) -> dt.date:
-    if not value:
-        return dt.date.today()
+def parse_day(value: str | None, option: str) -> dt.date | None:
+    """A calendar date given on the command line (``option`` names it in the message); None when not given.
+
+    The one reader of dates for every option (--today, --date, --since): lipctl.process.dates,
+    with one message for a date that cannot be read and one for a date out of range.
+    """
+    from lipctl.process.dates import DateError, parse_date
+
+    if value is None or not value.strip():
+        return None
     try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(_("--today {value!r} is not a date").format(value=value), _("write it as YYYY-MM-DD")) from None
+        return parse_date(value)
+    except DateError as exc:
+        raise InvalidInput(*exc.describe(option)) from None
+
+
+def parse_today(value: str | None, option: str = "--today") -> dt.date:
+    """The date "as of" (--today / LIPCTL_TODAY), default the real today."""
+    return parse_day(value, option) or dt.date.today()
 
 
 @dataclass
@@ -51,6 +62,13 @@ class AppContext:
     _url: URL | None = None
     _location: Location | None = None
     _checked: bool = False
+
+    def __post_init__(self) -> None:
+        from lipctl.process.limits import check_actor, check_encoding
+
+        check_actor(self.actor, "--actor")
+        if self.db is not None:
+            check_encoding(self.db, "--db", secret=True)  # never quoted: a URL may hold a password
 
     @property
     def location(self) -> Location:

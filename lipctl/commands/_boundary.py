@@ -11,6 +11,7 @@ import inspect
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any, TypeVar
 
 import typer
@@ -47,6 +48,47 @@ def fail(error: LipctlError) -> typer.Exit:
     return typer.Exit(int(error.exit_code))
 
 
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _texts(v)]
+    if isinstance(value, (str, PurePath)):
+        return [str(value)]
+    return []
+
+
+def _label(fn: Callable[..., Any], name: str) -> str:
+    """How the user wrote parameter ``name`` of command ``fn``: its option (--title) or its argument (REF)."""
+    import typing
+
+    try:
+        hint = typing.get_type_hints(fn, include_extras=True).get(name)
+    except (NameError, TypeError, AttributeError):  # an annotation that cannot be evaluated: the name will do
+        hint = None
+    for meta in getattr(hint, "__metadata__", ()):
+        # typer.Option("--title", …) inside Annotated: the first name arrives as its ``default``
+        first = getattr(meta, "default", None)
+        names = [first, *(getattr(meta, "param_decls", None) or ())]
+        decls = [d for d in names if isinstance(d, str) and d.startswith("--")]
+        if decls:
+            return decls[0]
+    return name.upper()
+
+
+def check_arguments(fn: Callable[..., Any], values: dict[str, Any]) -> None:
+    """Refuse an argument or option holding bytes that are not UTF-8 or a NUL, naming it, before
+    anything reads or stores it (the global options: lipctl.context.AppContext).
+
+    Python hands bytes that are not UTF-8 in sys.argv over as lone surrogates; no text column of
+    either store holds them, nor a NUL (which the operating system never passes in an argument,
+    but a caller inside Python may)."""
+    from lipctl.process.limits import check_encoding, encoding_problem
+
+    for name, value in values.items():
+        for text in _texts(value):
+            if encoding_problem(text) is not None:
+                check_encoding(text, _label(fn, name))
+
+
 def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: Any) -> Callable[[F], F]:
     """Register ``fn`` as command ``name`` on ``app``; ``path`` is the full name for the audit log."""
 
@@ -58,6 +100,7 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
             ctx = current()
             ctx.command = path or name
             try:
+                check_arguments(fn, kw)
                 return fn(*args, **kw)
             except LipctlError as exc:
                 if ctx.debug:

@@ -23,11 +23,12 @@ def register(root: typer.Typer) -> None:
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """The audit trail: every change, with actor, time, command and details."""
-        from lipctl.context import parse_today
+        from lipctl.context import parse_day
         from lipctl.output.emit import Column, emit
+        from lipctl.process.limits import MAX_INT
         from lipctl.services import log as svc
 
-        rows = svc.events(parse_today(since) if since else None, limit)
+        rows = svc.events(parse_day(since, "--since"), min(limit, MAX_INT) if limit else limit)  # more than exist: all
         emit(
             rows,
             fmt,

@@ -11,7 +11,7 @@ from typing import Any
 
 from lipctl.errors import InvalidInput
 from lipctl.i18n import _
-from lipctl.process import lifecycle
+from lipctl.process import lifecycle, limits
 from lipctl.process.states import DecisionOutcome
 from lipctl.services import audit
 from lipctl.services import drafts as dr
@@ -29,6 +29,8 @@ def decide(
         raise InvalidInput(_("say what the steering group decided"), _("pass either --forward or --return"))
     outcome = DecisionOutcome.FORWARD if forward else DecisionOutcome.RETURN
     reason = reason.strip() if reason and reason.strip() else None
+    if reason is not None:
+        limits.check_text(reason, "--reason", limits.MAX_REASON, multiline=True)
     day = dr.parse_day(date, ctx.today)
     with ctx.uow(write=True) as uow:
         s = uow.session

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from lipctl.errors import InvalidInput, NotFound, Refused, StoreError
 from lipctl.files import inputs
 from lipctl.i18n import _
-from lipctl.process import lifecycle
+from lipctl.process import lifecycle, limits
 from lipctl.process.states import DraftState
 from lipctl.services import audit
 from lipctl.store import models as m
@@ -38,14 +38,11 @@ SUBMIT_ATTEMPTS = 8
 
 def parse_day(value: str | None, today: dt.date, option: str = "--date") -> dt.date:
     """A calendar date given on the command line, default ``today``; never after ``today``."""
-    if value is None or not value.strip():
+    from lipctl.context import parse_day as read_day
+
+    day = read_day(value, option)
+    if day is None:
         return today
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(
-            _("{option} {value!r} is not a date").format(option=option, value=value), _("write it as YYYY-MM-DD")
-        ) from None
     if day > today:
         raise InvalidInput(
             _("{option} {date} is after today ({today})").format(option=option, date=day.isoformat(), today=today.isoformat()),
@@ -276,6 +273,10 @@ def submit(
     from lipctl.context import current
 
     ctx = current()
+    if title is not None:
+        limits.check_name(title.strip(), "--title")
+    if file:
+        limits.check_file_name(file)
     facts = read_file(file, keep_copy=True) if file else None
     try:
         for attempt in range(SUBMIT_ATTEMPTS):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
-from lipctl.process import lifecycle
+from lipctl.process import lifecycle, limits
 from lipctl.process.states import DraftState
 from lipctl.services import audit
 from lipctl.services import drafts as dr
@@ -34,6 +34,10 @@ def record(
     ctx = current()
     verdict = lifecycle.parse_stance(stance)
     text = text.strip() if text and text.strip() else None
+    if text is not None:
+        limits.check_text(text, "--text", limits.MAX_OPINION_TEXT, multiline=True)
+    if file:
+        limits.check_file_name(file)
     if text is None and not file:
         raise InvalidInput(_("an opinion needs its text or its document"), _("pass --text TEXT or --file PATH"))
     day = dr.parse_day(date, ctx.today)

@@ -44,12 +44,9 @@ def target(output: Path | str, *, force: bool = False) -> tuple[outputs.Target, 
 
 
 def parse_since(value: str | None) -> dt.date | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(_("--since {value!r} is not a date").format(value=value), _("write it as YYYY-MM-DD")) from None
+    from lipctl.context import parse_day
+
+    return parse_day(value, "--since")
 
 
 def write_report(output: Path | str, since: str | None = None, *, force: bool = False) -> str:

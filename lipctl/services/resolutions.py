@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
 from lipctl.process import definition as d
-from lipctl.process import lifecycle
-from lipctl.process import votes
+from lipctl.process import lifecycle, limits, votes
 from lipctl.process.drucksache import parse_drucksache
 from lipctl.process.states import DecisionScope, DraftState, ResolutionResult
 from lipctl.services import audit
@@ -27,18 +26,24 @@ from lipctl.store import repositories as repo
 
 def parse_date(value: str | None, today: dt.date) -> dt.date:
     """The date of the meeting: --date, else the "as of" date; never after it."""
-    if value is None or not value.strip():
+    from lipctl.context import parse_day
+
+    day = parse_day(value, "--date")
+    if day is None:
         return today
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(_("--date {value!r} is not a date").format(value=value), _("write it as YYYY-MM-DD")) from None
     if day > today:
         raise InvalidInput(
             _("--date {date} is after today ({today})").format(date=day.isoformat(), today=today.isoformat()),
             _("record a vote once it has taken place"),
         )
     return day
+
+
+def _check_counts(**counts: int | None) -> None:
+    """Every count fits the INTEGER columns of both stores (impossible numbers are votes.validate's to refuse)."""
+    for name, value in counts.items():
+        if value is not None:
+            limits.check_count(value, f"--{name}")
 
 
 def _rule_set(session: Session, body: m.Body) -> d.RuleSet:
@@ -181,6 +186,7 @@ def tally_document(
     from lipctl.process import lifecycle
 
     ctx = current()
+    _check_counts(yes=yes, no=no, abstain=abstain, present=present, members=members)
     number = parse_drucksache(drucksache) if drucksache is not None else None
     day = parse_date(date, ctx.today)
     with ctx.uow(write=True) as uow:
@@ -276,6 +282,9 @@ def tally_plan(
 
     ctx = current()
     reason = (reason or "").strip() or None
+    if reason is not None:
+        limits.check_text(reason, "--reason", limits.MAX_REASON, multiline=True)
+    _check_counts(yes=yes, no=no, abstain=abstain, present=present, members=members)
     if without_all_fields and reason is None:
         raise InvalidInput(
             _("--without-all-fields needs --reason TEXT"),

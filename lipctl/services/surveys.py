@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from lipctl.context import current
 from lipctl.errors import InvalidInput, LipctlError
 from lipctl.i18n import _
+from lipctl.process.limits import check_name
 from lipctl.process.routing import KEYS, OTHER, NameMatcher, RowRejected, RowRules
 from lipctl.services import audit
 from lipctl.store import models as m
@@ -150,6 +151,7 @@ def import_files(
     name = survey.strip()
     if not name:
         raise InvalidInput(_("--survey is empty"), _("name the survey, e.g. --survey 'Beteiligung 2020'"))
+    check_name(name, "--survey")
     overrides = profiles.parse_maps(maps)
     given = profiles.load(profile) if profile else None
     delim = profiles.parse_delimiter(delimiter) if delimiter else None

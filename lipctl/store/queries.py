@@ -11,6 +11,7 @@ from typing import Any
 
 from lipctl.errors import InvalidInput, NotFound
 from lipctl.i18n import _
+from lipctl.process.limits import id_in_range
 from lipctl.process.names import find, match_keys
 from lipctl.store.reader import Reader, Row
 
@@ -77,16 +78,22 @@ def kind_slug(r: Reader, query: str) -> str:
     return _lookup(query, _keys(kinds(r)), _("no document kind {name!r}").format(name=query))
 
 
+def _shown_id(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 _REF = re.compile(r"^\s*(?P<field>[^/]+?)\s*/\s*(?P<kind>[^/]+?)\s*$")
 
 
 def draft_id(r: Reader, ref: str) -> int:
     """The draft named by a numeric id, or by FIELD/KIND for the latest version of that document."""
     text = ref.strip()
-    if text.isdigit():
-        if not r.column("SELECT id FROM drafts WHERE id = :id", {"id": int(text)}):
-            raise NotFound(_("no draft with id {id}").format(id=text), _("list the drafts with 'lipctl draft list'"))
-        return int(text)
+    if text.isascii() and text.isdigit():
+        # An id beyond the INTEGER column (99999999999999999999999) is unknown on both stores, never sent to them.
+        number = id_in_range(text)
+        if number is None or not r.column("SELECT id FROM drafts WHERE id = :id", {"id": number}):
+            raise NotFound(_("no draft with id {id}").format(id=_shown_id(text)), _("list the drafts with 'lipctl draft list'"))
+        return number
     match = _REF.match(text)
     if not match:
         raise InvalidInput(
@@ -156,7 +163,10 @@ def category_keys(r: Reader) -> list[tuple[str, set[str]]]:
 
 def survey(r: Reader, name: str) -> Row:
     """The survey of that name (any case); NotFound names the known ones."""
-    found = r.rows("SELECT id, name FROM surveys WHERE lower(name) = :name ORDER BY id", {"name": name.strip().lower()})
+    wanted = name.strip().lower()
+    # A name no survey can have (a NUL, bytes that are not UTF-8) is not sent to the store: PostgreSQL refuses a NUL.
+    ok = "\x00" not in wanted and wanted.encode("utf-8", "replace").decode("utf-8") == wanted
+    found = r.rows("SELECT id, name FROM surveys WHERE lower(name) = :name ORDER BY id", {"name": wanted}) if ok else []
     if not found:
         names = r.column("SELECT name FROM surveys ORDER BY name")
         raise NotFound(

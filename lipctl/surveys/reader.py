@@ -29,7 +29,7 @@ LINE_LIMIT = 1_000_000
 hundred columns), and a bound on memory for a file whose line never ends."""
 DELIMITERS = (";", ",", "\t", "|")
 AUTO_ENCODINGS = ("utf-8", "cp1252")
-_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class Unreadable(InvalidInput):
@@ -65,8 +65,7 @@ def _decode_head(head: bytes, encoding: str, final: bool) -> str:
 
 
 def _looks_binary(text: str) -> bool:
-    if "\x00" in text:
-        return True
+    # A NUL counts like any control character: one in a row rejects that row (bad_text), many mean binary.
     return len(_CONTROL.findall(text)) > max(2, len(text) // 50)
 
 
@@ -97,8 +96,6 @@ def inspect(path: Path, *, encoding: str | None = None, delimiter: str | None = 
         raise Unreadable(exc.message, exc.hint) from None
     if not head.strip():
         raise Unreadable(_("{path} is empty").format(path=name), _("export the survey again"))
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise Unreadable(_("{path} is not a text file").format(path=name), _("export the survey as CSV"))
     final = len(head) < HEAD  # the whole file is in the head (also for a pipe, whose size is 0)
     detected = encoding is None
     if encoding is not None:
@@ -136,6 +133,8 @@ def inspect(path: Path, *, encoding: str | None = None, delimiter: str | None = 
             enc = candidate
             break
         if text is None:
+            if b"\x00" in head:  # undecodable and with NULs: binary (a NUL in decodable text rejects its row only)
+                raise Unreadable(_("{path} is not a text file").format(path=name), _("export the survey as CSV"))
             raise Unreadable(
                 _("{path} is neither UTF-8 nor cp1252 text").format(path=name),
                 _("is it a CSV export? Give its encoding with --encoding"),

@@ -242,7 +242,9 @@ def test_db_in_a_missing_folder_is_refused(cli, isolated: Path) -> None:
 
 
 def test_bad_today_is_refused(seeded) -> None:
-    result = seeded("--today", "01.02.2021", "contacts")
+    result = seeded(
+        "--today", "01/02/2021", "contacts"
+    )  # ISO and German forms are dates (tests/reliability/test_hostile_limits.py)
     assert result.exit_code == ExitCode.REFUSED
     assert "is not a date" in result.stderr and "YYYY-MM-DD" in result.stderr
 

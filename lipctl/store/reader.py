@@ -22,7 +22,7 @@ from typing import Any
 
 from lipctl.errors import StoreError
 from lipctl.i18n import _
-from lipctl.store.location import BUSY_TIMEOUT_MS, Location, prepare_sqlite_file, require_psycopg
+from lipctl.store.location import BUSY_TIMEOUT_MS, Location, permission_error, prepare_sqlite_file, require_psycopg
 
 # Called with every statement and its parameters before it runs (tests count them,
 # benchmarks/scale.py --explain asks SQLite for their plans).
@@ -167,7 +167,10 @@ def _unreadable(location: Location, reason: str) -> StoreError:
 
 @contextmanager
 def open_reader(location: Location, *, scrub: str | None = None) -> Iterator[Reader]:
-    """A read-only transaction on a database of this lipctl's schema (checked first); always rolled back."""
+    """A read-only transaction on a database of this lipctl's schema (checked first); always rolled back.
+
+    ``scrub`` (a password) is still taken; the location knows its passwords, and PGPASSWORD, itself.
+    """
     if location.backend == "sqlite":
         ctx = _sqlite(location)
     else:
@@ -209,13 +212,15 @@ def _postgresql(location: Location, scrub: str | None) -> Iterator[Reader]:
     try:
         conn = psycopg.connect(location.libpq_url, connect_timeout=5)
     except psycopg.Error as exc:
-        reason = _reason(exc)
+        reason = location.scrub(_reason(exc))
         if scrub:
             reason = reason.replace(scrub, "***")
         raise _unreadable(location, reason) from None
     try:
         conn.read_only = True
         yield Reader(conn, "postgresql")
+    except psycopg.errors.InsufficientPrivilege as exc:  # a role without read access (lipctl db grant)
+        raise permission_error(location.safe, location.scrub(_reason(exc))) from None
     finally:
         conn.close()
 

@@ -90,6 +90,9 @@ READS = [
     ["draft", "show", "bildung/grundsatzpapier"],
     ["survey", "list"],
     ["survey", "stats"],
+    ["survey", "export", "--field", "bildung", "--format", "csv"],
+    ["draft", "history", "bildung/grundsatzpapier"],
+    ["opinion", "list"],
     ["log"],
 ]
 
@@ -98,9 +101,10 @@ def test_reader_runs_every_read_command_and_no_write(store: str, cli, isolated: 
     reader = new_role(store, "reader")
     grant(cli, store, "--reader", reader)
     url = as_role(store, reader)
-    for args in READS:
+    for args in [*READS, ["report", "--output", str(isolated / "briefing.html")]]:
         result = cli("--db", url, *args)
         assert result.exit_code == ExitCode.OK, (args, result.stderr)
+    assert (isolated / "briefing.html").stat().st_size > 0
     before = {t: count(store, t) for t in ("drafts", "survey_responses", "import_batches", "audit_events", "opinions")}
     writes = [
         ["draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", "v2"],

@@ -32,23 +32,25 @@ def secrets(db: str | None, environ: Mapping[str, str] | None = None) -> tuple[s
 
     The user part of the URL (``user:secret@``), the ``password=`` and ``sslpassword=`` query
     parameters, and ``PGPASSWORD``, which libpq reads when the URL names none. Read by hand, so that
-    a URL which no parser accepts still has its password found (and hidden).
+    a URL which no parser accepts still has its password found (and hidden). A SQLite store has none:
+    its path may hold ``:`` and ``@``, and libpq (so PGPASSWORD) plays no part.
     """
     env = os.environ if environ is None else environ
+    if not db or "://" not in db or db.split("://", 1)[0].lower() in SQLITE_SCHEMES:
+        return ()
     found: set[str] = set()
-    if db and "://" in db:
-        rest = db.split("://", 1)[1]
-        head, _sep, query = rest.partition("?")
-        query = query.partition("#")[0]
-        # the user part ends at the last "@" of the part before the path, or of all that precedes the query
-        for before in (head.split("/", 1)[0], head):
-            userinfo, at, _host = before.rpartition("@")
-            if at and ":" in userinfo:
-                found.add(userinfo.split(":", 1)[1])
-        for pair in query.split("&"):
-            key, eq, value = pair.partition("=")
-            if eq and unquote_plus(key).strip().lower() in SECRET_PARAMS:
-                found.add(value)
+    rest = db.split("://", 1)[1]
+    head, _sep, query = rest.partition("?")
+    query = query.partition("#")[0]
+    # the user part ends at the last "@" of the part before the path, or of all that precedes the query
+    for before in (head.split("/", 1)[0], head):
+        userinfo, at, _host = before.rpartition("@")
+        if at and ":" in userinfo:
+            found.add(userinfo.split(":", 1)[1])
+    for pair in query.split("&"):
+        key, eq, value = pair.partition("=")
+        if eq and unquote_plus(key).strip().lower() in SECRET_PARAMS:
+            found.add(value)
     decoded = {form for raw in found for form in (raw, unquote(raw), unquote_plus(raw))}
     decoded.add(env.get("PGPASSWORD", ""))  # as it is: libpq does not decode it
     return tuple(sorted((s for s in decoded if s), key=len, reverse=True))

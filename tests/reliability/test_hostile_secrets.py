@@ -75,8 +75,12 @@ def test_secrets_finds_every_form_and_scrub_hides_it(url: str) -> None:
 
 def test_pgpassword_counts_as_a_secret() -> None:
     assert secrets("postgresql+psycopg://u@h/x", environ={"PGPASSWORD": PASSWORD}) == (PASSWORD,)
-    assert secrets(None, environ={"PGPASSWORD": PASSWORD}) == (PASSWORD,)
-    assert secrets("/srv/lip.db", environ={}) == ()
+    # a SQLite store: libpq plays no part, and a short PGPASSWORD must not blank out its messages
+    assert secrets(None, environ={"PGPASSWORD": PASSWORD}) == ()
+    assert secrets("/srv/lip.db", environ={"PGPASSWORD": "lip"}) == ()
+    # a SQLite path may hold ':' and '@' without being a password
+    assert secrets("sqlite:////srv/u:x@y/lip.db", environ={}) == ()
+    assert safe_url("sqlite:////srv/u:x@y/lip.db") == "sqlite:////srv/u:x@y/lip.db"
 
 
 def test_safe_url_keeps_everything_but_the_password() -> None:
@@ -128,7 +132,7 @@ def test_debug_traceback_in_a_real_process_is_scrubbed(url: str) -> None:
     assert_hidden(run.stdout + run.stderr)
 
 
-def test_unexpected_error_under_debug_is_scrubbed(cli, fresh_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_error_under_debug_is_scrubbed(cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """An exception whose text carries the password (here: PGPASSWORD), shown as a traceback under --debug."""
     import lipctl.services.fields
 
@@ -138,7 +142,7 @@ def test_unexpected_error_under_debug_is_scrubbed(cli, fresh_db: Path, monkeypat
     monkeypatch.setenv("PGPASSWORD", PASSWORD)
     monkeypatch.setattr(lipctl.services.fields, "contacts", boom)
     for extra in ([], ["--debug"]):
-        result = cli(*extra, "contacts")
+        result = cli("--db", f"postgresql+psycopg://u@{UNREACHABLE}/x", *extra, "contacts")
         assert result.exit_code == ExitCode.REFUSED
         assert "RuntimeError" in result.stderr
         assert ("Traceback" in result.stderr) == bool(extra)

@@ -1,4 +1,4 @@
-"""Read-only SQL on the driver's own connection (sqlite3 or psycopg), without SQLAlchemy.
+"""Read-only SQL on the driver's own connection (sqlite3, or libpq / psycopg), without SQLAlchemy.
 
 The commands staff type most and cron runs every few minutes — fields, contacts, bodies,
 status — only read. Importing SQLAlchemy and mapping the models costs more than such a command's
@@ -207,22 +207,52 @@ def _sqlite(location: Location) -> Iterator[Reader]:
 
 @contextmanager
 def _postgresql(location: Location, scrub: str | None) -> Iterator[Reader]:
+    """Through libpq directly (lipctl.store.libpq: no psycopg import), else through psycopg."""
+    import importlib.util
+
+    from lipctl.store import libpq
+
+    if importlib.util.find_spec("psycopg") is None:
+        require_psycopg()  # psycopg[binary] is the documented extra: say how to install it
+    try:
+        conn = libpq.connect(location.libpq_url, connect_timeout=5)
+    except libpq.Error as exc:
+        raise _unreadable(location, _scrubbed(location, exc, scrub)) from None
+    if conn is None:  # no libpq to load: psycopg's own
+        with _psycopg(location, scrub) as reader:
+            yield reader
+        return
+    try:
+        conn.begin_read_only()  # one snapshot for all the command's queries
+        yield Reader(conn, "postgresql")
+    except libpq.Error as exc:
+        if exc.sqlstate == "42501":  # a role without read access (lipctl db grant)
+            raise permission_error(location.safe, _scrubbed(location, exc, scrub)) from None
+        raise
+    finally:
+        conn.close()
+
+
+@contextmanager
+def _psycopg(location: Location, scrub: str | None) -> Iterator[Reader]:
     psycopg = require_psycopg()
 
     try:
         conn = psycopg.connect(location.libpq_url, connect_timeout=5)
     except psycopg.Error as exc:
-        reason = location.scrub(_reason(exc))
-        if scrub:
-            reason = reason.replace(scrub, "***")
-        raise _unreadable(location, reason) from None
+        raise _unreadable(location, _scrubbed(location, exc, scrub)) from None
     try:
         conn.read_only = True
         yield Reader(conn, "postgresql")
     except psycopg.errors.InsufficientPrivilege as exc:  # a role without read access (lipctl db grant)
-        raise permission_error(location.safe, location.scrub(_reason(exc))) from None
+        raise permission_error(location.safe, _scrubbed(location, exc, scrub)) from None
     finally:
         conn.close()
+
+
+def _scrubbed(location: Location, exc: BaseException, scrub: str | None) -> str:
+    reason = location.scrub(_reason(exc))
+    return reason.replace(scrub, "***") if scrub else reason
 
 
 def _reason(exc: BaseException) -> str:

@@ -16,7 +16,9 @@ Measures, on a freshly seeded SQLite database (`lipctl init`):
 
 With ``--store postgres`` it starts a throwaway PostgreSQL server (tests/pgserver.py: initdb and
 pg_ctl from the PATH or /usr/lib/postgresql/*/bin, listening only on a unix socket), seeds a database
-with `lipctl init` and measures `contacts` and `status --format json` on it, target ≤ 300 ms each.
+with `lipctl init` and measures `contacts` and `status --format json` on it, target ≤ 300 ms each —
+also through psycopg (`LIPCTL_PG_DRIVER=psycopg`, the read path before lipctl/store/libpq.py) and on a
+seeded SQLite file, in the same rounds.
 
 It prints median, minimum, median minus the interpreter's own start-up, and max RSS. This is a
 script, not a test: timings belong in a report, never in an assertion.
@@ -38,17 +40,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import LIPCTL, PASS, ROOT, Case, child_env, command_exists, machine_note, measure, report
 
 
-def postgres_cases(url: str, bytecode: bool) -> tuple[Case, list[Case]]:
-    """The read commands staff and cron run most, on a seeded PostgreSQL database."""
+def postgres_cases(url: str, sqlite_db: Path, bytecode: bool) -> tuple[Case, list[Case]]:
+    """The read commands staff and cron run most, on a seeded PostgreSQL database.
+
+    Each also through psycopg (LIPCTL_PG_DRIVER=psycopg: the read path before lipctl.store.libpq) and
+    on a seeded SQLite file, in the same rounds, so that the three compare under the same load.
+    """
     env = child_env(url, bytecode=bytecode)
     subprocess.run([*LIPCTL, "init"], env=env, cwd=ROOT, check=True, capture_output=True)
+    via_psycopg = dict(env, LIPCTL_PG_DRIVER="psycopg")
+    lite = child_env(sqlite_db, bytecode=bytecode)
+    subprocess.run([*LIPCTL, "init"], env=lite, cwd=ROOT, check=True, capture_output=True)
     floor = Case("python -c pass", PASS, env)
-    return floor, [
-        floor,
-        Case("lipctl contacts [postgres]", [*LIPCTL, "contacts"], env, target_ms=300),
-        Case("lipctl status --format json [postgres]", [*LIPCTL, "status", "--format", "json"], env, target_ms=300),
-        Case("python -c 'import psycopg'", [sys.executable, "-c", "import psycopg"], env),
-    ]
+    cases = [floor]
+    for words in (["contacts"], ["status", "--format", "json"]):
+        name = " ".join(words)
+        cases += [
+            Case(f"lipctl {name} [postgres]", [*LIPCTL, *words], env, target_ms=300),
+            Case(f"lipctl {name} [postgres, psycopg]", [*LIPCTL, *words], via_psycopg, target_ms=300),
+            Case(f"lipctl {name} [sqlite]", [*LIPCTL, *words], lite, target_ms=300),
+        ]
+    cases.append(Case("python -c 'import psycopg'", [sys.executable, "-c", "import psycopg"], env))
+    return floor, cases
 
 
 def run_postgres(args: argparse.Namespace) -> None:
@@ -61,9 +74,10 @@ def run_postgres(args: argparse.Namespace) -> None:
     try:
         with psycopg.connect(host=str(server.socket_dir), user=server.user, dbname="postgres", autocommit=True) as conn:
             conn.execute("CREATE DATABASE bench")
-        floor, cases = postgres_cases(server.url("bench"), bytecode=not args.no_bytecode)
-        before = machine_note()
-        measure(cases, rounds=args.runs, warmup=args.warmup)
+        with tempfile.TemporaryDirectory(prefix="lipctl-startup-") as tmp:
+            floor, cases = postgres_cases(server.url("bench"), Path(tmp) / "lip.db", bytecode=not args.no_bytecode)
+            before = machine_note()
+            measure(cases, rounds=args.runs, warmup=args.warmup)
         title = (
             f"lipctl start-up: {args.runs} rounds (round-robin), seeded PostgreSQL database over a unix socket, "
             f"{'bytecode as the caller has it' if args.no_bytecode else 'bytecode cached (as installed)'}"

@@ -278,3 +278,24 @@ def test_grant_on_sqlite_is_refused_with_what_to_do(cli) -> None:
         "lipctl: roles exist only on a PostgreSQL server; this database is a SQLite file — on SQLite the file's "
         "permissions decide: readers need read access to the file, writers write access to it and its folder"
     )
+
+
+def test_an_owner_that_is_no_superuser_grants(pg_url: str, cli) -> None:
+    """The usual set-up on a city server: the database belongs to an ordinary role, which ran init."""
+    owner, reader, writer = new_role(pg_url, "owner"), new_role(pg_url, "r"), new_role(pg_url, "w")
+    name = pg_url.split("@/", 1)[1].split("?", 1)[0]
+    with connect(pg_url) as conn:
+        conn.execute(f'ALTER DATABASE "{name}" OWNER TO "{owner}"')  # public belongs to pg_database_owner
+    owned = as_role(pg_url, owner)
+    assert cli("--db", owned, "init").exit_code == ExitCode.OK
+    result = cli("--db", owned, "db", "grant", "--reader", reader, "--writer", writer)
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert cli("--db", as_role(pg_url, writer), "draft", "submit", "bildung", "--kind", "grundsatzpapier").exit_code == 0
+    assert cli("--db", as_role(pg_url, reader), "draft", "list").exit_code == ExitCode.OK
+    refused = cli("--db", as_role(pg_url, reader), "draft", "submit", "bildung", "--kind", "grundsatzpapier")
+    assert refused.exit_code == ExitCode.REFUSED and "permission denied" in refused.stderr
+    assert psql(pg_url, writer, "CREATE TABLE intruder (a int)").returncode != 0
+    with connect(pg_url, owner) as conn:  # a later migration, run by the owner
+        conn.execute("CREATE TABLE later_table (a int)")
+    assert psql(pg_url, reader, "SELECT * FROM later_table").returncode == 0
+    assert psql(pg_url, writer, "INSERT INTO later_table VALUES (1)").returncode == 0

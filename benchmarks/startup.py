@@ -4,6 +4,7 @@
     python benchmarks/startup.py --runs 51    # steadier medians
     python benchmarks/startup.py --no-bytecode  # as the caller's environment is (see _common)
     python benchmarks/startup.py --compare-with /tmp/typer-0.28  # the same, also with another library first on the path
+    python benchmarks/startup.py --store postgres  # contacts and status on a seeded PostgreSQL database (unix socket)
 
 Measures, on a freshly seeded SQLite database (`lipctl init`):
 
@@ -13,7 +14,13 @@ Measures, on a freshly seeded SQLite database (`lipctl init`):
 - `lipctl contacts` and `lipctl status` as staff see them, on a terminal (a pseudo-terminal made by
   script(1), so rich draws the tables; script's own start adds a few ms), target ≤ 300 ms
 
-and prints median, minimum, median minus the interpreter's own start-up, and max RSS. This is a
+With ``--store postgres`` it starts a throwaway PostgreSQL server (tests/pgserver.py: initdb and
+pg_ctl from the PATH or /usr/lib/postgresql/*/bin, listening only on a unix socket), seeds a database
+with `lipctl init` and measures `contacts` and `status --format json` on it, target ≤ 300 ms each —
+also through psycopg (`LIPCTL_PG_DRIVER=psycopg`, the read path before lipctl/store/libpq.py) and on a
+seeded SQLite file, in the same rounds.
+
+It prints median, minimum, median minus the interpreter's own start-up, and max RSS. This is a
 script, not a test: timings belong in a report, never in an assertion.
 """
 
@@ -33,6 +40,56 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import LIPCTL, PASS, ROOT, Case, child_env, command_exists, machine_note, measure, report
 
 
+def postgres_cases(url: str, sqlite_db: Path, bytecode: bool) -> tuple[Case, list[Case]]:
+    """The read commands staff and cron run most, on a seeded PostgreSQL database.
+
+    Each also through psycopg (LIPCTL_PG_DRIVER=psycopg: the read path before lipctl.store.libpq) and
+    on a seeded SQLite file, in the same rounds, so that the three compare under the same load.
+    """
+    env = child_env(url, bytecode=bytecode)
+    subprocess.run([*LIPCTL, "init"], env=env, cwd=ROOT, check=True, capture_output=True)
+    via_psycopg = dict(env, LIPCTL_PG_DRIVER="psycopg")
+    lite = child_env(sqlite_db, bytecode=bytecode)
+    subprocess.run([*LIPCTL, "init"], env=lite, cwd=ROOT, check=True, capture_output=True)
+    floor = Case("python -c pass", PASS, env)
+    cases = [floor]
+    for words in (["contacts"], ["status", "--format", "json"]):
+        name = " ".join(words)
+        cases += [
+            Case(f"lipctl {name} [postgres]", [*LIPCTL, *words], env, target_ms=300),
+            Case(f"lipctl {name} [postgres, psycopg]", [*LIPCTL, *words], via_psycopg, target_ms=300),
+            Case(f"lipctl {name} [sqlite]", [*LIPCTL, *words], lite, target_ms=300),
+        ]
+    cases.append(Case("python -c 'import psycopg'", [sys.executable, "-c", "import psycopg"], env))
+    return floor, cases
+
+
+def run_postgres(args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(ROOT))
+    import psycopg
+
+    from tests import pgserver
+
+    server = pgserver.start()
+    try:
+        with psycopg.connect(host=str(server.socket_dir), user=server.user, dbname="postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE bench")
+        with tempfile.TemporaryDirectory(prefix="lipctl-startup-") as tmp:
+            floor, cases = postgres_cases(server.url("bench"), Path(tmp) / "lip.db", bytecode=not args.no_bytecode)
+            before = machine_note()
+            measure(cases, rounds=args.runs, warmup=args.warmup)
+        title = (
+            f"lipctl start-up: {args.runs} rounds (round-robin), seeded PostgreSQL database over a unix socket, "
+            f"{'bytecode as the caller has it' if args.no_bytecode else 'bytecode cached (as installed)'}"
+        )
+        print(report(cases, floor, title=title))
+        print()
+        print(f"before: {before}")
+        print(f"after:  {machine_note()}")
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="measured rounds (default 21)")
@@ -44,7 +101,13 @@ def main() -> None:
         type=Path,
         help="also measure each command with DIR first on PYTHONPATH (e.g. an unpacked wheel of another Typer version)",
     )
+    parser.add_argument(
+        "--store", choices=("sqlite", "postgres"), default="sqlite", help="the store to read (postgres: a throwaway server)"
+    )
     args = parser.parse_args()
+    if args.store == "postgres":
+        run_postgres(args)
+        return
 
     with tempfile.TemporaryDirectory(prefix="lipctl-startup-") as tmp:
         db = Path(tmp) / "lip.db"

@@ -23,17 +23,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def scrub(text: str) -> str:
+    """``text`` without any password of --db / LIPCTL_DB or PGPASSWORD (lipctl.store.location.scrub)."""
     from lipctl.context import current
+    from lipctl.store.location import scrub as scrub_secrets
+    from lipctl.store.location import secrets
 
-    password = current().password
-    if not password:
-        return text
-    from urllib.parse import quote, quote_plus
-
-    # the decoded password and the forms it takes inside a URL
-    for form in {password, quote(password, safe=""), quote_plus(password)}:
-        text = text.replace(form, "***")
-    return text
+    return scrub_secrets(text, secrets(current().db))
 
 
 def message(text: str) -> None:
@@ -104,7 +99,7 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
                 return fn(*args, **kw)
             except LipctlError as exc:
                 if ctx.debug:
-                    traceback.print_exc()
+                    sys.stderr.write(scrub(traceback.format_exc()))
                 raise fail(exc) from None
             except (typer.Exit, typer.Abort):
                 raise
@@ -117,8 +112,8 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
                 message(_("lipctl: interrupted; nothing was changed by the unfinished step"))
                 raise typer.Exit(getattr(exc, "exit_code", 130)) from None
             except Exception as exc:  # the last line of defence: no traceback without --debug
-                if ctx.debug:
-                    raise
+                if ctx.debug:  # the traceback, through the same scrubbing as every other line
+                    sys.stderr.write(scrub(traceback.format_exc()))
                 message(
                     _("lipctl: unexpected error ({error}); nothing was changed — run again with --debug and report it").format(
                         error=scrub(f"{type(exc).__name__}: {exc}".splitlines()[0])

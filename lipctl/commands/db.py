@@ -35,6 +35,7 @@ def tell_permissions(change: dict[str, Any] | None) -> None:
 def register(root: typer.Typer) -> None:
     grp = typer.Typer(help=_("The database itself: back it up, check it, upgrade its schema."), no_args_is_help=True)
     root.add_typer(grp, name="db")
+    register_grant(grp)
 
     @command(grp, "backup", path="db backup")
     def backup(
@@ -114,3 +115,50 @@ def register(root: typer.Typer) -> None:
                     db=result["database"], schema=result["schema"]
                 )
             )
+
+
+def register_grant(grp: typer.Typer) -> None:
+    """lipctl db grant (PostgreSQL roles), kept apart from backup/check/upgrade."""
+
+    @command(grp, "grant", path="db grant")
+    def grant(
+        reader: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--reader", help=_("A role that may only read (every read command, status for cron)."), show_default=False
+            ),
+        ] = None,
+        writer: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--writer", help=_("A role that may read and write rows, but not change the schema."), show_default=False
+            ),
+        ] = None,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """Give PostgreSQL roles least privilege on the store: --reader reads only, --writer also writes rows (run as the owner)."""
+        from lipctl.output.emit import Column, emit
+        from lipctl.services import grants
+
+        result = grants.grant(reader or [], writer or [])
+        if fmt is OutputFormat.JSON:
+            emit(result, fmt, [])
+            return
+        emit(
+            result,
+            fmt,
+            [
+                Column("role", _("Role")),
+                Column("access", _("Access")),
+                Column("schema", _("Schema")),
+                Column("tables", _("Tables")),
+                Column("sequences", _("Sequences")),
+            ],
+            rows=result["grants"],
+        )
+        message(
+            _(
+                "Granted. Tables that a later 'lipctl db upgrade' creates are covered when {owner} runs it; "
+                "otherwise run 'lipctl db grant' again."
+            ).format(owner=result["owner"])
+        )

@@ -22,12 +22,10 @@ from lipctl.i18n import _
 
 
 def _pg_dump_url(url: Any) -> str:
-    """The URL as pg_dump takes it: libpq's scheme, and never the password."""
-    from sqlalchemy.engine import URL
+    """The URL as pg_dump takes it: libpq's scheme, and never the password (user part or password=)."""
+    from lipctl.store.location import url_without_password
 
-    # URL.set() keeps a password when given None; build the URL anew without it.
-    plain = URL.create("postgresql", username=url.username, host=url.host, port=url.port, database=url.database, query=url.query)
-    return plain.render_as_string(hide_password=False)
+    return url_without_password(url.render_as_string(hide_password=False))
 
 
 def _unreadable(path: Path | str, exc: BaseException) -> StoreError:

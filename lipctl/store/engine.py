@@ -10,6 +10,7 @@ from sqlalchemy.exc import ArgumentError
 
 from lipctl.errors import StoreError
 from lipctl.i18n import _
+from lipctl.store import location
 from lipctl.store.location import BUSY_TIMEOUT_MS, default_db_path, prepare_sqlite_file, require_psycopg, resolve
 
 __all__ = ["default_db_path", "make_engine", "prepare_sqlite_file", "resolve_url", "safe_url", "sqlite_path"]
@@ -26,8 +27,8 @@ def resolve_url(db: str | None) -> URL:
 
 
 def safe_url(url: URL) -> str:
-    """The URL as it may be shown: never with its password."""
-    return url.render_as_string(hide_password=True)
+    """The URL as it may be shown: never with its password, in the user part or a ``password=`` parameter."""
+    return location.safe_url(url.render_as_string(hide_password=False))
 
 
 def is_sqlite(url: URL) -> bool:

@@ -7,11 +7,14 @@ staff and cron run most, whose start-up must not pay for importing SQLAlchemy (~
 
 from __future__ import annotations
 
+import json
 import os
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 from lipctl.errors import StoreError
 from lipctl.i18n import _
@@ -19,6 +22,105 @@ from lipctl.i18n import _
 SQLITE_SCHEMES = ("sqlite", "sqlite+pysqlite")
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 BUSY_TIMEOUT_MS = int(os.environ.get("LIPCTL_BUSY_TIMEOUT_MS", "15000"))
+# Query parameters of a libpq URL whose value is a secret (libpq's connection parameters).
+SECRET_PARAMS = ("password", "sslpassword")
+HIDDEN = "***"
+
+
+def secrets(db: str | None, environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Every password that ``db`` (a --db value) and the environment hold, as written and decoded.
+
+    The user part of the URL (``user:secret@``), the ``password=`` and ``sslpassword=`` query
+    parameters, and ``PGPASSWORD``, which libpq reads when the URL names none. Read by hand, so that
+    a URL which no parser accepts still has its password found (and hidden). A SQLite store has none:
+    its path may hold ``:`` and ``@``, and libpq (so PGPASSWORD) plays no part.
+    """
+    env = os.environ if environ is None else environ
+    if not db or "://" not in db or db.split("://", 1)[0].lower() in SQLITE_SCHEMES:
+        return ()
+    found: set[str] = set()
+    rest = db.split("://", 1)[1]
+    head, _sep, query = rest.partition("?")
+    query = query.partition("#")[0]
+    # the user part ends at the last "@" of the part before the path, or of all that precedes the query
+    for before in (head.split("/", 1)[0], head):
+        userinfo, at, _host = before.rpartition("@")
+        if at and ":" in userinfo:
+            found.add(userinfo.split(":", 1)[1])
+    for pair in query.split("&"):
+        key, eq, value = pair.partition("=")
+        if eq and unquote_plus(key).strip().lower() in SECRET_PARAMS:
+            found.add(value)
+    decoded = {form for raw in found for form in (raw, unquote(raw), unquote_plus(raw))}
+    decoded.add(env.get("PGPASSWORD", ""))  # as it is: libpq does not decode it
+    return tuple(sorted((s for s in decoded if s), key=len, reverse=True))
+
+
+def scrub(text: str, hidden: Iterable[str]) -> str:
+    """``text`` with every one of the secrets in ``hidden`` replaced by ``***``, in every form it takes.
+
+    The one scrubbing function: error messages, hints, tracebacks under --debug. A password shows up
+    decoded or URL-encoded — each character as itself or percent-encoded (either case), a space also
+    as ``+`` — or escaped inside a repr or JSON; every such spelling is replaced, longest secret first.
+    """
+    for secret in sorted({s for s in hidden if s}, key=len, reverse=True):
+        text = _spellings(secret).sub(HIDDEN, text)
+    return text
+
+
+def _spellings(secret: str) -> re.Pattern[str]:
+    """A pattern for every way ``secret`` is written in a URL, a repr or JSON."""
+
+    def hexdigits(data: bytes) -> str:
+        return "".join("%" + "".join(f"[{d.lower()}{d.upper()}]" if d.isalpha() else d for d in f"{b:02x}") for b in data)
+
+    parts = []
+    for char in secret:
+        ways = {re.escape(char), hexdigits(char.encode("utf-8", "surrogatepass"))}
+        ways.update(
+            re.escape(form) for form in (repr(char)[1:-1], json.dumps(char)[1:-1], json.dumps(char, ensure_ascii=False)[1:-1])
+        )
+        if char == " ":
+            ways.add(re.escape("+"))
+        parts.append("(?:" + "|".join(sorted(ways, key=len, reverse=True)) + ")")
+    return re.compile("".join(parts))
+
+
+def _split_secrets(url: str, shown: str | None) -> str:
+    """``url`` with its password and secret parameters replaced by ``shown`` (None: left out)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return scrub(url, secrets(url, environ={}))
+    head, qmark, query = rest.partition("?")
+    netloc, slash, path = head.partition("/")
+    userinfo, at, host = netloc.rpartition("@")
+    if at and ":" in userinfo:
+        name = userinfo.split(":", 1)[0]
+        netloc = f"{name}:{shown}@{host}" if shown is not None else f"{name}@{host}" if name else host
+    pairs = []
+    for pair in query.split("&") if qmark else []:
+        key, eq, _value = pair.partition("=")
+        if not (eq and unquote_plus(key).strip().lower() in SECRET_PARAMS):
+            pairs.append(pair)
+        elif shown is not None:
+            pairs.append(f"{key}={shown}")
+    out = f"{scheme}://{netloc}{slash}{path}" + ("?" + "&".join(pairs) if pairs else "")
+    return scrub(out, secrets(url, environ={}))  # whatever a malformed URL still hides elsewhere
+
+
+def safe_url(url: str) -> str:
+    """A database URL as it may be shown: its password and ``password=`` parameters replaced by ``***``."""
+    return _split_secrets(url, HIDDEN)
+
+
+def url_without_password(url: str) -> str:
+    """A PostgreSQL URL for libpq's tools (pg_dump, psql): no password in it at all, libpq's scheme.
+
+    The password then comes from ~/.pgpass (PGPASSFILE), a service file or PGPASSWORD.
+    """
+    plain = _split_secrets(url, None)
+    scheme, sep, rest = plain.partition("://")
+    return f"postgresql://{rest}" if sep and scheme in POSTGRES_SCHEMES else plain
 
 
 def default_db_path() -> Path:
@@ -37,16 +139,16 @@ class Location:
     path: Path | None = None
     password: str | None = None
     default: bool = False  # the platform's default file, whose folder lipctl may create
+    secrets: tuple[str, ...] = ()  # every password it holds, and PGPASSWORD: never shown (see scrub)
 
     @property
     def safe(self) -> str:
         """The URL as it may be shown: never with its password."""
-        if not self.password:
-            return self.url
-        parts = urlsplit(self.url)
-        user, _sep, host = parts.netloc.rpartition("@")
-        name = user.split(":", 1)[0]
-        return parts._replace(netloc=f"{name}:***@{host}").geturl()
+        return scrub(safe_url(self.url), self.secrets)
+
+    def scrub(self, text: str) -> str:
+        """``text`` (e.g. a driver's message) without any of this location's passwords."""
+        return scrub(text, self.secrets)
 
     @property
     def libpq_url(self) -> str:
@@ -64,6 +166,19 @@ def require_psycopg() -> Any:
             _("install it with: python3 -m pip install 'psycopg[binary]'"),
         ) from None
     return psycopg
+
+
+def permission_error(url: str, reason: str) -> StoreError:
+    """The server refused the role a statement (SQLSTATE 42501): one line, and what to do.
+
+    ``url`` as it may be shown (``Location.safe``), ``reason`` the server's first line, scrubbed.
+    """
+    return StoreError(
+        _("the database {url} refused this: {reason}").format(url=url, reason=reason),
+        _(
+            "nothing was changed; your database role may not do this — ask the database owner for the right role (lipctl db grant)"
+        ),
+    )
 
 
 def _bad_url() -> StoreError:
@@ -96,7 +211,7 @@ def resolve(db: str | None) -> Location:
         except ValueError:
             raise _bad_url() from None
         password = unquote(parts.password) if parts.password is not None else None
-        return Location("postgresql", "postgresql+psycopg://" + rest, password=password or None)
+        return Location("postgresql", "postgresql+psycopg://" + rest, password=password or None, secrets=secrets(db))
     if not scheme or not all(c.isalnum() or c in "+-." for c in scheme):
         raise _bad_url()
     raise StoreError(

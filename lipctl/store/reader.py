@@ -1,4 +1,4 @@
-"""Read-only SQL on the driver's own connection (sqlite3 or psycopg), without SQLAlchemy.
+"""Read-only SQL on the driver's own connection (sqlite3, or libpq / psycopg), without SQLAlchemy.
 
 The commands staff type most and cron runs every few minutes — fields, contacts, bodies,
 status — only read. Importing SQLAlchemy and mapping the models costs more than such a command's
@@ -22,7 +22,7 @@ from typing import Any
 
 from lipctl.errors import StoreError
 from lipctl.i18n import _
-from lipctl.store.location import BUSY_TIMEOUT_MS, Location, prepare_sqlite_file, require_psycopg
+from lipctl.store.location import BUSY_TIMEOUT_MS, Location, permission_error, prepare_sqlite_file, require_psycopg
 
 # Called with every statement and its parameters before it runs (tests count them,
 # benchmarks/scale.py --explain asks SQLite for their plans).
@@ -167,7 +167,10 @@ def _unreadable(location: Location, reason: str) -> StoreError:
 
 @contextmanager
 def open_reader(location: Location, *, scrub: str | None = None) -> Iterator[Reader]:
-    """A read-only transaction on a database of this lipctl's schema (checked first); always rolled back."""
+    """A read-only transaction on a database of this lipctl's schema (checked first); always rolled back.
+
+    ``scrub`` (a password) is still taken; the location knows its passwords, and PGPASSWORD, itself.
+    """
     if location.backend == "sqlite":
         ctx = _sqlite(location)
     else:
@@ -204,20 +207,52 @@ def _sqlite(location: Location) -> Iterator[Reader]:
 
 @contextmanager
 def _postgresql(location: Location, scrub: str | None) -> Iterator[Reader]:
+    """Through libpq directly (lipctl.store.libpq: no psycopg import), else through psycopg."""
+    import importlib.util
+
+    from lipctl.store import libpq
+
+    if importlib.util.find_spec("psycopg") is None:
+        require_psycopg()  # psycopg[binary] is the documented extra: say how to install it
+    try:
+        conn = libpq.connect(location.libpq_url, connect_timeout=5)
+    except libpq.Error as exc:
+        raise _unreadable(location, _scrubbed(location, exc, scrub)) from None
+    if conn is None:  # no libpq to load: psycopg's own
+        with _psycopg(location, scrub) as reader:
+            yield reader
+        return
+    try:
+        conn.begin_read_only()  # one snapshot for all the command's queries
+        yield Reader(conn, "postgresql")
+    except libpq.Error as exc:
+        if exc.sqlstate == "42501":  # a role without read access (lipctl db grant)
+            raise permission_error(location.safe, _scrubbed(location, exc, scrub)) from None
+        raise
+    finally:
+        conn.close()
+
+
+@contextmanager
+def _psycopg(location: Location, scrub: str | None) -> Iterator[Reader]:
     psycopg = require_psycopg()
 
     try:
         conn = psycopg.connect(location.libpq_url, connect_timeout=5)
     except psycopg.Error as exc:
-        reason = _reason(exc)
-        if scrub:
-            reason = reason.replace(scrub, "***")
-        raise _unreadable(location, reason) from None
+        raise _unreadable(location, _scrubbed(location, exc, scrub)) from None
     try:
         conn.read_only = True
         yield Reader(conn, "postgresql")
+    except psycopg.errors.InsufficientPrivilege as exc:  # a role without read access (lipctl db grant)
+        raise permission_error(location.safe, _scrubbed(location, exc, scrub)) from None
     finally:
         conn.close()
+
+
+def _scrubbed(location: Location, exc: BaseException, scrub: str | None) -> str:
+    reason = location.scrub(_reason(exc))
+    return reason.replace(scrub, "***") if scrub else reason
 
 
 def _reason(exc: BaseException) -> str:

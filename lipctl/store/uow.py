@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -15,7 +16,7 @@ from lipctl.i18n import _
 class UnitOfWork:
     """``with uow: ...; uow.commit()`` — leaving the block without commit() rolls back."""
 
-    def __init__(self, engine: Engine, *, write: bool = False, scrub: str | None = None) -> None:
+    def __init__(self, engine: Engine, *, write: bool = False, scrub: str | Iterable[str] | None = None) -> None:
         self.engine = engine
         self.write = write
         self.scrub = scrub
@@ -51,6 +52,23 @@ class UnitOfWork:
             ) from None
         if isinstance(exc, OperationalError) and _is_read_only(exc):
             raise read_only_error(self.engine) from None
+        if isinstance(exc, DBAPIError) and is_permission_denied(exc):
+            raise permission_denied(exc, self.engine, self.scrub) from None
+
+
+def is_permission_denied(exc: BaseException) -> bool:
+    """PostgreSQL refused the role the statement (insufficient_privilege, e.g. a reader's INSERT)."""
+    return getattr(getattr(exc, "orig", exc), "sqlstate", None) == "42501"
+
+
+def permission_denied(exc: BaseException, engine: Engine, scrub: str | Iterable[str] | None = None) -> StoreError:
+    from lipctl.store.engine import safe_url
+    from lipctl.store.location import permission_error
+    from lipctl.store.location import scrub as scrubbed
+
+    text = str(getattr(exc, "orig", exc)).strip()
+    reason = text.splitlines()[0] if text else type(exc).__name__
+    return permission_error(safe_url(engine.url), scrubbed(reason, engine_secrets(engine, scrub)))
 
 
 def _is_locked(exc: BaseException) -> bool:
@@ -72,14 +90,22 @@ def read_only_error(engine: Engine) -> StoreError:
     )
 
 
-def connection_error(exc: BaseException, engine: Engine, scrub: str | None) -> StoreError:
+def engine_secrets(engine: Engine, extra: str | Iterable[str] | None = None) -> tuple[str, ...]:
+    """The passwords the engine's URL holds (user part, ``password=``), PGPASSWORD, and ``extra``."""
+    from lipctl.store.location import secrets
+
+    more = (extra,) if isinstance(extra, str) else tuple(extra or ())
+    return (*secrets(engine.url.render_as_string(hide_password=False)), *more)
+
+
+def connection_error(exc: BaseException, engine: Engine, scrub: str | Iterable[str] | None = None) -> StoreError:
     from lipctl.store.engine import safe_url
+    from lipctl.store.location import scrub as scrubbed
 
     reason = (
         str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(getattr(exc, "orig", exc)).strip() else type(exc).__name__
     )
-    if scrub:
-        reason = reason.replace(scrub, "***")
+    reason = scrubbed(reason, engine_secrets(engine, scrub))
     if _is_locked(exc):
         return StoreError(_("the database is locked by another lipctl command"), _("nothing was changed; try again in a moment"))
     if _is_read_only(exc):

@@ -116,7 +116,7 @@ def limit(kind: Kind) -> int | None:
         raise InvalidInput(
             _("{env}={value!r} is not a size limit in megabytes").format(env=kind.env, value=raw),
             (
-                _("set it to a number between 1 and {max}, or unset it for {default} MB").format(
+                _("set it to a positive number of at most {max}, or unset it for {default} MB").format(
                     max=upper, default=kind.default_mb
                 )
                 if upper is not None
@@ -131,16 +131,10 @@ def _mb(size: int) -> str:
 
 
 def _file_type(mode: int) -> str | None:
-    """What a non-regular file is, for the message (None: a regular file)."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISFIFO(mode):
-        return _("a named pipe (FIFO)")
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return _("a device")
-    if stat.S_ISSOCK(mode):
-        return _("a socket")
-    return _("not a regular file")
+    """What a non-regular file is, for the message (None: a regular file; folders are refused before)."""
+    from lipctl.files.outputs import special_kind
+
+    return special_kind(mode)
 
 
 def _check(path: Path, st: os.stat_result, kind: Kind, most: int | None) -> None:

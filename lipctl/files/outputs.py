@@ -152,7 +152,7 @@ def _refusal(kind: type[LipctlError], purpose: Purpose, message: str, hint: str)
     return kind(_say(purpose, message), hint)
 
 
-def _kind(mode: int) -> str | None:
+def special_kind(mode: int) -> str | None:
     """What a file that is not a regular file is, in words; None for a regular file."""
     if stat.S_ISREG(mode):
         return None
@@ -164,11 +164,11 @@ def _kind(mode: int) -> str | None:
         return _("a device")
     if stat.S_ISSOCK(mode):
         return _("a socket")
-    return _("not a regular file")
+    return _("a special file")
 
 
 def _refuse_special(given: Path, st: os.stat_result, purpose: Purpose) -> None:
-    kind = _kind(st.st_mode)
+    kind = special_kind(st.st_mode)
     if kind is None:
         return
     if stat.S_ISDIR(st.st_mode):

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from lipctl.errors import ExitCode
+from lipctl.store.schema import HEAD
 
 SEED = Path(__file__).resolve().parents[2] / "data" / "seed.yaml"
 
@@ -255,7 +256,7 @@ def test_log_lists_init(seeded) -> None:
     events = seeded.json("log")
     assert [e["action"] for e in events] == ["schema.upgraded", "seed.loaded"]
     assert events[0]["actor"] == "tester"
-    assert events[0]["details"] == {"after": "0001"}
+    assert events[0]["details"] == {"after": HEAD}
     assert json.loads(json.dumps(events))  # plain JSON
 
 

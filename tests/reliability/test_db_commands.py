@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lipctl.errors import ExitCode
+from lipctl.store.schema import HEAD
 from tests.reliability.conftest import SECRET, SECRET_URL, counts, snapshot
 from tests.stress import _harness as h
 
@@ -38,7 +39,7 @@ def test_backup_is_a_complete_private_copy_that_lipctl_can_open(cli, fresh_db: P
         "database": f"sqlite:///{fresh_db}",
         "backup": str(target),
         "bytes": target.stat().st_size,
-        "schema": "0001",
+        "schema": HEAD,
         "check": "ok",
     }
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -148,8 +149,8 @@ def test_check_reports_integrity_schema_and_rows(cli, fresh_db: Path, isolated: 
         "backend": "sqlite",
         "integrity": "ok",
         "foreign_key_violations": [],
-        "schema": "0001",
-        "schema_head": "0001",
+        "schema": HEAD,
+        "schema_head": HEAD,
         "schema_state": "current",
         "tables": stored,
         "problems": [],
@@ -232,11 +233,11 @@ def test_upgrade_of_a_current_database_changes_nothing(cli, fresh_db: Path) -> N
     before = snapshot(fresh_db)
     result = cli("db", "upgrade")
     assert result.exit_code == ExitCode.OK, result.stderr
-    assert result.stderr.strip() == f"Database sqlite:///{fresh_db} already has schema 0001; nothing changed."
+    assert result.stderr.strip() == f"Database sqlite:///{fresh_db} already has schema {HEAD}; nothing changed."
     assert cli.json("db", "upgrade") == {
         "database": f"sqlite:///{fresh_db}",
-        "schema_before": "0001",
-        "schema": "0001",
+        "schema_before": HEAD,
+        "schema": HEAD,
         "changed": False,
     }
     assert snapshot(fresh_db) == before

@@ -365,3 +365,64 @@ def test_a_store_error_in_a_later_file_does_not_claim_that_nothing_changed(
     assert f"stored: {one} (batch {batch}); not stored: {two}" in err
     assert ("locked" if error == "store" else "disk on fire") in err
     assert store.texts() == ["eins"]
+
+
+def test_a_bad_byte_inside_a_multi_line_cell_rejects_that_record_and_keeps_the_line_numbers(store: Store, cli, write) -> None:
+    rows = [LS_HEADER, *greetings(2), ls_row("m", "2020-06-15 14:32:10", "Bildung", "Idee", "erste Zeile\r\nBAD\r\ndritte")]
+    rows += greetings(1, start=3)
+    data = csv_bytes(rows).replace(b"BAD", b"zweite \xe4 Zeile")
+    code, out, err = run_import(cli, write("multi.csv", data), "--survey", "S")
+    assert code == ExitCode.IMPORT_REJECTED_ROWS, err
+    f = out["files"][0]
+    assert [(r["line"], r["code"]) for r in f["rejects"]] == [(4, "bad_encoding")]
+    assert "on line 5, column 8" in f["rejects"][0]["reason"]
+    assert f["imported"] == 3
+    engine = create_engine(store.url)
+    try:
+        with engine.connect() as conn:
+            lines = conn.execute(select(m.SurveyResponse.line).order_by(m.SurveyResponse.id)).scalars().all()
+    finally:
+        engine.dispose()
+    assert lines == [2, 3, 7]  # the row after the three-line record is on line 7
+
+
+def test_a_given_encoding_rejects_the_rows_it_cannot_read(store: Store, cli, write) -> None:
+    rows = [LS_HEADER, *greetings(1), ls_row("2", "2020-06-15 14:32:10", "Bildung", "Idee", "BAD")]
+    data = csv_bytes(rows).replace(b"BAD", b"\x81")  # not in cp1252 either
+    code, out, err = run_import(cli, write("given.csv", data), "--survey", "S", "--encoding", "utf-8")
+    assert code == ExitCode.IMPORT_REJECTED_ROWS, err
+    assert [(r["line"], r["code"]) for r in out["files"][0]["rejects"]] == [(3, "bad_encoding")]
+    code, out, err = run_import(cli, write("given1252.csv", data), "--survey", "T", "--encoding", "cp1252")
+    assert code == ExitCode.IMPORT_REJECTED_ROWS, err
+    f = out["files"][0]
+    assert (f["encoding"], f["imported"], f["rejects"][0]["reason"]) == (
+        "cp1252",
+        1,
+        "byte 0x81 on line 3, column 134, is not cp1252",
+    )
+
+
+def test_known_rejects_as_a_real_process(tmp_path: Path) -> None:
+    """The exit codes a cron job sees: 3 for new rejects, 0 when every reject was reported before."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LIPCTL_", "LC_", "LANG"))}
+    env.update(LIPCTL_DB=str(tmp_path / "cron.db"), LIPCTL_LANG="en", LIPCTL_ACTOR="cron")
+    path = tmp_path / "nightly.csv"
+    path.write_bytes(csv_bytes([LS_HEADER, *greetings(2), *bad_rows("b1")], bom=True))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "lipctl", *args], check=False, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    assert run("init").returncode == 0
+    first = run("survey", "import", str(path), "--survey", "Nacht")
+    assert first.returncode == ExitCode.IMPORT_REJECTED_ROWS, first.stderr
+    assert f"{path}:4: rejected: unknown action field 'Sport'" in first.stderr
+    second = run("survey", "import", str(path), "--survey", "Nacht")
+    assert second.returncode == ExitCode.OK, second.stderr
+    assert f"{path}:4: rejected (reported before): unknown action field 'Sport'" in second.stderr
+    assert "Traceback" not in first.stderr + second.stderr

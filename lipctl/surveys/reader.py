@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,7 +48,7 @@ class Source:
     settled: bool = True
     """False while a UTF-8 file has been plain ASCII: its first non-ASCII byte decides (see inspect)."""
     cr_only: bool = False
-    """Its lines end in a lone CR (old Mac exports): read through a text reader."""
+    """Its lines end in a lone CR (old Mac exports): split at CR as well as at LF."""
     sha256: str | None = field(default=None)
 
     @property
@@ -214,6 +216,21 @@ def _too_long(name: str, number: int) -> Unreadable:
     )
 
 
+def _cr_lines(buffer: io.BufferedReader, most: int) -> Iterator[bytes]:
+    """The physical lines of a file whose lines end in a lone CR (old Mac exports), as bytes with their
+    ends (CR, CRLF or LF, as a text reader splits them); a line is cut after ``most`` bytes."""
+    carry = b""
+    while chunk := buffer.read(BUFFER):
+        parts = (carry + chunk).splitlines(keepends=True)
+        carry = parts.pop()  # may go on in the next chunk (also a CR whose LF comes next)
+        yield from parts
+        while len(carry) >= most:
+            yield carry[:most]
+            carry = carry[most:]
+    if carry:
+        yield carry
+
+
 class _HashingRaw(io.RawIOBase):
     """Passes a file's bytes through, hashing and counting them on the way."""
 
@@ -248,9 +265,8 @@ class Records:
     module cannot split it) or ``bad_encoding`` (a byte that is not in the file's encoding; the
     rest of the file is read on). Blank lines are not records.
 
-    Each physical line is read as bytes and decoded alone (UTF-16 files and files whose lines end
-    in a lone CR go through a text reader instead, which refuses a file not in its encoding
-    throughout). A file still open between UTF-8 and cp1252 (``source.settled`` false: plain ASCII
+    Each physical line is read as bytes and decoded alone (UTF-16 files go through a text reader
+    instead, which refuses a file not in its encoding throughout). A file still open between UTF-8 and cp1252 (``source.settled`` false: plain ASCII
     so far) becomes cp1252 at its first byte that is not UTF-8 — everything before it was ASCII,
     the same in both — and UTF-8 for good at its first multi-byte sequence; ``source.encoding``
     tells which. ``raw()`` gives the bytes of the record last yielded (for the hash of a rejected
@@ -278,26 +294,23 @@ class Records:
         return []
 
     def _lines(self, buffer: io.BufferedReader) -> Iterator[str]:
-        source = self.source
-        if lines_as_bytes(source.encoding) and not source.cr_only:
+        if lines_as_bytes(self.source.encoding):
             return self._byte_lines(buffer)
         return self._text_lines(buffer)
 
     def _byte_lines(self, buffer: io.BufferedReader) -> Iterator[str]:
         source = self.source
-        readline = buffer.readline
         keep = self._raw.append
         limit = LINE_LIMIT
         most = 4 * limit  # bytes: no character takes more than four
+        raws = _cr_lines(buffer, most) if source.cr_only else iter(functools.partial(buffer.readline, most), b"")
         encoding = "utf-8" if source.encoding == "utf-8-sig" else source.encoding
         open_question = not source.settled
-        number = 0
-        raw = readline(most)
-        if source.encoding == "utf-8-sig" and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
-        while raw:
-            number += 1
-            if len(raw) >= most and raw[-1:] != b"\n":
+        first = next(raws, b"")
+        if source.encoding == "utf-8-sig" and first.startswith(codecs.BOM_UTF8):
+            first = first[len(codecs.BOM_UTF8) :]
+        for number, raw in enumerate(itertools.chain((first,) if first else (), raws), 1):
+            if len(raw) >= most and not raw.endswith((b"\n", b"\r")):
                 raise _too_long(source.name, number)
             try:
                 line = raw.decode(encoding)
@@ -318,7 +331,6 @@ class Records:
                 raise _too_long(source.name, number)
             keep(raw)
             yield line
-            raw = readline(most)
 
     def _undecodable(self, raw: bytes, exc: UnicodeDecodeError, number: int, encoding: str) -> str:
         if not self._bad:

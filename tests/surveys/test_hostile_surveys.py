@@ -426,3 +426,21 @@ def test_known_rejects_as_a_real_process(tmp_path: Path) -> None:
     assert second.returncode == ExitCode.OK, second.stderr
     assert f"{path}:4: rejected (reported before): unknown action field 'Sport'" in second.stderr
     assert "Traceback" not in first.stderr + second.stderr
+
+
+def test_a_file_with_lone_cr_line_ends_follows_the_same_encoding_rule(store: Store, cli, write) -> None:
+    """Old Mac exports end lines in a lone CR: an ASCII head, then a cp1252 umlaut, is cp1252 there too;
+    a UTF-8 one with a bad byte rejects that row."""
+    rows = [["id", "date", "field", "category", "text"]]
+    rows += [[str(i), "2020-06-15", "bildung", "idee", "a" * 200] for i in range(1, 400)]
+    rows += [["400", "2020-06-15", "bildung", "idee", "Straßenfest\rfür alle"]]
+    code, out, err = run_import(cli, write("mac.csv", csv_bytes(rows, encoding="cp1252", newline="\r")), "--survey", "S")
+    assert code == ExitCode.OK, err
+    f = out["files"][0]
+    assert (f["encoding"], f["imported"]) == ("cp1252", 400)
+    assert store.texts()[-1] == "Straßenfest\rfür alle"
+    rows = [rows[0], ["1", "2020-06-15", "bildung", "idee", "Grüße"], ["2", "2020-06-15", "bildung", "idee", "BAD"]]
+    data = csv_bytes(rows, newline="\r").replace(b"BAD", b"Gr\xfc\xdfe")
+    code, out, err = run_import(cli, write("mac8.csv", data), "--survey", "T")
+    assert code == ExitCode.IMPORT_REJECTED_ROWS, err
+    assert [(r["line"], r["code"]) for r in out["files"][0]["rejects"]] == [(3, "bad_encoding")]

@@ -444,3 +444,16 @@ def test_a_file_with_lone_cr_line_ends_follows_the_same_encoding_rule(store: Sto
     code, out, err = run_import(cli, write("mac8.csv", data), "--survey", "T")
     assert code == ExitCode.IMPORT_REJECTED_ROWS, err
     assert [(r["line"], r["code"]) for r in out["files"][0]["rejects"]] == [(3, "bad_encoding")]
+
+
+def test_an_own_profile_may_name_optional_keys_but_never_required_ones(seeded, write) -> None:
+    path = write("sheet.csv", csv_bytes([["Feld", "Anregung"], ["Bildung", "Mehr Kurse"]]))
+    profile = write("p.yaml", b"columns: {action_field: Feld, text: Anregung, category: Kategorie}\noptional: [category]\n")
+    code, out, err = run_import(seeded, path, "--survey", "S", "--profile", profile)
+    assert (code, out["imported"]) == (ExitCode.OK, 1), err
+    strict = write("strict.yaml", b"columns: {action_field: Feld, text: Anregung, category: Kategorie}\n")
+    code, _out, err = run_import(seeded, path, "--survey", "S", "--profile", strict)
+    assert code == ExitCode.REFUSED and "'Kategorie' for category" in err and "the header has: Feld, Anregung" in err
+    bad = write("bad.yaml", b"columns: {action_field: Feld, text: Anregung}\noptional: [text]\n")
+    code, _out, err = run_import(seeded, path, "--survey", "S", "--profile", bad)
+    assert code == ExitCode.REFUSED and "optional: 'text' is not a key that may be missing" in err

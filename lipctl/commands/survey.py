@@ -90,7 +90,11 @@ def _list_rejects(result: dict[str, Any]) -> None:
     """Every rejected row on stderr, as file:line: reason (JSON carries them under 'rejects')."""
     for f in result["files"]:
         for r in f["rejects"]:
-            message(_("{path}:{line}: rejected: {reason}").format(path=f["path"], line=r["line"], reason=r["reason"]))
+            if r["known"]:
+                text = _("{path}:{line}: rejected (reported before): {reason}")
+            else:
+                text = _("{path}:{line}: rejected: {reason}")
+            message(text.format(path=f["path"], line=r["line"], reason=r["reason"]))
         if f["rejects_omitted"]:
             message(
                 _("{path}: {n} more rejected rows (write them all with --rejects FILE)").format(
@@ -118,7 +122,7 @@ def register(root: typer.Typer) -> None:
         force: ForceOpt = False,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
-        """Import survey exports; a re-import adds nothing, rejected rows are listed (exit code 3)."""
+        """Import survey exports; a re-import adds nothing, rejected rows are listed (exit code 3 for new ones)."""
         from lipctl.output.emit import emit
         from lipctl.services import surveys as svc
         from lipctl.surveys import progress
@@ -135,9 +139,11 @@ def register(root: typer.Typer) -> None:
             title=title,
             footer=_("dry run: nothing was stored") if dry_run else None,
         )
+        for path in result["empty_files"]:
+            message(_("{path} has no rows after its header: nothing to import").format(path=path))
         if fmt is not OutputFormat.JSON:
             _list_rejects(result)
-        if result["rejected"]:
+        if result["new_rejects"]:  # rejects reported by an earlier import of the survey do not fail a cron job again
             raise typer.Exit(int(ExitCode.IMPORT_REJECTED_ROWS))
 
     @command(grp, "list", path="survey list")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os  # noqa: F401 - kept for the other helpers of #13 (the lead may drop it after merging)
+import hashlib
+import itertools
+import os
 import tempfile
 from collections.abc import Callable
 from operator import itemgetter, methodcaller
@@ -22,7 +24,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
 from lipctl.context import current
-from lipctl.errors import InvalidInput, LipctlError
+from lipctl.errors import InvalidInput, LipctlError, StoreError
 from lipctl.i18n import _
 from lipctl.process.limits import check_name
 from lipctl.process.routing import KEYS, OTHER, NameMatcher, RowRejected, RowRules
@@ -30,7 +32,7 @@ from lipctl.services import audit
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
 from lipctl.surveys import profile as profiles
-from lipctl.surveys.reader import Source, Unreadable, inspect, records
+from lipctl.surveys.reader import Source, inspect, records
 
 BATCH = 2000
 LOOKUP = 500  # keys per SELECT … IN (…): below every SQLite's variable limit
@@ -99,7 +101,8 @@ class _RejectSink:
 
 
 class _FileRejects:
-    """One file's rejects: the first REJECTS_LISTED in memory, all of them spooled for --rejects."""
+    """One file's rejects: the first REJECTS_LISTED in memory, all of them spooled for --rejects,
+    and the SHA-256 of each one's raw bytes, to tell rejects reported before from new ones."""
 
     def __init__(self, spool: bool) -> None:
         from lipctl.output.csvsafe import safe_cell
@@ -109,13 +112,51 @@ class _FileRejects:
         self.count = 0
         self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="") if spool else None
         self.writer = csv.writer(self.spool) if self.spool else None
+        self.hashes: Any = None  # "sha256 code" per reject, in file order; opened at the first one
+        self.known = 0
 
-    def add(self, path: str, line: int, code: str, reason: str, cells: tuple[str, ...]) -> None:
+    def add(self, path: str, line: int, code: str, reason: str, cells: tuple[str, ...], raw: bytes) -> None:
         self.count += 1
         if len(self.listed) < REJECTS_LISTED:
-            self.listed.append({"line": line, "reason": reason, "code": code})
+            self.listed.append({"line": line, "reason": reason, "code": code, "known": False})
         if self.writer is not None:
             self.writer.writerow([path, line, reason, *(self.safe_cell(c) for c in cells)])
+        if self.hashes is None:
+            self.hashes = tempfile.SpooledTemporaryFile(1 << 20, "w+", encoding="ascii", newline="")  # noqa: SIM115 - closed in close()
+        self.hashes.write(f"{hashlib.sha256(raw).hexdigest()} {code}\n")
+
+    def settle(self, session: Any, survey_id: int, batch_id: int) -> None:
+        """Count the rejects the survey has reported before (in another batch), and record the new
+        ones with this file's batch, in its transaction. Reads the hashes back LOOKUP at a time."""
+        if self.hashes is None:
+            return
+        table = m.ReportedReject.__table__
+        conn = session.connection()
+        self.hashes.seek(0)
+        index = 0
+        while chunk := [line.split() for line in itertools.islice(self.hashes, LOOKUP)]:
+            found = dict(
+                conn.execute(
+                    select(table.c.sha256, table.c.batch_id).where(
+                        table.c.survey_id == survey_id, table.c.sha256.in_({h for h, _code in chunk})
+                    )
+                ).all()
+            )
+            new: dict[str, str] = {}
+            for digest, code in chunk:
+                first = found.get(digest)
+                if first is not None and first != batch_id:
+                    self.known += 1
+                    if index < len(self.listed):
+                        self.listed[index]["known"] = True
+                elif first is None:
+                    new.setdefault(digest, code)
+                index += 1
+            if new:
+                conn.execute(
+                    _dialect_insert(conn, table).on_conflict_do_nothing(index_elements=["survey_id", "sha256"]),
+                    [{"survey_id": survey_id, "sha256": h, "batch_id": batch_id, "code": c} for h, c in new.items()],
+                )
 
     def copy_into(self, out: Any) -> None:
         if self.spool is not None:
@@ -126,6 +167,8 @@ class _FileRejects:
     def close(self) -> None:
         if self.spool is not None:
             self.spool.close()
+        if self.hashes is not None:
+            self.hashes.close()
 
 
 def import_files(
@@ -179,22 +222,16 @@ def import_files(
                 try:
                     with ctx.uow(write=True) as uow:
                         survey_id = _survey_id(uow.session, name)
-                        results.append(
-                            _import_file(uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None)
+                        result = _import_file(
+                            uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None
                         )
                         uow.commit()
-                except LipctlError as exc:
-                    if not results:
+                    results.append(result)
+                except Exception as exc:
+                    if len(plans) == 1:
                         raise
-                    # The files before this one are committed, each whole: say so, and that a re-run is safe.
-                    raise type(exc)(
-                        exc.message,
-                        _(
-                            "{hint}; imported before it: {files} — running the same command again adds only what is missing"
-                        ).format(
-                            hint=exc.hint or _("nothing of this file was imported"), files=", ".join(r["path"] for r in results)
-                        ),
-                    ) from None
+                    # Each file is its own transaction: the ones before this one are stored. Say exactly which.
+                    raise _partly_stored(exc, plan, results, [p.source.name for p in plans[i:]]) from exc
         ok = True
     finally:
         sink.close(ok)
@@ -204,9 +241,35 @@ def import_files(
         "imported": sum(r["imported"] for r in results),
         "duplicates": sum(r["duplicates"] for r in results),
         "rejected": sum(r["rejected"] for r in results),
+        "known_rejects": sum(r["known_rejects"] for r in results),
+        "new_rejects": sum(r["new_rejects"] for r in results),
         "skipped": sum(r["skipped"] for r in results),
+        "empty_files": [r["path"] for r in results if r["empty"]],
         "files": results,
     }
+
+
+def _partly_stored(exc: Exception, plan: _Plan, stored: list[dict[str, Any]], missing: list[str]) -> LipctlError:
+    """The error of a multi-file import whose file ``plan`` failed: which files are stored, which not."""
+    if isinstance(exc, LipctlError):
+        message = exc.message
+        # A store error's hint speaks of the whole command ("nothing was changed"): not true here.
+        hint = None if isinstance(exc, StoreError) else exc.hint
+    else:
+        message = _("unexpected error while importing {path} ({error})").format(
+            path=plan.source.name, error=f"{type(exc).__name__}: {exc}".splitlines()[0]
+        )
+        hint = None
+    if stored:
+        where = _("stored: {stored}; not stored: {missing} — running the same command again adds only what is missing").format(
+            stored=", ".join(_("{path} (batch {batch})").format(path=r["path"], batch=r["batch"]) for r in stored),
+            missing=", ".join(missing),
+        )
+    else:
+        where = _("not stored: {missing} — none of the files was stored").format(missing=", ".join(missing))
+    error = LipctlError(message, f"{hint}; {where}" if hint else where)
+    error.exit_code = exc.exit_code if isinstance(exc, LipctlError) else error.exit_code
+    return error
 
 
 def _survey_id(session: Any, name: str) -> int:
@@ -250,32 +313,18 @@ def _rules(session: Any, mapping: profiles.Mapping) -> RowRules:
 
 
 def _import_file(session: Any, survey_id: int, plan: _Plan, sink: _RejectSink, progress: Progress | None) -> dict[str, Any]:
-    source = plan.source
-    attempts = [None]
-    if source.encoding_detected and source.encoding == "utf-8":
-        attempts.append("cp1252")  # German Excel: the head was plain ASCII, a later umlaut is not UTF-8
-    for encoding in attempts:
-        savepoint = session.begin_nested()
-        rejects = sink.file_writer()
-        try:
-            result = _import_stream(session, survey_id, plan, rejects, encoding, progress)
-        except UnicodeDecodeError:
-            savepoint.rollback()
-            rejects.close()
-            continue
-        except BaseException:
-            rejects.close()
-            raise
-        savepoint.commit()
+    """One file in the session's transaction: its rows, its batch, and its rejects told known or new."""
+    rejects = sink.file_writer()
+    try:
+        result = _import_stream(session, survey_id, plan, rejects, progress)
+        rejects.settle(session, survey_id, result["batch"])
         sink.accept(rejects)
+    finally:
         rejects.close()
-        return result
-    raise Unreadable(
-        _("{path} is not readable as {encoding} throughout").format(
-            path=source.name, encoding=" / ".join(e or source.encoding for e in attempts)
-        ),
-        _("nothing of it was imported; give the file's encoding with --encoding"),
-    )
+    result["known_rejects"] = rejects.known
+    result["new_rejects"] = result["rejected"] - rejects.known
+    result["empty"] = result["rows_read"] == 0
+    return result
 
 
 _COLUMNS = ("survey_id", "response_key", "field_id", "category_id", "text", "submitted_at", "batch_id", "line")
@@ -326,9 +375,7 @@ def _lookup(conn: Connection) -> Callable[[int], str]:
     return sql
 
 
-def _import_stream(
-    session: Any, survey_id: int, plan: _Plan, rejects: _FileRejects, encoding: str | None, progress: Progress | None
-) -> dict[str, Any]:
+def _import_stream(session: Any, survey_id: int, plan: _Plan, rejects: _FileRejects, progress: Progress | None) -> dict[str, Any]:
     ctx = current()
     source, mapping = plan.source, plan.mapping
     rules = _rules(session, mapping)
@@ -379,19 +426,20 @@ def _import_stream(
     skip_at = rules.skip_positions  # cells that, when empty, mark an incomplete response
     to_date = date_value
     duplicates_in_batch = 0
-    for line, row, problem in records(source, encoding=encoding, progress=progress):
+    reader = records(source, progress=progress)
+    raw = reader.raw  # the bytes of a rejected row, for known_rejects
+    for line, row, problem in reader:
         rows_read += 1
         if row is None:
             rejected += 1
-            rejects.add(
-                path, line, "broken_row", _("the row cannot be split into columns ({problem})").format(problem=problem), ()
-            )
+            code, reason = problem or ("broken_row", "")
+            rejects.add(path, line, code, reason, (), raw())
             continue
         if len(row) < width:
             rejected += 1
             message = _("the row has {n} columns, the header {width}").format(n=len(row), width=width)
             row.extend([""] * (width - len(row) + 1))
-            rejects.add(path, line, "short_row", message, pick(row))
+            rejects.add(path, line, "short_row", message, pick(row), raw())
             continue
         for i, j in others:
             if row[i].strip() == OTHER:
@@ -405,7 +453,7 @@ def _import_stream(
             key, field_id, _field, category_id, _category, text, at = route(cells)
         except RowRejected as exc:
             rejected += 1
-            rejects.add(path, line, exc.code, exc.reason, cells)
+            rejects.add(path, line, exc.code, exc.reason, cells, raw())
             continue
         if key in pending:
             duplicates_in_batch += 1  # the same response twice in one batch: the first one counts
@@ -438,7 +486,7 @@ def _import_stream(
         path=str(source.path.absolute()),
         sha256=source.sha256,
         profile=mapping.profile.name,
-        encoding=encoding or source.encoding,
+        encoding=source.encoding,
         delimiter=source.delimiter,
         columns=mapping.describe(),
         **counts,
@@ -448,7 +496,7 @@ def _import_stream(
         "path": path,
         "sha256": source.sha256,
         "profile": mapping.profile.name,
-        "encoding": encoding or source.encoding,
+        "encoding": source.encoding,
         "delimiter": source.delimiter,
         "batch": batch_id,
         **counts,

@@ -442,6 +442,23 @@ class SurveyResponse(Base):
     )
 
 
+class ReportedReject(Base):
+    """A rejected survey row already reported: the SHA-256 of its raw bytes, per survey.
+
+    A later import that meets the same row again counts it as known (``known_rejects``) and,
+    when every reject is known, does not exit 3 again. ``batch_id`` is the import that first
+    reported it.
+    """
+
+    __tablename__ = "reported_rejects"
+    id: Mapped[IntPK]
+    survey_id: Mapped[int] = fk("surveys.id", index=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    batch_id: Mapped[int] = fk("import_batches.id")
+    code: Mapped[str] = mapped_column(String(40), nullable=False)
+    __table_args__ = (UniqueConstraint("survey_id", "sha256"),)
+
+
 class AuditEvent(Base):
     """Protokoll: the append-only log of every change (triggers refuse UPDATE and DELETE)."""
 

@@ -7,9 +7,13 @@ A profile is YAML::
 
 Built-in profiles (``limesurvey``, ``decidim``, ``spreadsheet``) may list several candidate
 names per key; the first one present in the header is used. A column named in a user's profile
-or with ``--map`` must be present. Beyond SPEC's keys a profile may say ``skip_when_empty``
-(keys whose empty cell marks an incomplete response), ``personal`` (columns that may never be
-mapped), ``delimiter`` and ``encoding``.
+or with ``--map`` must be present, and so must every key of a built-in profile: a file whose
+header lacks one is refused before anything is stored (a spreadsheet export read with
+``--profile limesurvey`` has no ``submitdate``), unless the profile lists the key under
+``optional`` (the spreadsheet profile: id, date and category) or ``--map KEY=`` leaves it out.
+Beyond SPEC's keys a profile may say ``skip_when_empty`` (keys whose empty cell marks an
+incomplete response), ``personal`` (columns that may never be mapped), ``optional``,
+``delimiter`` and ``encoding``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from lipctl.process.routing import KEYS, OTHER, REQUIRED_KEYS
 
 BUILTIN_DIR = Path(__file__).parent / "profiles"
 BUILTINS = ("limesurvey", "decidim", "spreadsheet")
-_TOP_KEYS = {"name", "detect", "columns", "values", "skip_when_empty", "personal", "delimiter", "encoding"}
+_TOP_KEYS = {"name", "detect", "columns", "values", "skip_when_empty", "personal", "optional", "delimiter", "encoding"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class Profile:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     skip_when_empty: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()
+    optional: frozenset[str] = frozenset()
+    """Keys whose column may be missing from a header (the key is then not imported)."""
     detect: tuple[tuple[str, ...], ...] = ()
     delimiter: str | None = None
     encoding: str | None = None
@@ -162,6 +168,10 @@ def _load_file(path: Path, *, builtin: bool) -> Profile:
     for key in skip:
         if key not in KEYS:
             raise bad("skip_when_empty", _("unknown key {key!r}").format(key=key))
+    optional = _names(data.get("optional"), "optional", bad)
+    for key in optional:
+        if key not in KEYS or key in REQUIRED_KEYS:
+            raise bad("optional", _("{key!r} is not a key that may be missing").format(key=key))
     delimiter = data.get("delimiter")
     if delimiter is not None:
         delimiter = parse_delimiter(str(delimiter))
@@ -169,10 +179,11 @@ def _load_file(path: Path, *, builtin: bool) -> Profile:
     return Profile(
         name=str(data.get("name") or path.stem) if builtin else str(path),
         columns=columns,
-        explicit=frozenset() if builtin else frozenset(columns),
+        explicit=frozenset() if builtin else frozenset(columns) - set(optional),
         values=values,
         skip_when_empty=tuple(skip),
         personal=tuple(_names(data.get("personal"), "personal", bad)),
+        optional=frozenset(optional),
         detect=_groups(data.get("detect"), bad),
         delimiter=delimiter,
         encoding=str(encoding) if encoding else None,
@@ -233,16 +244,24 @@ def resolve(profile: Profile, header: list[str], *, source: str) -> Mapping:
             if found is not None:
                 break
         if found is None:
-            if key in profile.explicit or key in REQUIRED_KEYS:
-                raise InvalidInput(
-                    _("{file}: no column {names} for {key} in the header").format(
-                        file=source, names=" / ".join(repr(n) for n in names), key=key
-                    ),
-                    _("the header has: {cells}; name the column with --map {key}=COLUMN or --profile").format(
-                        cells=", ".join(_short(c) for c in header[:30]) or "—", key=key
-                    ),
+            if key in profile.optional and key not in profile.explicit:
+                continue
+            cells = ", ".join(_short(c) for c in header[:30]) or "—"
+            if key in REQUIRED_KEYS:
+                hint = _("the header has: {cells}; name the column with --map {key}=COLUMN or --profile").format(
+                    cells=cells, key=key
                 )
-            continue
+            else:
+                hint = _(
+                    "the header has: {cells}; is the profile the file's? Name the column with --map {key}=COLUMN, "
+                    "import without {key} with --map {key}=, or choose another --profile"
+                ).format(cells=cells, key=key)
+            raise InvalidInput(
+                _("{file}: no column {names} for {key} in the header").format(
+                    file=source, names=" / ".join(repr(n) for n in names), key=key
+                ),
+                hint,
+            )
         if fold(header[found]) in personal:
             raise Refused(
                 _("{file}: column {column!r} holds personal data and is never stored").format(file=source, column=header[found]),

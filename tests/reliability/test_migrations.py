@@ -75,6 +75,7 @@ def test_models_and_migrations_do_not_drift(db_url: str) -> None:
 
 
 def _counts(db_url: str) -> dict[str, int]:
+    """Rows per table of the models that the database has (an older revision lacks the newer tables)."""
     engine = create_engine(resolve_url(db_url))
     try:
         with engine.connect() as conn:

@@ -49,8 +49,11 @@ def check(cli: Cli, file: Path, db_path: str) -> dict | None:
     data = json.loads(result.stdout)
     for f in data["files"]:
         assert f["rows_read"] == f["imported"] + f["duplicates"] + f["rejected"] + f["skipped"]
-        assert (f["rejected"] > 0) == (result.exit_code == ExitCode.IMPORT_REJECTED_ROWS)
+        assert f["known_rejects"] + f["new_rejects"] == f["rejected"]
         assert len(f["rejects"]) == f["rejected"]
+        assert sum(r["known"] for r in f["rejects"]) == f["known_rejects"]
+    # exit 3 for rejects not reported before; a re-import's known rejects do not fail it again
+    assert (data["new_rejects"] > 0) == (result.exit_code == ExitCode.IMPORT_REJECTED_ROWS)
     after = counts(db_path)
     assert after[0] == before[0] + data["imported"]
     assert after[1] == before[1] + 1 and after[3] == before[3] + 1  # one batch and one audit event per file

@@ -58,8 +58,8 @@ def test_limesurvey_export_imported_with_lines_and_exact_text(seeded, write) -> 
     assert (f["rows_read"], f["imported"], f["duplicates"], f["rejected"], f["skipped"]) == (6, 3, 0, 2, 1)
     assert (f["profile"], f["encoding"], f["delimiter"]) == ("limesurvey", "utf-8-sig", ";")
     assert f["rejects"] == [
-        {"line": 6, "reason": "unknown action field 'Sport'", "code": "unknown_field"},
-        {"line": 7, "reason": "unknown category 'Lob'", "code": "unknown_category"},
+        {"line": 6, "reason": "unknown action field 'Sport'", "code": "unknown_field", "known": False},
+        {"line": 7, "reason": "unknown category 'Lob'", "code": "unknown_category", "known": False},
     ]
     assert stored() == [
         {
@@ -116,8 +116,9 @@ def test_reimport_reports_duplicates_and_adds_nothing(seeded, write) -> None:
     run_import(seeded, path, "--survey", "S")
     before = stored()
     code, data, _err = run_import(seeded, path, "--survey", "s")  # the survey name, case-insensitively
-    assert code == ExitCode.IMPORT_REJECTED_ROWS
+    assert code == ExitCode.OK  # the two rejects were reported by the first import
     assert (data["imported"], data["duplicates"], data["rejected"], data["skipped"]) == (0, 3, 2, 1)
+    assert (data["known_rejects"], data["new_rejects"]) == (2, 0)
     assert stored() == before
     assert table_counts()["import_batches"] == 2
     assert table_counts()["surveys"] == 1
@@ -214,7 +215,9 @@ def test_decidim_export(seeded, write) -> None:
     assert code == ExitCode.IMPORT_REJECTED_ROWS
     f = data["files"][0]
     assert (f["profile"], f["rows_read"], f["imported"], f["rejected"]) == ("decidim", 3, 2, 1)
-    assert f["rejects"] == [{"line": 3, "reason": "more than one action field: 'Bildung, Soziales'", "code": "several_fields"}]
+    assert f["rejects"] == [
+        {"line": 3, "reason": "more than one action field: 'Bildung, Soziales'", "code": "several_fields", "known": False}
+    ]
     assert [(r["response_key"], r["field"], r["category"], r["text"], r["submitted_at"]) for r in stored()] == [
         ("9001", "demokratie", "idee", "Ein Jugendbeirat.", "2020-06-15 14:32:10"),
         ("9003", "wirtschaft", "kritik", "Zu wenig Ausbildungsplätze.", "2020-06-16 08:00:00"),
@@ -321,7 +324,9 @@ values:
     path = write("own.csv", csv_bytes(rows))
     code, data, _err = run_import(seeded, path, "--survey", "S", "--profile", profile, "--map", "text=F3b")
     assert code == ExitCode.IMPORT_REJECTED_ROWS
-    assert data["files"][0]["rejects"] == [{"line": 4, "reason": "unknown action field 'A9'", "code": "unknown_field"}]
+    assert data["files"][0]["rejects"] == [
+        {"line": 4, "reason": "unknown action field 'A9'", "code": "unknown_field", "known": False}
+    ]
     assert [(r["field"], r["category"], r["text"]) for r in stored()] == [
         ("bildung", "kritik", "Neuer Text"),
         ("wirtschaft", "idee", "Noch einer"),
@@ -416,14 +421,18 @@ def test_late_cp1252_byte_after_an_ascii_head_is_read_as_cp1252(seeded, write) -
     assert table_counts()["import_batches"] == 1  # the first, UTF-8 attempt left nothing behind
 
 
-def test_late_broken_bytes_in_a_declared_utf8_file_change_nothing(seeded, write) -> None:
+def test_late_broken_bytes_in_a_utf8_file_reject_their_row_only(seeded, write) -> None:
+    """UTF-8 (a BOM, umlauts) with two bad bytes late: that row is rejected, nothing is re-read as cp1252 (#13)."""
     head = "id;date;field;category;text\r\n" + "".join(f'{i};2020-06-15;bildung;idee;"{"ä" * 100}"\r\n' for i in range(1, 400))
     path = write("broken.csv", b"\xef\xbb\xbf" + head.encode() + b'999;2020-06-15;bildung;idee;"\xff\xfe"\r\n')
-    before = table_counts()
-    code, _d, err = run_import(seeded, path, "--survey", "S")
-    assert code == ExitCode.REFUSED
-    assert "not readable as utf-8-sig throughout" in err
-    assert table_counts() == before
+    code, data, _err = run_import(seeded, path, "--survey", "S")
+    assert code == ExitCode.IMPORT_REJECTED_ROWS
+    f = data["files"][0]
+    assert (f["encoding"], f["imported"], f["rejected"]) == ("utf-8-sig", 399, 1)
+    assert f["rejects"] == [
+        {"line": 401, "code": "bad_encoding", "reason": "byte 0xFF on line 401, column 30, is not UTF-8", "known": False}
+    ]
+    assert {r["text"] for r in stored()} == {"ä" * 100}
 
 
 def test_a_line_longer_than_the_limit_refuses_the_file(seeded, write, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -450,7 +459,7 @@ def test_a_file_failing_half_way_after_another_keeps_the_first_and_says_so(
     code, _data, err = run_import(seeded, good, bad, "--survey", "S")
     assert code == ExitCode.REFUSED
     assert f"{bad}: line 2 is longer than 1,000 characters" in err
-    assert f"imported before it: {good} — running the same command again adds only what is missing" in err
+    assert f"stored: {good} (batch 1); not stored: {bad} — running the same command again adds only what is missing" in err
     assert [r["text"] for r in stored()] == ["ok"]
     assert table_counts()["import_batches"] == 1
 

@@ -33,7 +33,9 @@ def test_import_reimport_stats_export_on_both_stores(db_url: str, cli, write) ->
     assert first.exit_code == ExitCode.IMPORT_REJECTED_ROWS
     a = json.loads(first.stdout)["files"][0]
     assert (a["rows_read"], a["imported"], a["duplicates"], a["rejected"], a["skipped"]) == (4503, 4500, 1, 1, 1)
-    assert a["rejects"] == [{"line": 1 + 4500 * 2 + 2, "reason": "unknown action field 'Sport'", "code": "unknown_field"}]
+    assert a["rejects"] == [
+        {"line": 1 + 4500 * 2 + 2, "reason": "unknown action field 'Sport'", "code": "unknown_field", "known": False}
+    ]
     assert json.loads(dry.stdout)["files"][0]["imported"] == 4500
 
     second = json.loads(cli("survey", "import", str(path), "--survey", "S", "--format", "json").stdout)["files"][0]

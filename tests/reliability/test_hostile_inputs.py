@@ -160,7 +160,7 @@ def test_a_bad_size_setting_is_refused_with_what_to_write(fresh_db: Path, cli, i
         result = cli(*SUBMIT, "--file", str(doc), env={"LIPCTL_MAX_DOCUMENT_MB": value})
         assert result.exit_code == ExitCode.REFUSED
         assert f"LIPCTL_MAX_DOCUMENT_MB={value!r} is not a size limit in megabytes" in result.stderr
-        assert "set it to a number between 1 and 2047, or unset it for 200 MB" in result.stderr
+        assert "set it to a positive number of at most 2047, or unset it for 200 MB" in result.stderr
 
 
 def test_a_seed_over_5_mb_is_refused(fresh_db: Path, cli, isolated: Path) -> None:

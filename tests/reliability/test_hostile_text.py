@@ -1,11 +1,16 @@
 """Hostile text in every output format: what people typed or imported never acts where it is shown.
 
 A seeded database gets texts with terminal escapes (OSC 0 window title, ESC[2J, an OSC 8 link, a C1
-CSI), rich markup, raw HTML, Markdown links and a lone CR before a formula — through the real
-commands: a draft's title and actor, opinion texts, a steering reason, a survey's name and its
-imported answers. Then one section per output format: table (piped and on a real pseudo-terminal),
-plain text, Markdown, CSV (with a Hypothesis round trip), JSON and the HTML/Markdown briefing, and
-at the end what happens when stdout's reader goes away (``| head -1``).
+CSI), rich markup, raw HTML, Markdown links and a lone CR before a formula, in a draft's title and
+actor, opinion texts, a steering reason, a survey's name and its imported answers. Each goes in
+through its real command where lipctl takes it today (markup, HTML, a CR in a multi-line text); one
+with a control character that lipctl/process/limits.py now refuses at input (any in a one-line
+value, any but tab, LF and CR in a text; the refusal is shown here too) goes in as a record from
+before: databases written by an earlier version or by other tools hold such text, and what they
+hold must be shown as safely.
+Then one section per output format: table (piped and on a real pseudo-terminal), plain text,
+Markdown, CSV (with a Hypothesis round trip), JSON and the HTML/Markdown briefing, and at the end
+what happens when stdout's reader goes away (``| head -1``).
 """
 
 from __future__ import annotations
@@ -18,15 +23,19 @@ import re
 import select
 import shlex
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Enum, String, func
 
 from lipctl.errors import ExitCode
 from lipctl.output.csvsafe import FORMULA_PREFIXES, GUARD, is_formula
 from lipctl.output.text import markdown, visible
+from lipctl.store import models as m
+from lipctl.store.engine import make_engine, resolve_url
 from tests.stress import _harness as h
 from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
 
@@ -53,10 +62,66 @@ ANSWERS = [
 # the raw bytes of the data's escapes that must never reach a terminal
 RAW = ("\x1b]", "\x1b[2J", "\x9b", "\x07", "\x7f")
 
+# A plain stand-in for a value lipctl refuses today: stored through the real command, then made into
+# that value (a token that occurs nowhere else in a seeded database)
+PLAIN_TITLE = "PLAIN-TITLE-Q7"
 
-def _rows() -> list[list[str]]:
+
+def _taken_today(value: str, *, multiline: bool) -> bool:
+    """Whether lipctl's input limits (lipctl/process/limits.py) take ``value``: no control character
+    — in a multi-line text (opinion, reason, survey answer) but tab, LF and CR."""
+    allowed = "\t\n\r" if multiline else ""
+    return not any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+
+
+def _written_before_control_characters_were_refused(db: str | Path, values: dict[str, str]) -> None:
+    """Simulates records written before lipctl refused control characters (in names, and in texts
+    beyond tab, LF and CR): each stored ``plain`` stand-in becomes its ``hostile`` value, directly in
+    the database (SQLite or PostgreSQL).
+
+    An earlier lipctl — or another tool — stored a title, an actor, a survey name or a text as given,
+    wherever the command wrote it: the draft, survey, opinion or answer row, every recorded_by/actor
+    column, the audit log's actor and its JSON details. So every text column holding a stand-in is
+    rewritten (in the JSON details as JSON writes it). The audit log's append-only triggers refuse
+    UPDATE; the earlier version met none of them (it INSERTed these rows), so they are set aside for
+    this one transaction and restored in it.
+    """
+    engine = make_engine(resolve_url(str(db)))
+    try:
+        with engine.begin() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                triggers = conn.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'"
+                ).all()
+                assert triggers, "the audit log's append-only triggers are not where this helper expects them"
+                for name, _sql in triggers:
+                    conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+            else:
+                conn.exec_driver_sql("ALTER TABLE audit_events DISABLE TRIGGER USER")
+            changed = dict.fromkeys(values, 0)
+            for table in m.Base.metadata.sorted_tables:
+                for column in table.columns:
+                    if not isinstance(column.type, String) or isinstance(column.type, Enum):
+                        continue
+                    json_text = table.name == "audit_events" and column.name == "details"
+                    for plain, hostile in values.items():
+                        new = json.dumps(hostile, ensure_ascii=False)[1:-1] if json_text else hostile
+                        stmt = table.update().where(column.contains(plain, autoescape=True))
+                        changed[plain] += conn.execute(stmt.values({column.name: func.replace(column, plain, new)})).rowcount
+            if sqlite:
+                for _name, create in triggers:
+                    conn.exec_driver_sql(create)
+            else:
+                conn.exec_driver_sql("ALTER TABLE audit_events ENABLE TRIGGER USER")
+        assert all(changed.values()), changed  # every stand-in was stored, so every hostile value is now
+    finally:
+        engine.dispose()
+
+
+def _rows(answers: list[str] = ANSWERS) -> list[list[str]]:
     rows = [LS_HEADER]
-    rows += [ls_row(str(n), "2020-06-15 14:32:10", "Bildung", "Idee", text) for n, text in enumerate(ANSWERS, 1)]
+    rows += [ls_row(str(n), "2020-06-15 14:32:10", "Bildung", "Idee", text) for n, text in enumerate(answers, 1)]
     # ordinary answers around them: a file with only a few control characters is text, not binary
     rows += [
         ls_row(str(n), "2020-06-16 09:00:00", "Wirtschaft", "Wunsch", "Mehr Sprachkurse am Abend " * 4) for n in range(7, 20)
@@ -66,35 +131,51 @@ def _rows() -> list[list[str]]:
 
 @pytest.fixture
 def hostile(fresh_db: Path, cli, tmp_path: Path):
-    """A seeded database holding every hostile text, each stored through its real command."""
-    return _store_hostile(cli, tmp_path)
+    """A seeded database holding every hostile text: each through its real command where lipctl takes
+    it today, else as a record from before it refused control characters."""
+    return _store_hostile(cli, tmp_path, fresh_db)
 
 
-def _store_hostile(cli, tmp_path: Path):
+def _store_hostile(cli, tmp_path: Path, db: str | Path):
+    earlier: dict[str, str] = {}  # stand-in → the hostile value that an earlier lipctl stored as given
+
+    def typed(value: str, *, multiline: bool = False) -> str:
+        """``value`` if the input limits take it (markup, HTML, a CR in a text …), else a stand-in for it."""
+        if _taken_today(value, multiline=multiline):
+            return value
+        plain = f"PLAIN-STAND-IN-{len(earlier) + 1}-Q7"
+        earlier[plain] = value
+        return plain
+
     survey_file = tmp_path / "answers.csv"
-    survey_file.write_bytes(csv_bytes(_rows(), bom=True))
+    survey_file.write_bytes(csv_bytes(_rows([typed(a, multiline=True) for a in ANSWERS]), bom=True))
 
     def ok(*args: str) -> None:
         result = cli(*args)
         assert result.exit_code == ExitCode.OK, (args, result.stdout, result.stderr)
 
-    ok("survey", "import", str(survey_file), "--survey", SURVEY)
+    survey = typed(SURVEY)
+    ok("survey", "import", str(survey_file), "--survey", survey)
     ok(
         "--actor",
-        ACTOR,
+        typed(ACTOR),
         "draft",
         "submit",
         "bildung",
         "--kind",
         "grundsatzpapier",
         "--title",
-        TITLE,
+        typed(TITLE),
         "--considered-survey",
-        SURVEY,
+        survey,
     )
-    ok("opinion", "record", "bildung/grundsatzpapier", "--from", "integrationsbeiraete", "--stance", "amend", "--text", OPINION)
+    opinion, reason = typed(OPINION, multiline=True), typed(REASON, multiline=True)
+    ok("opinion", "record", "bildung/grundsatzpapier", "--from", "integrationsbeiraete", "--stance", "amend", "--text", opinion)
+    # a multi-line text keeps its CR at input: the CR before a formula goes in as typed
+    assert typed(OPINION_CR, multiline=True) == OPINION_CR
     ok("opinion", "record", "bildung/grundsatzpapier", "--from", "runder-tisch", "--stance", "approve", "--text", OPINION_CR)
-    ok("steering", "decide", "bildung/grundsatzpapier", "--return", "--reason", REASON)
+    ok("steering", "decide", "bildung/grundsatzpapier", "--return", "--reason", reason)
+    _written_before_control_characters_were_refused(db, earlier)
     return cli
 
 
@@ -111,7 +192,7 @@ def _no_raw_escapes(text: str) -> None:
 def test_hostile_text_stored_exactly_and_shown_safely_on_both_stores(db_url: str, cli, tmp_path: Path) -> None:
     """SQLite and PostgreSQL give back the same exact text (JSON, CSV) and the same safe table."""
     assert cli("init").exit_code == ExitCode.OK
-    _store_hostile(cli, tmp_path)
+    _store_hostile(cli, tmp_path, db_url)
     draft = cli.json("draft", "show", "bildung/grundsatzpapier")
     assert (draft["title"], draft["submitted_by"]) == (TITLE, ACTOR)
     assert [r["text"] for r in _csv(cli("survey", "export", "--field", "bildung", "--format", "csv"))] == ANSWERS
@@ -120,6 +201,32 @@ def test_hostile_text_stored_exactly_and_shown_safely_on_both_stores(db_url: str
     assert history.exit_code == ExitCode.OK
     _no_raw_escapes(history.stdout)
     assert visible(ACTOR) in history.stdout and visible(REASON) in history.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "what", "value"),
+    [
+        (("draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", TITLE), "--title", TITLE),
+        (("--actor", ACTOR, "draft", "submit", "bildung", "--kind", "grundsatzpapier"), "--actor", ACTOR),
+        (("survey", "import", "answers.csv", "--survey", SURVEY), "--survey", SURVEY),
+        (("draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", FORMULA_AFTER_CR), "--title", FORMULA_AFTER_CR),
+    ],
+)
+def test_one_line_values_with_control_characters_are_refused_at_input(
+    fresh_db: Path, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args, what: str, value: str
+) -> None:
+    """The other side of the policy: today a title, actor or survey name with a control character is
+    refused, clearly, and nothing is stored (the sections below show such records from before)."""
+    (tmp_path / "answers.csv").write_bytes(csv_bytes(_rows(), bom=True))
+    monkeypatch.chdir(tmp_path)
+    result = cli(*args)
+    assert result.exit_code == ExitCode.REFUSED, (result.stdout, result.stderr)
+    code = next(ord(ch) for ch in value if unicodedata.category(ch) == "Cc")
+    message = f"{what} contains the control character U+{code:04X}: '{visible(value)[:59]}"  # quoted as shown, cut at 60
+    assert message in result.stderr and "write it on one line, as plain text" in result.stderr, result.stderr
+    _no_raw_escapes(result.stderr)
+    assert "\r" not in result.stderr and "Traceback" not in result.stderr
+    assert cli.json("draft", "list") == [] and cli.json("survey", "list") == []
 
 
 # --- the functions every renderer uses ---------------------------------------------------------
@@ -291,8 +398,10 @@ def _no_formula_cells(rows: list[dict[str, str]]) -> None:
             assert not is_formula(cell), cell
 
 
-def test_csv_draft_list_quotes_the_cr_and_keeps_the_title(hostile) -> None:
-    hostile("draft", "submit", "soziales", "--kind", "grundsatzpapier", "--title", FORMULA_AFTER_CR)
+def test_csv_draft_list_quotes_the_cr_and_keeps_the_title(hostile, fresh_db: Path) -> None:
+    submitted = hostile("draft", "submit", "soziales", "--kind", "grundsatzpapier", "--title", PLAIN_TITLE)
+    assert submitted.exit_code == ExitCode.OK, submitted.stderr
+    _written_before_control_characters_were_refused(fresh_db, {PLAIN_TITLE: FORMULA_AFTER_CR})  # a title with a CR: refused today
     rows = _csv(hostile("draft", "list", "--format", "csv"))
     assert [r["title"] for r in rows] == [TITLE, FORMULA_AFTER_CR]  # one row each, exact text
     _no_formula_cells(rows)
@@ -357,6 +466,17 @@ formula_heavy = st.builds(
     st.sampled_from([*FORMULA_PREFIXES, '"', ",", ";", "'"]),
     any_text,
 )
+# what the input limits accept in a multi-line text (an opinion's --text): every character but NUL,
+# lone surrogates and the control characters other than tab, LF and CR — which come often here
+multiline_text = st.text(
+    st.one_of(st.characters(blacklist_categories=("Cs", "Cc")), st.sampled_from("\t\n\r")), min_size=1, max_size=60
+)
+multiline_formula_heavy = st.builds(
+    lambda a, b, c: a + b + c,
+    st.sampled_from(["", " ", "\r", "\n", "\r\n", "\t", "\u200b", "harmless\r", "x\n"]),
+    st.sampled_from([*FORMULA_PREFIXES, '"', ",", ";", "'"]),
+    multiline_text,
+)
 
 
 def _unguarded(cell: str, original: str | None) -> str | None:
@@ -390,16 +510,34 @@ def test_hypothesis_csv_emitter_round_trip(texts: list[str]) -> None:
 
 
 @SETTINGS
-@given(title=st.one_of(any_text, formula_heavy), text=st.one_of(any_text, formula_heavy))
+@given(title=st.one_of(any_text, formula_heavy), text=st.one_of(multiline_text, multiline_formula_heavy))
 def test_hypothesis_stored_text_exported_as_csv_round_trips(fresh_db: Path, cli, title: str, text: str) -> None:
-    """A draft title and an opinion text through the real commands, exported as CSV and read back."""
+    """A draft title and an opinion text, stored, exported as CSV and read back.
+
+    The title is any text, as a database may hold it. One the input limits accept goes through the
+    real command. One with a control character is refused there (checked), and goes in as a record
+    from before lipctl refused such titles: a plain title through the real command, made into this one
+    directly in the database — so the CSV round trip is still proven for every title, not only for
+    those lipctl takes today. The opinion text is any text the limits accept for a multi-line text,
+    CR, LF and tab among it, through the real command.
+    """
     submitted = cli("draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", title, "--format", "json")
-    assume(submitted.exit_code == ExitCode.OK)  # a text the store refuses (too long, …) is not stored at all
+    if _taken_today(title.strip(), multiline=False):
+        assume(submitted.exit_code == ExitCode.OK)  # a title of only spaces: stored as none, compared below as stored
+    else:
+        assert submitted.exit_code == ExitCode.REFUSED, submitted.stdout
+        assert "--title contains the control character" in submitted.stderr, submitted.stderr
+        submitted = cli("draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", PLAIN_TITLE, "--format", "json")
+        assert submitted.exit_code == ExitCode.OK, submitted.stderr
+        _written_before_control_characters_were_refused(fresh_db, {PLAIN_TITLE: title})
+        event("a title refused at input, stored as a record from before")
     draft = json.loads(submitted.stdout)
     recorded = cli("opinion", "record", str(draft["id"]), "--from", "runder-tisch", "--stance", "amend", "--text", text)
-    assume(recorded.exit_code == ExitCode.OK)
-    stored_title = draft["title"]
+    assume(recorded.exit_code == ExitCode.OK)  # a text of only white space is no opinion text
+    stored_title = cli.json("draft", "show", str(draft["id"]))["title"]
     stored_text = next(o["text"] for o in cli.json("opinion", "list", str(draft["id"])) if o["body"] == "runder-tisch")
+    if not _taken_today(title.strip(), multiline=False):
+        assert stored_title == title
 
     shown = _csv(cli("draft", "show", str(draft["id"]), "--format", "csv"))
     assert len(shown) == 1

@@ -1,0 +1,159 @@
+"""Bulk writing of survey responses: one small interface, one implementation per store.
+
+A survey import hands its checked rows to a ``ResponseWriter`` a batch at a time; the writer
+stores the new ones and says how many were new and how many were already there (same survey,
+same response key). Both run inside the caller's transaction (the file's one transaction), on
+the connection SQLAlchemy holds for it, and send the same number of statements for every batch,
+whatever the table already holds:
+
+- SQLite: one ``INSERT … ON CONFLICT DO NOTHING`` executemany per batch; sqlite3 sums the rows
+  each execution changed, so the rows it skipped are the duplicates.
+- PostgreSQL: ``COPY`` of the batch into a temporary staging table (created once per file,
+  dropped at commit), then one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` into
+  survey_responses (its row count: the new rows) and a ``TRUNCATE`` of the staging table. The
+  former per-batch ``SELECT … WHERE response_key IN (…)`` look-up became quadratic there: psycopg
+  prepares a statement run five times, PostgreSQL then keeps a generic plan made while the table
+  was (as far as its statistics knew) empty — an index scan on survey_id alone, every stored row
+  of the survey rechecked against the 500 parameters — so each batch read everything the import
+  had written before it (benchmarks/README.md has the figures).
+
+``LIPCTL_TEST_PAUSE_AFTER_ROWS=n`` (for tests only) makes the writer announce on stderr, and then
+wait, once n rows have been handed to it — on PostgreSQL in the middle of a COPY — so that a test
+can kill the process at a known point inside the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from operator import methodcaller
+from typing import Any
+
+from sqlalchemy import bindparam
+from sqlalchemy.engine import Connection
+
+from lipctl.store import models as m
+
+COLUMNS = ("survey_id", "response_key", "field_id", "category_id", "text", "submitted_at", "batch_id", "line")
+"""The order of the values in every row a writer receives."""
+
+PAUSE_ENV = "LIPCTL_TEST_PAUSE_AFTER_ROWS"
+PAUSED = "lipctl test pause: {rows} rows handed to the writer, waiting to be killed"
+
+
+class ResponseWriter:
+    """Stores batches of response rows (tuples in COLUMNS order) inside the caller's transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.raw: Any = conn.connection.driver_connection  # the sqlite3 / psycopg connection SQLAlchemy holds
+        self.date: Callable[[dt.datetime], Any] = lambda v: v
+        """Converts a submitted_at value to what the driver takes for the column."""
+        self.handed = 0
+        pause = os.environ.get(PAUSE_ENV, "")
+        self.pause_after = int(pause) if pause.isdigit() else None
+
+    def write(self, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
+        """Store the rows whose key is new; returns (imported, duplicates). Keys are distinct within ``rows``."""
+        raise NotImplementedError
+
+    def _handed(self, rows: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
+        """The rows, counted as they go; pauses at the test hook's row."""
+        if self.pause_after is None:
+            yield from rows
+            return
+        for row in rows:
+            yield row
+            self.handed += 1
+            if self.handed == self.pause_after:
+                _pause(self.handed)
+
+
+def _pause(rows: int) -> None:  # pragma: no cover - the process is killed while it waits
+    sys.stderr.write(PAUSED.format(rows=rows) + "\n")
+    sys.stderr.flush()
+    while True:
+        time.sleep(60)
+
+
+class SqliteResponseWriter(ResponseWriter):
+    """One executemany of INSERT … ON CONFLICT DO NOTHING per batch; sqlite3 sums the changed rows."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        from sqlalchemy.dialects.sqlite import insert
+
+        table = m.SurveyResponse.__table__
+        stmt = (
+            insert(table)
+            .values({c: bindparam(c) for c in COLUMNS})
+            .on_conflict_do_nothing(index_elements=["survey_id", "response_key"])
+        )
+        compiled = stmt.compile(dialect=conn.dialect)
+        if compiled.positiontup is None or tuple(compiled.positiontup) != COLUMNS:
+            raise RuntimeError(f"unexpected parameter order {compiled.positiontup}")  # pragma: no cover - a SQLAlchemy change
+        self.sql = compiled.string
+        # SQLite stores DateTime as text in SQLAlchemy's own format: convert as the ORM would
+        # (isoformat gives the same text three times faster; checked here, else SQLAlchemy's own).
+        to_db = table.c.submitted_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        sample = dt.datetime(2020, 6, 15, 14, 32, 10, 5)
+        if to_db is None:
+            self.date = lambda v: v
+        elif to_db(sample) == sample.isoformat(" ", "microseconds"):
+            self.date = methodcaller("isoformat", " ", "microseconds")
+        else:
+            self.date = to_db
+
+    def write(self, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
+        cur = self.raw.cursor()
+        try:
+            cur.executemany(self.sql, self._handed(rows))
+            imported = cur.rowcount  # executemany: the changes of every execution, summed; ignored rows change nothing
+        finally:
+            cur.close()
+        return imported, len(rows) - imported
+
+
+STAGING = "lipctl_staging_responses"
+
+
+class PostgresResponseWriter(ResponseWriter):
+    """COPY into a temporary staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING, per batch."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        names = ", ".join(COLUMNS)
+        with self.raw.cursor() as cur:
+            # Created once per file, dropped at commit (and by a rollback, of the file or of its
+            # encoding retry); the same columns and types as survey_responses, without keys.
+            # IF NOT EXISTS: a dry run imports several files in one transaction.
+            cur.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ON COMMIT DROP AS "
+                f"SELECT {names} FROM survey_responses WITH NO DATA"
+            )
+        self.copy_sql = f"COPY {STAGING} ({names}) FROM STDIN"
+        self.move_sql = (
+            f"INSERT INTO survey_responses ({names}) SELECT {names} FROM {STAGING} ORDER BY line "
+            "ON CONFLICT (survey_id, response_key) DO NOTHING"
+        )
+        self.empty_sql = f"TRUNCATE {STAGING}"
+
+    def write(self, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
+        with self.raw.cursor() as cur:
+            with cur.copy(self.copy_sql) as copy:
+                for row in self._handed(rows):
+                    copy.write_row(row)
+            cur.execute(self.move_sql)
+            imported = cur.rowcount
+            cur.execute(self.empty_sql)  # not DELETE: its dead rows would stay in every later scan of the batch
+        return imported, len(rows) - imported
+
+
+def response_writer(conn: Connection) -> ResponseWriter:
+    """The writer for this connection's store."""
+    if conn.dialect.name == "postgresql":
+        return PostgresResponseWriter(conn)
+    return SqliteResponseWriter(conn)

@@ -332,6 +332,12 @@ def _import_stream(
         counts["imported"] += imported
         counts["duplicates"] += duplicates
 
+    def write_all() -> None:
+        """Wait until every batch is stored (PostgreSQL sends one while the next is read)."""
+        imported, duplicates = writer.flush()
+        counts["imported"] += imported
+        counts["duplicates"] += duplicates
+
     route = rules.route
     skip_at = rules.skip_positions  # cells that, when empty, mark an incomplete response
     to_date = date_value
@@ -373,6 +379,7 @@ def _import_stream(
             pending = {}
     if pending:
         write(pending)
+    write_all()
     counts["duplicates"] += duplicates_in_batch
 
     finished = audit.utcnow()

@@ -27,12 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from operator import methodcaller
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, event
 from sqlalchemy.engine import Connection
 
 from lipctl.store import models as m
@@ -57,8 +58,16 @@ class ResponseWriter:
         self.pause_after = int(pause) if pause.isdigit() else None
 
     def write(self, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
-        """Store the rows whose key is new; returns (imported, duplicates). Keys are distinct within ``rows``."""
+        """Store the rows whose key is new. Keys are distinct within ``rows``.
+
+        Returns (imported, duplicates) of the rows stored so far and not yet reported: a writer
+        may report a batch at its next write, or at flush().
+        """
         raise NotImplementedError
+
+    def flush(self) -> tuple[int, int]:
+        """Wait until every batch is stored; returns (imported, duplicates) not yet reported."""
+        return 0, 0
 
     def _handed(self, rows: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
         """The rows, counted as they go; pauses at the test hook's row."""
@@ -121,7 +130,17 @@ STAGING = "lipctl_staging_responses"
 
 
 class PostgresResponseWriter(ResponseWriter):
-    """COPY into a temporary staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING, per batch."""
+    """COPY into a temporary staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING, per batch.
+
+    The server's share of a batch (the COPY, and the INSERT with its four foreign-key checks and
+    four index entries a row) takes as long as reading and checking it here; so each batch is sent
+    by a worker thread while the caller reads the next one (psycopg waits without the GIL). One
+    batch at most is in flight. Before any other statement, commit or rollback on the
+    connection, the SQLAlchemy connection events below wait for it: nothing of a batch can land
+    after a rollback (the encoding retry's, or an error's).
+    """
+
+    EVENTS = ("before_cursor_execute", "commit", "rollback", "rollback_savepoint", "release_savepoint", "savepoint")
 
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn)
@@ -140,16 +159,51 @@ class PostgresResponseWriter(ResponseWriter):
             "ON CONFLICT (survey_id, response_key) DO NOTHING"
         )
         self.empty_sql = f"TRUNCATE {STAGING}"
+        self.worker: threading.Thread | None = None
+        self.result: tuple[int, int] = (0, 0)
+        self.error: BaseException | None = None
+        for name in self.EVENTS:
+            event.listen(conn, name, self._settle)
+
+    def _store(self, rows: list[tuple[Any, ...]]) -> None:
+        try:
+            with self.raw.cursor() as cur:
+                with cur.copy(self.copy_sql) as copy:
+                    for row in self._handed(rows):
+                        copy.write_row(row)
+                cur.execute(self.move_sql)
+                imported = cur.rowcount
+                cur.execute(self.empty_sql)  # not DELETE: its dead rows would stay in every later scan of the batch
+            self.result = (imported, len(rows) - imported)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            self.error = exc
+
+    def _settle(self, *_args: Any, **_kwargs: Any) -> None:
+        """Wait for the batch in flight (its error, if any, stays for write/flush to raise)."""
+        if self.worker is not None:
+            self.worker.join()
+            self.worker = None
+
+    def _collect(self) -> tuple[int, int]:
+        self._settle()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        result, self.result = self.result, (0, 0)
+        return result
 
     def write(self, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
-        with self.raw.cursor() as cur:
-            with cur.copy(self.copy_sql) as copy:
-                for row in self._handed(rows):
-                    copy.write_row(row)
-            cur.execute(self.move_sql)
-            imported = cur.rowcount
-            cur.execute(self.empty_sql)  # not DELETE: its dead rows would stay in every later scan of the batch
-        return imported, len(rows) - imported
+        done = self._collect()
+        self.worker = threading.Thread(target=self._store, args=(rows,), name="lipctl-copy", daemon=True)
+        self.worker.start()
+        return done
+
+    def flush(self) -> tuple[int, int]:
+        done = self._collect()
+        for name in self.EVENTS:
+            if event.contains(self.conn, name, self._settle):
+                event.remove(self.conn, name, self._settle)
+        return done
 
 
 def response_writer(conn: Connection) -> ResponseWriter:

@@ -18,8 +18,9 @@ whatever the table already holds:
   had written before it (benchmarks/README.md has the figures).
 
 ``LIPCTL_TEST_PAUSE_AFTER_ROWS=n`` (for tests only) makes the writer announce on stderr, and then
-wait, once n rows have been handed to it — on PostgreSQL in the middle of a COPY — so that a test
-can kill the process at a known point inside the transaction.
+wait, once n rows have been handed to the writers of this process (of all its files) — on
+PostgreSQL in the middle of a COPY — so that a test can kill the process at a known point inside a
+file's transaction.
 """
 
 from __future__ import annotations
@@ -48,12 +49,14 @@ PAUSED = "lipctl test pause: {rows} rows handed to the writer, waiting to be kil
 class ResponseWriter:
     """Stores batches of response rows (tuples in COLUMNS order) inside the caller's transaction."""
 
+    handed = 0
+    """Rows handed to the writers of this process (counted only for the test hook)."""
+
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.raw: Any = conn.connection.driver_connection  # the sqlite3 / psycopg connection SQLAlchemy holds
         self.date: Callable[[dt.datetime], Any] = lambda v: v
         """Converts a submitted_at value to what the driver takes for the column."""
-        self.handed = 0
         pause = os.environ.get(PAUSE_ENV, "")
         self.pause_after = int(pause) if pause.isdigit() else None
 
@@ -76,9 +79,9 @@ class ResponseWriter:
             return
         for row in rows:
             yield row
-            self.handed += 1
-            if self.handed == self.pause_after:
-                _pause(self.handed)
+            ResponseWriter.handed += 1
+            if ResponseWriter.handed == self.pause_after:
+                _pause(ResponseWriter.handed)
 
 
 def _pause(rows: int) -> None:  # pragma: no cover - the process is killed while it waits

@@ -69,8 +69,12 @@ def test_counts_duplicates_inside_and_across_batches_and_files(pg, cli, write) -
 
 
 def test_dry_run_of_several_files_counts_and_stores_nothing(pg, cli, write) -> None:
-    a = write("a.csv", csv_bytes([LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", "t") for i in range(20)]))
-    b = write("b.csv", csv_bytes([LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", "t") for i in range(10, 40)]))
+    a = write(
+        "a.csv", csv_bytes([LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", "t") for i in range(20)])
+    )
+    b = write(
+        "b.csv", csv_bytes([LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", "t") for i in range(10, 40)])
+    )
     dry = cli("survey", "import", str(a), str(b), "--survey", "S", "--dry-run", "--format", "json")
     assert dry.exit_code == ExitCode.OK, dry.stderr
     assert counts(dry) == ((20, 20, 0, 0, 0), (30, 20, 10, 0, 0))  # one transaction: b sees a's rows
@@ -93,3 +97,37 @@ def test_a_late_cp1252_byte_retries_the_file_without_leftovers(pg, cli, write) -
     assert rows(pg, "SELECT text FROM survey_responses WHERE response_key = '38'") == [("Größe",)]
     assert rows(pg, "SELECT count(*), count(DISTINCT response_key), min(line) FROM survey_responses") == [(40, 40, 2)]
     assert rows(pg, "SELECT count(*) FROM import_batches") == [(1,)]
+
+
+def test_a_rollback_waits_for_the_batch_in_flight_and_undoes_it(pg) -> None:
+    """The writer sends a batch from a worker thread: a savepoint's rollback must come after it, and undo it."""
+    import datetime as dt
+
+    from lipctl.store import bulk
+
+    with pg.connect() as conn:
+        conn.begin()
+        survey = conn.execute(text("INSERT INTO surveys (name, created_at) VALUES ('S', now()) RETURNING id")).scalar_one()
+        batch = conn.execute(
+            text(
+                "INSERT INTO import_batches (survey_id, path, started_at, rows_read, imported, duplicates, rejected, skipped, actor) "
+                "VALUES (:s, 'x', now(), 0, 0, 0, 0, 0, 't') RETURNING id"
+            ),
+            {"s": survey},
+        ).scalar_one()
+        at = dt.datetime(2020, 6, 15, 14, 32, 10)
+        rows = [(survey, f"k{i}", None, None, f"text {i}", at, batch, i + 2) for i in range(20_000)]
+        savepoint = conn.begin_nested()
+        writer = bulk.response_writer(conn)
+        assert writer.write(rows[:10_000]) == (0, 0)  # reported at the next write or at flush
+        assert writer.worker is not None
+        savepoint.rollback()  # the connection event waits for the worker first
+        assert writer.worker is None
+        assert conn.execute(text("SELECT count(*) FROM survey_responses")).scalar_one() == 0
+
+        writer = bulk.response_writer(conn)  # the staging table went with the savepoint: made again
+        assert writer.write(rows[:10_000]) == (0, 0)
+        assert writer.write(rows[5_000:]) == (10_000, 0)  # the first batch's counts
+        assert writer.flush() == (10_000, 5_000)
+        assert conn.execute(text("SELECT count(*), count(DISTINCT response_key) FROM survey_responses")).one() == (20_000, 20_000)
+        conn.rollback()

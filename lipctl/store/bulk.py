@@ -100,7 +100,7 @@ class SqliteResponseWriter(ResponseWriter):
 
         table = m.SurveyResponse.__table__
         stmt = (
-            insert(table)
+            insert(m.SurveyResponse)
             .values({c: bindparam(c) for c in COLUMNS})
             .on_conflict_do_nothing(index_elements=["survey_id", "response_key"])
         )

@@ -140,10 +140,15 @@ class PostgresResponseWriter(ResponseWriter):
     by a worker thread while the caller reads the next one (psycopg waits without the GIL). One
     batch at most is in flight. Before any other statement, commit or rollback on the
     connection, the SQLAlchemy connection events below wait for it: nothing of a batch can land
-    after a rollback (the encoding retry's, or an error's).
+    after a rollback (the encoding retry's, or an error's); a rollback cancels a batch that waits
+    for a lock, as psycopg cancels a query interrupted by Ctrl-C.
     """
 
-    EVENTS = ("before_cursor_execute", "commit", "rollback", "rollback_savepoint", "release_savepoint", "savepoint")
+    EVENTS = ("before_cursor_execute", "commit", "release_savepoint", "savepoint")
+    ROLLBACKS = ("rollback", "rollback_savepoint")
+    PATIENCE = 0.5
+    """Seconds a rollback waits for the batch in flight before cancelling it (a batch takes ~50 ms;
+    longer, it waits for a lock: another import's uncommitted rows with the same keys)."""
 
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn)
@@ -167,6 +172,8 @@ class PostgresResponseWriter(ResponseWriter):
         self.error: BaseException | None = None
         for name in self.EVENTS:
             event.listen(conn, name, self._settle)
+        for name in self.ROLLBACKS:
+            event.listen(conn, name, self._abandon)
 
     def _store(self, rows: list[tuple[Any, ...]]) -> None:
         try:
@@ -187,6 +194,16 @@ class PostgresResponseWriter(ResponseWriter):
             self.worker.join()
             self.worker = None
 
+    def _abandon(self, *_args: Any, **_kwargs: Any) -> None:
+        """Before a rollback (an error, Ctrl-C, the encoding retry): the batch in flight is undone
+        anyway; if it is still waiting after PATIENCE, cancel it rather than wait for the lock."""
+        if self.worker is not None:
+            self.worker.join(self.PATIENCE)
+            if self.worker.is_alive():
+                getattr(self.raw, "cancel_safe", self.raw.cancel)()  # cancel_safe: psycopg 3.2+
+            self._settle()
+        self.error = None  # the rollback undoes what failed, too
+
     def _collect(self) -> tuple[int, int]:
         self._settle()
         if self.error is not None:
@@ -203,9 +220,10 @@ class PostgresResponseWriter(ResponseWriter):
 
     def flush(self) -> tuple[int, int]:
         done = self._collect()
-        for name in self.EVENTS:
-            if event.contains(self.conn, name, self._settle):
-                event.remove(self.conn, name, self._settle)
+        for names, listener in ((self.EVENTS, self._settle), (self.ROLLBACKS, self._abandon)):
+            for name in names:
+                if event.contains(self.conn, name, listener):
+                    event.remove(self.conn, name, listener)
         return done
 
 

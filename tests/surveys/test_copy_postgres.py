@@ -131,3 +131,44 @@ def test_a_rollback_waits_for_the_batch_in_flight_and_undoes_it(pg) -> None:
         assert writer.flush() == (10_000, 5_000)
         assert conn.execute(text("SELECT count(*), count(DISTINCT response_key) FROM survey_responses")).one() == (20_000, 20_000)
         conn.rollback()
+
+
+def test_a_rollback_cancels_a_batch_waiting_for_another_imports_lock(pg) -> None:
+    """Another transaction holds an uncommitted row with one of the batch's keys: the batch waits for
+    it; a rollback (Ctrl-C, an error) must not wait as long, but cancel the batch and undo it."""
+    import datetime as dt
+    import time
+
+    from lipctl.store import bulk
+
+    with pg.connect() as setup:
+        survey = setup.execute(text("INSERT INTO surveys (name, created_at) VALUES ('S', now()) RETURNING id")).scalar_one()
+        batch = setup.execute(
+            text(
+                "INSERT INTO import_batches (survey_id, path, started_at, rows_read, imported, duplicates, rejected, skipped, actor) "
+                "VALUES (:s, 'x', now(), 0, 0, 0, 0, 0, 't') RETURNING id"
+            ),
+            {"s": survey},
+        ).scalar_one()
+        setup.commit()
+    at = dt.datetime(2020, 6, 15, 14, 32, 10)
+    rows = [(survey, f"k{i}", None, None, f"text {i}", at, batch, i + 2) for i in range(100)]
+    with pg.connect() as other, pg.connect() as conn:
+        other.execute(
+            text(
+                "INSERT INTO survey_responses (survey_id, response_key, text, batch_id, line) VALUES (:s, 'k50', 'other', :b, 1)"
+            ),
+            {"s": survey, "b": batch},
+        )  # not committed: the same key waits for it
+        conn.begin()
+        savepoint = conn.begin_nested()
+        writer = bulk.response_writer(conn)
+        writer.write(rows)
+        time.sleep(0.2)
+        assert writer.worker is not None and writer.worker.is_alive()  # waiting for the other transaction
+        started = time.perf_counter()
+        savepoint.rollback()
+        assert time.perf_counter() - started < 10  # cancelled, not waiting for `other`
+        assert conn.execute(text("SELECT count(*) FROM survey_responses")).scalar_one() == 0
+        conn.rollback()
+        other.rollback()

@@ -30,7 +30,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from operator import methodcaller
 from typing import Any
 
@@ -72,11 +72,11 @@ class ResponseWriter:
         """Wait until every batch is stored; returns (imported, duplicates) not yet reported."""
         return 0, 0
 
-    def _handed(self, rows: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
-        """The rows, counted as they go; pauses at the test hook's row."""
-        if self.pause_after is None:
-            yield from rows
-            return
+    def _handed(self, rows: list[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
+        """The rows (with the test hook: counted as they go, pausing at its row)."""
+        return rows if self.pause_after is None else self._pausing(rows)
+
+    def _pausing(self, rows: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         for row in rows:
             yield row
             ResponseWriter.handed += 1

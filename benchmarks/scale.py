@@ -4,6 +4,7 @@ and 1,000,000 survey responses (and the same with 100,000, to show how the cost 
     python benchmarks/scale.py                       # both stores, 7 rounds each
     python benchmarks/scale.py --dir /tmp/lipscale   # keep the generated stores there and reuse them
     python benchmarks/scale.py --explain             # also print SQLite's plan for every query
+    python benchmarks/scale.py --store postgres      # the same stores on a throwaway PostgreSQL server
 
 The stores are made by `lipctl init` (the real schema, seed and indexes) and then filled with
 sqlite3 bulk inserts in one transaction — what lipctl itself would write, in its own formats:
@@ -19,6 +20,11 @@ Then it times, as whole processes, round-robin beside `python -c pass`: `status 
 `survey stats`, `draft list --field bildung`, `log --since D` (each only if that command exists:
 they are skipped with a note otherwise), with median wall time and max RSS. Targets on the
 1,000,000 store: status and survey stats ≤ 500 ms, memory < 150 MB.
+With ``--store postgres`` the script starts its own throwaway PostgreSQL server (tests/pgserver.py,
+the suite's starter: a unix socket in a temporary folder), runs `lipctl init` on a new database,
+copies the generated SQLite store's rows into it (psycopg COPY, table by table, the ids kept), runs
+VACUUM ANALYZE (as autovacuum would after a bulk load) and times the same commands through the
+unix socket. ``--explain`` is SQLite's only.
 This is a script, not a test: timings belong in a report, never in an assertion.
 """
 
@@ -36,6 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.pgserver, for --store postgres
 
 from _common import LIPCTL, PASS, ROOT, Case, child_env, command_exists, machine_note, measure, report
 
@@ -293,6 +300,46 @@ def ensure(
     return counts, last, time.perf_counter() - start
 
 
+# The generated tables, parents first; rows of the seed (lipctl init's own) are in both stores already.
+COPIED = (
+    "surveys",
+    "import_batches",
+    "drafts",
+    "opinions",
+    "steering_decisions",
+    "resolutions",
+    "survey_responses",
+    "audit_events",
+)
+
+
+def to_postgres(source: Path, server: object, name: str, env: dict[str, str]) -> tuple[str, float]:
+    """A new PostgreSQL database with the SQLite store's rows (ids kept); returns its URL and the seconds it took."""
+    import psycopg
+
+    start = time.perf_counter()
+    conninfo = f"host={server.socket_dir} user={server.user}"  # type: ignore[attr-defined]
+    with psycopg.connect(conninfo + " dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = server.url(name)  # type: ignore[attr-defined]
+    subprocess.run([*LIPCTL, "--db", url, "init"], env=env, cwd=ROOT, check=True, capture_output=True)
+    lite = sqlite3.connect(source)
+    with psycopg.connect(conninfo + f" dbname={name}") as pg:
+        for table in COPIED:
+            columns = [r[1] for r in lite.execute(f"PRAGMA table_info({table})")]
+            have = pg.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]  # type: ignore[index]
+            names = ", ".join(columns)
+            with pg.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in lite.execute(f"SELECT {names} FROM {table} WHERE id > ? ORDER BY id", (have,)):
+                    copy.write_row(row)
+            pg.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    lite.close()
+    with psycopg.connect(conninfo + f" dbname={name}", autocommit=True) as pg:
+        pg.execute("VACUUM ANALYZE")
+    return url, time.perf_counter() - start
+
+
 EXPLAIN = r"""
 import contextlib, io, json, sqlite3, sys
 from sqlalchemy import event
@@ -364,7 +411,23 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="where to keep the stores (reused when they match); default: a temporary folder")
     parser.add_argument("--explain", action="store_true", help="print the query plan of every SELECT of every command")
     parser.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE as it is")
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite", help="the store the commands read")
     args = parser.parse_args()
+    server = None
+    if args.store == "postgres":
+        from tests import pgserver  # the suite's own starter of a throwaway server
+
+        server = pgserver.start()
+        args.explain = False
+        try:
+            run(args, server)
+        finally:
+            server.stop()
+        return
+    run(args, None)
+
+
+def run(args: argparse.Namespace, server: object) -> None:
 
     with tempfile.TemporaryDirectory(prefix="lipctl-scale-") as tmp:
         folder = args.dir or Path(tmp)
@@ -380,6 +443,10 @@ def main() -> None:
             size_mb = db.stat().st_size / 1e6
             made = f"generated in {took:.0f} s" if took is not None else "reused"
             print(f"store {db.name}: {size_mb:.0f} MB, {made}; rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+            if server is not None:
+                url, copied = to_postgres(db, server, f"lip_{responses}", env)
+                env = child_env(url, today=today, bytecode=not args.no_bytecode)
+                print(f"  copied into PostgreSQL ({url}) in {copied:.0f} s, then VACUUM ANALYZE")
 
             floor = Case("python -c pass", PASS, env)
             plan = [
@@ -395,7 +462,8 @@ def main() -> None:
                     case.skipped = f"`lipctl {' '.join(path)}` is not registered yet"
                 cases.append(case)
             measure(cases, rounds=args.runs, warmup=1)
-            title = f"{responses:,} survey responses, {counts.get('drafts', 0):,} drafts — {args.runs} rounds, --today {today}"
+            where = "PostgreSQL, unix socket" if server is not None else "SQLite"
+            title = f"{responses:,} survey responses, {counts.get('drafts', 0):,} drafts ({where}) — {args.runs} rounds, --today {today}"
             print(report(cases, floor, title=title))
             print(f"({machine_note()})")
             print()

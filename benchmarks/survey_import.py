@@ -1,7 +1,8 @@
-"""Benchmark: `lipctl survey import` against the floors, on one generated LimeSurvey-style file.
+r"""Benchmark: `lipctl survey import` against the floors, on one generated LimeSurvey-style file.
 
     python benchmarks/survey_import.py                 # 20,000 rows (a quick look)
     python benchmarks/survey_import.py --rows 1000000  # the real run
+    python benchmarks/survey_import.py --store postgres --rows 100000   # PostgreSQL (a throwaway server)
 
 Generates a LimeSurvey export (UTF-8 with BOM, ";", every field quoted, CRLF, free text of
 50–400 characters with umlauts, doubled quotes and embedded line breaks, personal columns), then
@@ -16,7 +17,17 @@ times, each as its own process on the same file:
 - `sqlite-utils insert --csv` (if installed) and the sqlite3 CLI's `.import` (if on PATH);
 - `python -c pass`, the interpreter's own start-up.
 
-Peak memory is each child's max RSS (os.wait4). This is a script, not a test: timings belong in
+With ``--store postgres`` the script starts its own throwaway PostgreSQL server (initdb + pg_ctl,
+a unix socket in a temporary folder: tests/pgserver.py, the suite's own starter) and times, each
+into a fresh database of that server:
+
+- lipctl: `lipctl survey import` (then the same file again: all duplicates);
+- `psql \copy` of the same file into a text staging table (12 text columns, no keys): the C floor;
+- the plain psycopg COPY floor: csv module + `cursor.copy()` into lipctl's own survey_responses
+  table (a fresh `lipctl init` database: the same keys and indexes), one transaction;
+- and, for the ratio, `lipctl survey import` into a fresh SQLite file.
+
+Peak memory is each child's max RSS (GNU time when installed, else os.wait4). This is a script, not a test: timings belong in
 a report, never in an assertion.
 """
 
@@ -126,27 +137,38 @@ con.execute("COMMIT")
 """
 
 
+# Linux carries the high-water mark of a process before exec into its max RSS (os.wait4 would
+# report at least this script's own size): GNU time, small, reports the command's own peak.
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run(cmd: list[str], *, env: dict[str, str] | None = None, stdin: str | None = None) -> tuple[float, float, int]:
     """Wall seconds, max RSS in MB, and exit code of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd,
-        env=env,
-        stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    if stdin:
-        proc.stdin.write(stdin)  # type: ignore[union-attr]
-        proc.stdin.close()  # type: ignore[union-attr]
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read()  # type: ignore[union-attr]
+    with tempfile.NamedTemporaryFile("r") as rss:
+        full = [GNU_TIME, "-f", "%M", "-o", rss.name, *cmd] if GNU_TIME else cmd
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            full,
+            env=env,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        if stdin:
+            proc.stdin.write(stdin)  # type: ignore[union-attr]
+            proc.stdin.close()  # type: ignore[union-attr]
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read()  # type: ignore[union-attr]
+        kilobytes = usage.ru_maxrss
+        if GNU_TIME:
+            figures = [w for w in rss.read().split() if w.isdigit()]
+            kilobytes = int(figures[-1]) if figures else kilobytes
     if proc.returncode not in (0,):
         sys.stderr.write(f"  ({' '.join(cmd[:3])}… exited {proc.returncode}: {err.strip()[:300]})\n")
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    return wall, kilobytes / 1024, proc.returncode
 
 
 REIMPORT = "lipctl survey import (again: all duplicates)"
@@ -167,6 +189,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=1, help="run every measurement N times (round robin) and keep the fastest")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep the files")
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite", help="where lipctl imports (default sqlite)")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="lipctl-bench-"))
@@ -180,6 +203,11 @@ def main() -> None:
         )
     size_mb = csv_path.stat().st_size / 1e6
     env = dict(os.environ, PYTHONPATH=str(ROOT), LIPCTL_ACTOR="bench", LIPCTL_LANG="en")
+    if args.store == "postgres":
+        postgres(args, work, csv_path, env)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        return
 
     def init(path: Path) -> Path:
         subprocess.run(
@@ -242,7 +270,7 @@ def main() -> None:
     print(f"{'':48} {'seconds':>8} {'rows/s':>10} {'max RSS MB':>11}")
     for label, (wall, rss, rc) in best.items():
         rate = "" if label.startswith("python -c") else f"{args.rows / wall:,.0f}"
-        print(f"{label:48} {wall:8.2f} {rate:>10} {rss:11.1f}" + ("" if rc == 0 else f"  (exit {rc})"))
+        print(f"{label:52} {wall:8.2f} {rate:>10} {rss:11.1f}" + ("" if rc == 0 else f"  (exit {rc})"))
     first = best["lipctl survey import"][0]
 
     def ratio(label: str) -> str:
@@ -260,6 +288,131 @@ def main() -> None:
     print(f"lipctl max RSS:                                      {lip_rss:.1f} MB (target < 150 MB)")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
+
+
+PG_FLOOR = r"""
+import csv, sys, psycopg
+path, conninfo = sys.argv[1], sys.argv[2]
+categories = {"Idee": 1, "Wunsch": 2, "Kritik": 3, "-oth-": 2}
+with psycopg.connect(conninfo) as con:
+    names = ["Bildung", "Wirtschaft", "Soziales", "Stadtleben und Kultur", "Demokratie", "Stadtverwaltung"]
+    fields = {n: con.execute("SELECT id FROM action_fields WHERE name LIKE %s || '%%'", (n,)).fetchone()[0] for n in names}
+    survey = con.execute("INSERT INTO surveys (name, created_at) VALUES ('Floor', now()) RETURNING id").fetchone()[0]
+    batch = con.execute(
+        "INSERT INTO import_batches (survey_id, path, started_at, rows_read, imported, duplicates, rejected, skipped, actor) "
+        "VALUES (%s, 'x', now(), 0, 0, 0, 0, 0, 'floor') RETURNING id", (survey,)).fetchone()[0]
+    cur = con.cursor()
+    with open(path, encoding="utf-8-sig", newline="") as fh, cur.copy(
+        "COPY survey_responses (survey_id, response_key, field_id, category_id, text, submitted_at, batch_id, line) FROM STDIN"
+    ) as copy:
+        reader = csv.reader(fh, delimiter=";")
+        next(reader)
+        for row in reader:
+            copy.write_row((survey, row[0], fields[row[8]], categories[row[9]], row[11], row[1], batch, reader.line_num))
+"""
+
+STAGING = "CREATE TABLE staging (" + ", ".join(f"c{i} text" for i in range(12)) + ")"
+
+
+def postgres(args: argparse.Namespace, work: Path, csv_path: Path, env: dict[str, str]) -> None:
+    """The PostgreSQL run: lipctl beside psql \\copy and a plain psycopg COPY, on a throwaway server."""
+    import psycopg
+
+    sys.path.insert(0, str(ROOT))
+    from tests import pgserver  # the suite's server starter: one way to start a throwaway server
+
+    psql = shutil.which("psql") or pgserver.find_bin("psql")
+    server = pgserver.start()
+    try:
+        admin = f"host={server.socket_dir} user={server.user} dbname=postgres"
+
+        def fresh_db(name: str) -> str:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
+            return f"host={server.socket_dir} user={server.user} dbname={name}"
+
+        def init(name: str) -> str:
+            fresh_db(name)
+            url = server.url(name)
+            subprocess.run([sys.executable, "-m", "lipctl", "--db", url, "init"], env=env, check=True, capture_output=True)
+            return url
+
+        def lipctl(db: str) -> list[str]:
+            return [
+                sys.executable,
+                "-m",
+                "lipctl",
+                "--db",
+                db,
+                "survey",
+                "import",
+                str(csv_path),
+                "--survey",
+                "Bench",
+                "--format",
+                "json",
+            ]
+
+        def staging() -> None:
+            conninfo = fresh_db("copy")
+            subprocess.run([psql, "-X", "-q", conninfo, "-c", STAGING], check=True, capture_output=True)  # type: ignore[list-item]
+
+        lip_url = server.url("lipctl")
+        sqlite_db = work / "lipctl.db"
+
+        def sqlite_init() -> None:
+            subprocess.run(
+                [sys.executable, "-m", "lipctl", "--db", str(fresh(sqlite_db)), "init"], env=env, check=True, capture_output=True
+            )
+
+        copy_sql = f"\\copy staging FROM '{csv_path}' WITH (FORMAT csv, DELIMITER ';', HEADER true, ENCODING 'UTF8')"
+        cases: list[tuple[str, object, object, dict]] = [
+            ("python -c pass", None, lambda: [sys.executable, "-c", "pass"], {}),
+            (PG_IMPORT, lambda: init("lipctl"), lambda: lipctl(lip_url), {"env": env}),
+            (PG_REIMPORT, None, lambda: lipctl(lip_url), {"env": env}),
+            (PSQL_COPY, staging, lambda: [psql, "-X", "-q", f"host={server.socket_dir} user={server.user} dbname=copy", "-c", copy_sql], {}),
+            (PG_FLOOR_LABEL, lambda: init("floor"),
+             lambda: [sys.executable, "-c", PG_FLOOR, str(csv_path), f"host={server.socket_dir} user={server.user} dbname=floor"], {}),
+            (SQLITE_IMPORT, sqlite_init, lambda: lipctl(str(sqlite_db)), {"env": env}),
+        ]  # fmt: skip
+        best: dict[str, tuple[float, float, int]] = {}
+        for _round in range(args.repeat):
+            for label, prepare, cmd, kw in cases:
+                if prepare:
+                    prepare()  # type: ignore[operator]
+                wall, rss, rc = run(cmd(), **kw)  # type: ignore[operator]
+                old = best.get(label)
+                best[label] = (min(wall, old[0]) if old else wall, max(rss, old[1]) if old else rss, rc or (old[2] if old else 0))
+        with psycopg.connect(f"host={server.socket_dir} user={server.user} dbname=lipctl") as conn:
+            stored = conn.execute("SELECT count(*) FROM survey_responses").fetchone()[0]  # type: ignore[index]
+    finally:
+        server.stop()
+
+    size_mb = csv_path.stat().st_size / 1e6
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{args.rows:,} rows, {size_mb:.1f} MB, PostgreSQL (throwaway server, unix socket, fsync off), "
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, best of {args.repeat}, load average {load}\n")  # fmt: skip
+    print(f"{'':48} {'seconds':>8} {'rows/s':>10} {'max RSS MB':>11}")
+    for label, (wall, rss, rc) in best.items():
+        rate = "" if label.startswith("python -c") else f"{args.rows / wall:,.0f}"
+        print(f"{label:52} {wall:8.2f} {rate:>10} {rss:11.1f}" + ("" if rc == 0 else f"  (exit {rc})"))
+    first = best[PG_IMPORT][0]
+    print()
+    print(f"rows stored by lipctl on PostgreSQL:                    {stored:,}")
+    print(f"PostgreSQL import / SQLite import:                      {first / best[SQLITE_IMPORT][0]:.2f} (target ≤ 1.5)")
+    print(f"PostgreSQL import / psql \\copy:                         {first / best[PSQL_COPY][0]:.2f} (target ≤ 4)")
+    print(f"PostgreSQL import / plain psycopg COPY floor:           {first / best[PG_FLOOR_LABEL][0]:.2f}")
+    print(f"re-import time / first import time:                     {best[PG_REIMPORT][0] / first:.2f} (target ≤ 1)")
+    lip_rss = max(v[1] for k, v in best.items() if k.startswith("lipctl"))
+    print(f"lipctl max RSS:                                         {lip_rss:.1f} MB (target < 150 MB)")
+
+
+PG_IMPORT = "lipctl survey import (PostgreSQL)"
+PG_REIMPORT = "lipctl survey import (PostgreSQL, again: all dup.)"
+PSQL_COPY = "psql \\copy into a text staging table"
+PG_FLOOR_LABEL = "plain psycopg COPY floor, lipctl's table"
+SQLITE_IMPORT = "lipctl survey import (SQLite, for the ratio)"
 
 
 if __name__ == "__main__":

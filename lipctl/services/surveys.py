@@ -1,8 +1,9 @@
 """Survey imports (listing, statistics and the export read through lipctl.services.responses).
 
 An import streams each file through lipctl.surveys.reader, checks every row with
-lipctl.process.routing and stores the routed ones with SQLAlchemy Core bulk inserts
-(ON CONFLICT DO NOTHING on (survey, response_key)), BATCH rows at a time. Each file is one
+lipctl.process.routing and stores the routed ones through lipctl.store.bulk (SQLite: INSERT …
+ON CONFLICT DO NOTHING on (survey, response_key); PostgreSQL: COPY, then INSERT … SELECT), BATCH
+rows at a time. Each file is one
 transaction: it is imported whole or not at all, so a killed import, run again, ends with every
 row exactly once. One audit event per file.
 """
@@ -10,17 +11,15 @@ row exactly once. One audit event per file.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import itertools
-import os
 import tempfile
 from collections.abc import Callable
-from operator import itemgetter, methodcaller
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from lipctl.context import current
@@ -29,13 +28,14 @@ from lipctl.i18n import _
 from lipctl.process.limits import check_name
 from lipctl.process.routing import KEYS, OTHER, NameMatcher, RowRejected, RowRules
 from lipctl.services import audit
+from lipctl.store import bulk
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
 from lipctl.surveys import profile as profiles
 from lipctl.surveys.reader import Source, inspect, records
 
 BATCH = 2000
-LOOKUP = 500  # keys per SELECT … IN (…): below every SQLite's variable limit
+LOOKUP = 500  # reject hashes per SELECT … IN (…) when telling known rejects from new ones
 REJECTS_LISTED = 1000
 """At most this many rejects per file are kept for the report; the --rejects file gets them all."""
 
@@ -327,54 +327,6 @@ def _import_file(session: Any, survey_id: int, plan: _Plan, sink: _RejectSink, p
     return result
 
 
-_COLUMNS = ("survey_id", "response_key", "field_id", "category_id", "text", "submitted_at", "batch_id", "line")
-
-
-def _bulk_insert(conn: Connection) -> tuple[str, Callable[[Any], Any]]:
-    """The INSERT … ON CONFLICT DO NOTHING for this dialect, compiled once, and the date converter.
-
-    The statement is built by SQLAlchemy Core and compiled once per file; the rows then go to the
-    driver's executemany as plain tuples. SQLAlchemy's per-row parameter handling cost a third
-    of the import time, and every value here is already of the column's type.
-    """
-    table = m.SurveyResponse.__table__
-    stmt = (
-        _dialect_insert(conn, table)
-        .values({c: bindparam(c) for c in _COLUMNS})
-        .on_conflict_do_nothing(index_elements=["survey_id", "response_key"])
-    )
-    compiled = stmt.compile(dialect=conn.dialect)
-    order = compiled.positiontup if compiled.positional else None
-    if order is not None and tuple(order) != _COLUMNS:
-        raise RuntimeError(f"unexpected parameter order {order}")  # pragma: no cover - a SQLAlchemy change
-    # SQLite stores DateTime as text in SQLAlchemy's own format: convert as the ORM would
-    # (isoformat gives the same text three times faster; checked here, else SQLAlchemy's own).
-    column_type = table.c.submitted_at.type
-    to_db = column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-    if to_db is None:
-        return compiled.string, lambda v: v
-    sample = dt.datetime(2020, 6, 15, 14, 32, 10, 5)
-    if to_db(sample) == sample.isoformat(" ", "microseconds"):
-        return compiled.string, methodcaller("isoformat", " ", "microseconds")
-    return compiled.string, to_db
-
-
-def _lookup(conn: Connection) -> Callable[[int], str]:
-    """SELECT of the keys already stored, for n keys (a plain statement: it runs once per batch)."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    cache: dict[int, str] = {}
-
-    def sql(n: int) -> str:
-        if n not in cache:
-            cache[n] = (
-                f"SELECT response_key FROM survey_responses WHERE survey_id = {mark} "  # noqa: S608 - placeholders only
-                f"AND response_key IN ({', '.join([mark] * n)})"
-            )
-        return cache[n]
-
-    return sql
-
-
 def _import_stream(session: Any, survey_id: int, plan: _Plan, rejects: _FileRejects, progress: Progress | None) -> dict[str, Any]:
     ctx = current()
     source, mapping = plan.source, plan.mapping
@@ -396,9 +348,8 @@ def _import_stream(session: Any, survey_id: int, plan: _Plan, rejects: _FileReje
             actor=ctx.actor,
         )
     ).inserted_primary_key[0]
-    insert_sql, date_value = _bulk_insert(conn)
-    named = conn.dialect.paramstyle in ("named", "pyformat")
-    lookup_sql = _lookup(conn)
+    writer = bulk.response_writer(conn)  # SQLite: INSERT … ON CONFLICT; PostgreSQL: COPY, then INSERT … SELECT
+    date_value = writer.date
 
     # Each row's cells in KEYS order; an unmapped key reads the "" appended to every row.
     pick = itemgetter(*(mapping.index.get(key, -1) for key in KEYS))
@@ -410,17 +361,16 @@ def _import_stream(session: Any, survey_id: int, plan: _Plan, rejects: _FileReje
     path = source.name
 
     def write(batch: dict[str, tuple[Any, ...]]) -> None:
-        """Store one batch: look up which keys exist already, insert the rest."""
-        keys = list(batch)
-        found: set[str] = set()
-        for i in range(0, len(keys), LOOKUP):
-            chunk = keys[i : i + LOOKUP]
-            found.update(k for (k,) in conn.exec_driver_sql(lookup_sql(len(chunk)), (survey_id, *chunk)))
-        new = [row for key, row in batch.items() if key not in found]
-        counts["duplicates"] += len(found)
-        if new:
-            conn.exec_driver_sql(insert_sql, [dict(zip(_COLUMNS, row, strict=True)) for row in new] if named else new)
-        counts["imported"] += len(new)
+        """Store one batch: the new keys are stored, the others counted as duplicates."""
+        imported, duplicates = writer.write(list(batch.values()))
+        counts["imported"] += imported
+        counts["duplicates"] += duplicates
+
+    def write_all() -> None:
+        """Wait until every batch is stored (PostgreSQL sends one while the next is read)."""
+        imported, duplicates = writer.flush()
+        counts["imported"] += imported
+        counts["duplicates"] += duplicates
 
     route = rules.route
     skip_at = rules.skip_positions  # cells that, when empty, mark an incomplete response
@@ -464,6 +414,7 @@ def _import_stream(session: Any, survey_id: int, plan: _Plan, rejects: _FileReje
             pending = {}
     if pending:
         write(pending)
+    write_all()
     counts["duplicates"] += duplicates_in_batch
 
     finished = audit.utcnow()

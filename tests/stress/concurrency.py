@@ -29,6 +29,9 @@ from tests.stress import _harness as h  # noqa: E402
 
 CI = {"writers": 3, "commands": 6, "import_rows": 20_000, "small_rows": 20}
 FULL = {"writers": 6, "commands": 12, "import_rows": 200_000, "small_rows": 50}
+PG_CI = {"writers": 4, "commands": 3, "import_rows": 20_000, "small_rows": 20}
+"""On PostgreSQL in the test run: 4 processes, each a draft submit, an opinion and a small import."""
+READS = (("status", "--format", "json"), ("survey", "stats", "--format", "json"))
 
 
 def run(
@@ -40,9 +43,11 @@ def run(
     small_rows: int,
     db: str | None = None,
     shared_survey: bool = False,
+    readers: int = 1,
 ) -> dict[str, object]:
     """``db``: a PostgreSQL URL (default: a SQLite file in ``folder``). ``shared_survey``: all staff
-    import into one survey that does not exist yet, so the first imports race to create it."""
+    import into one survey that does not exist yet, so the first imports race to create it.
+    ``readers``: processes running read commands (status, survey stats) one after another meanwhile."""
     db = db or str(folder / "concurrent.db")
     h.init_db(db)  # type: ignore[arg-type]
     lifecycle = h.has_command("draft", "submit") and h.has_command("opinion", "record")
@@ -88,12 +93,28 @@ def run(
             with lock:
                 results[(w, c)] = run
 
+    reads: list[h.Run] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        n = 0
+        while not done.is_set():
+            run = h.lipctl(db, *READS[n % len(READS)])
+            n += 1
+            with lock:
+                reads.append(run)
+
     start = time.perf_counter()
     importer = h.spawn(db, "survey", "import", str(big), "--survey", "Cron import")
-    with ThreadPoolExecutor(max_workers=writers) as pool:
-        list(pool.map(staff, range(writers)))
-    import_out, import_err = importer.communicate(timeout=600)
+    with ThreadPoolExecutor(max_workers=readers or 1) as watchers:
+        for _ in range(readers):
+            watchers.submit(reader)
+        with ThreadPoolExecutor(max_workers=writers) as pool:
+            list(pool.map(staff, range(writers)))
+        _out, import_err = importer.communicate(timeout=600)
+        done.set()
     wall = time.perf_counter() - start
+    reads_failed = [r for r in reads if r.returncode != 0]
 
     failed = [(args, results[(w, c)]) for w, c, args, _e in planned if results[(w, c)].returncode != 0]
     lost = 0
@@ -115,7 +136,9 @@ def run(
             lost += max(0, want - n)
             doubled += max(0, n - want)
         big_stored = store.scalar("SELECT count(*) FROM survey_responses WHERE response_key LIKE 'big-%'")
-        versions = store.rows("SELECT field_id, kind, count(*), count(DISTINCT version) FROM drafts GROUP BY field_id, kind")
+        versions = store.rows(
+            "SELECT field_id, kind, count(*), count(DISTINCT version), max(version) FROM drafts GROUP BY field_id, kind"
+        )
         audit = store.scalar("SELECT count(*) FROM audit_events WHERE command != 'init'")
         surveys = store.scalar("SELECT count(*) FROM surveys")
         integrity = store.integrity()
@@ -144,7 +167,11 @@ def run(
         "concurrent_import_stderr": import_err.decode(errors="replace").strip()[:300],
         "records_lost": lost,
         "records_doubled": doubled,
-        "duplicate_versions": sum(n - d for _f, _k, n, d in versions),
+        "duplicate_versions": sum(n - d for _f, _k, n, d, _m in versions),
+        "version_gaps": sum(top - d for _f, _k, _n, d, top in versions),  # versions 1..n without a hole
+        "reads_run": len(reads),
+        "reads_failed": len(reads_failed),
+        "read_failures": [f"{' '.join(r.args[:2])}: {r.stderr.strip()[:200]}" for r in reads_failed[:3]],
         "audit_events_written": audit,
         "audit_events_expected": ok_commands + (1 if importer.returncode == 0 else 0),
         "slowest_command_s": round(slowest, 2),

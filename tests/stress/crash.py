@@ -129,6 +129,83 @@ def run(folder: Path, *, files: int, rows_per_file: int, points: tuple[float | s
     }
 
 
+def run_paused(folder: Path, db: str, *, rows_per_file: int = 6000, pause_after: int = 8500) -> dict[str, object]:
+    """kill -9 at a point the import announces: inside the second file's transaction (on PostgreSQL
+    in the middle of a COPY). ``db``: a SQLite path or an empty PostgreSQL database's URL.
+
+    One command imports two files; LIPCTL_TEST_PAUSE_AFTER_ROWS makes it print a line and wait
+    after ``pause_after`` rows (the first file's rows, then some of the second's: at least one
+    batch of it already moved into survey_responses, the next one half sent). Then the process is
+    killed, the store is looked at, and the same command runs again.
+    """
+    h.init_db(db)  # type: ignore[arg-type]
+    paths = [str(h.write_survey(folder / f"paused{i}.csv", rows_per_file, prefix=f"f{i}-")) for i in range(2)]
+    command = ("survey", "import", *paths, "--survey", "Crash test")
+    proc = h.spawn(db, *command, LIPCTL_TEST_PAUSE_AFTER_ROWS=str(pause_after))
+    announced = proc.stderr.readline().decode(errors="replace").strip()  # type: ignore[union-attr]
+    store = h.Store(db)
+    try:
+        in_copy = None
+        if not store.is_sqlite:
+            activity = store.rows(
+                "SELECT state, query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            in_copy = any(state == "active" and query.startswith("COPY ") for state, query in activity)  # type: ignore[union-attr]
+        killed = proc.poll() is None
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        if not store.is_sqlite:  # the server ends the killed client's session (and its transaction) on its own
+            for _ in range(500):
+                if not store.scalar(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                ):
+                    break
+                time.sleep(0.02)
+
+        def state() -> dict[str, object]:
+            per_file = [
+                store.scalar("SELECT count(*) FROM survey_responses WHERE response_key LIKE :p", p=f"f{i}-%") for i in range(2)
+            ]
+            staging = (
+                None
+                if store.is_sqlite
+                else store.scalar("SELECT count(*) FROM pg_class WHERE relname = 'lipctl_staging_responses'")
+            )
+            return {
+                "per_file": per_file,
+                "batches": store.scalar("SELECT count(*) FROM import_batches"),
+                "unfinished": store.scalar("SELECT count(*) FROM import_batches WHERE finished_at IS NULL"),
+                "audit": store.scalar("SELECT count(*) FROM audit_events WHERE action = 'survey.imported'"),
+                "staging_tables": staging,
+                "integrity": store.integrity(),
+            }
+
+        after_kill = state()
+        rerun = h.lipctl(db, *command)
+        after_rerun = state()
+        distinct = store.rows("SELECT count(*), count(DISTINCT response_key) FROM survey_responses")[0]
+    finally:
+        store.close()
+    return {
+        "store": "sqlite" if "://" not in db else "postgresql",
+        "announced": announced,
+        "killed_while_running": killed,
+        "copy_in_progress_at_kill": in_copy,
+        "rows_per_file_after_kill": after_kill["per_file"],
+        "batches_after_kill": after_kill["batches"],
+        "unfinished_after_kill": after_kill["unfinished"],
+        "audit_events_after_kill": after_kill["audit"],
+        "staging_tables_after_kill": after_kill["staging_tables"],
+        "integrity_after_kill": after_kill["integrity"],
+        "rerun_exit": rerun.returncode,
+        "rerun_stderr": rerun.stderr.strip()[-300:],
+        "rows_per_file_after_rerun": after_rerun["per_file"],
+        "rows_and_distinct_after_rerun": distinct,
+        "batches_after_rerun": after_rerun["batches"],
+        "audit_events_after_rerun": after_rerun["audit"],
+    }
+
+
 def run_init(folder: Path, *, points: tuple[float, ...] = (0.2, 0.35, 0.5, 0.65, 0.8, 0.95)) -> dict[str, object]:
     """``lipctl init`` on a new file killed at several points: nothing or everything, and a re-run completes it."""
     reference = folder / "reference.db"

@@ -1,0 +1,234 @@
+"""Bulk writing of survey responses: one small interface, one implementation per store.
+
+A survey import hands its checked rows to a ``ResponseWriter`` a batch at a time; the writer
+stores the new ones and says how many were new and how many were already there (same survey,
+same response key). Both run inside the caller's transaction (the file's one transaction), on
+the connection SQLAlchemy holds for it, and send the same number of statements for every batch,
+whatever the table already holds:
+
+- SQLite: one ``INSERT … ON CONFLICT DO NOTHING`` executemany per batch; sqlite3 sums the rows
+  each execution changed, so the rows it skipped are the duplicates.
+- PostgreSQL: ``COPY`` of the batch into a temporary staging table (created once per file,
+  dropped at commit), then one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` into
+  survey_responses (its row count: the new rows) and a ``TRUNCATE`` of the staging table. The
+  former per-batch ``SELECT … WHERE response_key IN (…)`` look-up became quadratic there: psycopg
+  prepares a statement run five times, PostgreSQL then keeps a generic plan made while the table
+  was (as far as its statistics knew) empty — an index scan on survey_id alone, every stored row
+  of the survey rechecked against the 500 parameters — so each batch read everything the import
+  had written before it (benchmarks/README.md has the figures).
+
+``LIPCTL_TEST_PAUSE_AFTER_ROWS=n`` (for tests only) makes the writer announce on stderr, and then
+wait, once n rows have been handed to the writers of this process (of all its files) — on
+PostgreSQL in the middle of a COPY — so that a test can kill the process at a known point inside a
+file's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from operator import methodcaller
+from typing import Any
+
+from sqlalchemy import bindparam, event
+from sqlalchemy.engine import Connection
+
+from lipctl.store import models as m
+
+COLUMNS = ("survey_id", "response_key", "field_id", "category_id", "text", "submitted_at", "batch_id", "line")
+"""The order of the values in every row a writer receives."""
+
+PAUSE_ENV = "LIPCTL_TEST_PAUSE_AFTER_ROWS"
+PAUSED = "lipctl test pause: {rows} rows handed to the writer, waiting to be killed"
+
+
+class ResponseWriter:
+    """Stores batches of response rows (tuples in COLUMNS order) inside the caller's transaction."""
+
+    handed = 0
+    """Rows handed to the writers of this process (counted only for the test hook)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.raw: Any = conn.connection.driver_connection  # the sqlite3 / psycopg connection SQLAlchemy holds
+        self.date: Callable[[dt.datetime], Any] = lambda v: v
+        """Converts a submitted_at value to what the driver takes for the column."""
+        pause = os.environ.get(PAUSE_ENV, "")
+        self.pause_after = int(pause) if pause.isdigit() else None
+
+    def write(self, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
+        """Store the rows whose key is new. Keys are distinct within ``rows``.
+
+        Returns (imported, duplicates) of the rows stored so far and not yet reported: a writer
+        may report a batch at its next write, or at flush().
+        """
+        raise NotImplementedError
+
+    def flush(self) -> tuple[int, int]:
+        """Wait until every batch is stored; returns (imported, duplicates) not yet reported."""
+        return 0, 0
+
+    def _handed(self, rows: list[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
+        """The rows (with the test hook: counted as they go, pausing at its row)."""
+        return rows if self.pause_after is None else self._pausing(rows)
+
+    def _pausing(self, rows: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        for row in rows:
+            yield row
+            ResponseWriter.handed += 1
+            if ResponseWriter.handed == self.pause_after:
+                _pause(ResponseWriter.handed)
+
+
+def _pause(rows: int) -> None:  # pragma: no cover - the process is killed while it waits
+    sys.stderr.write(PAUSED.format(rows=rows) + "\n")
+    sys.stderr.flush()
+    while True:
+        time.sleep(60)
+
+
+class SqliteResponseWriter(ResponseWriter):
+    """One executemany of INSERT … ON CONFLICT DO NOTHING per batch; sqlite3 sums the changed rows."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        from sqlalchemy.dialects.sqlite import insert
+
+        table = m.SurveyResponse.__table__
+        stmt = (
+            insert(m.SurveyResponse)
+            .values({c: bindparam(c) for c in COLUMNS})
+            .on_conflict_do_nothing(index_elements=["survey_id", "response_key"])
+        )
+        compiled = stmt.compile(dialect=conn.dialect)
+        if compiled.positiontup is None or tuple(compiled.positiontup) != COLUMNS:
+            raise RuntimeError(f"unexpected parameter order {compiled.positiontup}")  # pragma: no cover - a SQLAlchemy change
+        self.sql = compiled.string
+        # SQLite stores DateTime as text in SQLAlchemy's own format: convert as the ORM would
+        # (isoformat gives the same text three times faster; checked here, else SQLAlchemy's own).
+        to_db = table.c.submitted_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        sample = dt.datetime(2020, 6, 15, 14, 32, 10, 5)
+        if to_db is None:
+            self.date = lambda v: v
+        elif to_db(sample) == sample.isoformat(" ", "microseconds"):
+            self.date = methodcaller("isoformat", " ", "microseconds")
+        else:
+            self.date = to_db
+
+    def write(self, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
+        cur = self.raw.cursor()
+        try:
+            cur.executemany(self.sql, self._handed(rows))
+            imported = cur.rowcount  # executemany: the changes of every execution, summed; ignored rows change nothing
+        finally:
+            cur.close()
+        return imported, len(rows) - imported
+
+
+STAGING = "lipctl_staging_responses"
+
+
+class PostgresResponseWriter(ResponseWriter):
+    """COPY into a temporary staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING, per batch.
+
+    The server's share of a batch (the COPY, and the INSERT with its four foreign-key checks and
+    four index entries a row) takes as long as reading and checking it here; so each batch is sent
+    by a worker thread while the caller reads the next one (psycopg waits without the GIL). One
+    batch at most is in flight. Before any other statement, commit or rollback on the
+    connection, the SQLAlchemy connection events below wait for it: nothing of a batch can land
+    after a rollback (the encoding retry's, or an error's); a rollback cancels a batch that waits
+    for a lock, as psycopg cancels a query interrupted by Ctrl-C.
+    """
+
+    EVENTS = ("before_cursor_execute", "commit", "release_savepoint", "savepoint")
+    ROLLBACKS = ("rollback", "rollback_savepoint")
+    PATIENCE = 0.5
+    """Seconds a rollback waits for the batch in flight before cancelling it (a batch takes ~50 ms;
+    longer, it waits for a lock: another import's uncommitted rows with the same keys)."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        names = ", ".join(COLUMNS)
+        with self.raw.cursor() as cur:
+            # Created once per file, dropped at commit (and by a rollback, of the file or of its
+            # encoding retry); the same columns and types as survey_responses, without keys.
+            # IF NOT EXISTS: a dry run imports several files in one transaction.
+            cur.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ON COMMIT DROP AS "
+                f"SELECT {names} FROM survey_responses WITH NO DATA"
+            )
+        self.copy_sql = f"COPY {STAGING} ({names}) FROM STDIN"
+        self.move_sql = (
+            f"INSERT INTO survey_responses ({names}) SELECT {names} FROM {STAGING} ORDER BY line "
+            "ON CONFLICT (survey_id, response_key) DO NOTHING"
+        )
+        self.empty_sql = f"TRUNCATE {STAGING}"
+        self.worker: threading.Thread | None = None
+        self.result: tuple[int, int] = (0, 0)
+        self.error: BaseException | None = None
+        for name in self.EVENTS:
+            event.listen(conn, name, self._settle)
+        for name in self.ROLLBACKS:
+            event.listen(conn, name, self._abandon)
+
+    def _store(self, rows: list[tuple[Any, ...]]) -> None:
+        try:
+            with self.raw.cursor() as cur:
+                with cur.copy(self.copy_sql) as copy:
+                    for row in self._handed(rows):
+                        copy.write_row(row)
+                cur.execute(self.move_sql)
+                imported = cur.rowcount
+                cur.execute(self.empty_sql)  # not DELETE: its dead rows would stay in every later scan of the batch
+            self.result = (imported, len(rows) - imported)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            self.error = exc
+
+    def _settle(self, *_args: Any, **_kwargs: Any) -> None:
+        """Wait for the batch in flight (its error, if any, stays for write/flush to raise)."""
+        if self.worker is not None:
+            self.worker.join()
+            self.worker = None
+
+    def _abandon(self, *_args: Any, **_kwargs: Any) -> None:
+        """Before a rollback (an error, Ctrl-C, the encoding retry): the batch in flight is undone
+        anyway; if it is still waiting after PATIENCE, cancel it rather than wait for the lock."""
+        if self.worker is not None:
+            self.worker.join(self.PATIENCE)
+            if self.worker.is_alive():
+                getattr(self.raw, "cancel_safe", self.raw.cancel)()  # cancel_safe: psycopg 3.2+
+            self._settle()
+        self.error = None  # the rollback undoes what failed, too
+
+    def _collect(self) -> tuple[int, int]:
+        self._settle()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        result, self.result = self.result, (0, 0)
+        return result
+
+    def write(self, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
+        done = self._collect()
+        self.worker = threading.Thread(target=self._store, args=(rows,), name="lipctl-copy", daemon=True)
+        self.worker.start()
+        return done
+
+    def flush(self) -> tuple[int, int]:
+        done = self._collect()
+        for names, listener in ((self.EVENTS, self._settle), (self.ROLLBACKS, self._abandon)):
+            for name in names:
+                if event.contains(self.conn, name, listener):
+                    event.remove(self.conn, name, listener)
+        return done
+
+
+def response_writer(conn: Connection) -> ResponseWriter:
+    """The writer for this connection's store."""
+    if conn.dialect.name == "postgresql":
+        return PostgresResponseWriter(conn)
+    return SqliteResponseWriter(conn)

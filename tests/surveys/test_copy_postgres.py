@@ -1,0 +1,174 @@
+"""The survey import by COPY on a real PostgreSQL server: exact counts, idempotence, dry runs, retries.
+
+BATCH is made small (7 rows) so that a few dozen rows span several batches: duplicates inside
+one batch, across batches of one file and across files are all counted as SQLite counts them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from lipctl.errors import ExitCode
+from lipctl.services import surveys
+from lipctl.store.engine import resolve_url
+from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
+
+pytestmark = pytest.mark.postgres
+
+TEXT = 'Mehr "Sprachkurse";\r\nauch für Eltern – «bitte»\t\\N und ein Backslash \\'
+
+
+@pytest.fixture
+def pg(pg_url: str, monkeypatch: pytest.MonkeyPatch, cli):
+    monkeypatch.setenv("LIPCTL_DB", pg_url)
+    monkeypatch.setattr(surveys, "BATCH", 7)
+    assert cli("init").exit_code == ExitCode.OK
+    engine = create_engine(resolve_url(pg_url))
+    yield engine
+    engine.dispose()
+
+
+def rows(engine, sql: str, **params: object) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+def counts(result) -> tuple[int, ...]:
+    f = json.loads(result.stdout)["files"]
+    return tuple(tuple(x[k] for k in ("rows_read", "imported", "duplicates", "rejected", "skipped")) for x in f)
+
+
+def test_counts_duplicates_inside_and_across_batches_and_files(pg, cli, write) -> None:
+    first = [LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", f"{TEXT} {i}") for i in range(1, 31)]
+    first.insert(3, ls_row("2", "2020-06-15 14:32:10", "Bildung", "Idee", "same batch"))  # inside batch 1
+    first.append(ls_row("5", "2020-06-15 14:32:10", "Bildung", "Idee", "a later batch"))  # across batches
+    first.append(ls_row("99", "", "", "", ""))  # incomplete
+    first.append(ls_row("98", "2020-06-15", "Sport", "Idee", "x"))  # rejected
+    second = [LS_HEADER] + [ls_row(str(i), "2020-07-01 09:00:00", "Soziales", "Kritik", f"neu {i}") for i in range(25, 46)]
+    a = write("a.csv", csv_bytes(first, bom=True))
+    b = write("b.csv", csv_bytes(second))
+
+    result = cli("survey", "import", str(a), str(b), "--survey", "S", "--format", "json")
+    assert result.exit_code == ExitCode.IMPORT_REJECTED_ROWS, result.stderr
+    # a: 34 rows read, 30 new, 2 duplicates (one inside a batch, one across), 1 rejected, 1 skipped;
+    # b: 21 rows read, 15 new (31..45), 6 already stored by a (25..30)
+    assert counts(result) == ((34, 30, 2, 1, 1), (21, 15, 6, 0, 0))
+    stored = rows(pg, "SELECT response_key, text, line FROM survey_responses ORDER BY id")
+    assert [k for k, _t, _l in stored] == [str(i) for i in range(1, 46)]  # file order, the first of each key
+    assert stored[1][1] == f"{TEXT} 2"  # the first "2" counts, not the one later in its batch
+    assert stored[0][1] == f"{TEXT} 1"  # tabs, backslashes, \N and line breaks arrive as written
+    assert rows(pg, "SELECT count(*) FROM survey_responses WHERE submitted_at IS NULL") == [(0,)]
+
+    again = cli("survey", "import", str(a), str(b), "--survey", "S", "--format", "json")
+    assert counts(again) == ((34, 0, 32, 1, 1), (21, 0, 21, 0, 0))
+    assert rows(pg, "SELECT count(*), count(DISTINCT response_key) FROM survey_responses") == [(45, 45)]
+    assert rows(pg, "SELECT count(*) FROM import_batches WHERE finished_at IS NOT NULL") == [(4,)]
+
+
+def test_dry_run_of_several_files_counts_and_stores_nothing(pg, cli, write) -> None:
+    a = write(
+        "a.csv", csv_bytes([LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", "t") for i in range(20)])
+    )
+    b = write(
+        "b.csv", csv_bytes([LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", "t") for i in range(10, 40)])
+    )
+    dry = cli("survey", "import", str(a), str(b), "--survey", "S", "--dry-run", "--format", "json")
+    assert dry.exit_code == ExitCode.OK, dry.stderr
+    assert counts(dry) == ((20, 20, 0, 0, 0), (30, 20, 10, 0, 0))  # one transaction: b sees a's rows
+    assert rows(pg, "SELECT count(*) FROM survey_responses") == [(0,)]
+    assert rows(pg, "SELECT count(*) FROM import_batches") == [(0,)]
+    real = cli("survey", "import", str(a), str(b), "--survey", "S", "--format", "json")
+    assert counts(real) == counts(dry)
+
+
+def test_a_late_cp1252_byte_retries_the_file_without_leftovers(pg, cli, write) -> None:
+    """The head (64 KiB) is ASCII, row 38 is Windows-1252: the UTF-8 attempt (5 batches sent) is rolled back."""
+    long = "x" * 2000
+    body = [LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", f"plain {i} {long}") for i in range(40)]
+    body[39] = ls_row("38", "2020-06-15 14:32:10", "Bildung", "Idee", "Größe")
+    path = write("late.csv", csv_bytes(body, encoding="cp1252"))
+    result = cli("survey", "import", str(path), "--survey", "S", "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert counts(result) == ((40, 40, 0, 0, 0),)
+    assert json.loads(result.stdout)["files"][0]["encoding"] == "cp1252"
+    assert rows(pg, "SELECT text FROM survey_responses WHERE response_key = '38'") == [("Größe",)]
+    assert rows(pg, "SELECT count(*), count(DISTINCT response_key), min(line) FROM survey_responses") == [(40, 40, 2)]
+    assert rows(pg, "SELECT count(*) FROM import_batches") == [(1,)]
+
+
+def test_a_rollback_waits_for_the_batch_in_flight_and_undoes_it(pg) -> None:
+    """The writer sends a batch from a worker thread: a savepoint's rollback must come after it, and undo it."""
+    import datetime as dt
+
+    from lipctl.store import bulk
+
+    with pg.connect() as conn:
+        conn.begin()
+        survey = conn.execute(text("INSERT INTO surveys (name, created_at) VALUES ('S', now()) RETURNING id")).scalar_one()
+        batch = conn.execute(
+            text(
+                "INSERT INTO import_batches (survey_id, path, started_at, rows_read, imported, duplicates, rejected, skipped, actor) "
+                "VALUES (:s, 'x', now(), 0, 0, 0, 0, 0, 't') RETURNING id"
+            ),
+            {"s": survey},
+        ).scalar_one()
+        at = dt.datetime(2020, 6, 15, 14, 32, 10)
+        rows = [(survey, f"k{i}", None, None, f"text {i}", at, batch, i + 2) for i in range(20_000)]
+        savepoint = conn.begin_nested()
+        writer = bulk.response_writer(conn)
+        assert writer.write(rows[:10_000]) == (0, 0)  # reported at the next write or at flush
+        assert writer.worker is not None
+        savepoint.rollback()  # the connection event waits for the worker first
+        assert writer.worker is None
+        assert conn.execute(text("SELECT count(*) FROM survey_responses")).scalar_one() == 0
+
+        writer = bulk.response_writer(conn)  # the staging table went with the savepoint: made again
+        assert writer.write(rows[:10_000]) == (0, 0)
+        assert writer.write(rows[5_000:]) == (10_000, 0)  # the first batch's counts
+        assert writer.flush() == (10_000, 5_000)
+        assert conn.execute(text("SELECT count(*), count(DISTINCT response_key) FROM survey_responses")).one() == (20_000, 20_000)
+        conn.rollback()
+
+
+def test_a_rollback_cancels_a_batch_waiting_for_another_imports_lock(pg) -> None:
+    """Another transaction holds an uncommitted row with one of the batch's keys: the batch waits for
+    it; a rollback (Ctrl-C, an error) must not wait as long, but cancel the batch and undo it."""
+    import datetime as dt
+    import time
+
+    from lipctl.store import bulk
+
+    with pg.connect() as setup:
+        survey = setup.execute(text("INSERT INTO surveys (name, created_at) VALUES ('S', now()) RETURNING id")).scalar_one()
+        batch = setup.execute(
+            text(
+                "INSERT INTO import_batches (survey_id, path, started_at, rows_read, imported, duplicates, rejected, skipped, actor) "
+                "VALUES (:s, 'x', now(), 0, 0, 0, 0, 0, 't') RETURNING id"
+            ),
+            {"s": survey},
+        ).scalar_one()
+        setup.commit()
+    at = dt.datetime(2020, 6, 15, 14, 32, 10)
+    rows = [(survey, f"k{i}", None, None, f"text {i}", at, batch, i + 2) for i in range(100)]
+    with pg.connect() as other, pg.connect() as conn:
+        other.execute(
+            text(
+                "INSERT INTO survey_responses (survey_id, response_key, text, batch_id, line) VALUES (:s, 'k50', 'other', :b, 1)"
+            ),
+            {"s": survey, "b": batch},
+        )  # not committed: the same key waits for it
+        conn.begin()
+        savepoint = conn.begin_nested()
+        writer = bulk.response_writer(conn)
+        writer.write(rows)
+        time.sleep(0.2)
+        assert writer.worker is not None and writer.worker.is_alive()  # waiting for the other transaction
+        started = time.perf_counter()
+        savepoint.rollback()
+        assert time.perf_counter() - started < 10  # cancelled, not waiting for `other`
+        assert conn.execute(text("SELECT count(*) FROM survey_responses")).scalar_one() == 0
+        conn.rollback()
+        other.rollback()

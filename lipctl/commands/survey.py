@@ -82,7 +82,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _percent(total: int):  # noqa: ANN202
+def _percent(total: int):
     return lambda n: f"{n} ({n * 100 / total:.0f} %)" if total else str(n)
 
 

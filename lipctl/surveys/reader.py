@@ -237,7 +237,7 @@ class _HashingRaw(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # noqa: ANN001
+    def readinto(self, buffer) -> int:
         n = self.fh.readinto(buffer)
         if n:
             self.digest.update(memoryview(buffer)[:n])

@@ -56,7 +56,7 @@ class _Plan:
 class _RejectSink:
     """Rejected rows for the --rejects file: line, reason and the mapped cells (never other columns)."""
 
-    COLUMNS = ["file", "line", "reason", *KEYS]
+    COLUMNS = ("file", "line", "reason", *KEYS)
 
     def __init__(self, path: Path | None, inputs: list[Path], force: bool = False) -> None:
         from lipctl.files import outputs
@@ -110,7 +110,7 @@ class _FileRejects:
         self.safe_cell = safe_cell
         self.listed: list[dict[str, Any]] = []
         self.count = 0
-        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="") if spool else None
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="") if spool else None  # noqa: SIM115 - closed in close()
         self.writer = csv.writer(self.spool) if self.spool else None
         self.hashes: Any = None  # "sha256 code" per reject, in file order; opened at the first one
         self.known = 0

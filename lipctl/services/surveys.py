@@ -17,9 +17,9 @@ import tempfile
 from collections.abc import Callable
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.engine import Connection
 
 from lipctl.context import current
@@ -289,11 +289,14 @@ def _survey_id(session: Any, name: str) -> int:
 
 
 def _dialect_insert(conn: Connection, table: Any) -> Any:
+    """INSERT with the dialect's ON CONFLICT clause (PostgreSQL's and SQLite's are different classes)."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def _rules(session: Any, mapping: profiles.Mapping) -> RowRules:
@@ -333,7 +336,7 @@ def _import_stream(session: Any, survey_id: int, plan: _Plan, rejects: _FileReje
     rules = _rules(session, mapping)
     conn = session.connection()
     started = audit.utcnow()
-    batches = m.ImportBatch.__table__
+    batches = cast(Table, m.ImportBatch.__table__)  # a Table (SQLAlchemy types __table__ as any FromClause)
     batch_id = conn.execute(
         batches.insert().values(
             survey_id=survey_id,

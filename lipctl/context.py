@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from lipctl.errors import InvalidInput
+from lipctl.errors import InvalidInput, LipctlError
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def default_actor() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no login name in some containers
+    except (OSError, KeyError, ImportError):  # no login name in some containers (pwd has no entry for the uid)
         return "unknown"
 
 
@@ -46,7 +46,8 @@ def parse_day(value: str | None, option: str) -> dt.date | None:
 
 def parse_today(value: str | None, option: str = "--today") -> dt.date:
     """The date "as of" (--today / LIPCTL_TODAY), default the real today."""
-    return parse_day(value, option) or dt.date.today()
+    # the office's own calendar day, on purpose local: an "as of" date, never compared with stored instants
+    return parse_day(value, option) or dt.date.today()  # noqa: DTZ011 - the local day is meant
 
 
 @dataclass
@@ -93,7 +94,7 @@ class AppContext:
         if self.db and "://" in self.db:
             try:
                 return self.location.password
-            except Exception:
+            except (LipctlError, ValueError):  # a URL that cannot be read holds no password we can find
                 return None
         return os.environ.get("PGPASSWORD") or None
 

@@ -111,7 +111,7 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
             except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lipctl.cli.Terminated)
                 message(_("lipctl: interrupted; nothing was changed by the unfinished step"))
                 raise typer.Exit(getattr(exc, "exit_code", 130)) from None
-            except Exception as exc:  # the last line of defence: no traceback without --debug
+            except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback without --debug
                 if ctx.debug:  # the traceback, through the same scrubbing as every other line
                     sys.stderr.write(scrub(traceback.format_exc()))
                 message(

@@ -136,7 +136,7 @@ def register_grant(grp: typer.Typer) -> None:
         ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
-        """Give PostgreSQL roles least privilege on the store: --reader reads only, --writer also writes rows (run as the owner)."""
+        """Give PostgreSQL roles least privilege on the store: --reader reads only, --writer also writes rows (run as the owner)."""  # noqa: E501 - the docstring is the --help text and, unchanged, its msgid: a line break would change the message
         from lipctl.output.emit import Column, emit
         from lipctl.services import grants
 

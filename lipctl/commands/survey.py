@@ -82,7 +82,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _percent(total: int):  # noqa: ANN202
+def _percent(total: int):
     return lambda n: f"{n} ({n * 100 / total:.0f} %)" if total else str(n)
 
 
@@ -127,9 +127,19 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import surveys as svc
         from lipctl.surveys import progress
 
-        options = {"profile": profile, "maps": maps, "encoding": encoding, "delimiter": delimiter, "rejects": rejects}
         with progress.bar(progress.wanted(fmt is OutputFormat.JSON)) as bar:
-            result = svc.import_files(files, survey, dry_run=dry_run, force=force, progress=bar, **options)
+            result = svc.import_files(
+                files,
+                survey,
+                profile=profile,
+                maps=maps,
+                encoding=encoding,
+                delimiter=delimiter,
+                dry_run=dry_run,
+                rejects=rejects,
+                force=force,
+                progress=bar,
+            )
         title = _("Survey {name!r}").format(name=result["survey"])
         emit(
             result,

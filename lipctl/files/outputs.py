@@ -39,7 +39,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -441,14 +441,10 @@ class PendingFile:
         if self.committed:
             return
         if self._handle is not None:
-            try:
+            with suppress(OSError):
                 self._handle.close()
-            except OSError:
-                pass
-        try:
+        with suppress(OSError):
             self.path.unlink(missing_ok=True)
-        except OSError:
-            pass
 
     def __enter__(self) -> Self:
         return self

@@ -165,7 +165,7 @@ def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None
     """Exact text, every cell with a line break quoted, formula-like cells guarded (``csvsafe``)."""
     from lipctl.output import csvsafe
 
-    writer = csvsafe.writer(sys.stdout)  # type: ignore[arg-type]
+    writer = csvsafe.writer(sys.stdout)
     writer.writerow([c.key for c in columns])
     for row in rows:
         writer.writerow([_csv_value(row.get(c.key)) for c in columns])

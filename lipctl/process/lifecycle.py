@@ -287,7 +287,7 @@ def waiting_on(
     state: DraftState | str,
     missing: Sequence[str],
     *,
-    steering: str,
+    steering: str | None,
     deciding_body: str | None,
     expert_group: str | None,
 ) -> list[str]:
@@ -296,7 +296,7 @@ def waiting_on(
     if current == S.SUBMITTED:
         return list(missing)
     if current == S.READY_FOR_DECISION:
-        return [steering]
+        return [steering] if steering else []
     if current == S.FORWARDED:
         return [deciding_body] if deciding_body else []
     if current == S.RETURNED:

@@ -120,10 +120,7 @@ class RowRules:
 
         ``cells`` are the row's values in the order of KEYS ("" for an unmapped key).
         """
-        for i in self.skip_positions:
-            if not cells[i].strip():
-                return True
-        return False
+        return any(not cells[i].strip() for i in self.skip_positions)
 
     def route(self, cells: tuple[str, ...]) -> Routed:
         """Zuordnung: the routed row, or RowRejected with the first reason that applies (cells in KEYS order)."""
@@ -150,11 +147,10 @@ class RowRules:
                 raise RowRejected("several_fields", _("more than one action field: {value!r}").format(value=_short(raw_field)))
             raise RowRejected("unknown_field", _("unknown action field {value!r}").format(value=_short(raw_field)))
         category = None
-        if self.categories is not None:
-            if raw_category and not raw_category.isspace():
-                category = self.categories.match(raw_category)
-                if category is None:
-                    raise RowRejected("unknown_category", _("unknown category {value!r}").format(value=_short(raw_category)))
+        if self.categories is not None and raw_category and not raw_category.isspace():
+            category = self.categories.match(raw_category)
+            if category is None:
+                raise RowRejected("unknown_category", _("unknown category {value!r}").format(value=_short(raw_category)))
         submitted_at = None
         if raw_date:
             try:

@@ -17,7 +17,7 @@ from lipctl.i18n import _, ngettext
 from lipctl.process.definition import MAJORITY_RULES, QUORUM_RULES, RuleSet
 from lipctl.process.states import ResolutionResult
 
-__all__ = ["Outcome", "Tally", "decide", "validate", "quorum_needed", "yes_needed"]
+__all__ = ["Outcome", "Tally", "decide", "quorum_needed", "validate", "yes_needed"]
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ def backup(target: Path, *, force: bool = False) -> dict[str, Any]:
         raise Refused(
             _("lipctl backs up SQLite files only; this database is on a PostgreSQL server"),
             _(
-                "use PostgreSQL's own tool: pg_dump --format=custom --file=BACKUP.dump '{url}' (the password from PGPASSWORD or ~/.pgpass)"
+                "use PostgreSQL's own tool: pg_dump --format=custom --file=BACKUP.dump '{url}' "
+                "(the password from PGPASSWORD or ~/.pgpass)"
             ).format(url=_pg_dump_url(url)),
         )
     source = sqlite_path(url)

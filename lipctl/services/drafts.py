@@ -308,7 +308,7 @@ def _submit_once(
         s = uow.session
         f = repo.get_field(s, field)
         k = repo.get_kind(s, kind)
-        survey_rows = []
+        survey_rows: list[m.Survey] = []
         for name in surveys:
             sv = repo.get_survey(s, name)
             if sv.id not in {x.id for x in survey_rows}:

@@ -53,7 +53,8 @@ def grant(readers: list[str], writers: list[str]) -> dict[str, Any]:
         raise Refused(
             _("roles exist only on a PostgreSQL server; this database is a SQLite file"),
             _(
-                "on SQLite the file's permissions decide: readers need read access to the file, writers write access to it and its folder"
+                "on SQLite the file's permissions decide: readers need read access to the file, "
+                "writers write access to it and its folder"
             ),
         )
     with ctx.uow(write=True) as uow:
@@ -208,7 +209,7 @@ def _verify(conn: Any, role: str, access: str, schema: str, tables: list[str]) -
     checks = " OR ".join(f"has_table_privilege(:role, c.oid, '{p}')" for p in forbidden)
     extra = conn.execute(
         text(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "  # noqa: S608 - privileges from WRITE_PRIVILEGES
             f"WHERE n.nspname = :schema AND c.relname = ANY(:tables) AND ({checks}) ORDER BY c.relname LIMIT 1"
         ),
         args,

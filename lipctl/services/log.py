@@ -10,7 +10,8 @@ from typing import Any
 def events(since: dt.date | None = None, limit: int | None = None, entity: str | None = None) -> list[dict[str, Any]]:
     from lipctl.context import current
 
-    where, params = [], {}
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if since is not None:
         where.append("occurred_at >= :since")
         params["since"] = dt.datetime.combine(since, dt.time())

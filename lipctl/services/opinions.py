@@ -48,9 +48,7 @@ def record(
         draft = dr.locked_draft(s, ref)
         what = dr.label(s, draft)
         if who.kind in DECIDING_KINDS:
-            givers = [
-                b for b in s.scalars(select(m.Body.slug).where(m.Body.kind.not_in(DECIDING_KINDS)).order_by(m.Body.position))
-            ]
+            givers = list(s.scalars(select(m.Body.slug).where(m.Body.kind.not_in(DECIDING_KINDS)).order_by(m.Body.position)))
             raise Refused(
                 _("{body} decides on drafts; it does not give an opinion").format(body=who.slug),
                 _("record its decision with 'lipctl steering decide' or a tally; opinions come from: {bodies}").format(

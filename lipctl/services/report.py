@@ -208,7 +208,7 @@ def _survey(s: Session, status: dict[str, Any]) -> dict[str, Any]:
         categories.append({"category": c.slug, "name": c.name, "name_en": c.name_en, "count": int(cat_counts.get(c.id, 0))})
     if cat_counts.get(None):
         categories.append({"category": None, "name": None, "name_en": None, "count": int(cat_counts[None])})
-    surveys = [
+    surveys: list[dict[str, Any]] = [
         {"name": name, "count": int(n)}
         for name, n in s.execute(
             select(m.Survey.name, func.count(m.SurveyResponse.id))

@@ -75,7 +75,7 @@ class _Sync:
             self.changes.append({"change": "updated", "what": label, "fields": sorted(diff)})
         return obj
 
-    def aliases(self, model: type, owner_col: str, owner_id: int, wanted: tuple[str, ...], label: str) -> None:
+    def aliases(self, model: type[Any], owner_col: str, owner_id: int, wanted: tuple[str, ...], label: str) -> None:
         existing = {a.alias: a for a in self.s.scalars(select(model).filter_by(**{owner_col: owner_id}))}
         for alias in wanted:
             if alias not in existing:
@@ -236,12 +236,12 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
     for scope in (DecisionScope.DOCUMENT, DecisionScope.PLAN):
         steps = pd.decision_chain.get(scope.value, ())
         old = list(session.scalars(select(m.DecisionStep).filter_by(scope=scope).order_by(m.DecisionStep.position)))
-        if [s.body_id for s in old] != [body_ids[b] for b in steps]:
+        if [s.body_id for s in old] != [body_ids[slug] for slug in steps]:
             for s in old:
                 session.delete(s)
             session.flush()
-            for pos, b in enumerate(steps):
-                session.add(m.DecisionStep(scope=scope, position=pos, body_id=body_ids[b]))
+            for pos, slug in enumerate(steps):
+                session.add(m.DecisionStep(scope=scope, position=pos, body_id=body_ids[slug]))
             sync.changes.append({"change": "updated" if old else "added", "what": f"decision chain {scope.value}"})
 
     for ms in pd.milestones:
@@ -251,12 +251,12 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
             {"name": ms.name, "name_en": ms.name_en, "due": ms.due, "due_text": ms.due_text, "applies_to": ms.applies_to},
             f"milestone {ms.slug}",
         )
-    for pos, cat in enumerate(pd.categories):
+    for pos, category in enumerate(pd.categories):
         sync.upsert(
             m.SurveyCategory,
-            {"slug": cat.slug},
-            {"name": cat.name, "name_en": cat.name_en, "aliases": "\n".join(cat.aliases) or None, "position": pos},
-            f"category {cat.slug}",
+            {"slug": category.slug},
+            {"name": category.name, "name_en": category.name_en, "aliases": "\n".join(category.aliases) or None, "position": pos},
+            f"category {category.slug}",
         )
     for ev in pd.events:
         sync.upsert(m.ProcessEvent, {"date": ev.date, "name": ev.name}, {"note": ev.note}, f"event {ev.name}")

@@ -63,9 +63,9 @@ def collect(r: Reader, today: dt.date, names: Names | None = None) -> dict[str, 
 
     # The latest version of every document: GROUP BY on the (field, kind, version) unique index.
     latest = queries.latest_versions(r)
-    for d in latest:
-        d["state"] = DraftState(d.state)
-    latest_ids = [d.id for d in latest]
+    for version in latest:
+        version["state"] = DraftState(version.state)
+    latest_ids = [version.id for version in latest]
 
     # How often the steering group returned a document, from its decisions (a returned version may
     # later show as superseded by the next one).
@@ -123,8 +123,8 @@ def collect(r: Reader, today: dt.date, names: Names | None = None) -> dict[str, 
     responses = r.pairs("SELECT field_id, count(*) FROM survey_responses GROUP BY field_id")
 
     by_field: dict[int, dict[str, Any]] = {}
-    for d in latest:
-        by_field.setdefault(d.field_id, {})[d.kind] = d
+    for version in latest:
+        by_field.setdefault(version.field_id, {})[version.kind] = version
 
     field_rows = []
     opinion_overdue = []

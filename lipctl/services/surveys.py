@@ -17,9 +17,9 @@ import tempfile
 from collections.abc import Callable
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.engine import Connection
 
 from lipctl.context import current
@@ -56,7 +56,7 @@ class _Plan:
 class _RejectSink:
     """Rejected rows for the --rejects file: line, reason and the mapped cells (never other columns)."""
 
-    COLUMNS = ["file", "line", "reason", *KEYS]
+    COLUMNS = ("file", "line", "reason", *KEYS)
 
     def __init__(self, path: Path | None, inputs: list[Path], force: bool = False) -> None:
         from lipctl.files import outputs
@@ -110,7 +110,7 @@ class _FileRejects:
         self.safe_cell = safe_cell
         self.listed: list[dict[str, Any]] = []
         self.count = 0
-        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="") if spool else None
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="") if spool else None  # noqa: SIM115 - closed in close()
         self.writer = csv.writer(self.spool) if self.spool else None
         self.hashes: Any = None  # "sha256 code" per reject, in file order; opened at the first one
         self.known = 0
@@ -289,11 +289,14 @@ def _survey_id(session: Any, name: str) -> int:
 
 
 def _dialect_insert(conn: Connection, table: Any) -> Any:
+    """INSERT with the dialect's ON CONFLICT clause (PostgreSQL's and SQLite's are different classes)."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def _rules(session: Any, mapping: profiles.Mapping) -> RowRules:
@@ -333,7 +336,7 @@ def _import_stream(session: Any, survey_id: int, plan: _Plan, rejects: _FileReje
     rules = _rules(session, mapping)
     conn = session.connection()
     started = audit.utcnow()
-    batches = m.ImportBatch.__table__
+    batches = cast(Table, m.ImportBatch.__table__)  # a Table (SQLAlchemy types __table__ as any FromClause)
     batch_id = conn.execute(
         batches.insert().values(
             survey_id=survey_id,

@@ -111,7 +111,7 @@ class SqliteResponseWriter(ResponseWriter):
         # SQLite stores DateTime as text in SQLAlchemy's own format: convert as the ORM would
         # (isoformat gives the same text three times faster; checked here, else SQLAlchemy's own).
         to_db = table.c.submitted_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        sample = dt.datetime(2020, 6, 15, 14, 32, 10, 5)
+        sample = dt.datetime(2020, 6, 15, 14, 32, 10, 5)  # noqa: DTZ001 - the store keeps naive UTC; a probe of the format
         if to_db is None:
             self.date = lambda v: v
         elif to_db(sample) == sample.isoformat(" ", "microseconds"):
@@ -158,12 +158,12 @@ class PostgresResponseWriter(ResponseWriter):
             # encoding retry); the same columns and types as survey_responses, without keys.
             # IF NOT EXISTS: a dry run imports several files in one transaction.
             cur.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ON COMMIT DROP AS "
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ON COMMIT DROP AS "  # noqa: S608 - names are constants of this module
                 f"SELECT {names} FROM survey_responses WITH NO DATA"
             )
         self.copy_sql = f"COPY {STAGING} ({names}) FROM STDIN"
         self.move_sql = (
-            f"INSERT INTO survey_responses ({names}) SELECT {names} FROM {STAGING} ORDER BY line "
+            f"INSERT INTO survey_responses ({names}) SELECT {names} FROM {STAGING} ORDER BY line "  # noqa: S608 - names are constants of this module
             "ON CONFLICT (survey_id, response_key) DO NOTHING"
         )
         self.empty_sql = f"TRUNCATE {STAGING}"

@@ -46,7 +46,7 @@ def make_engine(url: URL) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        def _on_connect(dbapi_conn, _record):
             # Hand transaction control to SQLAlchemy's "begin" event below (pysqlite's own
             # implicit BEGIN would otherwise start deferred transactions that fail under load).
             dbapi_conn.isolation_level = None
@@ -59,7 +59,7 @@ def make_engine(url: URL) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _on_begin(conn):  # noqa: ANN001
+        def _on_begin(conn):
             # A write transaction takes the write lock up front, so concurrent writers wait for
             # it (busy_timeout) instead of failing on a lock upgrade in the middle.
             write = conn.get_execution_options().get("lipctl_write", False)

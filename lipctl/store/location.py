@@ -176,7 +176,8 @@ def permission_error(url: str, reason: str) -> StoreError:
     return StoreError(
         _("the database {url} refused this: {reason}").format(url=url, reason=reason),
         _(
-            "nothing was changed; your database role may not do this — ask the database owner for the right role (lipctl db grant)"
+            "nothing was changed; your database role may not do this — "
+            "ask the database owner for the right role (lipctl db grant)"
         ),
     )
 

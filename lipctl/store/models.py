@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -63,7 +64,7 @@ def _enum(cls: type[StrEnum]) -> Enum:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
         dt.datetime: DateTime(timezone=False),
         dt.date: Date,
         DraftState: _enum(DraftState),

@@ -171,10 +171,7 @@ def open_reader(location: Location, *, scrub: str | None = None) -> Iterator[Rea
 
     ``scrub`` (a password) is still taken; the location knows its passwords, and PGPASSWORD, itself.
     """
-    if location.backend == "sqlite":
-        ctx = _sqlite(location)
-    else:
-        ctx = _postgresql(location, scrub)
+    ctx = _sqlite(location) if location.backend == "sqlite" else _postgresql(location, scrub)
     with ctx as reader:
         from lipctl.store import schema
 

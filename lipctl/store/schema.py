@@ -60,7 +60,7 @@ def verdict(revision: str | None) -> None:
         )
 
 
-def alembic_config(conn: Connection):  # noqa: ANN201
+def alembic_config(conn: Connection):
     from alembic.config import Config
 
     cfg = Config()

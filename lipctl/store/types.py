@@ -17,6 +17,6 @@ Actor = Annotated[str, mapped_column(String(120), nullable=False)]
 Timestamp = Annotated[dt.datetime, mapped_column(nullable=False)]
 
 
-def fk(target: str, *, nullable: bool = False, index: bool = True, ondelete: str | None = None):  # noqa: ANN201
+def fk(target: str, *, nullable: bool = False, index: bool = True, ondelete: str | None = None):
     """A foreign-key column (RESTRICT by default: nothing that is referenced is deleted)."""
     return mapped_column(ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)

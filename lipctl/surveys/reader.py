@@ -237,7 +237,7 @@ class _HashingRaw(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # noqa: ANN001
+    def readinto(self, buffer) -> int:
         n = self.fh.readinto(buffer)
         if n:
             self.digest.update(memoryview(buffer)[:n])
@@ -261,11 +261,11 @@ class Records:
     rest of the file is read on). Blank lines are not records.
 
     Each physical line is read as bytes and decoded alone (UTF-16 files go through a text reader
-    instead, which refuses a file not in its encoding throughout). A file still open between UTF-8 and cp1252 (``source.settled`` false: plain ASCII
-    so far) becomes cp1252 at its first byte that is not UTF-8 — everything before it was ASCII,
-    the same in both — and UTF-8 for good at its first multi-byte sequence; ``source.encoding``
-    tells which. ``raw()`` gives the bytes of the record last yielded (for the hash of a rejected
-    row); ``source.sha256`` is set once the file is read.
+    instead, which refuses a file not in its encoding throughout). A file still open between UTF-8
+    and cp1252 (``source.settled`` false: plain ASCII so far) becomes cp1252 at its first byte that
+    is not UTF-8 — everything before it was ASCII, the same in both — and UTF-8 for good at its
+    first multi-byte sequence; ``source.encoding`` tells which. ``raw()`` gives the bytes of the
+    record last yielded (for the hash of a rejected row); ``source.sha256`` is set once the file is read.
     """
 
     def __init__(self, source: Source, progress: Callable[[int], None] | None = None) -> None:

@@ -10,8 +10,9 @@ files. Documents that an earlier lipctl kept as files in the user data folder of
 recorded them are moved in: each file found on this host whose SHA-256 is the recorded one is
 copied into the database chunk by chunk (memory stays flat) and its draft's ``file_copy`` is
 cleared. A file that is missing here, or whose content no longer matches, is left as it was
-recorded: ``lipctl draft document`` reads it from that path on a host where it is present. The files themselves are left in place: the
-upgrade's transaction commits after this script, and a copy must not go before it is stored.
+recorded: ``lipctl draft document`` reads it from that path on a host where it is present. The files
+themselves are left in place: the upgrade's transaction commits after this script, and a copy must not
+go before it is stored.
 
 SQLite keeps its documents in the ``files/`` folder beside the database; there the tables stay empty.
 """

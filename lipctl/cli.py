@@ -4,7 +4,7 @@ Typer introspects every command it registers, on every start: for the whole tree
 of a 300 ms budget, spent before ``lipctl contacts`` does anything. So the root group knows its
 commands by name only (``COMMANDS``: the module that registers each, and the one-line help the
 root's --help lists) and imports and registers a module when Click asks for one of its commands —
-the way pip keeps its command table. tests/meta/test_imports.py checks the table against the
+Click's lazy group (``list_commands``/``get_command``), with the table as pip keeps its own. tests/meta/test_imports.py checks the table against the
 modules: the same names, and a root --help identical to the whole tree's, in both languages.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any
 
 import typer
@@ -56,54 +55,39 @@ def command_tree(module: str) -> TyperGroup:
     return typer.main.get_group(sub)
 
 
-class _Commands(MutableMapping[str, Any]):
-    """The root's commands: every name known, each module's commands built on first access."""
-
-    def __init__(self) -> None:
-        self.built: dict[str, Any] = {}
-        self.names = list(COMMANDS)
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in self.built:
-            if name not in COMMANDS:
-                raise KeyError(name)
-            self.built.update(command_tree(COMMANDS[name][0]).commands)
-        return self.built[name]
-
-    def __setitem__(self, name: str, cmd: Any) -> None:
-        self.built[name] = cmd
-        if name not in self.names:
-            self.names.append(name)
-
-    def __delitem__(self, name: str) -> None:
-        self.names.remove(name)
-        self.built.pop(name, None)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.names)
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.names
-
-
 class LazyRoot(TyperGroup):
-    """The root group: a command's module is imported when Click resolves that command."""
+    """The root group, lazy as Click's docs show ("Lazily Loading Subcommands").
 
-    def __init__(self, **attrs: Any) -> None:
-        super().__init__(**attrs)
-        self.commands = _Commands()
+    ``list_commands`` names every command from ``COMMANDS``; ``get_command`` imports and builds the
+    module of the command Click asks for (with the other commands that module registers) and keeps
+    them in ``self.commands``. Anything that walks the tree uses those two methods, as Click does.
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            for name, cmd in command_tree(COMMANDS[cmd_name][0]).commands.items():
+                self.add_command(cmd, name)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        # Typer's "Did you mean …?" draws on self.commands, the commands built so far: for a name
+        # that is no command, build them all first (an error path; nothing else pays for it).
+        if args and self.suggest_commands and args[0] not in self.list_commands(ctx):
+            for name in COMMANDS:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        """The root's list of commands, from ``COMMANDS`` alone (nothing imported for --help)."""
-        built = self.commands
-        self.commands = {name: TyperCommand(name=name, help=_(text)) for name, (_module, text) in COMMANDS.items()}
-        try:
-            super().format_commands(ctx, formatter)
-        finally:
-            self.commands = built
+        """The root's list of commands, from ``COMMANDS`` alone.
+
+        Click's own listing calls ``get_command`` for every name, which would import every module
+        for --help; here Typer's layout gets stand-ins that carry only the one-line help.
+        """
+        listing = [TyperCommand(name=name, help=_(text)) for name, (_module, text) in COMMANDS.items()]
+        TyperGroup(name=self.name, commands=listing).format_commands(ctx, formatter)
 
 
 app = typer.Typer(

@@ -109,8 +109,9 @@ def test_the_running_interface_uses_only_catalogued_help(template) -> None:  # n
             if text and param.name != "help":
                 seen.append(text)
                 assert text in ids, f"{path} {param.name}: help not in the catalogue: {text!r}"
-        for name, sub in getattr(cmd, "commands", {}).items():
-            walk(sub, f"{path} {name}")
+        ctx = typer.Context(cmd)  # Click's lazy-group contract: list_commands, then get_command
+        for name in getattr(cmd, "list_commands", lambda ctx: [])(ctx):
+            walk(cmd.get_command(ctx, name), f"{path} {name}")
 
     walk(typer.main.get_command(app), "lipctl")
     assert len(seen) > 40

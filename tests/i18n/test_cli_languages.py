@@ -210,8 +210,9 @@ def walk(cmd, path):
     for p in cmd.params:
         if getattr(p, "help", None) and p.name != "help":
             out[path + " " + p.name] = p.help
-    for name, sub in getattr(cmd, "commands", {}).items():
-        walk(sub, (path + " " + name).strip())
+    ctx = typer.Context(cmd)  # Click's lazy-group contract: list_commands, then get_command
+    for name in getattr(cmd, "list_commands", lambda ctx: [])(ctx):
+        walk(cmd.get_command(ctx, name), (path + " " + name).strip())
 walk(typer.main.get_command(app), "")
 print(json.dumps(out))
 """

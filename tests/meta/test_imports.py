@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -67,11 +68,20 @@ def test_root_help_imports_nothing_heavy(args: tuple[str, ...]) -> None:
     assert offending(modules, ("lipctl.commands",)) == []  # the root's help comes from lipctl.cli.COMMANDS
 
 
-def _group_names() -> list[str]:
+def subcommands(group: Any) -> dict[str, Any]:
+    """A group's commands as Click's lazy-group contract gives them: ``list_commands``, then ``get_command``."""
+    ctx = typer.Context(group)
+    return {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
+
+
+def _root() -> Any:
     from lipctl.cli import app
 
-    root = typer.main.get_command(app)
-    return sorted(name for name, cmd in root.commands.items() if hasattr(cmd, "commands"))  # type: ignore[attr-defined]
+    return typer.main.get_command(app)
+
+
+def _group_names() -> list[str]:
+    return sorted(name for name, cmd in subcommands(_root()).items() if hasattr(cmd, "list_commands"))
 
 
 @pytest.mark.slow
@@ -145,20 +155,18 @@ def test_process_rules_import_no_infrastructure() -> None:
 
 
 def _command_paths() -> list[str]:
-    from lipctl.cli import app
-
     paths: list[str] = []
 
     def walk(cmd, prefix: tuple[str, ...]) -> None:
-        for name, sub in sorted(cmd.commands.items()):
+        for name, sub in sorted(subcommands(cmd).items()):
             if sub.hidden:
                 continue
-            if hasattr(sub, "commands"):
+            if hasattr(sub, "list_commands"):
                 walk(sub, (*prefix, name))
             else:
                 paths.append(" ".join((*prefix, name)))
 
-    walk(typer.main.get_command(app), ())
+    walk(_root(), ())
     return paths
 
 
@@ -174,11 +182,9 @@ def test_every_command_has_help_text(cli, path: str) -> None:
     result = cli(*path.split(), "--help")
     assert result.exit_code == ExitCode.OK, result.stderr
     assert "Usage:" in result.stdout
-    from lipctl.cli import app
-
-    cmd = typer.main.get_command(app)
+    cmd = _root()
     for part in path.split():
-        cmd = cmd.commands[part]  # type: ignore[attr-defined]
+        cmd = subcommands(cmd)[part]
     assert (cmd.help or "").strip(), f"`lipctl {path}` has no docstring (its help text)"
     # Click re-wraps the text; compare with the whitespace normalised.
     opening = " ".join(cmd.help.split())[:40]
@@ -189,9 +195,7 @@ def test_every_command_has_help_text(cli, path: str) -> None:
 def test_every_group_has_help_text(cli, group: str) -> None:
     result = cli(group, "--help")
     assert result.exit_code == ExitCode.OK, result.stderr
-    from lipctl.cli import app
-
-    cmd = typer.main.get_command(app).commands[group]  # type: ignore[attr-defined]
+    cmd = subcommands(_root())[group]
     assert (cmd.help or "").strip(), f"`lipctl {group}` has no help text"
 
 
@@ -245,6 +249,25 @@ def test_the_root_help_lists_every_command_in_the_table_order(cli) -> None:
         if line.startswith("  ") and not line.startswith("   ")
     ]
     assert listed == list(COMMANDS)
+
+
+def test_the_root_lists_its_commands_without_building_them() -> None:
+    """Click's lazy group: list_commands names all; get_command builds one module's commands, on demand."""
+    from lipctl.cli import COMMANDS
+
+    root = _root()
+    ctx = typer.Context(root)
+    assert root.list_commands(ctx) == list(COMMANDS)
+    assert dict(root.commands) == {}
+    assert root.get_command(ctx, "contacts").name == "contacts"
+    assert set(root.commands) == {name for name, (module, _text) in COMMANDS.items() if module == "fields"}
+    assert root.get_command(ctx, "nonsense") is None
+
+
+def test_a_mistyped_command_is_refused_with_a_suggestion(cli) -> None:
+    result = cli("stauts")
+    assert result.exit_code == ExitCode.USAGE
+    assert "No such command 'stauts'. Did you mean 'status'?" in result.stderr
 
 
 @pytest.mark.slow

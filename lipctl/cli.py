@@ -4,8 +4,9 @@ Typer introspects every command it registers, on every start: for the whole tree
 of a 300 ms budget, spent before ``lipctl contacts`` does anything. So the root group knows its
 commands by name only (``COMMANDS``: the module that registers each, and the one-line help the
 root's --help lists) and imports and registers a module when Click asks for one of its commands —
-Click's lazy group (``list_commands``/``get_command``), with the table as pip keeps its own. tests/meta/test_imports.py checks the table against the
-modules: the same names, and a root --help identical to the whole tree's, in both languages.
+Click's lazy group (``list_commands``/``get_command``), with the table as pip keeps its own.
+tests/meta/test_imports.py checks the table against the modules: the same names, and a root
+--help identical to the whole tree's, in both languages.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from lipctl.errors import InvalidInput
 from lipctl.files import outputs
 from lipctl.i18n import _
-from lipctl.services.status import Names, collect
+from lipctl.services.status import collect
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
 from lipctl.store.reader import Reader
@@ -82,10 +82,9 @@ def briefing(today: dt.date, since: dt.date | None) -> dict[str, Any]:
     from lipctl.context import current
     from lipctl.services import fields as fields_svc
 
-    names = Names()
     with current().uow() as uow:
         s = uow.session
-        status = collect(Reader.of(s), today, names)
+        status, names = collect(Reader.of(s), today)
         info = repo.process_info(s)
         decisions = _decisions(s, since, today)
         survey = _survey(s, status)

@@ -191,29 +191,7 @@ def _fields(
                 today=today,
             )
             overdue.extend(_overdue_opinion(f.slug, d, ref, body, due, today) for body, due in stand.overdue_opinions)
-            vote = last.get(d.id)
-            docs.append(
-                {
-                    "kind": d.kind,
-                    "draft": d.id,
-                    "ref": ref,
-                    "version": d.version,
-                    "state": d.state.value,
-                    "since": d.state_since,
-                    "days_in_state": stand.days_in_state,
-                    "waiting_on": stand.waiting_on,
-                    "missing_opinions": stand.missing_opinions,
-                    "returns": returns.get((f.id, d.kind), 0),
-                    "last_resolution": None
-                    if vote is None
-                    else {
-                        "body": vote.body,
-                        "result": vote.result.value,
-                        "decided_on": vote.decided_on,
-                        "drucksache": vote.drucksache,
-                    },
-                }
-            )
+            docs.append(_document(d, ref, stand, returns.get((f.id, d.kind), 0), last.get(d.id)))
         field_rows.append(
             {
                 "slug": f.slug,
@@ -224,6 +202,27 @@ def _fields(
             }
         )
     return field_rows, overdue
+
+
+def _document(
+    d: q.LatestVersion, ref: str, stand: standing.DocumentStanding, returns: int, vote: standing.Vote | None
+) -> dict[str, Any]:
+    """One submitted document's row: its latest version and where it stands."""
+    return {
+        "kind": d.kind,
+        "draft": d.id,
+        "ref": ref,
+        "version": d.version,
+        "state": d.state.value,
+        "since": d.state_since,
+        "days_in_state": stand.days_in_state,
+        "waiting_on": stand.waiting_on,
+        "missing_opinions": stand.missing_opinions,
+        "returns": returns,
+        "last_resolution": None
+        if vote is None
+        else {"body": vote.body, "result": vote.result.value, "decided_on": vote.decided_on, "drucksache": vote.drucksache},
+    }
 
 
 def _not_submitted(kind: str, expert_group: str | None) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The briefing for the International Committee (Sachstandsbericht), as HTML or Markdown.
 
-The data comes from the store in one read transaction (the status, the decisions since a date,
-survey participation counted in SQL); the templates in lipctl/report/templates render it.
+The data comes from the store in one read transaction on the driver's own connection (the status,
+the decisions since a date, survey participation counted in SQL, the contacts: lipctl.store.read),
+is shaped here into plain data, and the templates in lipctl/report/templates render it.
 """
 
 from __future__ import annotations
@@ -9,18 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import Any, NamedTuple
 
 from lipctl.errors import InvalidInput
 from lipctl.files import outputs
 from lipctl.i18n import _
-from lipctl.services.status import Names, collect
-from lipctl.store import models as m
-from lipctl.store import repositories as repo
-from lipctl.store.reader import Reader
+from lipctl.process import standing
+from lipctl.process.states import ContactRole
+from lipctl.services import status as status_svc
+from lipctl.store import queries
+from lipctl.store.read import report as q
+from lipctl.store.reader import Reader, Row
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
@@ -77,36 +77,66 @@ def mark(text: str, fmt: str) -> str:
     return f"{outputs.REPORT_MARKDOWN_MARK} {__version__} (lipctl report) -->\n{text}"
 
 
-def briefing(today: dt.date, since: dt.date | None) -> dict[str, Any]:
-    """Everything the briefing shows, as plain data (one read transaction, then the contacts)."""
-    from lipctl.context import current
-    from lipctl.services import fields as fields_svc
+class Facts(NamedTuple):
+    """Everything the briefing shows, read in one transaction."""
 
-    names = Names()
-    with current().uow() as uow:
-        s = uow.session
-        status = collect(Reader.of(s), today, names)
-        info = repo.process_info(s)
-        decisions = _decisions(s, since, today)
-        survey = _survey(s, status)
-        considered = _considered(s)
-        committee = s.scalars(select(m.Body.slug).where(m.Body.kind == "committee").order_by(m.Body.position, m.Body.id)).first()
-    contacts = {c["field"]: c for c in fields_svc.contacts()}
+    status: status_svc.Facts
+    steering: list[q.SteeringDecision]
+    resolutions: list[q.Resolution]
+    categories: list[Row]
+    per_category: dict[int | None, int]
+    per_survey: list[q.SurveyCount]
+    considered: list[q.Considered]
+    contacts: list[q.Contact]
+
+
+def read(r: Reader, since: dt.date | None, today: dt.date) -> Facts:
+    """The briefing's facts: the status's, the decisions from ``since`` to ``today``, the survey counts, the contacts."""
+    return Facts(
+        status_svc.read(r),
+        q.steering_decisions(r, since, today),
+        q.resolutions(r, since, today),
+        queries.categories(r),
+        q.responses_per_category(r),
+        q.responses_per_survey(r),
+        q.considered(r),
+        q.contacts(r),
+    )
+
+
+def briefing(today: dt.date, since: dt.date | None) -> dict[str, Any]:
+    """Everything the briefing shows, as plain data (one read transaction)."""
+    from lipctl.context import current
+
+    with current().reader() as r:
+        facts = read(r, since, today)
+    return shape(facts, today, since)
+
+
+def shape(facts: Facts, today: dt.date, since: dt.date | None) -> dict[str, Any]:
+    """The briefing's data for the templates."""
+    status, names = status_svc.shape(facts.status, today)
+    contacts = _contacts(facts)
     for f in status["fields"]:
         f["contacts"] = contacts.get(f["slug"])
         for d in f["documents"]:
             d["pipeline"] = pipeline(d)
+    survey = _survey(facts, status)
+    committee = standing.roles(facts.status.bodies).committee
     docs = [d for f in status["fields"] for d in f["documents"]]
     return {
         "as_of": today,
         "since": since,
-        "process": info,
+        "process": facts.status.process,
         "committee": names.bodies.get(committee) if committee else None,
         "names": names,
         "status": status,
-        "decisions": decisions,
+        "decisions": _decisions(facts),
         "survey": survey,
-        "considered": considered,
+        "considered": [
+            {"field": c.field, "kind": c.kind, "version": c.version, "draft": c.draft, "state": c.state.value, "survey": c.survey}
+            for c in facts.considered
+        ],
         "summary": {
             "documents": len(docs),
             "adopted": sum(1 for d in docs if d["state"] == "adopted"),
@@ -134,29 +164,21 @@ def pipeline(doc: dict[str, Any]) -> list[str]:
     return marks.get(state, ["todo"] * len(STAGES))
 
 
-def _decisions(s: Session, since: dt.date | None, today: dt.date) -> list[dict[str, Any]]:
+def _decisions(facts: Facts) -> list[dict[str, Any]]:
     """Steering decisions and resolutions from ``since`` up to ``today``, oldest first."""
-    bodies = {b.id: b for b in s.scalars(select(m.Body))}
-    field_slugs = {f.id: f.slug for f in repo.all_fields(s)}
-    steering = next((b for b in sorted(bodies.values(), key=lambda b: b.position) if b.kind == "steering_group"), None)
+    body_slug = {b.id: b.slug for b in facts.status.bodies}
+    field_slug = {f.id: f.slug for f in facts.status.fields}
+    steering = standing.roles(facts.status.bodies).steering
     rows: list[dict[str, Any]] = []
-
-    q = (
-        select(m.SteeringDecision, m.Draft.field_id, m.Draft.kind, m.Draft.version)
-        .join(m.Draft, m.Draft.id == m.SteeringDecision.draft_id)
-        .where(m.SteeringDecision.decided_on <= today)
-    )
-    if since is not None:
-        q = q.where(m.SteeringDecision.decided_on >= since)
-    for dec, field_id, kind, version in s.execute(q):
+    for dec in facts.steering:
         rows.append(
             {
                 "type": "steering",
                 "date": dec.decided_on,
-                "body": steering.slug if steering else None,
-                "field": field_slugs[field_id],
-                "kind": kind,
-                "version": version,
+                "body": steering,
+                "field": field_slug[dec.field_id],
+                "kind": dec.kind,
+                "version": dec.version,
                 "draft": dec.draft_id,
                 "result": dec.outcome.value,
                 "text": dec.reason,
@@ -166,23 +188,15 @@ def _decisions(s: Session, since: dt.date | None, today: dt.date) -> list[dict[s
                 "order": (dec.decided_on, 0, dec.id),
             }
         )
-
-    q2 = (
-        select(m.Resolution, m.Draft.field_id, m.Draft.kind, m.Draft.version)
-        .outerjoin(m.Draft, m.Draft.id == m.Resolution.draft_id)
-        .where(m.Resolution.decided_on <= today)
-    )
-    if since is not None:
-        q2 = q2.where(m.Resolution.decided_on >= since)
-    for res, field_id, kind, version in s.execute(q2):
+    for res in facts.resolutions:
         rows.append(
             {
                 "type": "resolution",
                 "date": res.decided_on,
-                "body": bodies[res.body_id].slug,
-                "field": field_slugs.get(field_id) if field_id else None,
-                "kind": kind,
-                "version": version,
+                "body": body_slug[res.body_id],
+                "field": field_slug.get(res.field_id) if res.field_id else None,
+                "kind": res.kind,
+                "version": res.version,
                 "draft": res.draft_id,
                 "scope": res.scope.value,
                 "result": res.result.value,
@@ -199,40 +213,43 @@ def _decisions(s: Session, since: dt.date | None, today: dt.date) -> list[dict[s
     return rows
 
 
-def _survey(s: Session, status: dict[str, Any]) -> dict[str, Any]:
-    """Survey participation counted in SQL: per field (from the status), per category, per survey."""
+def _survey(facts: Facts, status: dict[str, Any]) -> dict[str, Any]:
+    """Survey participation: per field (from the status), per category, per survey."""
     by_field = [{"field": f["slug"], "name_row": f, "count": f["survey_responses"]} for f in status["fields"]]
-    cat_counts = dict(s.execute(select(m.SurveyResponse.category_id, func.count()).group_by(m.SurveyResponse.category_id)).all())
-    categories = []
-    for c in repo.all_categories(s):
-        categories.append({"category": c.slug, "name": c.name, "name_en": c.name_en, "count": int(cat_counts.get(c.id, 0))})
-    if cat_counts.get(None):
-        categories.append({"category": None, "name": None, "name_en": None, "count": int(cat_counts[None])})
-    surveys: list[dict[str, Any]] = [
-        {"name": name, "count": int(n)}
-        for name, n in s.execute(
-            select(m.Survey.name, func.count(m.SurveyResponse.id))
-            .outerjoin(m.SurveyResponse, m.SurveyResponse.survey_id == m.Survey.id)
-            .group_by(m.Survey.id, m.Survey.name)
-            .order_by(m.Survey.name)
-        )
+    counts = facts.per_category
+    categories = [
+        {"category": c.slug, "name": c.name, "name_en": c.name_en, "count": counts.get(c.id, 0)} for c in facts.categories
     ]
+    if counts.get(None):
+        categories.append({"category": None, "name": None, "name_en": None, "count": counts[None]})
+    surveys: list[dict[str, Any]] = [{"name": s.name, "count": s.responses} for s in facts.per_survey]
     total = sum(x["count"] for x in surveys)
     unrouted = total - sum(x["count"] for x in by_field)
     return {"total": total, "by_field": by_field, "by_category": categories, "surveys": surveys, "unrouted": unrouted}
 
 
-def _considered(s: Session) -> list[dict[str, Any]]:
-    """Which draft versions took which survey into account (draft_surveys)."""
-    q = (
-        select(m.ActionField.slug, m.Draft.kind, m.Draft.version, m.Draft.id, m.Draft.state, m.Survey.name)
-        .select_from(m.DraftSurvey)
-        .join(m.Draft, m.Draft.id == m.DraftSurvey.draft_id)
-        .join(m.ActionField, m.ActionField.id == m.Draft.field_id)
-        .join(m.Survey, m.Survey.id == m.DraftSurvey.survey_id)
-        .order_by(m.ActionField.position, m.Draft.kind, m.Draft.version, m.Survey.name)
-    )
-    return [
-        {"field": f, "kind": k, "version": v, "draft": i, "state": st.value, "survey": name}
-        for f, k, v, i, st, name in s.execute(q)
-    ]
+def _contacts(facts: Facts) -> dict[str, dict[str, Any]]:
+    """Per action field (by slug): its contact and the internal and external speakers."""
+    by_field: dict[int, dict[ContactRole, q.Contact]] = {}
+    for c in facts.contacts:
+        by_field.setdefault(c.field_id, {})[c.role] = c
+    out = {}
+    for f in facts.status.fields:
+        roles = by_field.get(f.id, {})
+        contact = roles.get(ContactRole.CONTACT)
+        out[f.slug] = {
+            "field": f.slug,
+            "field_name": f.name,
+            "field_name_en": f.name_en,
+            "contact": contact.person if contact else None,
+            "contact_title": contact.title if contact else None,
+            "internal_speaker": _person(roles.get(ContactRole.INTERNAL_SPEAKER)),
+            "external_speaker": _person(roles.get(ContactRole.EXTERNAL_SPEAKER)),
+        }
+    return out
+
+
+def _person(contact: q.Contact | None) -> dict[str, Any] | None:
+    if contact is None or contact.person is None:
+        return None
+    return {"name": contact.person, "unit": contact.unit}

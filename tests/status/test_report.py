@@ -127,3 +127,35 @@ def test_empty_store_renders(seeded, tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     assert "Nothing is overdue." in html and "No decisions in this period." in html
     assert "No draft has recorded a survey it took into account yet." in html
+
+
+def test_briefing_reads_in_one_transaction_without_a_unit_of_work(
+    db_url: str, seeded, story, process, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One read transaction on the driver's connection (status, decisions, surveys, contacts), on both stores."""
+    import datetime as dt
+
+    import lipctl.context
+
+    process.council(20, 3, 1, 30, 60, dt.date(2021, 1, 28), "0001/2021")  # a resolution on the plan (no draft)
+    opened: list[str] = []
+    real_reader = lipctl.context.AppContext.reader
+
+    def reader(self):
+        opened.append("reader")
+        return real_reader(self)
+
+    def no_uow(self, **_kw):
+        raise AssertionError("the briefing only reads: no unit of work")
+
+    monkeypatch.setattr(lipctl.context.AppContext, "reader", reader)
+    monkeypatch.setattr(lipctl.context.AppContext, "uow", no_uow)
+    out = tmp_path / "b.md"
+    result = seeded("report", "--output", str(out), "--since", "2020-11-20")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert opened == ["reader"]
+    text = out.read_text(encoding="utf-8")
+    section = text.split("## Decisions since 2020-11-20", 1)[1].split("\n## ", 1)[0]
+    assert "0815/2020" in section and "0123/2021" in section and "0001/2021" in section  # 0815/2020: on the day given
+    assert "Umfrageergebnisse einarbeiten" not in section  # 2020-10-08: before --since
+    assert "Helga Diers" in text and "| Idea | 32 |" in text and "| no category | 2 |" in text

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lipctl.process.states import ContactRole, MembershipRole
 from lipctl.store.read import definition
-from lipctl.store.read.drafts import Latest, latest_versions
+
+if TYPE_CHECKING:
+    from lipctl.store.read.drafts import Latest
 
 
 def _person(contact: definition.Contact | None, names: dict[int, str]) -> dict[str, Any] | None:
@@ -49,6 +51,7 @@ def contacts(field: str | None = None) -> list[dict[str, Any]]:
 def list_fields() -> list[dict[str, Any]]:
     """The action fields with the current stage of each document."""
     from lipctl.context import current
+    from lipctl.store.read.drafts import latest_versions  # only here: 'contacts' and 'bodies' need no drafts
 
     with current().reader() as r:
         kinds = definition.kinds(r)

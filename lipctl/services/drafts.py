@@ -25,8 +25,9 @@ from lipctl.process import lifecycle, limits
 from lipctl.process.states import DraftState
 from lipctl.services import audit
 from lipctl.store import models as m
-from lipctl.store import queries
 from lipctl.store import repositories as repo
+from lipctl.store.read import drafts as read_drafts
+from lipctl.store.read import opinions as read_opinions
 from lipctl.store.reader import Reader
 
 #: Concurrent submits of one document may both pick the next version; the loser retries this often.
@@ -51,18 +52,10 @@ def parse_day(value: str | None, today: dt.date, option: str = "--date") -> dt.d
     return day
 
 
-def requirements(session: Session) -> list[tuple[str, int]]:
-    """The bodies whose opinion every draft needs, with their deadline in days (seed.yaml)."""
-    return queries.opinion_requirements(Reader.of(session))
-
-
-def received(session: Session, draft_id: int) -> list[str]:
-    """Slugs of the bodies that have given an opinion on the draft."""
-    return queries.received_opinions(Reader.of(session), draft_id)
-
-
 def missing(session: Session, draft: m.Draft) -> list[str]:
-    return lifecycle.missing_opinions([b for b, _d in requirements(session)], received(session, draft.id))
+    """The required opinions the draft still lacks (seen after this transaction's changes)."""
+    r = Reader.of(session)
+    return lifecycle.missing_opinions([b for b, _d in read_opinions.requirements(r)], read_opinions.received(r, draft.id))
 
 
 def doc_ref(session: Session, draft: m.Draft) -> str:
@@ -88,13 +81,6 @@ def locked_draft(session: Session, ref: str) -> m.Draft:
         draft = repo.get_draft(session, ref)
         session.refresh(draft, with_for_update=True)
     return draft
-
-
-def draft_row(session: Session, draft: m.Draft) -> dict[str, Any]:
-    """A draft as scripts read it (SPEC §3), as ``draft list`` and ``draft show`` show it."""
-    from lipctl.services import listings
-
-    return listings.draft_row(listings.draft_by_id(Reader.of(session), draft.id))
 
 
 def set_state(draft: m.Draft, event: str, day: dt.date, **kw: Any) -> DraftState:
@@ -194,32 +180,26 @@ def write_document(ref: str, out: BinaryIO) -> StoredDocument:
     from lipctl.context import current
 
     with current().reader() as r:
-        draft_id = queries.draft_id(r, ref)
-        row = r.rows(
-            "SELECT d.id, d.version, d.kind, f.slug AS field, d.file_name, d.file_size, d.file_sha256, d.file_copy "
-            "FROM drafts d JOIN action_fields f ON f.id = d.field_id WHERE d.id = :id",
-            {"id": draft_id},
-        )[0]
+        row = read_drafts.draft(r, read_drafts.draft_id(r, ref))
         what = f"{row.field}/{row.kind} v{row.version}"
-        if not row.file_sha256:
+        sha256 = row.file_sha256
+        if not sha256:
             raise NotFound(
                 _("{draft} has no stored document").format(draft=what),
                 _("a document is kept when a version is submitted with --file"),
             )
-        stored = r.rows("SELECT size, chunks FROM documents WHERE sha256 = :s", {"s": row.file_sha256})
-        if stored:
-            chunks = int(stored[0].chunks)
+        stored = read_drafts.stored(r, sha256)
+        if stored is not None:
+            chunks = stored.chunks
 
             def read() -> Iterator[bytes]:
                 for seq in range(chunks):
-                    found = r.column(
-                        "SELECT data FROM document_chunks WHERE sha256 = :s AND seq = :n", {"s": row.file_sha256, "n": seq}
-                    )
-                    if not found:
-                        raise _damaged(what, row.file_sha256)
-                    yield bytes(found[0])
+                    found = read_drafts.chunk(r, sha256, seq)
+                    if found is None:
+                        raise _damaged(what, sha256)
+                    yield found
         else:
-            path = _kept_path(row.file_copy, row.file_sha256, what)
+            path = _kept_path(row.file_copy, sha256, what)
 
             def read() -> Iterator[bytes]:
                 with inputs.open_raw(path, inputs.stored_kind()) as fh:
@@ -234,10 +214,10 @@ def write_document(ref: str, out: BinaryIO) -> StoredDocument:
                 size += len(data)
                 if step == "write":
                     out.write(data)
-            if digest.hexdigest() != row.file_sha256:
-                raise _damaged(what, row.file_sha256)
+            if digest.hexdigest() != sha256:
+                raise _damaged(what, sha256)
         out.flush()
-        return StoredDocument(row.file_name, size, row.file_sha256, what)
+        return StoredDocument(row.file_name, size, sha256, what)
 
 
 def _damaged(what: str, sha256: str) -> StoreError:
@@ -303,6 +283,8 @@ def submit(
 def _submit_once(
     ctx: Any, field: str, kind: str, title: str | None, facts: FileFacts | None, surveys: Sequence[str]
 ) -> dict[str, Any]:
+    from lipctl.services import listings
+
     today = ctx.today
     with ctx.uow(write=True) as uow:
         s = uow.session
@@ -349,7 +331,7 @@ def _submit_once(
             if lifecycle.is_open(old.state)
         ]
         superseded = {"id": older[-1].id, "version": older[-1].version, "state_before": older[-1].state.value} if older else None
-        need = requirements(s)
+        need = read_opinions.requirements(Reader.of(s))
         audit.record(
             s,
             "draft.submitted",
@@ -392,7 +374,7 @@ def _submit_once(
             else:  # a shared store: every office host reads the document from the database
                 store_document(s, facts)
         uow.commit()
-        row = draft_row(s, draft)
+        row = listings.draft_row(read_drafts.draft(Reader.of(s), draft.id))  # the new version as 'draft show' shows it
         row["superseded"] = superseded
         row["considered_surveys"] = [sv.name for sv in survey_rows]
         row["opinions_due"] = [{"body": b, "due": lifecycle.opinion_due(today, d)} for b, d in need]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lipctl.process.states import ContactRole, MembershipRole
-from lipctl.store import queries
-from lipctl.store.reader import Row
+from lipctl.store.read import definition
+
+if TYPE_CHECKING:
+    from lipctl.store.read.drafts import Latest
 
 
-def _person(contact: Row | None, names: dict[int, str]) -> dict[str, Any] | None:
+def _person(contact: definition.Contact | None, names: dict[int, str]) -> dict[str, Any] | None:
     if contact is None or contact.person_id is None:
         return None
     return {"name": names[contact.person_id], "unit": contact.unit}
@@ -20,13 +22,13 @@ def contacts(field: str | None = None) -> list[dict[str, Any]]:
     from lipctl.context import current
 
     with current().reader() as r:
-        fields = queries.fields(r)
+        fields = definition.fields(r)
         if field:
-            slug = queries.field_slug(r, field)
+            slug = definition.field_slug(r, field)
             fields = [f for f in fields if f.slug == slug]
-        names = queries.people(r)
-        by_field: dict[int, dict[ContactRole, Row]] = {}
-        for c in r.rows("SELECT field_id, role, person_id, unit, title FROM field_contacts"):
+        names = definition.people(r)
+        by_field: dict[int, dict[ContactRole, definition.Contact]] = {}
+        for c in definition.contacts(r):
             by_field.setdefault(c.field_id, {})[ContactRole(c.role)] = c
         rows = []
         for f in fields:
@@ -49,15 +51,16 @@ def contacts(field: str | None = None) -> list[dict[str, Any]]:
 def list_fields() -> list[dict[str, Any]]:
     """The action fields with the current stage of each document."""
     from lipctl.context import current
+    from lipctl.store.read.drafts import latest_versions  # only here: 'contacts' and 'bodies' need no drafts
 
     with current().reader() as r:
-        kinds = queries.kinds(r)
-        docs: dict[int, dict[str, Row]] = {}
-        for d in queries.latest_versions(r):
+        kinds = definition.kinds(r)
+        docs: dict[int, dict[str, Latest]] = {}
+        for d in latest_versions(r):
             docs.setdefault(d.field_id, {})[d.kind] = d
-        aliases = queries.field_aliases(r)
+        aliases = definition.field_aliases(r)
         rows = []
-        for f in queries.fields(r):
+        for f in definition.fields(r):
             by_kind = docs.get(f.id, {})
             rows.append(
                 {
@@ -81,29 +84,23 @@ def list_bodies() -> list[dict[str, Any]]:
     from lipctl.context import current
 
     with current().reader() as r:
-        rule_sets = r.pairs("SELECT id, slug FROM rule_sets")
-        fields = {f.id: f.slug for f in queries.fields(r)}
-        names = queries.people(r)
+        rule_sets = definition.rule_sets(r)
+        fields = {f.id: f.slug for f in definition.fields(r)}
+        names = definition.people(r)
         cats: dict[int, list[dict[str, Any]]] = {}
-        for c in r.rows(
-            "SELECT body_id, slug, name, name_en, seats, voting FROM seat_categories ORDER BY position, id", flags=("voting",)
-        ):
+        for c in definition.seat_categories(r):
             cats.setdefault(c.body_id, []).append(
                 {"slug": c.slug, "name": c.name, "name_en": c.name_en, "seats": c.seats, "voting": c.voting}
             )
         chairs = {
-            c.body_id: {"name": names[c.person_id], "title": c.title}
-            for c in r.rows(
-                "SELECT body_id, person_id, title FROM memberships WHERE role = :role ORDER BY id",
-                {"role": MembershipRole.CHAIR.value},
-            )
+            c.body_id: {"name": names[c.person_id], "title": c.title} for c in definition.members(r, MembershipRole.CHAIR.value)
         }
-        reqs = r.pairs("SELECT body_id, deadline_days FROM opinion_requirements")
+        reqs = definition.opinion_deadlines(r)
         steps: dict[int, list[str]] = {}
-        for st in r.rows("SELECT body_id, scope FROM decision_steps ORDER BY scope, position"):
+        for st in definition.decision_steps(r):
             steps.setdefault(st.body_id, []).append(st.scope)
         rows = []
-        for b in queries.bodies(r):
+        for b in definition.bodies(r):
             rows.append(
                 {
                     "slug": b.slug,

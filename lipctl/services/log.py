@@ -1,4 +1,4 @@
-"""The audit trail (Protokoll), oldest first; read through the driver (lipctl.store.reader)."""
+"""The audit trail (Protokoll), oldest first; read through the driver (lipctl.store.read.log)."""
 
 from __future__ import annotations
 
@@ -9,25 +9,8 @@ from typing import Any
 
 def events(since: dt.date | None = None, limit: int | None = None, entity: str | None = None) -> list[dict[str, Any]]:
     from lipctl.context import current
+    from lipctl.store.read import log
 
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if since is not None:
-        where.append("occurred_at >= :since")
-        params["since"] = dt.datetime.combine(since, dt.time())
-    if entity:
-        where.append("entity = :entity")
-        params["entity"] = entity
-    sql = "SELECT id, occurred_at, actor, command, action, entity, entity_id, details FROM audit_events"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    if limit:
-        # the newest N, still printed oldest first
-        sql += " ORDER BY id DESC LIMIT :limit"
-        params["limit"] = limit
-    else:
-        # occurred_at first lets the database walk its index for --since (ids and times rise together)
-        sql += " ORDER BY occurred_at, id"
     with current().reader() as r:
         rows = [
             {
@@ -40,6 +23,6 @@ def events(since: dt.date | None = None, limit: int | None = None, entity: str |
                 "entity_id": e.entity_id,
                 "details": json.loads(e.details) if e.details else {},
             }
-            for e in r.rows(sql, params, times=("occurred_at",))
+            for e in log.events(r, since, limit, entity)
         ]
     return sorted(rows, key=lambda r: r["id"])

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
 from lipctl.process import lifecycle, limits
 from lipctl.process.states import DraftState
 from lipctl.services import audit
 from lipctl.services import drafts as dr
-from lipctl.services.listings import opinion_rows
+from lipctl.services.listings import opinion_row
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
+from lipctl.store.read import opinions as read_opinions
 from lipctl.store.reader import Reader
 
 #: Bodies that decide rather than give an opinion.
@@ -48,7 +47,7 @@ def record(
         draft = dr.locked_draft(s, ref)
         what = dr.label(s, draft)
         if who.kind in DECIDING_KINDS:
-            givers = list(s.scalars(select(m.Body.slug).where(m.Body.kind.not_in(DECIDING_KINDS)).order_by(m.Body.position)))
+            givers = read_opinions.givers(Reader.of(s), DECIDING_KINDS)
             raise Refused(
                 _("{body} decides on drafts; it does not give an opinion").format(body=who.slug),
                 _("record its decision with 'lipctl steering decide' or a tally; opinions come from: {bodies}").format(
@@ -99,7 +98,7 @@ def record(
             dr.set_state(draft, "opinions_complete", day)
             audit.record(s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=doc, version=draft.version)
         uow.commit()
-        row = opinion_rows(Reader.of(s), draft.id)[-1]
+        row = opinion_row(read_opinions.opinions(Reader.of(s), draft.id)[-1])
         row["draft_state"] = draft.state.value
         row["missing_opinions"] = lacking if draft.state in lifecycle.AWAITING_OPINIONS else []
         return row

@@ -18,9 +18,9 @@ from lipctl.i18n import _
 from lipctl.process import standing
 from lipctl.process.states import ContactRole
 from lipctl.services import status as status_svc
-from lipctl.store import queries
+from lipctl.store.read import definition
 from lipctl.store.read import report as q
-from lipctl.store.reader import Reader, Row
+from lipctl.store.reader import Reader
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
@@ -83,7 +83,7 @@ class Facts(NamedTuple):
     status: status_svc.Facts
     steering: list[q.SteeringDecision]
     resolutions: list[q.Resolution]
-    categories: list[Row]
+    categories: list[definition.Category]
     per_category: dict[int | None, int]
     per_survey: list[q.SurveyCount]
     considered: list[q.Considered]
@@ -96,7 +96,7 @@ def read(r: Reader, since: dt.date | None, today: dt.date) -> Facts:
         status_svc.read(r),
         q.steering_decisions(r, since, today),
         q.resolutions(r, since, today),
-        queries.categories(r),
+        definition.categories(r),
         q.responses_per_category(r),
         q.responses_per_survey(r),
         q.considered(r),

@@ -15,9 +15,10 @@ from typing import Any, NamedTuple
 from lipctl.process import milestones as ms
 from lipctl.process import standing
 from lipctl.process.states import DecisionScope
-from lipctl.store import queries
+from lipctl.store.read import definition
+from lipctl.store.read import opinions as read_opinions
 from lipctl.store.read import status as q
-from lipctl.store.reader import Reader, Row
+from lipctl.store.reader import Reader
 
 
 @dataclass
@@ -52,9 +53,9 @@ def collect(r: Reader, today: dt.date) -> tuple[dict[str, Any], Names]:
 class Facts(NamedTuple):
     """Everything the status is computed from, read in one transaction."""
 
-    fields: list[Row]
-    kinds: list[Row]
-    bodies: list[Row]
+    fields: list[definition.Field]
+    kinds: list[definition.Kind]
+    bodies: list[definition.Body]
     process: dict[str, Any]
     latest: list[q.LatestVersion]
     returns: list[q.Returns]
@@ -70,13 +71,13 @@ class Facts(NamedTuple):
 
 def read(r: Reader) -> Facts:
     """The facts of the status, in a fixed number of grouped queries (more drafts or responses add none)."""
-    fields = queries.fields(r)
-    kinds = queries.kinds(r)
-    bodies = queries.bodies(r)
-    process = queries.process_info(r)
+    fields = definition.fields(r)
+    kinds = definition.kinds(r)
+    bodies = definition.bodies(r)
+    process = definition.process_info(r)
     latest = q.latest_versions(r)
     returns = q.returns(r)
-    requirements = queries.opinion_requirements(r)
+    requirements = read_opinions.requirements(r)
     latest_ids = [d.id for d in latest]
     received = q.received(r, latest_ids)
     resolutions = q.resolutions(r, latest_ids)

@@ -6,12 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lipctl.store import models as m
-from lipctl.store import queries
+from lipctl.store.read import definition, drafts, surveys
 from lipctl.store.reader import Reader
 
 
 def field_keys(session: Session) -> list[tuple[str, set[str]]]:
-    return queries.field_keys(Reader.of(session))
+    return definition.field_keys(Reader.of(session))
 
 
 def all_fields(session: Session) -> list[m.ActionField]:
@@ -20,13 +20,13 @@ def all_fields(session: Session) -> list[m.ActionField]:
 
 def get_field(session: Session, query: str) -> m.ActionField:
     """The action field named by slug, name or alias; NotFound lists the valid ones."""
-    slug = queries.field_slug(Reader.of(session), query)
+    slug = definition.field_slug(Reader.of(session), query)
     return session.scalars(select(m.ActionField).where(m.ActionField.slug == slug)).one()
 
 
 def get_body(session: Session, query: str) -> m.Body:
     """The body named by slug, name or alias; NotFound lists the valid ones."""
-    slug = queries.body_slug(Reader.of(session), query)
+    slug = definition.body_slug(Reader.of(session), query)
     return session.scalars(select(m.Body).where(m.Body.slug == slug)).one()
 
 
@@ -36,7 +36,7 @@ def all_kinds(session: Session) -> list[m.DocumentKind]:
 
 def get_kind(session: Session, query: str) -> m.DocumentKind:
     """The document kind named by slug, name or alias; NotFound lists the valid ones."""
-    slug = queries.kind_slug(Reader.of(session), query)
+    slug = definition.kind_slug(Reader.of(session), query)
     return next(k for k in all_kinds(session) if k.slug == slug)
 
 
@@ -45,22 +45,22 @@ def all_categories(session: Session) -> list[m.SurveyCategory]:
 
 
 def category_keys(session: Session) -> list[tuple[str, set[str]]]:
-    return queries.category_keys(Reader.of(session))
+    return definition.category_keys(Reader.of(session))
 
 
 def get_draft(session: Session, ref: str) -> m.Draft:
     """A draft by numeric id, or FIELD/KIND for the latest version of that document."""
-    draft = session.get(m.Draft, queries.draft_id(Reader.of(session), ref))
+    draft = session.get(m.Draft, drafts.draft_id(Reader.of(session), ref))
     assert draft is not None
     return draft
 
 
 def get_survey(session: Session, name: str) -> m.Survey:
     """The survey of that name (any case); NotFound names the known ones."""
-    survey = session.get(m.Survey, queries.survey(Reader.of(session), name).id)
+    survey = session.get(m.Survey, surveys.survey(Reader.of(session), name).id)
     assert survey is not None
     return survey
 
 
 def process_info(session: Session) -> dict[str, str | None]:
-    return queries.process_info(Reader.of(session))
+    return definition.process_info(Reader.of(session))

@@ -1,0 +1,222 @@
+"""The process definition the seed put in the store: action fields, document kinds, bodies, contacts, categories.
+
+The look-ups by the names staff type (slug, name, alias, English name) raise NotFound with the
+valid choices; they serve the read commands and, through ``Reader.of(session)``, the writing ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from lipctl.errors import NotFound
+from lipctl.i18n import _
+from lipctl.process.names import find, match_keys
+from lipctl.store.reader import Reader
+
+
+class Field(NamedTuple):
+    id: int
+    slug: str
+    name: str
+    name_en: str | None
+    position: int
+
+
+class Kind(NamedTuple):
+    id: int
+    slug: str
+    name: str
+    name_en: str | None
+    aliases: str | None
+    position: int
+
+
+class Body(NamedTuple):
+    id: int
+    slug: str
+    name: str
+    name_en: str | None
+    kind: str
+    role: str | None
+    field_id: int | None
+    rule_set_id: int | None
+    seats: int | None
+    position: int
+
+
+class Category(NamedTuple):
+    id: int
+    slug: str
+    name: str
+    name_en: str | None
+    aliases: str | None
+    position: int
+
+
+class Contact(NamedTuple):
+    field_id: int
+    role: str
+    person_id: int | None
+    unit: str | None
+    title: str | None
+
+
+class SeatCategory(NamedTuple):
+    body_id: int
+    slug: str
+    name: str
+    name_en: str | None
+    seats: int | None
+    voting: bool | None
+
+
+class Member(NamedTuple):
+    body_id: int
+    person_id: int
+    title: str | None
+
+
+class DecisionStep(NamedTuple):
+    body_id: int
+    scope: str
+
+
+def _aliases_text(text: str | None) -> list[str]:
+    """Aliases stored newline-separated in one column."""
+    return [a for a in (text or "").split("\n") if a]
+
+
+def fields(r: Reader) -> list[Field]:
+    return [Field(**row) for row in r.rows("SELECT id, slug, name, name_en, position FROM action_fields ORDER BY position, id")]
+
+
+def _alias_table(r: Reader, sql: str) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for owner, alias in (tuple(row.values()) for row in r.rows(sql)):
+        out.setdefault(owner, []).append(alias)
+    return out
+
+
+def field_aliases(r: Reader) -> dict[int, list[str]]:
+    return _alias_table(r, "SELECT field_id, alias FROM field_aliases ORDER BY id")
+
+
+def _keys(rows: list[Any], aliases: dict[int, list[str]] | None = None) -> list[tuple[str, set[str]]]:
+    """Each row's slug with the names staff may type for it: slug, name, aliases, English name.
+
+    Aliases come from an alias table (``aliases``: id -> names) or from the row's own
+    newline-separated ``aliases`` column."""
+    return [
+        (
+            row.slug,
+            match_keys(
+                row.slug,
+                row.name,
+                (aliases.get(row.id, []) if aliases is not None else _aliases_text(row.aliases))
+                + ([row.name_en] if row.name_en else []),
+            ),
+        )
+        for row in rows
+    ]
+
+
+def field_keys(r: Reader) -> list[tuple[str, set[str]]]:
+    """Every field's slug with the names staff may type for it (slug, name, aliases, English name)."""
+    return _keys(fields(r), field_aliases(r))
+
+
+def _lookup(query: str, keys: list[tuple[str, set[str]]], missing: str) -> str:
+    """The slug whose keys match ``query``; NotFound (``missing``) lists the valid slugs."""
+    slug = find(query, keys)
+    if slug is None:
+        raise NotFound(missing, _("valid: {choices}").format(choices=", ".join(s for s, _k in keys)))
+    return slug
+
+
+def field_slug(r: Reader, query: str) -> str:
+    """The slug of the action field named by slug, name or alias; NotFound lists the valid ones."""
+    return _lookup(query, field_keys(r), _("no action field {name!r}").format(name=query))
+
+
+def kinds(r: Reader) -> list[Kind]:
+    return [
+        Kind(**row)
+        for row in r.rows("SELECT id, slug, name, name_en, aliases, position FROM document_kinds ORDER BY position, id")
+    ]
+
+
+def kind_slug(r: Reader, query: str) -> str:
+    """The slug of the document kind named by slug, name or alias; NotFound lists the valid ones."""
+    return _lookup(query, _keys(kinds(r)), _("no document kind {name!r}").format(name=query))
+
+
+def bodies(r: Reader) -> list[Body]:
+    return [
+        Body(**row)
+        for row in r.rows(
+            "SELECT id, slug, name, name_en, kind, role, field_id, rule_set_id, seats, position FROM bodies ORDER BY position, id"
+        )
+    ]
+
+
+def body_slug(r: Reader, query: str) -> str:
+    """The slug of the body named by slug, name or alias; NotFound lists the valid ones."""
+    aliases = _alias_table(r, "SELECT body_id, alias FROM body_aliases ORDER BY id")
+    return _lookup(query, _keys(bodies(r), aliases), _("no body {name!r}").format(name=query))
+
+
+def categories(r: Reader) -> list[Category]:
+    return [
+        Category(**row)
+        for row in r.rows("SELECT id, slug, name, name_en, aliases, position FROM survey_categories ORDER BY position, id")
+    ]
+
+
+def category_keys(r: Reader) -> list[tuple[str, set[str]]]:
+    """Every survey category's slug with the names an export may use for it."""
+    return _keys(categories(r))
+
+
+def people(r: Reader) -> dict[int, str]:
+    """Every person's name by id."""
+    return r.pairs("SELECT id, name FROM people")
+
+
+def process_info(r: Reader) -> dict[str, Any]:
+    return r.pairs("SELECT key, value FROM process_info")
+
+
+def contacts(r: Reader) -> list[Contact]:
+    """The contacts of every action field (one row per field and role)."""
+    return [Contact(**row) for row in r.rows("SELECT field_id, role, person_id, unit, title FROM field_contacts")]
+
+
+def rule_sets(r: Reader) -> dict[int, str]:
+    """Every rule set's slug by id."""
+    return r.pairs("SELECT id, slug FROM rule_sets")
+
+
+def seat_categories(r: Reader) -> list[SeatCategory]:
+    return [
+        SeatCategory(**row)
+        for row in r.rows(
+            "SELECT body_id, slug, name, name_en, seats, voting FROM seat_categories ORDER BY position, id", flags=("voting",)
+        )
+    ]
+
+
+def members(r: Reader, role: str) -> list[Member]:
+    """The memberships of one role (e.g. the chairs), in the order they were stored."""
+    return [
+        Member(**row)
+        for row in r.rows("SELECT body_id, person_id, title FROM memberships WHERE role = :role ORDER BY id", {"role": role})
+    ]
+
+
+def opinion_deadlines(r: Reader) -> dict[int, int]:
+    """The deadline in days of every body whose opinion a draft needs, by body id."""
+    return r.pairs("SELECT body_id, deadline_days FROM opinion_requirements")
+
+
+def decision_steps(r: Reader) -> list[DecisionStep]:
+    return [DecisionStep(**row) for row in r.rows("SELECT body_id, scope FROM decision_steps ORDER BY scope, position")]

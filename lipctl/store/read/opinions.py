@@ -1,0 +1,70 @@
+"""Opinions on drafts: which bodies must give one, which have, and the opinions themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from lipctl.store.reader import Reader
+
+
+class Opinion(NamedTuple):
+    id: int
+    draft_id: int
+    field: str
+    kind: str
+    version: int
+    body: str
+    stance: str
+    text: str | None
+    file_name: str | None
+    file_size: int | None
+    file_sha256: str | None
+    received_on: dt.date
+    recorded_at: dt.datetime
+    recorded_by: str | None
+
+
+_OPINIONS = """
+    SELECT o.id, o.draft_id, f.slug AS field, d.kind, d.version, b.slug AS body, o.stance, o.text,
+           o.file_name, o.file_size, o.file_sha256, o.received_on, o.recorded_at, o.recorded_by
+    FROM opinions o
+    JOIN bodies b ON b.id = o.body_id
+    JOIN drafts d ON d.id = o.draft_id
+    JOIN action_fields f ON f.id = d.field_id
+"""
+
+
+def opinions(r: Reader, draft_id: int | None = None) -> list[Opinion]:
+    """Every opinion, or those on one draft version, oldest first."""
+    sql, params = _OPINIONS, {}
+    if draft_id is not None:
+        sql += " WHERE o.draft_id = :draft"
+        params["draft"] = draft_id
+    sql += " ORDER BY o.id"
+    return [Opinion(**row) for row in r.rows(sql, params, dates=("received_on",), times=("recorded_at",))]
+
+
+def requirements(r: Reader) -> list[tuple[str, int]]:
+    """The bodies whose opinion every draft needs, with their deadline in days (seed.yaml)."""
+    rows = r.rows(
+        """
+        SELECT b.slug, q.deadline_days FROM opinion_requirements q JOIN bodies b ON b.id = q.body_id
+        ORDER BY q.position, q.id
+        """
+    )
+    return [(row.slug, row.deadline_days) for row in rows]
+
+
+def received(r: Reader, draft_id: int) -> list[str]:
+    """Slugs of the bodies that have given an opinion on the draft."""
+    return r.column(
+        "SELECT DISTINCT b.slug FROM opinions o JOIN bodies b ON b.id = o.body_id WHERE o.draft_id = :draft ORDER BY b.slug",
+        {"draft": draft_id},
+    )
+
+
+def givers(r: Reader, deciding_kinds: Sequence[str]) -> list[str]:
+    """Slugs of the bodies that are not of a deciding kind, in their order."""
+    return r.column("SELECT slug FROM bodies WHERE kind NOT IN (:kinds) ORDER BY position", {"kinds": list(deciding_kinds)})

@@ -1,0 +1,115 @@
+"""What the surveys hold: the surveys, their imports, responses counted by GROUP BY, and the responses.
+
+A cron job asks for the figures every few minutes over up to a million responses: counting is one
+GROUP BY on the covering (field_id, category_id) index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+from lipctl.errors import NotFound
+from lipctl.i18n import _
+from lipctl.store.reader import Reader
+
+
+class Survey(NamedTuple):
+    id: int
+    name: str
+
+
+class Listed(NamedTuple):
+    id: int
+    name: str
+    created_at: dt.datetime
+
+
+class Imports(NamedTuple):
+    """A survey's import batches: how many, and when the last one finished."""
+
+    survey_id: int
+    n: int
+    last: dt.datetime | None
+
+
+class Group(NamedTuple):
+    """The number of responses of one action field and category (either may be unrouted: None)."""
+
+    field_id: int | None
+    category_id: int | None
+    n: int
+
+
+class Response(NamedTuple):
+    id: int
+    survey: str
+    category: str | None
+    submitted_at: dt.datetime | None
+    text: str
+
+
+def survey(r: Reader, name: str) -> Survey:
+    """The survey of that name (any case); NotFound names the known ones."""
+    wanted = name.strip().lower()
+    # A name no survey can have (a NUL, bytes that are not UTF-8) is not sent to the store: PostgreSQL refuses a NUL.
+    ok = "\x00" not in wanted and wanted.encode("utf-8", "replace").decode("utf-8") == wanted
+    found = r.rows("SELECT id, name FROM surveys WHERE lower(name) = :name ORDER BY id", {"name": wanted}) if ok else []
+    if not found:
+        names = r.column("SELECT name FROM surveys ORDER BY name")
+        raise NotFound(
+            _("no survey {name!r}").format(name=name),
+            _("known surveys: {names}").format(names=", ".join(names)) if names else _("import one with 'lipctl survey import'"),
+        )
+    return Survey(**found[0])
+
+
+def surveys(r: Reader) -> list[Listed]:
+    """Every survey, by name."""
+    return [Listed(**row) for row in r.rows("SELECT id, name, created_at FROM surveys ORDER BY name", times=("created_at",))]
+
+
+def response_counts(r: Reader) -> dict[int, int]:
+    """The number of responses by survey id (surveys without any are absent)."""
+    return r.pairs("SELECT survey_id, count(*) FROM survey_responses GROUP BY survey_id")
+
+
+def imports(r: Reader) -> dict[int, Imports]:
+    """The import batches by survey id (surveys never imported into are absent)."""
+    rows = r.rows(
+        "SELECT survey_id, count(*) AS n, max(finished_at) AS last FROM import_batches GROUP BY survey_id", times=("last",)
+    )
+    return {row.survey_id: Imports(**row) for row in rows}
+
+
+def groups(r: Reader, survey_id: int | None = None) -> list[Group]:
+    """Responses (of one survey) counted per action field and category."""
+    where, params = "", {}
+    if survey_id is not None:
+        where, params = "WHERE survey_id = :survey", {"survey": survey_id}
+    return [
+        Group(**row)
+        for row in r.rows(
+            f"SELECT field_id, category_id, count(*) AS n FROM survey_responses {where} GROUP BY field_id, category_id",  # noqa: S608 - a fixed clause with a placeholder
+            params,
+        )
+    ]
+
+
+def responses(r: Reader, field: str, survey_id: int | None = None) -> list[Response]:
+    """Every response routed to the action field with slug ``field`` (of one survey), by survey and time."""
+    params: dict[str, Any] = {"field": field}
+    sql = """
+        SELECT r.id, s.name AS survey, c.slug AS category, r.submitted_at, r.text
+        FROM survey_responses r
+        JOIN surveys s ON s.id = r.survey_id
+        JOIN action_fields f ON f.id = r.field_id
+        LEFT JOIN survey_categories c ON c.id = r.category_id
+        WHERE f.slug = :field
+    """
+    if survey_id is not None:
+        sql += " AND r.survey_id = :survey"
+        params["survey"] = survey_id
+    # undated responses last on both stores (SQLite sorts NULL first, PostgreSQL last)
+    sql += " ORDER BY s.name, r.submitted_at IS NULL, r.submitted_at, r.id"
+    return [Response(**row) for row in r.rows(sql, params, times=("submitted_at",))]

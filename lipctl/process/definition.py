@@ -8,6 +8,7 @@ no database here: the services read the file and write the store.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -296,186 +297,189 @@ def _slug(r: _Reader, m: dict[str, Any], key: str) -> str:
     return slug
 
 
-def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
-    """Validate a seed mapping and return the process definition (Prozessdefinition)."""
-    r = _Reader(source)
-    root = r.mapping(data, "(top level)")
-    _unknown_keys(
-        r,
-        root,
-        "",
-        {
-            "format",
-            "process",
-            "document_kinds",
-            "action_fields",
-            "rule_sets",
-            "bodies",
-            "expert_groups",
-            "requires_opinions_from",
-            "decision_chain",
-            "milestones",
-            "survey_categories",
-            "events",
-        },
-    )
+_TOP_KEYS = {
+    "format",
+    "process",
+    "document_kinds",
+    "action_fields",
+    "rule_sets",
+    "bodies",
+    "expert_groups",
+    "requires_opinions_from",
+    "decision_chain",
+    "milestones",
+    "survey_categories",
+    "events",
+}
+_BODY_KEYS = {
+    "slug",
+    "name",
+    "name_en",
+    "aliases",
+    "kind",
+    "role",
+    "rule_set",
+    "seats",
+    "seat_categories",
+    "chair",
+    "opinion_name",
+}
+
+
+def _entries(r: _Reader, value: Any, key: str, allowed: set[str], *, min_items: int = 0) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each entry of a list section as (its key, its mapping), checked for unknown keys as it is reached."""
+    for i, item in enumerate(r.seq(value, key, min_items=min_items)):
+        k = f"{key}[{i}]"
+        m = r.mapping(item, k)
+        _unknown_keys(r, m, k, allowed)
+        yield k, m
+
+
+def _flag(r: _Reader, m: dict[str, Any], name: str, key: str) -> bool:
+    """A true/false key that is true when absent."""
+    value = m.get(name, True)
+    if not isinstance(value, bool):
+        raise r.fail(f"{key}.{name}", _("expected true or false"))
+    return value
+
+
+def _format(r: _Reader, root: dict[str, Any]) -> None:
     fmt = r.integer(root, "format", "", minimum=1)
     if fmt != SUPPORTED_FORMAT:
         problem = _("format {fmt} is not supported by this lipctl (it reads format {supported})")
         raise r.fail("format", problem.format(fmt=fmt, supported=SUPPORTED_FORMAT))
 
-    proc = r.mapping(root.get("process"), "process")
+
+def _process(r: _Reader, value: Any) -> tuple[dict[str, Any], str | None, str | None]:
+    """The ``process`` mapping with the founding resolution's Drucksache and body (its texts are read last)."""
+    proc = r.mapping(value, "process")
     _unknown_keys(r, proc, "process", {"name", "name_en", "short_name", "city", "office", "founding_resolution"})
     founding = proc.get("founding_resolution")
-    founding_drucksache = founding_body = None
-    if founding is not None:
-        fm = r.mapping(founding, "process.founding_resolution")
-        founding_drucksache = r.text(fm, "drucksache", "process.founding_resolution")
-        founding_body = r.text(fm, "body", "process.founding_resolution", required=False)
+    if founding is None:
+        return proc, None, None
+    fm = r.mapping(founding, "process.founding_resolution")
+    drucksache = r.text(fm, "drucksache", "process.founding_resolution")
+    body = r.text(fm, "body", "process.founding_resolution", required=False)
+    return proc, drucksache, body
 
-    kinds = []
-    for i, item in enumerate(r.seq(root.get("document_kinds"), "document_kinds", min_items=1)):
-        k = f"document_kinds[{i}]"
-        m = r.mapping(item, k)
-        _unknown_keys(r, m, k, {"slug", "name", "name_en", "aliases"})
-        kinds.append(
-            DocumentKind(_slug(r, m, k), r.text(m, "name", k) or "", r.text(m, "name_en", k, required=False), r.aliases(m, k))
-        )
+
+def _document_kinds(r: _Reader, value: Any) -> list[DocumentKind]:
+    kinds = [
+        DocumentKind(_slug(r, m, k), r.text(m, "name", k) or "", r.text(m, "name_en", k, required=False), r.aliases(m, k))
+        for k, m in _entries(r, value, "document_kinds", {"slug", "name", "name_en", "aliases"}, min_items=1)
+    ]
     _unique(r, kinds, "document_kinds", _("document kind"))
-    kind_slugs = {k.slug for k in kinds}
+    return kinds
 
-    fields = []
-    for i, item in enumerate(r.seq(root.get("action_fields"), "action_fields", min_items=1)):
-        k = f"action_fields[{i}]"
-        m = r.mapping(item, k)
-        _unknown_keys(r, m, k, {"slug", "name", "name_en", "aliases", "contact", "internal_speaker", "external_speaker"})
-        fields.append(
-            ActionField(
-                slug=_slug(r, m, k),
-                name=r.text(m, "name", k) or "",
-                name_en=r.text(m, "name_en", k, required=False),
-                aliases=r.aliases(m, k),
-                contact=r.person(m, "contact", k, required=True),
-                internal_speaker=r.person(m, "internal_speaker", k, required=True),
-                external_speaker=r.person(m, "external_speaker", k, required=True),
-            )
+
+def _fields(r: _Reader, value: Any) -> list[ActionField]:
+    allowed = {"slug", "name", "name_en", "aliases", "contact", "internal_speaker", "external_speaker"}
+    fields = [
+        ActionField(
+            slug=_slug(r, m, k),
+            name=r.text(m, "name", k) or "",
+            name_en=r.text(m, "name_en", k, required=False),
+            aliases=r.aliases(m, k),
+            contact=r.person(m, "contact", k, required=True),
+            internal_speaker=r.person(m, "internal_speaker", k, required=True),
+            external_speaker=r.person(m, "external_speaker", k, required=True),
         )
+        for k, m in _entries(r, value, "action_fields", allowed, min_items=1)
+    ]
     _unique(r, fields, "action_fields", _("action field"))
+    return fields
 
-    rule_sets = []
-    for i, item in enumerate(r.seq(root.get("rule_sets"), "rule_sets", min_items=1)):
-        k = f"rule_sets[{i}]"
-        m = r.mapping(item, k)
-        _unknown_keys(r, m, k, {"slug", "name", "description", "quorum", "majority", "second_convocation_quorate"})
-        second = m.get("second_convocation_quorate", True)
-        if not isinstance(second, bool):
-            raise r.fail(f"{k}.second_convocation_quorate", _("expected true or false"))
-        rule_sets.append(
-            RuleSet(
-                slug=_slug(r, m, k),
-                name=r.text(m, "name", k) or "",
-                quorum=r.choice(m, "quorum", k, QUORUM_RULES),
-                majority=r.choice(m, "majority", k, MAJORITY_RULES),
-                second_convocation_quorate=second,
-                description=r.text(m, "description", k, required=False),
-            )
-        )
+
+def _rule_set(r: _Reader, m: dict[str, Any], k: str) -> RuleSet:
+    second = _flag(r, m, "second_convocation_quorate", k)
+    return RuleSet(
+        slug=_slug(r, m, k),
+        name=r.text(m, "name", k) or "",
+        quorum=r.choice(m, "quorum", k, QUORUM_RULES),
+        majority=r.choice(m, "majority", k, MAJORITY_RULES),
+        second_convocation_quorate=second,
+        description=r.text(m, "description", k, required=False),
+    )
+
+
+def _rule_sets(r: _Reader, value: Any) -> list[RuleSet]:
+    allowed = {"slug", "name", "description", "quorum", "majority", "second_convocation_quorate"}
+    rule_sets = [_rule_set(r, m, k) for k, m in _entries(r, value, "rule_sets", allowed, min_items=1)]
     _unique(r, rule_sets, "rule_sets", _("rule set"))
+    return rule_sets
+
+
+def _seat_category(r: _Reader, m: dict[str, Any], k: str) -> SeatCategory:
+    voting = _flag(r, m, "voting", k)
+    return SeatCategory(
+        _slug(r, m, k),
+        r.text(m, "name", k) or "",
+        r.text(m, "name_en", k, required=False),
+        r.integer(m, "seats", k, minimum=0) or 0,
+        voting,
+    )
+
+
+def _body(r: _Reader, m: dict[str, Any], k: str, rule_slugs: set[str]) -> Body:
+    allowed = {"slug", "name", "name_en", "seats", "voting"}
+    cats = [_seat_category(r, cm, ck) for ck, cm in _entries(r, m.get("seat_categories"), f"{k}.seat_categories", allowed)]
+    rule_set = r.text(m, "rule_set", k, required=False)
+    if rule_set is not None and rule_set not in rule_slugs:
+        defined = ", ".join(sorted(rule_slugs))
+        problem = _("no rule set {rule_set!r}; defined: {names}").format(rule_set=rule_set, names=defined)
+        raise r.fail(f"{k}.rule_set", problem)
+    kind = r.choice(m, "kind", k, BODY_KINDS)
+    if kind == "expert_group":
+        raise r.fail(f"{k}.kind", _("expert groups come from 'expert_groups', one per action field"))
+    return Body(
+        slug=_slug(r, m, k),
+        name=r.text(m, "name", k) or "",
+        name_en=r.text(m, "name_en", k, required=False),
+        kind=kind,
+        aliases=r.aliases(m, k),
+        role=r.text(m, "role", k, required=False),
+        rule_set=rule_set,
+        seats=r.integer(m, "seats", k, required=False, minimum=1),
+        seat_categories=tuple(cats),
+        chair=r.person(m, "chair", k, required=False),
+        opinion_name=r.text(m, "opinion_name", k, required=False),
+    )
+
+
+def _bodies(r: _Reader, value: Any, rule_sets: list[RuleSet]) -> list[Body]:
     rule_slugs = {rs.slug for rs in rule_sets}
+    return [_body(r, m, k, rule_slugs) for k, m in _entries(r, value, "bodies", _BODY_KEYS, min_items=1)]
 
-    bodies = []
-    for i, item in enumerate(r.seq(root.get("bodies"), "bodies", min_items=1)):
-        k = f"bodies[{i}]"
-        m = r.mapping(item, k)
-        _unknown_keys(
-            r,
-            m,
-            k,
-            {
-                "slug",
-                "name",
-                "name_en",
-                "aliases",
-                "kind",
-                "role",
-                "rule_set",
-                "seats",
-                "seat_categories",
-                "chair",
-                "opinion_name",
-            },
-        )
-        cats = []
-        for j, c in enumerate(r.seq(m.get("seat_categories"), f"{k}.seat_categories")):
-            ck = f"{k}.seat_categories[{j}]"
-            cm = r.mapping(c, ck)
-            _unknown_keys(r, cm, ck, {"slug", "name", "name_en", "seats", "voting"})
-            voting = cm.get("voting", True)
-            if not isinstance(voting, bool):
-                raise r.fail(f"{ck}.voting", _("expected true or false"))
-            cats.append(
-                SeatCategory(
-                    _slug(r, cm, ck),
-                    r.text(cm, "name", ck) or "",
-                    r.text(cm, "name_en", ck, required=False),
-                    r.integer(cm, "seats", ck, minimum=0) or 0,
-                    voting,
+
+def _expert_groups(r: _Reader, value: Any, fields: list[ActionField]) -> list[Body]:
+    """One expert group per action field, from the ``expert_groups`` pattern ({slug}, {name}, {name_en})."""
+    if value is None:
+        return []
+    em = r.mapping(value, "expert_groups")
+    _unknown_keys(r, em, "expert_groups", {"slug", "name", "name_en", "role"})
+    groups = []
+    for fld in fields:
+        values = {"slug": fld.slug, "name": fld.name, "name_en": fld.name_en or fld.name}
+        try:
+            groups.append(
+                Body(
+                    slug=(r.text(em, "slug", "expert_groups") or "").format(**values),
+                    name=(r.text(em, "name", "expert_groups") or "").format(**values),
+                    name_en=(r.text(em, "name_en", "expert_groups", required=False) or "").format(**values) or None,
+                    kind="expert_group",
+                    role=r.text(em, "role", "expert_groups", required=False),
+                    field=fld.slug,
                 )
             )
-        rule_set = r.text(m, "rule_set", k, required=False)
-        if rule_set is not None and rule_set not in rule_slugs:
-            defined = ", ".join(sorted(rule_slugs))
-            problem = _("no rule set {rule_set!r}; defined: {names}").format(rule_set=rule_set, names=defined)
-            raise r.fail(f"{k}.rule_set", problem)
-        kind = r.choice(m, "kind", k, BODY_KINDS)
-        if kind == "expert_group":
-            raise r.fail(f"{k}.kind", _("expert groups come from 'expert_groups', one per action field"))
-        bodies.append(
-            Body(
-                slug=_slug(r, m, k),
-                name=r.text(m, "name", k) or "",
-                name_en=r.text(m, "name_en", k, required=False),
-                kind=kind,
-                aliases=r.aliases(m, k),
-                role=r.text(m, "role", k, required=False),
-                rule_set=rule_set,
-                seats=r.integer(m, "seats", k, required=False, minimum=1),
-                seat_categories=tuple(cats),
-                chair=r.person(m, "chair", k, required=False),
-                opinion_name=r.text(m, "opinion_name", k, required=False),
-            )
-        )
+        except (KeyError, IndexError, ValueError) as exc:
+            problem = _("bad placeholder {problem}; use {{slug}}, {{name}} or {{name_en}}").format(problem=exc)
+            raise r.fail("expert_groups", problem) from None
+    return groups
 
-    eg = root.get("expert_groups")
-    if eg is not None:
-        em = r.mapping(eg, "expert_groups")
-        _unknown_keys(r, em, "expert_groups", {"slug", "name", "name_en", "role"})
-        for fld in fields:
-            values = {"slug": fld.slug, "name": fld.name, "name_en": fld.name_en or fld.name}
-            try:
-                bodies.append(
-                    Body(
-                        slug=(r.text(em, "slug", "expert_groups") or "").format(**values),
-                        name=(r.text(em, "name", "expert_groups") or "").format(**values),
-                        name_en=(r.text(em, "name_en", "expert_groups", required=False) or "").format(**values) or None,
-                        kind="expert_group",
-                        role=r.text(em, "role", "expert_groups", required=False),
-                        field=fld.slug,
-                    )
-                )
-            except (KeyError, IndexError, ValueError) as exc:
-                problem = _("bad placeholder {problem}; use {{slug}}, {{name}} or {{name_en}}").format(problem=exc)
-                raise r.fail("expert_groups", problem) from None
-    _unique(r, bodies, "bodies", _("body"))
-    body_slugs = {b.slug for b in bodies}
-    if founding_body is not None and founding_body not in body_slugs:
-        raise r.fail("process.founding_resolution.body", _("no body {name!r}").format(name=founding_body))
 
+def _requirements(r: _Reader, value: Any, body_slugs: set[str]) -> list[OpinionRequirement]:
     requirements = []
-    for i, item in enumerate(r.seq(root.get("requires_opinions_from"), "requires_opinions_from")):
-        k = f"requires_opinions_from[{i}]"
-        m = r.mapping(item, k)
-        _unknown_keys(r, m, k, {"body", "deadline_days"})
+    for k, m in _entries(r, value, "requires_opinions_from", {"body", "deadline_days"}):
         body = r.text(m, "body", k) or ""
         if body not in body_slugs:
             problem = _("no body {name!r}; defined: {names}").format(name=body, names=", ".join(sorted(body_slugs)))
@@ -483,54 +487,81 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         requirements.append(OpinionRequirement(body, r.integer(m, "deadline_days", k, minimum=1) or 1))
     if len({q.body for q in requirements}) != len(requirements):
         raise r.fail("requires_opinions_from", _("a body is listed twice"))
+    return requirements
 
-    chain_raw = r.mapping(root.get("decision_chain"), "decision_chain")
+
+def _decision_chain(r: _Reader, value: Any, bodies: list[Body]) -> dict[str, tuple[str, ...]]:
+    """The bodies that vote on a document and on the plan, in order; each must exist and have a rule set."""
+    chain_raw = r.mapping(value, "decision_chain")
     _unknown_keys(r, chain_raw, "decision_chain", {"document", "plan"})
+    by_slug = {b.slug: b for b in bodies}
     chain: dict[str, tuple[str, ...]] = {}
     for scope in ("document", "plan"):
         steps = r.seq(chain_raw.get(scope), f"decision_chain.{scope}", min_items=1)
         for j, step in enumerate(steps):
-            if not isinstance(step, str) or step not in body_slugs:  # a list or mapping here is not hashable
+            if not isinstance(step, str) or step not in by_slug:  # a list or mapping here is not hashable
                 raise r.fail(f"decision_chain.{scope}[{j}]", _("no body {name!r}").format(name=step))
-            b = next(b for b in bodies if b.slug == step)
-            if b.rule_set is None:
+            if by_slug[step].rule_set is None:
                 raise r.fail(f"decision_chain.{scope}[{j}]", _("body {name!r} votes but has no rule_set").format(name=step))
         chain[scope] = tuple(steps)
+    return chain
 
-    milestones = []
-    for i, item in enumerate(r.seq(root.get("milestones"), "milestones")):
-        k = f"milestones[{i}]"
-        m = r.mapping(item, k)
-        _unknown_keys(r, m, k, {"slug", "name", "name_en", "due", "due_text", "applies_to"})
-        milestones.append(
-            Milestone(
-                slug=_slug(r, m, k),
-                name=r.text(m, "name", k) or "",
-                name_en=r.text(m, "name_en", k, required=False),
-                due=r.date(m, "due", k),
-                due_text=r.text(m, "due_text", k, required=False),
-                applies_to=r.choice(m, "applies_to", k, tuple(sorted(kind_slugs)) + MILESTONE_SCOPES),
-            )
+
+def _milestones(r: _Reader, value: Any, kinds: list[DocumentKind]) -> list[Milestone]:
+    scopes = tuple(sorted({k.slug for k in kinds})) + MILESTONE_SCOPES
+    milestones = [
+        Milestone(
+            slug=_slug(r, m, k),
+            name=r.text(m, "name", k) or "",
+            name_en=r.text(m, "name_en", k, required=False),
+            due=r.date(m, "due", k),
+            due_text=r.text(m, "due_text", k, required=False),
+            applies_to=r.choice(m, "applies_to", k, scopes),
         )
+        for k, m in _entries(r, value, "milestones", {"slug", "name", "name_en", "due", "due_text", "applies_to"})
+    ]
     _unique(r, milestones, "milestones", _("milestone"))
+    return milestones
 
-    categories = []
-    for i, item in enumerate(r.seq(root.get("survey_categories"), "survey_categories")):
-        k = f"survey_categories[{i}]"
-        m = r.mapping(item, k)
-        _unknown_keys(r, m, k, {"slug", "name", "name_en", "aliases"})
-        categories.append(
-            Category(_slug(r, m, k), r.text(m, "name", k) or "", r.text(m, "name_en", k, required=False), r.aliases(m, k))
-        )
+
+def _categories(r: _Reader, value: Any) -> list[Category]:
+    categories = [
+        Category(_slug(r, m, k), r.text(m, "name", k) or "", r.text(m, "name_en", k, required=False), r.aliases(m, k))
+        for k, m in _entries(r, value, "survey_categories", {"slug", "name", "name_en", "aliases"})
+    ]
     _unique(r, categories, "survey_categories", _("category"))
+    return categories
 
-    events = []
-    for i, item in enumerate(r.seq(root.get("events"), "events")):
-        k = f"events[{i}]"
-        m = r.mapping(item, k)
-        _unknown_keys(r, m, k, {"date", "name", "note"})
-        events.append(Event(r.date(m, "date", k), r.text(m, "name", k) or "", r.text(m, "note", k, required=False)))
 
+def _events(r: _Reader, value: Any) -> list[Event]:
+    return [
+        Event(r.date(m, "date", k), r.text(m, "name", k) or "", r.text(m, "note", k, required=False))
+        for k, m in _entries(r, value, "events", {"date", "name", "note"})
+    ]
+
+
+def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
+    """Validate a seed mapping and return the process definition (Prozessdefinition).
+
+    The sections are checked in the order below, so a seed with several problems always reports the same first one."""
+    r = _Reader(source)
+    root = r.mapping(data, "(top level)")
+    _unknown_keys(r, root, "", _TOP_KEYS)
+    _format(r, root)
+    proc, founding_drucksache, founding_body = _process(r, root.get("process"))
+    kinds = _document_kinds(r, root.get("document_kinds"))
+    fields = _fields(r, root.get("action_fields"))
+    rule_sets = _rule_sets(r, root.get("rule_sets"))
+    bodies = _bodies(r, root.get("bodies"), rule_sets) + _expert_groups(r, root.get("expert_groups"), fields)
+    _unique(r, bodies, "bodies", _("body"))
+    body_slugs = {b.slug for b in bodies}
+    if founding_body is not None and founding_body not in body_slugs:
+        raise r.fail("process.founding_resolution.body", _("no body {name!r}").format(name=founding_body))
+    requirements = _requirements(r, root.get("requires_opinions_from"), body_slugs)
+    chain = _decision_chain(r, root.get("decision_chain"), bodies)
+    milestones = _milestones(r, root.get("milestones"), kinds)
+    categories = _categories(r, root.get("survey_categories"))
+    events = _events(r, root.get("events"))
     return ProcessDefinition(
         name=r.text(proc, "name", "process") or "",
         name_en=r.text(proc, "name_en", "process", required=False),

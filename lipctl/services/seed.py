@@ -104,6 +104,21 @@ def _describe(contact: m.FieldContact | None, names: dict[int, str]) -> dict[str
 def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str, Any]]:
     """Write the definition into the store; returns the changes (empty when all was right)."""
     sync = _Sync(session)
+    _process_info(sync, pd)
+    _document_kinds(sync, pd)
+    rule_ids = _rule_sets(sync, pd)
+    field_ids = _fields(sync, pd)
+    body_ids = _bodies(sync, pd, field_ids, rule_ids)
+    _requirements(sync, pd, body_ids)
+    _decision_chain(sync, pd, body_ids)
+    _milestones(sync, pd)
+    _categories(sync, pd)
+    _events(sync, pd)
+    session.flush()
+    return sync.changes
+
+
+def _process_info(sync: _Sync, pd: d.ProcessDefinition) -> None:
     info = {
         "name": pd.name,
         "name_en": pd.name_en,
@@ -116,6 +131,8 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
     for key, value in info.items():
         sync.upsert(m.ProcessInfo, {"key": key}, {"value": value}, f"process {key}")
 
+
+def _document_kinds(sync: _Sync, pd: d.ProcessDefinition) -> None:
     for pos, kind in enumerate(pd.document_kinds):
         sync.upsert(
             m.DocumentKind,
@@ -124,6 +141,9 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
             f"document kind {kind.slug}",
         )
 
+
+def _rule_sets(sync: _Sync, pd: d.ProcessDefinition) -> dict[str, int]:
+    """The rule sets; returns their ids by slug."""
     rule_ids = {}
     for rs in pd.rule_sets:
         obj = sync.upsert(
@@ -139,9 +159,13 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
             f"rule set {rs.slug}",
         )
         rule_ids[rs.slug] = obj.id
+    return rule_ids
 
+
+def _fields(sync: _Sync, pd: d.ProcessDefinition) -> dict[str, int]:
+    """The action fields with their aliases and contacts; returns their ids by slug."""
     field_ids = {}
-    names = dict(session.execute(select(m.Person.id, m.Person.name)).all())
+    names = dict(sync.s.execute(select(m.Person.id, m.Person.name)).all())
     for pos, f in enumerate(pd.fields):
         obj = sync.upsert(
             m.ActionField, {"slug": f.slug}, {"name": f.name, "name_en": f.name_en, "position": pos}, f"action field {f.slug}"
@@ -153,32 +177,43 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
             (ContactRole.INTERNAL_SPEAKER, f.internal_speaker),
             (ContactRole.EXTERNAL_SPEAKER, f.external_speaker),
         ):
-            current = session.scalars(select(m.FieldContact).filter_by(field_id=obj.id, role=role)).first()
-            before = _describe(current, names)
-            person_id = sync.person(ref.name).id if ref else None
-            names = dict(session.execute(select(m.Person.id, m.Person.name)).all())
-            values = {"person_id": person_id, "unit": ref.unit if ref else None, "title": ref.title if ref else None}
-            if current is None:
-                session.add(m.FieldContact(field_id=obj.id, role=role, **values))
-                sync.changes.append({"change": "added", "what": f"{f.slug} {role.value}"})
-                continue
-            if any(getattr(current, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(current, k, v)
-                session.flush()
-                after = _describe(current, names)
-                sync.changes.append({"change": "updated", "what": f"{f.slug} {role.value}"})
-                audit.record(
-                    session,
-                    "contact.changed",
-                    entity="action_field",
-                    entity_id=obj.id,
-                    field=f.slug,
-                    role=role.value,
-                    before=before,
-                    after=after,
-                )
+            _contact(sync, f.slug, obj.id, role, ref, names)
+    return field_ids
 
+
+def _contact(sync: _Sync, field: str, field_id: int, role: ContactRole, ref: d.PersonRef | None, names: dict[int, str]) -> None:
+    """One contact of a field; a change is audited with the person before and after (``names`` is kept current)."""
+    session = sync.s
+    current = session.scalars(select(m.FieldContact).filter_by(field_id=field_id, role=role)).first()
+    before = _describe(current, names)
+    person = sync.person(ref.name) if ref else None
+    if person is not None:
+        names[person.id] = person.name
+    values = {"person_id": person.id if person else None, "unit": ref.unit if ref else None, "title": ref.title if ref else None}
+    if current is None:
+        session.add(m.FieldContact(field_id=field_id, role=role, **values))
+        sync.changes.append({"change": "added", "what": f"{field} {role.value}"})
+        return
+    if all(getattr(current, k) == v for k, v in values.items()):
+        return
+    for k, v in values.items():
+        setattr(current, k, v)
+    session.flush()
+    sync.changes.append({"change": "updated", "what": f"{field} {role.value}"})
+    audit.record(
+        session,
+        "contact.changed",
+        entity="action_field",
+        entity_id=field_id,
+        field=field,
+        role=role.value,
+        before=before,
+        after=_describe(current, names),
+    )
+
+
+def _bodies(sync: _Sync, pd: d.ProcessDefinition, field_ids: dict[str, int], rule_ids: dict[str, int]) -> dict[str, int]:
+    """The bodies with their aliases, seat categories and chair; returns their ids by slug."""
     body_ids = {}
     for pos, b in enumerate(pd.bodies):
         obj = sync.upsert(
@@ -206,21 +241,31 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
                 {"name": cat.name, "name_en": cat.name_en, "seats": cat.seats, "voting": cat.voting, "position": cpos},
                 f"body {b.slug} seats {cat.slug}",
             )
-        chairs = list(session.scalars(select(m.Membership).filter_by(body_id=obj.id, role=MembershipRole.CHAIR)))
-        wanted = sync.person(b.chair.name).id if b.chair else None
-        for chair in chairs:
-            if chair.person_id != wanted:
-                session.delete(chair)
-                sync.changes.append({"change": "removed", "what": f"body {b.slug} chair"})
-        if b.chair and wanted is not None:
-            sync.upsert(
-                m.Membership,
-                {"body_id": obj.id, "person_id": wanted, "role": MembershipRole.CHAIR},
-                {"title": b.chair.title},
-                f"body {b.slug} chair",
-            )
+        _chair(sync, b, obj.id)
+    return body_ids
 
-    existing_req = {r.body_id: r for r in session.scalars(select(m.OpinionRequirement))}
+
+def _chair(sync: _Sync, b: d.Body, body_id: int) -> None:
+    """The body's chair: a chair who is no longer named is removed, the named one added or updated."""
+    session = sync.s
+    chairs = list(session.scalars(select(m.Membership).filter_by(body_id=body_id, role=MembershipRole.CHAIR)))
+    wanted = sync.person(b.chair.name).id if b.chair else None
+    for chair in chairs:
+        if chair.person_id != wanted:
+            session.delete(chair)
+            sync.changes.append({"change": "removed", "what": f"body {b.slug} chair"})
+    if b.chair and wanted is not None:
+        sync.upsert(
+            m.Membership,
+            {"body_id": body_id, "person_id": wanted, "role": MembershipRole.CHAIR},
+            {"title": b.chair.title},
+            f"body {b.slug} chair",
+        )
+
+
+def _requirements(sync: _Sync, pd: d.ProcessDefinition, body_ids: dict[str, int]) -> None:
+    """The bodies whose opinion a draft needs; one no longer listed is removed."""
+    existing = {r.body_id: r for r in sync.s.scalars(select(m.OpinionRequirement))}
     for pos, req in enumerate(pd.requirements):
         sync.upsert(
             m.OpinionRequirement,
@@ -228,22 +273,29 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
             {"deadline_days": req.deadline_days, "position": pos},
             f"opinion requirement {req.body}",
         )
-        existing_req.pop(body_ids[req.body], None)
-    for obj in existing_req.values():
-        session.delete(obj)
+        existing.pop(body_ids[req.body], None)
+    for obj in existing.values():
+        sync.s.delete(obj)
         sync.changes.append({"change": "removed", "what": "opinion requirement"})
 
+
+def _decision_chain(sync: _Sync, pd: d.ProcessDefinition, body_ids: dict[str, int]) -> None:
+    """Each scope's chain of bodies, replaced whole when it differs."""
+    session = sync.s
     for scope in (DecisionScope.DOCUMENT, DecisionScope.PLAN):
         steps = pd.decision_chain.get(scope.value, ())
         old = list(session.scalars(select(m.DecisionStep).filter_by(scope=scope).order_by(m.DecisionStep.position)))
-        if [s.body_id for s in old] != [body_ids[slug] for slug in steps]:
-            for s in old:
-                session.delete(s)
-            session.flush()
-            for pos, slug in enumerate(steps):
-                session.add(m.DecisionStep(scope=scope, position=pos, body_id=body_ids[slug]))
-            sync.changes.append({"change": "updated" if old else "added", "what": f"decision chain {scope.value}"})
+        if [s.body_id for s in old] == [body_ids[slug] for slug in steps]:
+            continue
+        for s in old:
+            session.delete(s)
+        session.flush()
+        for pos, slug in enumerate(steps):
+            session.add(m.DecisionStep(scope=scope, position=pos, body_id=body_ids[slug]))
+        sync.changes.append({"change": "updated" if old else "added", "what": f"decision chain {scope.value}"})
 
+
+def _milestones(sync: _Sync, pd: d.ProcessDefinition) -> None:
     for ms in pd.milestones:
         sync.upsert(
             m.Milestone,
@@ -251,6 +303,9 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
             {"name": ms.name, "name_en": ms.name_en, "due": ms.due, "due_text": ms.due_text, "applies_to": ms.applies_to},
             f"milestone {ms.slug}",
         )
+
+
+def _categories(sync: _Sync, pd: d.ProcessDefinition) -> None:
     for pos, category in enumerate(pd.categories):
         sync.upsert(
             m.SurveyCategory,
@@ -258,10 +313,11 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
             {"name": category.name, "name_en": category.name_en, "aliases": "\n".join(category.aliases) or None, "position": pos},
             f"category {category.slug}",
         )
+
+
+def _events(sync: _Sync, pd: d.ProcessDefinition) -> None:
     for ev in pd.events:
         sync.upsert(m.ProcessEvent, {"date": ev.date, "name": ev.name}, {"note": ev.note}, f"event {ev.name}")
-    session.flush()
-    return sync.changes
 
 
 def init(seed: Path | None) -> dict[str, Any]:

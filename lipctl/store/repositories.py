@@ -1,4 +1,10 @@
-"""The small query interface the services use: find things by the names staff type."""
+"""The small query interface the services use: find things by the names staff type.
+
+A look-up resolves the name once on the read side (lipctl.store.read, through ``Reader.of``, which
+flushes the unit of work first so that its own writes count) and then loads the one row the service
+changes through the ORM by the resolved key: a single SELECT by a unique key, or none when the
+session already holds the row. The refusals (NotFound with the valid names) are the read side's.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +43,7 @@ def all_kinds(session: Session) -> list[m.DocumentKind]:
 def get_kind(session: Session, query: str) -> m.DocumentKind:
     """The document kind named by slug, name or alias; NotFound lists the valid ones."""
     slug = definition.kind_slug(Reader.of(session), query)
-    return next(k for k in all_kinds(session) if k.slug == slug)
+    return session.scalars(select(m.DocumentKind).where(m.DocumentKind.slug == slug)).one()
 
 
 def all_categories(session: Session) -> list[m.SurveyCategory]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,9 @@ from lipctl.process import definition as d
 from lipctl.process.states import ContactRole, DecisionScope, MembershipRole
 from lipctl.services import audit
 from lipctl.store import models as m
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 
 def default_seed_path() -> Path:
@@ -101,7 +104,7 @@ def _describe(contact: m.FieldContact | None, names: dict[int, str]) -> dict[str
     return {"name": names[contact.person_id], "unit": contact.unit, "title": contact.title}
 
 
-def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str, Any]]:
+def apply_definition(env: Env, session: Session, pd: d.ProcessDefinition) -> list[dict[str, Any]]:
     """Write the definition into the store; returns the changes (empty when all was right)."""
     sync = _Sync(session)
     info = {
@@ -169,6 +172,7 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
                 after = _describe(current, names)
                 sync.changes.append({"change": "updated", "what": f"{f.slug} {role.value}"})
                 audit.record(
+                    env,
                     session,
                     "contact.changed",
                     entity="action_field",
@@ -264,29 +268,27 @@ def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str
     return sync.changes
 
 
-def init(seed: Path | None) -> dict[str, Any]:
+def init(env: Env, seed: Path | None) -> dict[str, Any]:
     """Create or upgrade the database and load the seed, in one transaction."""
-    from lipctl.context import current
     from lipctl.store import schema
     from lipctl.store.engine import safe_url
     from lipctl.store.uow import UnitOfWork
 
-    ctx = current()
     seed_path = seed or default_seed_path()
     pd = read_seed(seed_path)  # before touching the database: a broken file changes nothing
-    engine = ctx.engine(create=True)
-    with UnitOfWork(engine, write=True, scrub=ctx.password) as uow:
+    engine = env.store.engine(create=True)
+    with UnitOfWork(engine, write=True, scrub=env.store.password) as uow:
         conn = uow.session.connection()
         before, after = schema.upgrade(conn)
-        changes = apply_definition(uow.session, pd)
+        changes = apply_definition(env, uow.session, pd)
         if before != after:
-            audit.record(uow.session, "schema.upgraded", before=before, after=after)
+            audit.record(env, uow.session, "schema.upgraded", before=before, after=after)
         if changes:
-            audit.record(uow.session, "seed.loaded", seed=str(seed_path), changes=len(changes))
+            audit.record(env, uow.session, "seed.loaded", seed=str(seed_path), changes=len(changes))
         uow.commit()
-    ctx._checked = True
+    env.store.mark_checked()
     return {
-        "database": safe_url(ctx.url),
+        "database": safe_url(env.store.url),
         "schema_before": before,
         "schema": after,
         "seed": str(seed_path),

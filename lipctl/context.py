@@ -128,10 +128,49 @@ class AppContext:
 
         return open_reader(self.location, scrub=self.password)
 
+    def mark_checked(self) -> None:
+        """The schema is known to be this lipctl's (after init or upgrade): no check before the next unit of work."""
+        self._checked = True
+
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+    def env(self) -> Env:
+        """What the services of this invocation are given (the command boundary builds it here)."""
+        return Env(store=self, actor=self.actor, today=self.today, command=self.command or "lipctl")
+
+
+@dataclass(frozen=True)
+class Env:
+    """Everything a service knows of its invocation, handed to it as its first parameter.
+
+    ``store`` opens units of work (``uow(write=...)``) and read-only transactions (``reader()``) on
+    the database; ``actor`` is who acts (the audit log, ``recorded_by``); ``today`` the "as of" date
+    (--today); ``command`` the command's name for the audit log. Services never look anything up
+    in a global: the commands build an Env from the invocation (``current().env()``), tests build
+    their own (``Env(AppContext(db=url), actor="anna", today=...)``). Messages are translated by
+    lipctl.i18n, set once per process from --lang / the environment.
+    """
+
+    store: AppContext
+    actor: str
+    today: dt.date
+    command: str = "lipctl"
+
+    def __post_init__(self) -> None:
+        from lipctl.process.limits import check_actor
+
+        check_actor(self.actor, "--actor")
+
+    def uow(self, *, write: bool = False) -> UnitOfWork:
+        """A unit of work on the store (checked once to be of this lipctl's schema)."""
+        return self.store.uow(write=write)
+
+    def reader(self) -> AbstractContextManager[Reader]:
+        """A read-only transaction through the driver alone (no SQLAlchemy)."""
+        return self.store.reader()
 
 
 _current: AppContext | None = None

@@ -5,13 +5,17 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
 from tests import pgserver
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 TODAY = "2021-02-01"
 
@@ -74,6 +78,25 @@ class Cli:
 @pytest.fixture
 def cli() -> Cli:
     return Cli()
+
+
+@pytest.fixture
+def make_env() -> Iterator[Callable[..., Env]]:
+    """Builds what a service is given (lipctl.context.Env) on the database LIPCTL_DB points at when called
+    (db_url points it at SQLite or PostgreSQL), as tester on TODAY unless told otherwise; no global is set."""
+    import datetime as dt
+
+    from lipctl.context import AppContext, Env
+
+    stores: list[AppContext] = []
+
+    def make(actor: str = "tester", today: dt.date | None = None, db: str | None = None) -> Env:
+        stores.append(AppContext(db=db or os.environ["LIPCTL_DB"]))
+        return Env(stores[-1], actor=actor, today=today or dt.date.fromisoformat(TODAY))
+
+    yield make
+    for store in stores:
+        store.dispose()
 
 
 @pytest.fixture

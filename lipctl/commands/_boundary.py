@@ -12,12 +12,15 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import PurePath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from lipctl.errors import ExitCode, LipctlError
 from lipctl.i18n import _
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,6 +32,13 @@ def scrub(text: str) -> str:
     from lipctl.store.location import secrets
 
     return scrub_secrets(text, secrets(current().db))
+
+
+def env() -> Env:
+    """What the running command hands its service (lipctl.context.Env): the composition root's one look-up."""
+    from lipctl.context import current
+
+    return current().env()
 
 
 def message(text: str) -> None:

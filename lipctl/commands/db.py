@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lipctl.commands._boundary import command, message
+from lipctl.commands._boundary import command, env, message
 from lipctl.commands._options import FormatOpt
 from lipctl.errors import ExitCode
 from lipctl.i18n import _
@@ -52,7 +52,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import Column, emit
         from lipctl.services import db
 
-        result = db.backup(path, force=force)
+        result = db.backup(env(), path, force=force)
         if fmt is OutputFormat.JSON:
             emit(result, fmt, [])
             return
@@ -78,7 +78,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import Column, emit
         from lipctl.services import db
 
-        result = db.check(quick=quick)
+        result = db.check(env(), quick=quick)
         if fmt is OutputFormat.JSON:
             emit(result, fmt, [])
         else:
@@ -99,7 +99,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit
         from lipctl.services import db
 
-        result = db.upgrade()
+        result = db.upgrade(env())
         tell_permissions(result["permissions"])
         if fmt is OutputFormat.JSON:
             emit(result, fmt, [])
@@ -140,7 +140,7 @@ def register_grant(grp: typer.Typer) -> None:
         from lipctl.output.emit import Column, emit
         from lipctl.services import grants
 
-        result = grants.grant(reader or [], writer or [])
+        result = grants.grant(env(), reader or [], writer or [])
         if fmt is OutputFormat.JSON:
             emit(result, fmt, [])
             return

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lipctl.commands._boundary import command, message
+from lipctl.commands._boundary import command, env, message
 from lipctl.commands._options import FieldOpt, FormatOpt, RefArg
 from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
@@ -75,7 +75,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit_record
         from lipctl.services import drafts as svc
 
-        row = svc.submit(field, kind, title=title, file=file, considered_surveys=considered_survey or [])
+        row = svc.submit(env(), field, kind, title=title, file=file, considered_surveys=considered_survey or [])
         if row["superseded"] and fmt is not OutputFormat.JSON:
             message(
                 _("v{old} of {ref} is superseded by v{new}").format(
@@ -91,7 +91,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit
         from lipctl.services import listings
 
-        emit(listings.list_drafts(field, state), fmt, _draft_columns())
+        emit(listings.list_drafts(env(), field, state), fmt, _draft_columns())
 
     @command(grp, "show", path="draft show")
     def show(ref: RefArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
@@ -99,7 +99,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit_record, plain
         from lipctl.services import listings
 
-        row = listings.show(ref)
+        row = listings.show(env(), ref)
         cols = [
             *_draft_columns(),
             Column("file_name", _("File")),
@@ -132,7 +132,7 @@ def register(root: typer.Typer) -> None:
                 _("the document is not written to a terminal"),
                 _("redirect it into a file: lipctl draft document {ref} > file.pdf").format(ref=ref),
             )
-        stored = svc.write_document(ref, sys.stdout.buffer)
+        stored = svc.write_document(env(), ref, sys.stdout.buffer)
         message(
             _("{draft}: {name}, {size} bytes, SHA-256 {sha256} checked").format(
                 draft=stored.label, name=stored.name or "—", size=f"{stored.size:,}", sha256=stored.sha256
@@ -145,7 +145,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit
         from lipctl.services import listings
 
-        rows = listings.history(ref)
+        rows = listings.history(env(), ref)
         emit(
             rows,
             fmt,

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from lipctl.commands._boundary import command
+from lipctl.commands._boundary import command, env
 from lipctl.commands._options import FieldArg, FormatOpt
 from lipctl.i18n import _, display_name
 from lipctl.output.emit import Column, OutputFormat
@@ -43,7 +43,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit
         from lipctl.services import fields as svc
 
-        rows = svc.list_fields()
+        rows = svc.list_fields(env())
         columns = [
             Column("slug", _("Slug")),
             NameColumn("name", _("Action field")),
@@ -57,7 +57,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit
         from lipctl.services import fields as svc
 
-        rows = svc.contacts(field)
+        rows = svc.contacts(env(), field)
         emit(
             rows,
             fmt,
@@ -75,7 +75,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit
         from lipctl.services import fields as svc
 
-        rows = svc.list_bodies()
+        rows = svc.list_bodies(env())
         emit(
             rows,
             fmt,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lipctl.commands._boundary import command
+from lipctl.commands._boundary import command, env
 from lipctl.commands._options import FormatOpt, SinceOpt
 from lipctl.i18n import _
 from lipctl.output.emit import OutputFormat
@@ -28,7 +28,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.process.limits import MAX_INT
         from lipctl.services import log as svc
 
-        rows = svc.events(parse_day(since, "--since"), min(limit, MAX_INT) if limit else limit)  # more than exist: all
+        rows = svc.events(env(), parse_day(since, "--since"), min(limit, MAX_INT) if limit else limit)  # more than exist: all
         emit(
             rows,
             fmt,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lipctl.commands._boundary import command, message
+from lipctl.commands._boundary import command, env, message
 from lipctl.commands._options import DateOpt, FormatOpt, RefArg
 from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
@@ -58,7 +58,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit_record
         from lipctl.services import opinions as svc
 
-        row = svc.record(ref, body, stance, text=text, file=file, date=date)
+        row = svc.record(env(), ref, body, stance, text=text, file=file, date=date)
         if fmt is not OutputFormat.JSON:
             if row["missing_opinions"]:
                 message(_("still missing: {bodies}").format(bodies=", ".join(row["missing_opinions"])))
@@ -86,6 +86,6 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit
         from lipctl.services import listings
 
-        emit(listings.list_opinions(ref), fmt, _columns())
+        emit(listings.list_opinions(env(), ref), fmt, _columns())
 
     root.add_typer(grp, name="opinion")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lipctl.commands._boundary import command, message
+from lipctl.commands._boundary import command, env, message
 from lipctl.commands._options import FormatOpt
 from lipctl.i18n import _, ngettext
 from lipctl.output.emit import OutputFormat
@@ -28,9 +28,9 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import db as db_service
         from lipctl.services import seed as seed_service
 
-        result = seed_service.init(seed)
+        result = seed_service.init(env(), seed)
         # An existing database may have been created readable by everyone (SQLite's 0644).
-        tell_permissions(db_service.withdraw_others())
+        tell_permissions(db_service.withdraw_others(env()))
         if fmt is OutputFormat.JSON:
             emit(result, fmt, [])
             return

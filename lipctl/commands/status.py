@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from lipctl.commands._boundary import command
+from lipctl.commands._boundary import command, env
 from lipctl.commands._options import FormatOpt, SinceOpt
 from lipctl.errors import ExitCode
 from lipctl.i18n import _
@@ -41,7 +41,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.report import status_text
         from lipctl.services import status as svc
 
-        data, names = svc.status()
+        data, names = svc.status(env())
         status_text.write(data, names, fmt.value)
         if fail_on_overdue and data["overdue"]:
             raise typer.Exit(int(ExitCode.OVERDUE))
@@ -52,7 +52,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.commands._boundary import message
         from lipctl.services import report as svc
 
-        written = svc.write_report(output, since, force=force)
+        written = svc.write_report(env(), output, since, force=force)
         if _interactive():  # a cron job stays silent unless something goes wrong (cron mails any output)
             message(_("wrote the briefing to {path}").format(path=written))
 

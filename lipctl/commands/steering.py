@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lipctl.commands._boundary import command
+from lipctl.commands._boundary import command, env
 from lipctl.commands._options import DateOpt, FormatOpt, RefArg
 from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
@@ -38,7 +38,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.report.labels import state_label
         from lipctl.services import decisions as svc
 
-        row = svc.decide(ref, forward=forward, ret=ret, reason=reason, date=date, without_opinions=without_opinions)
+        row = svc.decide(env(), ref, forward=forward, ret=ret, reason=reason, date=date, without_opinions=without_opinions)
         cols = [
             Column("draft", _("Draft")),
             Column("ref", _("Document")),

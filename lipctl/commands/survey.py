@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lipctl.commands._boundary import command, message
+from lipctl.commands._boundary import command, env, message
 from lipctl.commands._options import FormatOpt
 from lipctl.errors import ExitCode
 from lipctl.i18n import _
@@ -129,6 +129,7 @@ def register(root: typer.Typer) -> None:
 
         with progress.bar(progress.wanted(fmt is OutputFormat.JSON)) as bar:
             result = svc.import_files(
+                env(),
                 files,
                 survey,
                 profile=profile,
@@ -162,7 +163,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit
         from lipctl.services import responses
 
-        emit(responses.list_surveys(), fmt, LIST_COLUMNS)
+        emit(responses.list_surveys(env()), fmt, LIST_COLUMNS)
 
     @command(grp, "stats", path="survey stats")
     def stats(survey: SurveyOpt = None, by: ByOpt = StatsBy.FIELD, fmt: FormatOpt = OutputFormat.TABLE) -> None:
@@ -170,7 +171,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit
         from lipctl.services import responses
 
-        data = responses.stats(survey)
+        data = responses.stats(env(), survey)
         counts = data["by_field"] if by is StatsBy.FIELD else data["by_category"]
         rows = [{"name": k, "count": v} for k, v in counts.items()]
         heading = _("Action field") if by is StatsBy.FIELD else _("Category")
@@ -183,4 +184,4 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit
         from lipctl.services import responses
 
-        emit(responses.export(field, survey), fmt, EXPORT_COLUMNS)
+        emit(responses.export(env(), field, survey), fmt, EXPORT_COLUMNS)

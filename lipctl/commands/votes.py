@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lipctl.commands._boundary import command
+from lipctl.commands._boundary import command, env
 from lipctl.commands._options import DateOpt, FormatOpt, RefArg
 from lipctl.i18n import _
 from lipctl.output.emit import OutputFormat
@@ -90,6 +90,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import resolutions as svc
 
         row = svc.tally_document(
+            env(),
             ref,
             yes=yes,
             no=no,
@@ -131,6 +132,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import resolutions as svc
 
         row = svc.tally_plan(
+            env(),
             yes=yes,
             no=no,
             abstain=abstain,

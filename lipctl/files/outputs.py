@@ -223,9 +223,10 @@ def database_protection() -> list[Protected]:
 
 def _documents_folder() -> Path | None:
     try:
+        from lipctl.context import current
         from lipctl.services.drafts import files_dir
 
-        return files_dir()
+        return files_dir(current().env())
     except LipctlError:
         return None
 

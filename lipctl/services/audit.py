@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from lipctl.store.models import AuditEvent
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 
 def utcnow() -> dt.datetime:
@@ -17,16 +20,15 @@ def utcnow() -> dt.datetime:
 
 
 def record(
-    session: Session, action: str, *, entity: str | None = None, entity_id: int | None = None, **details: Any
+    env: Env, session: Session, action: str, *, entity: str | None = None, entity_id: int | None = None, **details: Any
 ) -> AuditEvent:
-    from lipctl.context import current
+    """The event ``action`` by ``env.actor`` through ``env.command``, added to ``session`` (committed with the change)."""
     from lipctl.output.emit import to_jsonable
 
-    ctx = current()
     event = AuditEvent(
         occurred_at=utcnow(),
-        actor=ctx.actor,
-        command=ctx.command or "lipctl",
+        actor=env.actor,
+        command=env.command or "lipctl",
         action=action,
         entity=entity,
         entity_id=entity_id,

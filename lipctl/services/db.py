@@ -10,15 +10,17 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from lipctl.context import current
 from lipctl.errors import Refused, StoreError
 from lipctl.files import outputs
 from lipctl.i18n import _
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 
 def _pg_dump_url(url: Any) -> str:
@@ -38,13 +40,12 @@ def _unreadable(path: Path | str, exc: BaseException) -> StoreError:
     )
 
 
-def backup(target: Path, *, force: bool = False) -> dict[str, Any]:
+def backup(env: Env, target: Path, *, force: bool = False) -> dict[str, Any]:
     """Copy the SQLite database to ``target`` (Sicherung), consistent even while others write."""
     from lipctl.store import schema
     from lipctl.store.engine import is_sqlite, safe_url, sqlite_path
 
-    ctx = current()
-    url = ctx.url
+    url = env.store.url
     if not is_sqlite(url):
         raise Refused(
             _("lipctl backs up SQLite files only; this database is on a PostgreSQL server"),
@@ -59,7 +60,7 @@ def backup(target: Path, *, force: bool = False) -> dict[str, Any]:
     # Before the database is opened: a FIFO, a device, the database or its -wal are refused here.
     out = outputs.check_output(target, outputs.BACKUP, force=force)
 
-    engine = ctx.engine()  # refuses a missing database with what to do
+    engine = env.store.engine()  # refuses a missing database with what to do
     try:
         with engine.connect() as conn:
             revision = schema.current_revision(conn)
@@ -110,7 +111,7 @@ def _counts(conn: Any, names: set[str]) -> dict[str, int]:
     }
 
 
-def check(*, quick: bool = False) -> dict[str, Any]:
+def check(env: Env, *, quick: bool = False) -> dict[str, Any]:
     """The state of the store (Datenbankprüfung): integrity, foreign keys, schema version, rows per table."""
     from sqlalchemy import inspect
 
@@ -118,13 +119,12 @@ def check(*, quick: bool = False) -> dict[str, Any]:
     from lipctl.store.engine import is_sqlite, safe_url, sqlite_path
     from lipctl.store.uow import UnitOfWork
 
-    ctx = current()
-    url = ctx.url
-    engine = ctx.engine()
+    url = env.store.url
+    engine = env.store.engine()
     problems: list[str] = []
     result: dict[str, Any] = {"database": safe_url(url), "backend": engine.dialect.name}
     try:
-        with UnitOfWork(engine, scrub=ctx.password) as uow:  # read only: never committed
+        with UnitOfWork(engine, scrub=env.store.password) as uow:  # read only: never committed
             conn = uow.session.connection()
             if is_sqlite(url):
                 pragma = "quick_check" if quick else "integrity_check"
@@ -236,7 +236,7 @@ def _describe(diff: Any, missing: set[str]) -> list[str]:
     return [_("the schema differs from lipctl's: {difference}").format(difference=str(diff))]
 
 
-def withdraw_others() -> dict[str, Any] | None:
+def withdraw_others(env: Env) -> dict[str, Any] | None:
     """Take every permission of "others" from the SQLite database file and its -wal, -shm, -journal.
 
     A group-shared file (the group may write: 0660) keeps the group's permissions; a file the group
@@ -246,9 +246,7 @@ def withdraw_others() -> dict[str, Any] | None:
     """
     import stat
 
-    from lipctl.context import current
-
-    path = current().location.path
+    path = env.store.location.path
     if path is None:
         return None
     changed: list[str] = []
@@ -285,16 +283,15 @@ def withdraw_others() -> dict[str, Any] | None:
     }
 
 
-def upgrade() -> dict[str, Any]:
+def upgrade(env: Env) -> dict[str, Any]:
     """Bring the schema up to this lipctl's version (Schema-Aktualisierung), without loading the seed."""
     from lipctl.services import audit
     from lipctl.store import schema
     from lipctl.store.engine import safe_url
     from lipctl.store.uow import UnitOfWork
 
-    ctx = current()
-    engine = ctx.engine()  # an existing database only: 'lipctl init' creates one
-    with UnitOfWork(engine, write=True, scrub=ctx.password) as uow:
+    engine = env.store.engine()  # an existing database only: 'lipctl init' creates one
+    with UnitOfWork(engine, write=True, scrub=env.store.password) as uow:
         conn = uow.session.connection()
         try:
             before = schema.current_revision(conn)
@@ -310,13 +307,13 @@ def upgrade() -> dict[str, Any]:
         schema.refuse_newer(before)
         before, after = schema.upgrade(conn)
         if before != after:
-            audit.record(uow.session, "schema.upgraded", before=before, after=after)
+            audit.record(env, uow.session, "schema.upgraded", before=before, after=after)
         uow.commit()
-    ctx._checked = True
+    env.store.mark_checked()
     return {
-        "database": safe_url(ctx.url),
+        "database": safe_url(env.store.url),
         "schema_before": before,
         "schema": after,
         "changed": before != after,
-        "permissions": withdraw_others(),
+        "permissions": withdraw_others(env),
     }

@@ -7,7 +7,7 @@ exception (``without_opinions`` with a reason). Returning needs a reason.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lipctl.errors import InvalidInput
 from lipctl.i18n import _
@@ -17,22 +17,30 @@ from lipctl.services import audit
 from lipctl.services import drafts as dr
 from lipctl.store import models as m
 
+if TYPE_CHECKING:
+    from lipctl.context import Env
+
 
 def decide(
-    ref: str, *, forward: bool, ret: bool, reason: str | None = None, date: str | None = None, without_opinions: bool = False
+    env: Env,
+    ref: str,
+    *,
+    forward: bool,
+    ret: bool,
+    reason: str | None = None,
+    date: str | None = None,
+    without_opinions: bool = False,
 ) -> dict[str, Any]:
     """Record the steering group's decision on a draft version (steering decide)."""
-    from lipctl.context import current
 
-    ctx = current()
     if forward == ret:
         raise InvalidInput(_("say what the steering group decided"), _("pass either --forward or --return"))
     outcome = DecisionOutcome.FORWARD if forward else DecisionOutcome.RETURN
     reason = reason.strip() if reason and reason.strip() else None
     if reason is not None:
         limits.check_text(reason, "--reason", limits.MAX_REASON, multiline=True)
-    day = dr.parse_day(date, ctx.today)
-    with ctx.uow(write=True) as uow:
+    day = dr.parse_day(date, env.today)
+    with env.uow(write=True) as uow:
         s = uow.session
         draft = dr.locked_draft(s, ref)
         what = dr.label(s, draft)
@@ -55,7 +63,7 @@ def decide(
             without_opinions=exception,
             missing_opinions=json.dumps(lacking) if exception else None,
             recorded_at=audit.utcnow(),
-            recorded_by=ctx.actor,
+            recorded_by=env.actor,
         )
         s.add(dec)
         draft.state = after
@@ -63,6 +71,7 @@ def decide(
         s.flush()
         doc = dr.doc_ref(s, draft)
         audit.record(
+            env,
             s,
             "steering.decided",
             entity="draft",

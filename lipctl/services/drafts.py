@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,9 @@ from lipctl.store import repositories as repo
 from lipctl.store.read import drafts as read_drafts
 from lipctl.store.read import opinions as read_opinions
 from lipctl.store.reader import Reader
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 #: Concurrent submits of one document may both pick the next version; the loser retries this often.
 SUBMIT_ATTEMPTS = 8
@@ -98,13 +101,11 @@ def set_state(draft: m.Draft, event: str, day: dt.date, **kw: Any) -> DraftState
 FileFacts = inputs.Copied
 
 
-def files_dir() -> Path:
+def files_dir(env: Env) -> Path:
     """Where document copies are kept: ``files/`` next to the SQLite file, else in the user data directory."""
-    from lipctl.context import current
     from lipctl.store.engine import sqlite_path
 
-    ctx = current()
-    path = sqlite_path(ctx.url)
+    path = sqlite_path(env.store.url)
     if path is not None:
         return path.parent / "files"
     import platformdirs
@@ -112,12 +113,12 @@ def files_dir() -> Path:
     return Path(platformdirs.user_data_dir("lipctl", appauthor=False)) / "files"
 
 
-def read_file(path_text: str, *, keep_copy: bool) -> FileFacts:
+def read_file(env: Env, path_text: str, *, keep_copy: bool) -> FileFacts:
     """SHA-256, size and name of a document; with ``keep_copy`` a 0600 copy staged in the data directory.
 
     Only a regular file within the document size limit is read (lipctl.files.inputs).
     """
-    return inputs.copy_in(path_text, inputs.document_kind(), files_dir() if keep_copy else None)
+    return inputs.copy_in(path_text, inputs.document_kind(), files_dir(env) if keep_copy else None)
 
 
 def keep(facts: FileFacts) -> str | None:
@@ -175,11 +176,10 @@ class StoredDocument:
     label: str
 
 
-def write_document(ref: str, out: BinaryIO) -> StoredDocument:
+def write_document(env: Env, ref: str, out: BinaryIO) -> StoredDocument:
     """Write the document stored with draft REF to ``out``, after its SHA-256 has been checked (draft document)."""
-    from lipctl.context import current
 
-    with current().reader() as r:
+    with env.reader() as r:
         row = read_drafts.draft(r, read_drafts.draft_id(r, ref))
         what = f"{row.field}/{row.kind} v{row.version}"
         sha256 = row.file_sha256
@@ -199,7 +199,7 @@ def write_document(ref: str, out: BinaryIO) -> StoredDocument:
                         raise _damaged(what, sha256)
                     yield found
         else:
-            path = _kept_path(row.file_copy, sha256, what)
+            path = _kept_path(env, row.file_copy, sha256, what)
 
             def read() -> Iterator[bytes]:
                 with inputs.open_raw(path, inputs.stored_kind()) as fh:
@@ -227,18 +227,18 @@ def _damaged(what: str, sha256: str) -> StoreError:
     )
 
 
-def _kept_path(recorded: str | None, sha256: str, what: str) -> Path:
+def _kept_path(env: Env, recorded: str | None, sha256: str, what: str) -> Path:
     """Where a kept copy is: as recorded, else in this database's files/ folder (moved with the database)."""
     candidates = []
     if recorded:
         candidates.append(Path(recorded))
-        candidates.append(files_dir() / Path(recorded).name)
-    candidates.extend(sorted(files_dir().glob(f"{sha256}*")) if files_dir().is_dir() else [])
+        candidates.append(files_dir(env) / Path(recorded).name)
+    candidates.extend(sorted(files_dir(env).glob(f"{sha256}*")) if files_dir(env).is_dir() else [])
     for path in candidates:
         if path.is_file():
             return path
     raise NotFound(
-        _("the stored document of {draft} is not here: {path}").format(draft=what, path=recorded or files_dir()),
+        _("the stored document of {draft} is not here: {path}").format(draft=what, path=recorded or files_dir(env)),
         _("it was kept on the host that recorded it; copy it from there or submit the file again"),
     )
 
@@ -247,21 +247,19 @@ def _kept_path(recorded: str | None, sha256: str, what: str) -> Path:
 
 
 def submit(
-    field: str, kind: str, *, title: str | None = None, file: str | None = None, considered_surveys: Sequence[str] = ()
+    env: Env, field: str, kind: str, *, title: str | None = None, file: str | None = None, considered_surveys: Sequence[str] = ()
 ) -> dict[str, Any]:
     """A new version of a field's document (draft submit); a still-open earlier version is superseded."""
-    from lipctl.context import current
 
-    ctx = current()
     if title is not None:
         limits.check_name(title.strip(), "--title")
     if file:
         limits.check_file_name(file)
-    facts = read_file(file, keep_copy=True) if file else None
+    facts = read_file(env, file, keep_copy=True) if file else None
     try:
         for attempt in range(SUBMIT_ATTEMPTS):
             try:
-                return _submit_once(ctx, field, kind, title, facts, considered_surveys)
+                return _submit_once(env, field, kind, title, facts, considered_surveys)
             except IntegrityError as exc:
                 # Another office submitted the same document at the same moment and took our
                 # version number first: start again in a fresh transaction with the next one.
@@ -281,12 +279,12 @@ def submit(
 
 
 def _submit_once(
-    ctx: Any, field: str, kind: str, title: str | None, facts: FileFacts | None, surveys: Sequence[str]
+    env: Env, field: str, kind: str, title: str | None, facts: FileFacts | None, surveys: Sequence[str]
 ) -> dict[str, Any]:
     from lipctl.services import listings
 
-    today = ctx.today
-    with ctx.uow(write=True) as uow:
+    today = env.today
+    with env.uow(write=True) as uow:
         s = uow.session
         f = repo.get_field(s, field)
         k = repo.get_kind(s, kind)
@@ -313,7 +311,7 @@ def _submit_once(
             title=title.strip() if title and title.strip() else None,
             submitted_on=today,
             submitted_at=now,
-            submitted_by=ctx.actor,
+            submitted_by=env.actor,
             file_name=facts.name if facts else None,
             file_size=facts.size if facts else None,
             file_sha256=facts.sha256 if facts else None,
@@ -333,6 +331,7 @@ def _submit_once(
         superseded = {"id": older[-1].id, "version": older[-1].version, "state_before": older[-1].state.value} if older else None
         need = read_opinions.requirements(Reader.of(s))
         audit.record(
+            env,
             s,
             "draft.submitted",
             entity="draft",
@@ -351,6 +350,7 @@ def _submit_once(
         for old in older:
             before = set_state(old, "superseded", today)
             audit.record(
+                env,
                 s,
                 "draft.superseded",
                 entity="draft",
@@ -366,7 +366,7 @@ def _submit_once(
         if not need:  # a seed without required opinions: the steering group may decide at once
             set_state(draft, "opinions_complete", today)
             audit.record(
-                s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=f"{f.slug}/{k.slug}", version=version
+                env, s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=f"{f.slug}/{k.slug}", version=version
             )
         if facts is not None:
             if s.get_bind().dialect.name == "sqlite":

@@ -8,6 +8,7 @@ from lipctl.process.states import ContactRole, MembershipRole
 from lipctl.store.read import definition
 
 if TYPE_CHECKING:
+    from lipctl.context import Env
     from lipctl.store.read.drafts import Latest
 
 
@@ -17,11 +18,10 @@ def _person(contact: definition.Contact | None, names: dict[int, str]) -> dict[s
     return {"name": names[contact.person_id], "unit": contact.unit}
 
 
-def contacts(field: str | None = None) -> list[dict[str, Any]]:
+def contacts(env: Env, field: str | None = None) -> list[dict[str, Any]]:
     """Contacts per action field (Ansprechpartner*in, interne und externe Sprecher*in)."""
-    from lipctl.context import current
 
-    with current().reader() as r:
+    with env.reader() as r:
         fields = definition.fields(r)
         if field:
             slug = definition.field_slug(r, field)
@@ -48,12 +48,11 @@ def contacts(field: str | None = None) -> list[dict[str, Any]]:
         return rows
 
 
-def list_fields() -> list[dict[str, Any]]:
+def list_fields(env: Env) -> list[dict[str, Any]]:
     """The action fields with the current stage of each document."""
-    from lipctl.context import current
     from lipctl.store.read.drafts import latest_versions  # only here: 'contacts' and 'bodies' need no drafts
 
-    with current().reader() as r:
+    with env.reader() as r:
         kinds = definition.kinds(r)
         docs: dict[int, dict[str, Latest]] = {}
         for d in latest_versions(r):
@@ -79,11 +78,10 @@ def list_fields() -> list[dict[str, Any]]:
         return rows
 
 
-def list_bodies() -> list[dict[str, Any]]:
+def list_bodies(env: Env) -> list[dict[str, Any]]:
     """The bodies with their seats, rules, chair and part in the process."""
-    from lipctl.context import current
 
-    with current().reader() as r:
+    with env.reader() as r:
         rule_sets = definition.rule_sets(r)
         fields = {f.id: f.slug for f in definition.fields(r)}
         names = definition.people(r)

@@ -18,13 +18,15 @@ On SQLite there are no roles: the file's permissions decide who reads and writes
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from lipctl.context import current
 from lipctl.errors import InvalidInput, NotFound, Refused
 from lipctl.i18n import _
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 READER = "reader"
 WRITER = "writer"
@@ -35,12 +37,11 @@ WRITER_SPECIAL = {"audit_events": "SELECT, INSERT", "alembic_version": "SELECT"}
 WRITE_PRIVILEGES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 
 
-def grant(readers: list[str], writers: list[str]) -> dict[str, Any]:
+def grant(env: Env, readers: list[str], writers: list[str]) -> dict[str, Any]:
     """Give each role in ``readers`` read access and each in ``writers`` read and write access to the rows."""
     from lipctl.services import audit
     from lipctl.store.engine import is_sqlite, safe_url
 
-    ctx = current()
     requested = [(role, READER) for role in readers] + [(role, WRITER) for role in writers]
     if not requested:
         raise InvalidInput(_("no role given"), _("name one with --reader ROLE or --writer ROLE"))
@@ -49,7 +50,7 @@ def grant(readers: list[str], writers: list[str]) -> dict[str, Any]:
         raise InvalidInput(
             _("{role} cannot be both reader and writer").format(role=both[0]), _("a writer reads too: give it --writer only")
         )
-    if is_sqlite(ctx.url):
+    if is_sqlite(env.store.url):
         raise Refused(
             _("roles exist only on a PostgreSQL server; this database is a SQLite file"),
             _(
@@ -57,7 +58,7 @@ def grant(readers: list[str], writers: list[str]) -> dict[str, Any]:
                 "writers write access to it and its folder"
             ),
         )
-    with ctx.uow(write=True) as uow:
+    with env.uow(write=True) as uow:
         conn = uow.session.connection()
         quote = conn.dialect.identifier_preparer.quote_identifier
         me = conn.execute(text("SELECT current_user, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)")).one()
@@ -89,10 +90,10 @@ def grant(readers: list[str], writers: list[str]) -> dict[str, Any]:
                 conn.execute(text(f"{defaults} GRANT {WRITER_TABLE_PRIVILEGES} ON TABLES TO {r}"))
                 conn.execute(text(f"{defaults} GRANT USAGE, SELECT ON SEQUENCES TO {r}"))
             _verify(conn, role, access, schema, tables)
-            audit.record(uow.session, "db.granted", role=role, access=access)
+            audit.record(env, uow.session, "db.granted", role=role, access=access)
             results.append({"role": role, "access": access, "schema": schema, "tables": len(tables), "sequences": len(sequences)})
         uow.commit()
-    return {"database": safe_url(ctx.url), "owner": owner, "grants": results}
+    return {"database": safe_url(env.store.url), "owner": owner, "grants": results}
 
 
 def _objects(conn: Any) -> tuple[str, list[str], list[str]]:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lipctl.process import lifecycle
 from lipctl.store.read import definition, drafts, opinions
 from lipctl.store.read import log as audit_log
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 
 def draft_row(d: drafts.Draft) -> dict[str, Any]:
@@ -34,12 +37,11 @@ def draft_row(d: drafts.Draft) -> dict[str, Any]:
     }
 
 
-def list_drafts(field: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
+def list_drafts(env: Env, field: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
     """Every draft version, by field, document and version (draft list)."""
-    from lipctl.context import current
 
     wanted = lifecycle.parse_state(state) if state is not None else None
-    with current().reader() as r:
+    with env.reader() as r:
         slug = definition.field_slug(r, field) if field is not None else None
         return [draft_row(d) for d in drafts.drafts(r, slug, wanted.value if wanted is not None else None)]
 
@@ -63,20 +65,17 @@ def opinion_row(o: opinions.Opinion) -> dict[str, Any]:
     }
 
 
-def list_opinions(ref: str | None = None) -> list[dict[str, Any]]:
+def list_opinions(env: Env, ref: str | None = None) -> list[dict[str, Any]]:
     """Every opinion, or those on one draft version (opinion list)."""
-    from lipctl.context import current
 
-    with current().reader() as r:
+    with env.reader() as r:
         return [opinion_row(o) for o in opinions.opinions(r, drafts.draft_id(r, ref) if ref is not None else None)]
 
 
-def show(ref: str) -> dict[str, Any]:
+def show(env: Env, ref: str) -> dict[str, Any]:
     """One version with its opinions, what is missing or overdue, its decision and considered surveys (draft show)."""
-    from lipctl.context import current
 
-    ctx = current()
-    with ctx.reader() as r:
+    with env.reader() as r:
         draft = drafts.draft(r, drafts.draft_id(r, ref))
         row = draft_row(draft)
         need = opinions.requirements(r)
@@ -87,7 +86,7 @@ def show(ref: str) -> dict[str, Any]:
             {"body": b, "due": lifecycle.opinion_due(draft.submitted_on, d), "received": b in got} for b, d in need
         ]
         row["overdue_opinions"] = (
-            [{"body": b, "due": due} for b, due in lifecycle.overdue_opinions(draft.submitted_on, need, got, ctx.today)]
+            [{"body": b, "due": due} for b, due in lifecycle.overdue_opinions(draft.submitted_on, need, got, env.today)]
             if open_
             else []
         )
@@ -109,12 +108,11 @@ def show(ref: str) -> dict[str, Any]:
         return row
 
 
-def history(ref: str) -> list[dict[str, Any]]:
+def history(env: Env, ref: str) -> list[dict[str, Any]]:
     """Every audit event of every version of the document, in order, with actor and time (draft history)."""
-    from lipctl.context import current
     from lipctl.report.labels import event_summary
 
-    with current().reader() as r:
+    with env.reader() as r:
         draft = drafts.draft(r, drafts.draft_id(r, ref))
         versions = drafts.versions(r, draft.field_id, draft.kind)
         rows = []

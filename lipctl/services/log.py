@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 
-def events(since: dt.date | None = None, limit: int | None = None, entity: str | None = None) -> list[dict[str, Any]]:
-    from lipctl.context import current
+def events(env: Env, since: dt.date | None = None, limit: int | None = None, entity: str | None = None) -> list[dict[str, Any]]:
     from lipctl.store.read import log
 
-    with current().reader() as r:
+    with env.reader() as r:
         rows = [
             {
                 "id": e.id,

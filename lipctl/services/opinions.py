@@ -6,7 +6,7 @@ When the last required opinion arrives, the draft becomes ready for the steering
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
@@ -20,17 +20,18 @@ from lipctl.store import repositories as repo
 from lipctl.store.read import opinions as read_opinions
 from lipctl.store.reader import Reader
 
+if TYPE_CHECKING:
+    from lipctl.context import Env
+
 #: Bodies that decide rather than give an opinion.
 DECIDING_KINDS = ("committee", "council", "steering_group")
 
 
 def record(
-    ref: str, body: str, stance: str, *, text: str | None = None, file: str | None = None, date: str | None = None
+    env: Env, ref: str, body: str, stance: str, *, text: str | None = None, file: str | None = None, date: str | None = None
 ) -> dict[str, Any]:
     """Record a body's opinion on a draft version (opinion record)."""
-    from lipctl.context import current
 
-    ctx = current()
     verdict = lifecycle.parse_stance(stance)
     text = text.strip() if text and text.strip() else None
     if text is not None:
@@ -39,9 +40,9 @@ def record(
         limits.check_file_name(file)
     if text is None and not file:
         raise InvalidInput(_("an opinion needs its text or its document"), _("pass --text TEXT or --file PATH"))
-    day = dr.parse_day(date, ctx.today)
-    facts = dr.read_file(file, keep_copy=False) if file else None
-    with ctx.uow(write=True) as uow:
+    day = dr.parse_day(date, env.today)
+    facts = dr.read_file(env, file, keep_copy=False) if file else None
+    with env.uow(write=True) as uow:
         s = uow.session
         who = repo.get_body(s, body)
         draft = dr.locked_draft(s, ref)
@@ -69,7 +70,7 @@ def record(
             text=text,
             received_on=day,
             recorded_at=audit.utcnow(),
-            recorded_by=ctx.actor,
+            recorded_by=env.actor,
             file_name=facts.name if facts else None,
             file_size=facts.size if facts else None,
             file_sha256=facts.sha256 if facts else None,
@@ -78,6 +79,7 @@ def record(
         s.flush()
         doc = dr.doc_ref(s, draft)
         audit.record(
+            env,
             s,
             "opinion.recorded",
             entity="draft",
@@ -96,7 +98,7 @@ def record(
         lacking = dr.missing(s, draft)
         if draft.state == DraftState.SUBMITTED and not lacking:
             dr.set_state(draft, "opinions_complete", day)
-            audit.record(s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=doc, version=draft.version)
+            audit.record(env, s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=doc, version=draft.version)
         uow.commit()
         row = opinion_row(read_opinions.opinions(Reader.of(s), draft.id)[-1])
         row["draft_state"] = draft.state.value

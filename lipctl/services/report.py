@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lipctl.errors import InvalidInput
 from lipctl.files import outputs
@@ -21,6 +21,9 @@ from lipctl.services import status as status_svc
 from lipctl.store.read import definition
 from lipctl.store.read import report as q
 from lipctl.store.reader import Reader
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
@@ -49,15 +52,13 @@ def parse_since(value: str | None) -> dt.date | None:
     return parse_day(value, "--since")
 
 
-def write_report(output: Path | str, since: str | None = None, *, force: bool = False) -> str:
+def write_report(env: Env, output: Path | str, since: str | None = None, *, force: bool = False) -> str:
     """Render the briefing to ``output`` (HTML or Markdown by its suffix) and return the path written."""
-    from lipctl.context import current
     from lipctl.report import render
 
     out, fmt = target(output, force=force)  # before anything else: a refused path costs nothing
     since_day = parse_since(since)
-    ctx = current()
-    data = briefing(ctx.today, since_day)
+    data = briefing(env, since_day)
     text = mark(render.html(data) if fmt == "html" else render.markdown(data), fmt)
     # A cron job may overwrite the briefing while someone opens it: never leave half a file.
     outputs.write_atomically(out, text)
@@ -104,13 +105,11 @@ def read(r: Reader, since: dt.date | None, today: dt.date) -> Facts:
     )
 
 
-def briefing(today: dt.date, since: dt.date | None) -> dict[str, Any]:
-    """Everything the briefing shows, as plain data (one read transaction)."""
-    from lipctl.context import current
-
-    with current().reader() as r:
-        facts = read(r, since, today)
-    return shape(facts, today, since)
+def briefing(env: Env, since: dt.date | None) -> dict[str, Any]:
+    """Everything the briefing shows as of ``env.today``, as plain data (one read transaction)."""
+    with env.reader() as r:
+        facts = read(r, since, env.today)
+    return shape(facts, env.today, since)
 
 
 def shape(facts: Facts, today: dt.date, since: dt.date | None) -> dict[str, Any]:

@@ -8,7 +8,7 @@ arithmetic (lipctl.process.votes). A tally is one resolution row and one audit e
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +22,9 @@ from lipctl.process.states import DecisionScope, DraftState, ResolutionResult
 from lipctl.services import audit
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 
 def parse_date(value: str | None, today: dt.date) -> dt.date:
@@ -128,6 +131,7 @@ def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:
 
 
 def _store(
+    env: Env,
     session: Session,
     scope: DecisionScope,
     draft_id: int | None,
@@ -139,9 +143,7 @@ def _store(
     day: dt.date,
     exception_reason: str | None = None,
 ) -> m.Resolution:
-    from lipctl.context import current
 
-    ctx = current()
     res = m.Resolution(
         scope=scope,
         draft_id=draft_id,
@@ -160,7 +162,7 @@ def _store(
         decided_on=day,
         exception_reason=exception_reason,
         recorded_at=audit.utcnow(),
-        recorded_by=ctx.actor,
+        recorded_by=env.actor,
     )
     session.add(res)
     session.flush()
@@ -168,6 +170,7 @@ def _store(
 
 
 def tally_document(
+    env: Env,
     ref: str,
     *,
     yes: int,
@@ -182,14 +185,12 @@ def tally_document(
     body: str | None = None,
 ) -> dict[str, Any]:
     """Record the committee's vote on a forwarded draft; adopted or rejected settles that version."""
-    from lipctl.context import current
     from lipctl.process import lifecycle
 
-    ctx = current()
     _check_counts(yes=yes, no=no, abstain=abstain, present=present, members=members)
     number = parse_drucksache(drucksache) if drucksache is not None else None
-    day = parse_date(date, ctx.today)
-    with ctx.uow(write=True) as uow:
+    day = parse_date(date, env.today)
+    with env.uow(write=True) as uow:
         s = uow.session
         draft = repo.get_draft(s, ref)
         # Two offices tallying the same draft at once: the second waits here and then sees the
@@ -210,7 +211,7 @@ def tally_document(
         rules = _rule_set(s, deciding)
         tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)
         outcome = votes.decide(tally, rules)
-        res = _store(s, DecisionScope.DOCUMENT, draft.id, deciding, rules, tally, outcome, number, day)
+        res = _store(env, s, DecisionScope.DOCUMENT, draft.id, deciding, rules, tally, outcome, number, day)
         # An earlier body's adoption passes the draft on; only the last body's adoption settles it.
         event = (
             outcome.result.value if outcome.final and (last or outcome.result is ResolutionResult.REJECTED) else "no_resolution"
@@ -222,6 +223,7 @@ def tally_document(
         row = _row(res, deciding, draft=draft.id, ref=doc_ref, field=field.slug, kind=draft.kind, version=draft.version)
         row["state"] = draft.state.value
         audit.record(
+            env,
             s,
             "resolution.recorded",
             entity="draft",
@@ -263,6 +265,7 @@ def missing_documents(session: Session) -> list[dict[str, Any]]:
 
 
 def tally_plan(
+    env: Env,
     *,
     yes: int,
     no: int,
@@ -278,9 +281,7 @@ def tally_plan(
     reason: str | None = None,
 ) -> dict[str, Any]:
     """Record the council's vote on the plan; refused until every field's documents are adopted."""
-    from lipctl.context import current
 
-    ctx = current()
     reason = (reason or "").strip() or None
     if reason is not None:
         limits.check_text(reason, "--reason", limits.MAX_REASON, multiline=True)
@@ -295,8 +296,8 @@ def tally_plan(
             _("--reason is only used with --without-all-fields"), _("leave out --reason, or add --without-all-fields")
         )
     number = parse_drucksache(drucksache) if drucksache is not None else None
-    day = parse_date(date, ctx.today)
-    with ctx.uow(write=True) as uow:
+    day = parse_date(date, env.today)
+    with env.uow(write=True) as uow:
         s = uow.session
         s.execute(
             select(m.DecisionStep.id).where(m.DecisionStep.scope == DecisionScope.PLAN).with_for_update()
@@ -315,10 +316,11 @@ def tally_plan(
         tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)
         outcome = votes.decide(tally, rules)
         exception = reason if missing else None
-        res = _store(s, DecisionScope.PLAN, None, deciding, rules, tally, outcome, number, day, exception)
+        res = _store(env, s, DecisionScope.PLAN, None, deciding, rules, tally, outcome, number, day, exception)
         row = _row(res, deciding, draft=None)
         row["missing"] = missing
         audit.record(
+            env,
             s,
             "resolution.recorded",
             entity="resolution",

@@ -7,16 +7,18 @@ lipctl.services.surveys.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lipctl.store.read import definition, surveys
 
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
-def stats(survey: str | None = None) -> dict[str, Any]:
+
+def stats(env: Env, survey: str | None = None) -> dict[str, Any]:
     """Responses per action field and per category (GROUP BY in the database)."""
-    from lipctl.context import current
 
-    with current().reader() as r:
+    with env.reader() as r:
         found = surveys.survey(r, survey) if survey else None
         groups = surveys.groups(r, found.id if found is not None else None)
         per_field: dict[int | None, int] = {}
@@ -35,11 +37,10 @@ def stats(survey: str | None = None) -> dict[str, Any]:
         }
 
 
-def list_surveys() -> list[dict[str, Any]]:
+def list_surveys(env: Env) -> list[dict[str, Any]]:
     """The surveys with their number of responses and imports (counted in SQL)."""
-    from lipctl.context import current
 
-    with current().reader() as r:
+    with env.reader() as r:
         responses = surveys.response_counts(r)
         batches = surveys.imports(r)
         return [
@@ -54,11 +55,10 @@ def list_surveys() -> list[dict[str, Any]]:
         ]
 
 
-def export(field: str, survey: str | None = None) -> list[dict[str, Any]]:
+def export(env: Env, field: str, survey: str | None = None) -> list[dict[str, Any]]:
     """The inputs an expert group receives: every response routed to its action field."""
-    from lipctl.context import current
 
-    with current().reader() as r:
+    with env.reader() as r:
         slug = definition.field_slug(r, field)
         survey_id = surveys.survey(r, survey).id if survey else None
         return [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,9 @@ from lipctl.process import definition as d
 from lipctl.process.states import ContactRole, DecisionScope, MembershipRole
 from lipctl.services import audit
 from lipctl.store import models as m
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 
 def default_seed_path() -> Path:
@@ -101,13 +104,13 @@ def _describe(contact: m.FieldContact | None, names: dict[int, str]) -> dict[str
     return {"name": names[contact.person_id], "unit": contact.unit, "title": contact.title}
 
 
-def apply_definition(session: Session, pd: d.ProcessDefinition) -> list[dict[str, Any]]:
+def apply_definition(env: Env, session: Session, pd: d.ProcessDefinition) -> list[dict[str, Any]]:
     """Write the definition into the store; returns the changes (empty when all was right)."""
     sync = _Sync(session)
     _process_info(sync, pd)
     _document_kinds(sync, pd)
     rule_ids = _rule_sets(sync, pd)
-    field_ids = _fields(sync, pd)
+    field_ids = _fields(env, sync, pd)
     body_ids = _bodies(sync, pd, field_ids, rule_ids)
     _requirements(sync, pd, body_ids)
     _decision_chain(sync, pd, body_ids)
@@ -162,7 +165,7 @@ def _rule_sets(sync: _Sync, pd: d.ProcessDefinition) -> dict[str, int]:
     return rule_ids
 
 
-def _fields(sync: _Sync, pd: d.ProcessDefinition) -> dict[str, int]:
+def _fields(env: Env, sync: _Sync, pd: d.ProcessDefinition) -> dict[str, int]:
     """The action fields with their aliases and contacts; returns their ids by slug."""
     field_ids = {}
     names = dict(sync.s.execute(select(m.Person.id, m.Person.name)).all())
@@ -177,11 +180,13 @@ def _fields(sync: _Sync, pd: d.ProcessDefinition) -> dict[str, int]:
             (ContactRole.INTERNAL_SPEAKER, f.internal_speaker),
             (ContactRole.EXTERNAL_SPEAKER, f.external_speaker),
         ):
-            _contact(sync, f.slug, obj.id, role, ref, names)
+            _contact(env, sync, f.slug, obj.id, role, ref, names)
     return field_ids
 
 
-def _contact(sync: _Sync, field: str, field_id: int, role: ContactRole, ref: d.PersonRef | None, names: dict[int, str]) -> None:
+def _contact(
+    env: Env, sync: _Sync, field: str, field_id: int, role: ContactRole, ref: d.PersonRef | None, names: dict[int, str]
+) -> None:
     """One contact of a field; a change is audited with the person before and after (``names`` is kept current)."""
     session = sync.s
     current = session.scalars(select(m.FieldContact).filter_by(field_id=field_id, role=role)).first()
@@ -201,6 +206,7 @@ def _contact(sync: _Sync, field: str, field_id: int, role: ContactRole, ref: d.P
     session.flush()
     sync.changes.append({"change": "updated", "what": f"{field} {role.value}"})
     audit.record(
+        env,
         session,
         "contact.changed",
         entity="action_field",
@@ -320,29 +326,27 @@ def _events(sync: _Sync, pd: d.ProcessDefinition) -> None:
         sync.upsert(m.ProcessEvent, {"date": ev.date, "name": ev.name}, {"note": ev.note}, f"event {ev.name}")
 
 
-def init(seed: Path | None) -> dict[str, Any]:
+def init(env: Env, seed: Path | None) -> dict[str, Any]:
     """Create or upgrade the database and load the seed, in one transaction."""
-    from lipctl.context import current
     from lipctl.store import schema
     from lipctl.store.engine import safe_url
     from lipctl.store.uow import UnitOfWork
 
-    ctx = current()
     seed_path = seed or default_seed_path()
     pd = read_seed(seed_path)  # before touching the database: a broken file changes nothing
-    engine = ctx.engine(create=True)
-    with UnitOfWork(engine, write=True, scrub=ctx.password) as uow:
+    engine = env.store.engine(create=True)
+    with UnitOfWork(engine, write=True, scrub=env.store.password) as uow:
         conn = uow.session.connection()
         before, after = schema.upgrade(conn)
-        changes = apply_definition(uow.session, pd)
+        changes = apply_definition(env, uow.session, pd)
         if before != after:
-            audit.record(uow.session, "schema.upgraded", before=before, after=after)
+            audit.record(env, uow.session, "schema.upgraded", before=before, after=after)
         if changes:
-            audit.record(uow.session, "seed.loaded", seed=str(seed_path), changes=len(changes))
+            audit.record(env, uow.session, "seed.loaded", seed=str(seed_path), changes=len(changes))
         uow.commit()
-    ctx._checked = True
+    env.store.mark_checked()
     return {
-        "database": safe_url(ctx.url),
+        "database": safe_url(env.store.url),
         "schema_before": before,
         "schema": after,
         "seed": str(seed_path),

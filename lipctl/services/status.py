@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lipctl.process import milestones as ms
 from lipctl.process import standing
@@ -19,6 +19,9 @@ from lipctl.store.read import definition
 from lipctl.store.read import opinions as read_opinions
 from lipctl.store.read import status as q
 from lipctl.store.reader import Reader
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 
 @dataclass
@@ -33,13 +36,11 @@ class Names:
     process: str = "LIP"
 
 
-def status() -> tuple[dict[str, Any], Names]:
+def status(env: Env) -> tuple[dict[str, Any], Names]:
     """The status of every action field as of ``--today`` (lipctl status), and the names to show it with."""
-    from lipctl.context import current
 
-    ctx = current()
-    with ctx.reader() as r:
-        return collect(r, ctx.today)
+    with env.reader() as r:
+        return collect(r, env.today)
 
 
 def collect(r: Reader, today: dt.date) -> tuple[dict[str, Any], Names]:

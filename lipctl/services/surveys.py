@@ -17,12 +17,11 @@ import tempfile
 from collections.abc import Callable
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.engine import Connection
 
-from lipctl.context import current
 from lipctl.errors import InvalidInput, LipctlError, StoreError
 from lipctl.i18n import _
 from lipctl.process.limits import check_name
@@ -33,6 +32,9 @@ from lipctl.store import models as m
 from lipctl.store import repositories as repo
 from lipctl.surveys import profile as profiles
 from lipctl.surveys.reader import Source, inspect, records
+
+if TYPE_CHECKING:
+    from lipctl.context import Env
 
 BATCH = 2000
 LOOKUP = 500  # reject hashes per SELECT … IN (…) when telling known rejects from new ones
@@ -172,6 +174,7 @@ class _FileRejects:
 
 
 def import_files(
+    env: Env,
     paths: list[Path],
     survey: str,
     *,
@@ -190,7 +193,6 @@ def import_files(
     unreadable file among several changes nothing. ``progress(file_index, size)`` returns a
     callback that receives the bytes read so far.
     """
-    ctx = current()
     name = survey.strip()
     if not name:
         raise InvalidInput(_("--survey is empty"), _("name the survey, e.g. --survey 'Beteiligung 2020'"))
@@ -211,19 +213,19 @@ def import_files(
     try:
         if dry_run:
             # One transaction for all files, never committed: duplicates across files count as they would.
-            with ctx.uow(write=True) as uow:
+            with env.uow(write=True) as uow:
                 survey_id = _survey_id(uow.session, name)
                 for i, plan in enumerate(plans):
                     results.append(
-                        _import_file(uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None)
+                        _import_file(env, uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None)
                     )
         else:
             for i, plan in enumerate(plans):
                 try:
-                    with ctx.uow(write=True) as uow:
+                    with env.uow(write=True) as uow:
                         survey_id = _survey_id(uow.session, name)
                         result = _import_file(
-                            uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None
+                            env, uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None
                         )
                         uow.commit()
                     results.append(result)
@@ -315,11 +317,13 @@ def _rules(session: Any, mapping: profiles.Mapping) -> RowRules:
     )
 
 
-def _import_file(session: Any, survey_id: int, plan: _Plan, sink: _RejectSink, progress: Progress | None) -> dict[str, Any]:
+def _import_file(
+    env: Env, session: Any, survey_id: int, plan: _Plan, sink: _RejectSink, progress: Progress | None
+) -> dict[str, Any]:
     """One file in the session's transaction: its rows, its batch, and its rejects told known or new."""
     rejects = sink.file_writer()
     try:
-        result = _import_stream(session, survey_id, plan, rejects, progress)
+        result = _import_stream(env, session, survey_id, plan, rejects, progress)
         rejects.settle(session, survey_id, result["batch"])
         sink.accept(rejects)
     finally:
@@ -330,8 +334,9 @@ def _import_file(session: Any, survey_id: int, plan: _Plan, sink: _RejectSink, p
     return result
 
 
-def _import_stream(session: Any, survey_id: int, plan: _Plan, rejects: _FileRejects, progress: Progress | None) -> dict[str, Any]:
-    ctx = current()
+def _import_stream(
+    env: Env, session: Any, survey_id: int, plan: _Plan, rejects: _FileRejects, progress: Progress | None
+) -> dict[str, Any]:
     source, mapping = plan.source, plan.mapping
     rules = _rules(session, mapping)
     conn = session.connection()
@@ -348,7 +353,7 @@ def _import_stream(session: Any, survey_id: int, plan: _Plan, rejects: _FileReje
             duplicates=0,
             rejected=0,
             skipped=0,
-            actor=ctx.actor,
+            actor=env.actor,
         )
     ).inserted_primary_key[0]
     writer = bulk.response_writer(conn)  # SQLite: INSERT … ON CONFLICT; PostgreSQL: COPY, then INSERT … SELECT
@@ -432,6 +437,7 @@ def _import_stream(session: Any, survey_id: int, plan: _Plan, rejects: _FileReje
         update(batches).where(batches.c.id == batch_id).values(file_sha256=source.sha256, finished_at=finished, **counts)
     )
     audit.record(
+        env,
         session,
         "survey.imported",
         entity="import_batch",

@@ -66,10 +66,10 @@ def test_location_refuses_what_it_cannot_read(text: str, expected: str) -> None:
 
 
 def test_reader_on_both_stores(db_url: str, seeded) -> None:
-    import lipctl.context
+    from lipctl.context import AppContext
 
-    lipctl.context._current = None
-    with lipctl.context.current().reader() as r:
+    store = AppContext(db=db_url)
+    with store.reader() as r:
         slugs = r.column("SELECT slug FROM action_fields ORDER BY position")
         assert slugs[0] == "bildung" and len(slugs) == 6
         # a list parameter expands; an empty one matches nothing instead of being an SQL error
@@ -85,7 +85,7 @@ def test_reader_on_both_stores(db_url: str, seeded) -> None:
         assert due and all(isinstance(row.due, dt.date) for row in due)
         flags = r.rows("SELECT voting FROM seat_categories", flags=("voting",))
         assert flags and {row.voting for row in flags} <= {True, False}
-    lipctl.context.current().dispose()
+    store.dispose()
 
 
 def test_a_read_command_leaves_the_file_as_it_was(seeded, isolated: Path) -> None:

@@ -19,6 +19,7 @@ CI size: ``max_examples=25`` × ``stateful_step_count=20`` (at most 500 steps).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -30,7 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 from sqlalchemy import Engine, create_engine, text
 
-import lipctl.context
+from lipctl.context import AppContext, Env
 from lipctl.errors import LipctlError
 from lipctl.store.engine import resolve_url
 from tests.lifecycle.conftest import snapshot
@@ -56,7 +57,8 @@ class Lifecycle(RuleBasedStateMachine):
         Lifecycle.counter += 1
         self.db = self.folder / f"example-{Lifecycle.counter}.db"
         shutil.copyfile(self.template, self.db)
-        lipctl.context._current = lipctl.context.AppContext(db=str(self.db), actor="anna", today=TODAY)
+        self.store = AppContext(db=str(self.db))
+        self.env = Env(self.store, actor="anna", today=TODAY)
         self.engine: Engine = create_engine(resolve_url(str(self.db)))
         # The model: per document its versions, each {"id", "state", "received": set, "ready_event": bool}.
         self.docs: dict[tuple[str, str], list[dict]] = {d: [] for d in DOCS}
@@ -67,9 +69,7 @@ class Lifecycle(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.engine.dispose()
-        if lipctl.context._current is not None:
-            lipctl.context._current.dispose()
-        lipctl.context._current = None
+        self.store.dispose()
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -90,7 +90,7 @@ class Lifecycle(RuleBasedStateMachine):
         raise AssertionError(f"{call.__name__}{args} should have been refused")
 
     def _actor(self, actor: str) -> None:
-        lipctl.context.current().actor = actor
+        self.env = dataclasses.replace(self.env, actor=actor)
 
     # --- rules ----------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ class Lifecycle(RuleBasedStateMachine):
         from lipctl.services import drafts
 
         self._actor(actor)
-        row = drafts.submit(doc[0], doc[1], title="Titel" if with_title else None)
+        row = drafts.submit(self.env, doc[0], doc[1], title="Titel" if with_title else None)
         versions = self.docs[doc]
         open_before = [v for v in versions if v["state"] in OPEN]
         assert len(open_before) <= 1
@@ -143,10 +143,10 @@ class Lifecycle(RuleBasedStateMachine):
         target = self._target(doc, pick)
         ref = f"{doc[0]}/{doc[1]}" if pick is None or target is None else str(target["id"])
         if target is None or stance == "veto" or target["state"] not in OPEN:
-            self._expect_refusal(opinions.record, ref, body, stance, text="Text")
+            self._expect_refusal(opinions.record, self.env, ref, body, stance, text="Text")
             return
         self._actor("ben")
-        row = opinions.record(ref, body, stance, text="Text")
+        row = opinions.record(self.env, ref, body, stance, text="Text")
         self.opinion_ids.add(row["id"])
         self.expected_events["opinion.recorded"] += 1
         target["received"].add(body)
@@ -174,7 +174,7 @@ class Lifecycle(RuleBasedStateMachine):
         ref = f"{doc[0]}/{doc[1]}" if pick is None or target is None else str(target["id"])
         kw = {"forward": forward, "ret": not forward, "reason": reason, "without_opinions": without}
         if target is None:
-            self._expect_refusal(decisions.decide, ref, **kw)
+            self._expect_refusal(decisions.decide, self.env, ref, **kw)
             return
         missing = [b for b in REQUIRED if b not in target["received"]]
         allowed = (
@@ -183,12 +183,12 @@ class Lifecycle(RuleBasedStateMachine):
             and (bool(reason) or (forward and not without))
         )
         if not allowed:
-            exc = self._expect_refusal(decisions.decide, ref, **kw)
+            exc = self._expect_refusal(decisions.decide, self.env, ref, **kw)
             if target["state"] in ("submitted", "ready_for_decision") and missing and not without:
                 assert ", ".join(missing) in exc.message, exc.message
             return
         self._actor("clara")
-        row = decisions.decide(ref, **kw)
+        row = decisions.decide(self.env, ref, **kw)
         target["state"] = "forwarded" if forward else "returned"
         self.decision_ids.add(row["decision"])
         self.expected_events["steering.decided"] += 1
@@ -204,9 +204,9 @@ class Lifecycle(RuleBasedStateMachine):
         ref = f"{doc[0]}/{doc[1]}"
         kw = {"yes": votes[0], "no": votes[1], "abstain": 0, "present": votes[2], "members": 19}
         if target is None or target["state"] != "forwarded":
-            self._expect_refusal(resolutions.tally_document, ref, **kw)
+            self._expect_refusal(resolutions.tally_document, self.env, ref, **kw)
             return
-        row = resolutions.tally_document(ref, **kw)
+        row = resolutions.tally_document(self.env, ref, **kw)
         assert row["result"] == result
         if result != "not_quorate":
             target["state"] = result

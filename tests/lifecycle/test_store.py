@@ -40,11 +40,11 @@ def collide() -> Iterator[list[int]]:
     event.remove(Session, "before_flush", before_flush)
 
 
-def test_a_taken_version_number_is_retried_in_a_fresh_transaction(store: Engine, collide: list[int]) -> None:
+def test_a_taken_version_number_is_retried_in_a_fresh_transaction(store: Engine, collide: list[int], make_env) -> None:
     from lipctl.services import drafts
 
     collide[0] = 2
-    row = drafts.submit("bildung", "grundsatzpapier", title="nach dem Wettlauf")
+    row = drafts.submit(make_env(), "bildung", "grundsatzpapier", title="nach dem Wettlauf")
     assert collide[0] == 0 and (row["version"], row["superseded"]["version"]) == (2, 1)
     with store.connect() as conn:
         assert conn.execute(text("SELECT version, state FROM drafts ORDER BY version")).all() == [
@@ -55,11 +55,13 @@ def test_a_taken_version_number_is_retried_in_a_fresh_transaction(store: Engine,
     assert actions == ["draft.submitted", "draft.submitted", "draft.superseded"]  # the failed attempts left nothing
 
 
-def test_when_the_number_keeps_being_taken_the_submit_is_refused_and_nothing_stored(store: Engine, collide: list[int]) -> None:
+def test_when_the_number_keeps_being_taken_the_submit_is_refused_and_nothing_stored(
+    store: Engine, collide: list[int], make_env
+) -> None:
     from lipctl.services import drafts
 
     before = snapshot(store)
     collide[0] = drafts.SUBMIT_ATTEMPTS
     with pytest.raises(Refused, match="another submission of the same document kept taking the version number"):
-        drafts.submit("bildung", "grundsatzpapier")
+        drafts.submit(make_env(), "bildung", "grundsatzpapier")
     assert snapshot(store) == before

@@ -305,7 +305,7 @@ def test_csv_has_a_row_per_document(seeded, story) -> None:
     assert lines[1] == f"bildung,grundsatzpapier,{story['bildung_v3']},3,submitted,2020-12-15,48,runder-tisch,22"
 
 
-def test_rich_layout_fits_80_columns(seeded, story, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rich_layout_fits_80_columns(seeded, story, make_env, monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.console import Console
 
     from lipctl.output import tables
@@ -316,7 +316,7 @@ def test_rich_layout_fits_80_columns(seeded, story, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(
         tables, "console", lambda stderr=False: Console(file=buffer, width=120, force_terminal=True, color_system=None)
     )
-    data, names = svc.status()
+    data, names = svc.status(make_env())
     status_text.rich(data, names)
     lines = buffer.getvalue().splitlines()
     assert max(len(line) for line in lines) <= 80
@@ -365,16 +365,14 @@ def _statements(run) -> list[str]:
     return seen
 
 
-def test_status_counts_in_sql_with_a_fixed_number_of_queries(seeded, process, story) -> None:
+def test_status_counts_in_sql_with_a_fixed_number_of_queries(seeded, process, story, make_env) -> None:
     """More drafts and responses add no queries, and responses are only ever counted by GROUP BY."""
     import datetime as dt
 
-    import lipctl.context
     from lipctl.services import status as svc
 
     def run() -> None:
-        lipctl.context._current = None
-        svc.status()
+        svc.status(make_env())
 
     before = _statements(run)
     for n in range(5):

@@ -107,7 +107,7 @@ def test_tallies_stored_on_both_stores(db_url: str, cli) -> None:  # noqa: ANN00
         engine.dispose()
 
 
-def test_two_offices_tally_the_same_draft_at_once(db_url: str, cli) -> None:  # noqa: ANN001
+def test_two_offices_tally_the_same_draft_at_once(db_url: str, cli, make_env) -> None:  # noqa: ANN001
     """The draft row is locked for the tally: one result is final, the other is refused, never two."""
     import threading
 
@@ -140,7 +140,7 @@ def test_two_offices_tally_the_same_draft_at_once(db_url: str, cli) -> None:  # 
             def tally(yes: int, no: int, ref: str = f"{field}/grundsatzpapier") -> None:
                 barrier.wait()
                 try:
-                    row = resolutions.tally_document(ref, yes=yes, no=no, abstain=0, present=14, members=15)
+                    row = resolutions.tally_document(make_env(), ref, yes=yes, no=no, abstain=0, present=14, members=15)
                     outcomes.append(row["result"])
                 except Refused as exc:
                     assert "that result is final for this version" in exc.message

@@ -25,6 +25,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.helpers import counts  # noqa: E402
 from tests.stress import _harness as h  # noqa: E402
 
 # A kill point is a fraction of the uninterrupted import's time, or "after-file-N": as soon as the
@@ -212,7 +213,7 @@ def run_init(folder: Path, *, points: tuple[float, ...] = (0.2, 0.35, 0.5, 0.65,
     start = time.perf_counter()
     h.init_db(reference)
     duration = time.perf_counter() - start
-    want = _table_counts(reference)
+    want = counts(reference)
     rounds = []
     for n, fraction in enumerate(points):
         db = folder / f"init{n}.db"
@@ -221,7 +222,7 @@ def run_init(folder: Path, *, points: tuple[float, ...] = (0.2, 0.35, 0.5, 0.65,
         killed = proc.poll() is None
         proc.send_signal(signal.SIGKILL)
         proc.communicate()  # waits, and closes its pipes
-        after_kill = _table_counts(db) if db.exists() else {}
+        after_kill = counts(db) if db.exists() else {}
         all_or_nothing = (
             after_kill in ({}, want) or all(v == 0 for v in after_kill.values()) and not after_kill.get("alembic_version")
         )
@@ -235,7 +236,7 @@ def run_init(folder: Path, *, points: tuple[float, ...] = (0.2, 0.35, 0.5, 0.65,
                 "all_or_nothing": all_or_nothing,
                 "integrity_after_kill": integrity,
                 "rerun_exit": rerun.returncode,
-                "complete_after_rerun": _table_counts(db) == want,
+                "complete_after_rerun": counts(db) == want,
             }
         )
     return {
@@ -247,15 +248,6 @@ def run_init(folder: Path, *, points: tuple[float, ...] = (0.2, 0.35, 0.5, 0.65,
         "rounds_complete_after_rerun": sum(r["complete_after_rerun"] and r["rerun_exit"] == 0 for r in rounds),
         "rounds": rounds,
     }
-
-
-def _table_counts(db: Path) -> dict[str, int]:
-    conn = h.connect(db)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    finally:
-        conn.close()
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from lipctl.store import pause
 from lipctl.store.errors import Where, open_error, store_error
 
 
@@ -37,8 +38,11 @@ class UnitOfWork:
         return self
 
     def commit(self) -> None:
+        self.session.flush()
+        pause.at("before-commit")  # tests only (lipctl/store/pause.py)
         self.session.commit()
         self._committed = True
+        pause.at("after-commit")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         conn = self.session.bind

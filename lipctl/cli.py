@@ -19,32 +19,40 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from lipctl import __version__
-from lipctl.i18n import _
+from lipctl.i18n import N_, _
 
 # Top-level name -> (module in lipctl.commands that registers it, its help as the root lists it),
-# in the order of the root's --help.
+# in the order of the root's --help. A group's help stands here only: its module takes it through
+# group_help(); a command's is its docstring (tests/meta checks that the two agree). N_() marks the
+# texts for the catalogue; they are translated where they are shown.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("setup", "Create or upgrade the database and load the process definition (seed.yaml)."),
-    "fields": ("fields", "The six action fields (Handlungsfelder) with the current stage of their documents."),
-    "contacts": ("fields", "Contacts per action field: contact person, internal and external speaker."),
-    "bodies": ("fields", "The bodies (Gremien): seats, chair, vote rules and their part in the process."),
+    "init": ("setup", N_("Create or upgrade the database and load the process definition (seed.yaml).")),
+    "fields": ("fields", N_("The six action fields (Handlungsfelder) with the current stage of their documents.")),
+    "contacts": ("fields", N_("Contacts per action field: contact person, internal and external speaker.")),
+    "bodies": ("fields", N_("The bodies (Gremien): seats, chair, vote rules and their part in the process.")),
     "status": (
         "status",
-        "Where every action field stands as of --today: documents, what they wait on, survey responses, what is overdue.",
+        N_("Where every action field stands as of --today: documents, what they wait on, survey responses, what is overdue."),
     ),
     "report": (
         "status",
-        "The briefing for the International Committee: progress, decisions, overdue items, survey participation, contacts.",
+        N_("The briefing for the International Committee: progress, decisions, overdue items, survey participation, contacts."),
     ),
-    "log": ("log", "The audit trail: every change, with actor, time, command and details."),
-    "draft": ("draft", "Draft versions of each field's documents (Entwürfe)."),
-    "opinion": ("opinion", "Opinions on drafts (Einschätzungen, Stellungnahmen)."),
-    "steering": ("steering", "The steering group's decisions (Lenkungsgruppe)."),
-    "committee": ("votes", "The committee's resolutions on forwarded drafts (Internationaler Ausschuss)."),
-    "council": ("votes", "The council's resolution on the complete plan (Rat)."),
-    "survey": ("survey", "Online surveys: import citizens' answers, count them, export them per action field."),
-    "db": ("db", "The database itself: back it up, check it, upgrade its schema."),
+    "log": ("log", N_("The audit trail: every change, with actor, time, command and details.")),
+    "draft": ("draft", N_("Draft versions of each field's documents (Entwürfe).")),
+    "opinion": ("opinion", N_("Opinions on drafts (Einschätzungen, Stellungnahmen).")),
+    "steering": ("steering", N_("The steering group's decisions (Lenkungsgruppe).")),
+    "committee": ("votes", N_("The committee's resolutions on forwarded drafts (Internationaler Ausschuss).")),
+    "council": ("votes", N_("The council's resolution on the complete plan (Rat).")),
+    "survey": ("survey", N_("Online surveys: import citizens' answers, count them, export them per action field.")),
+    "db": ("db", N_("The database itself: back it up, check it, upgrade its schema.")),
 }
+
+
+def group_help(name: str) -> str:
+    """The help of the group ``name`` (its line in ``COMMANDS``), translated: for the group's own ``typer.Typer``."""
+    _module, text = COMMANDS[name]
+    return _(text)
 
 
 def command_tree(module: str) -> TyperGroup:

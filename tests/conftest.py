@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from typer.testing import CliRunner
@@ -105,6 +105,16 @@ def seeded(cli: Cli) -> Cli:
     result = cli("init")
     assert result.exit_code == 0, result.stderr
     return cli
+
+
+@pytest.fixture
+def engine(seeded: Cli) -> Iterator[Any]:
+    """An SQLAlchemy engine on the test's initialised database (LIPCTL_DB): for looking into the store."""
+    from tests.helpers import engine_on
+
+    eng = engine_on()
+    yield eng
+    eng.dispose()
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------

@@ -33,7 +33,9 @@ def tell_permissions(change: dict[str, Any] | None) -> None:
 
 
 def register(root: typer.Typer) -> None:
-    grp = typer.Typer(help=_("The database itself: back it up, check it, upgrade its schema."), no_args_is_help=True)
+    from lipctl.cli import group_help
+
+    grp = typer.Typer(help=group_help("db"), no_args_is_help=True)
     root.add_typer(grp, name="db")
     register_grant(grp)
 

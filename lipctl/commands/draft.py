@@ -58,7 +58,9 @@ def _opinions(rows: list[dict[str, Any]] | None) -> str:
 
 
 def register(root: typer.Typer) -> None:
-    grp = typer.Typer(help=_("Draft versions of each field's documents (Entwürfe)."), no_args_is_help=True)
+    from lipctl.cli import group_help
+
+    grp = typer.Typer(help=group_help("draft"), no_args_is_help=True)
 
     @command(grp, "submit", path="draft submit")
     def submit(

@@ -35,7 +35,9 @@ def _columns() -> list[Column]:
 
 
 def register(root: typer.Typer) -> None:
-    grp = typer.Typer(help=_("Opinions on drafts (Einschätzungen, Stellungnahmen)."), no_args_is_help=True)
+    from lipctl.cli import group_help
+
+    grp = typer.Typer(help=group_help("opinion"), no_args_is_help=True)
 
     @command(grp, "record", path="opinion record")
     def record(

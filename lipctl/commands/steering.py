@@ -13,7 +13,9 @@ from lipctl.output.emit import Column, OutputFormat
 
 
 def register(root: typer.Typer) -> None:
-    grp = typer.Typer(help=_("The steering group's decisions (Lenkungsgruppe)."), no_args_is_help=True)
+    from lipctl.cli import group_help
+
+    grp = typer.Typer(help=group_help("steering"), no_args_is_help=True)
 
     @command(grp, "decide", path="steering decide")
     def decide(

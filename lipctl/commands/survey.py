@@ -104,9 +104,9 @@ def _list_rejects(result: dict[str, Any]) -> None:
 
 
 def register(root: typer.Typer) -> None:
-    grp = typer.Typer(
-        help=_("Online surveys: import citizens' answers, count them, export them per action field."), no_args_is_help=True
-    )
+    from lipctl.cli import group_help
+
+    grp = typer.Typer(help=group_help("survey"), no_args_is_help=True)
     root.add_typer(grp, name="survey")
 
     @command(grp, "import", path="survey import")

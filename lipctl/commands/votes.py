@@ -65,10 +65,10 @@ def _columns() -> list[Any]:
 
 
 def register(root: typer.Typer) -> None:
-    committee = typer.Typer(
-        help=_("The committee's resolutions on forwarded drafts (Internationaler Ausschuss)."), no_args_is_help=True
-    )
-    council = typer.Typer(help=_("The council's resolution on the complete plan (Rat)."), no_args_is_help=True)
+    from lipctl.cli import group_help
+
+    committee = typer.Typer(help=group_help("committee"), no_args_is_help=True)
+    council = typer.Typer(help=group_help("council"), no_args_is_help=True)
 
     @command(committee, "tally", path="committee tally")
     def committee_tally(

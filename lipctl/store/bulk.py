@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from operator import methodcaller
 from typing import Any
@@ -85,10 +83,9 @@ class ResponseWriter:
 
 
 def _pause(rows: int) -> None:  # pragma: no cover - the process is killed while it waits
-    sys.stderr.write(PAUSED.format(rows=rows) + "\n")
-    sys.stderr.flush()
-    while True:
-        time.sleep(60)
+    from lipctl.store import pause
+
+    pause.wait(PAUSED.format(rows=rows))
 
 
 class SqliteResponseWriter(ResponseWriter):

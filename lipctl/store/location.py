@@ -168,20 +168,6 @@ def require_psycopg() -> Any:
     return psycopg
 
 
-def permission_error(url: str, reason: str) -> StoreError:
-    """The server refused the role a statement (SQLSTATE 42501): one line, and what to do.
-
-    ``url`` as it may be shown (``Location.safe``), ``reason`` the server's first line, scrubbed.
-    """
-    return StoreError(
-        _("the database {url} refused this: {reason}").format(url=url, reason=reason),
-        _(
-            "nothing was changed; your database role may not do this — "
-            "ask the database owner for the right role (lipctl db grant)"
-        ),
-    )
-
-
 def _bad_url() -> StoreError:
     return StoreError(
         _("cannot read the database URL"), _("write a file path or a URL such as postgresql+psycopg://user@host/db")

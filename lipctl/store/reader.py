@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from lipctl.errors import StoreError
-from lipctl.i18n import _
-from lipctl.store.location import BUSY_TIMEOUT_MS, Location, permission_error, prepare_sqlite_file, require_psycopg
+from lipctl.store.errors import Where, open_error, store_error
+from lipctl.store.location import BUSY_TIMEOUT_MS, Location, prepare_sqlite_file, require_psycopg
 
 # Called with every statement and its parameters before it runs (tests count them,
 # benchmarks/scale.py --explain asks SQLite for their plans).
@@ -152,26 +151,14 @@ def schema_revision(reader: Reader) -> str | None:
     return versions[0] if versions else None
 
 
-def _locked() -> StoreError:
-    return StoreError(_("the database is locked by another lipctl command"), _("nothing was changed; try again in a moment"))
-
-
-def _unreadable(location: Location, reason: str) -> StoreError:
-    return StoreError(
-        _("cannot open the database {url}: {reason}").format(url=location.safe, reason=reason),
-        _("check --db / LIPCTL_DB, and that the server is running and reachable")
-        if location.backend == "postgresql"
-        else _("check --db / LIPCTL_DB; 'lipctl db check' examines the file"),
-    )
-
-
 @contextmanager
 def open_reader(location: Location, *, scrub: str | None = None) -> Iterator[Reader]:
     """A read-only transaction on a database of this lipctl's schema (checked first); always rolled back.
 
     ``scrub`` (a password) is still taken; the location knows its passwords, and PGPASSWORD, itself.
     """
-    ctx = _sqlite(location) if location.backend == "sqlite" else _postgresql(location, scrub)
+    where = Where.of_location(location, scrub)
+    ctx = _sqlite(location, where) if location.backend == "sqlite" else _postgresql(location, where)
     with ctx as reader:
         from lipctl.store import schema
 
@@ -180,7 +167,7 @@ def open_reader(location: Location, *, scrub: str | None = None) -> Iterator[Rea
 
 
 @contextmanager
-def _sqlite(location: Location) -> Iterator[Reader]:
+def _sqlite(location: Location, where: Where) -> Iterator[Reader]:
     import sqlite3
 
     if location.path is not None:
@@ -188,22 +175,18 @@ def _sqlite(location: Location) -> Iterator[Reader]:
     try:
         conn = sqlite3.connect(str(location.path or ":memory:"), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
-        raise _unreadable(location, _reason(exc)) from None
+        raise open_error(exc, where) from None
     try:
         conn.execute("BEGIN")  # one snapshot for all the command's queries
         yield Reader(conn, "sqlite")
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc).lower():
-            raise _locked() from None
-        raise _unreadable(location, _reason(exc)) from None
-    except sqlite3.DatabaseError as exc:  # a file that is not a database
-        raise _unreadable(location, _reason(exc)) from None
+    except sqlite3.DatabaseError as exc:  # locked, or a file that is not a database
+        raise open_error(exc, where) from None
     finally:
         conn.close()  # nothing was written: closing ends the transaction
 
 
 @contextmanager
-def _postgresql(location: Location, scrub: str | None) -> Iterator[Reader]:
+def _postgresql(location: Location, where: Where) -> Iterator[Reader]:
     """Through libpq directly (lipctl.store.libpq: no psycopg import), else through psycopg."""
     import importlib.util
 
@@ -214,44 +197,36 @@ def _postgresql(location: Location, scrub: str | None) -> Iterator[Reader]:
     try:
         conn = libpq.connect(location.libpq_url, connect_timeout=5)
     except libpq.Error as exc:
-        raise _unreadable(location, _scrubbed(location, exc, scrub)) from None
+        raise open_error(exc, where) from None
     if conn is None:  # no libpq to load: psycopg's own
-        with _psycopg(location, scrub) as reader:
+        with _psycopg(location, where) as reader:
             yield reader
         return
     try:
         conn.begin_read_only()  # one snapshot for all the command's queries
         yield Reader(conn, "postgresql")
-    except libpq.Error as exc:
-        if exc.sqlstate == "42501":  # a role without read access (lipctl db grant)
-            raise permission_error(location.safe, _scrubbed(location, exc, scrub)) from None
+    except libpq.Error as exc:  # a role without read access (lipctl db grant)
+        if (error := store_error(exc, where)) is not None:
+            raise error from None
         raise
     finally:
         conn.close()
 
 
 @contextmanager
-def _psycopg(location: Location, scrub: str | None) -> Iterator[Reader]:
+def _psycopg(location: Location, where: Where) -> Iterator[Reader]:
     psycopg = require_psycopg()
 
     try:
         conn = psycopg.connect(location.libpq_url, connect_timeout=5)
     except psycopg.Error as exc:
-        raise _unreadable(location, _scrubbed(location, exc, scrub)) from None
+        raise open_error(exc, where) from None
     try:
         conn.read_only = True
         yield Reader(conn, "postgresql")
-    except psycopg.errors.InsufficientPrivilege as exc:  # a role without read access (lipctl db grant)
-        raise permission_error(location.safe, _scrubbed(location, exc, scrub)) from None
+    except psycopg.Error as exc:  # a role without read access (lipctl db grant)
+        if (error := store_error(exc, where)) is not None:
+            raise error from None
+        raise
     finally:
         conn.close()
-
-
-def _scrubbed(location: Location, exc: BaseException, scrub: str | None) -> str:
-    reason = location.scrub(_reason(exc))
-    return reason.replace(scrub, "***") if scrub else reason
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -81,4 +81,7 @@ def upgrade(conn: Connection, target: str = "head") -> tuple[str | None, str]:
     command.upgrade(alembic_config(conn), target)
     after = current_revision(conn)
     assert after is not None
+    from lipctl.store import pause
+
+    pause.at("after-schema")  # tests only (lipctl/store/pause.py)
     return before, after

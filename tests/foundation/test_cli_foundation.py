@@ -13,14 +13,9 @@ import yaml
 
 from lipctl.errors import ExitCode
 from lipctl.store.schema import HEAD
+from tests.helpers import counts
 
 SEED = Path(__file__).resolve().parents[2] / "data" / "seed.yaml"
-
-
-def counts(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
 def test_init_creates_the_database_and_fields_lists_six(cli, isolated: Path) -> None:

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from lipctl.errors import ExitCode
 from lipctl.store import models as m
-from lipctl.store.engine import resolve_url
-
-
-def engine_for(db_url: str):  # noqa: ANN201
-    return create_engine(resolve_url(db_url))
-
-
-def table_counts(db_url: str) -> dict[str, int]:
-    engine = engine_for(db_url)
-    with engine.connect() as conn:
-        out = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in m.Base.metadata.sorted_tables}
-    engine.dispose()
-    return out
+from tests.helpers import counts, engine_on, model_tables
 
 
 def test_init_seed_and_contacts(db_url: str, cli) -> None:
@@ -30,38 +18,38 @@ def test_init_seed_and_contacts(db_url: str, cli) -> None:
     assert len(rows) == 6
     assert rows[3]["field_name"] == "Stadtleben und Kultur"
     assert rows[3]["internal_speaker"] == {"name": "Parisa Hussein-Nejad", "unit": "Fachbereich Kultur"}
-    counts = table_counts(db_url)
-    assert counts["action_fields"] == 6
-    assert counts["bodies"] == 11
-    assert counts["field_contacts"] == 18
-    assert counts["people"] == 16  # 4 contact persons (two serve two fields), 6 internal, 5 external (one vacant), the chair
+    stored = counts(db_url, model_tables())
+    assert stored["action_fields"] == 6
+    assert stored["bodies"] == 11
+    assert stored["field_contacts"] == 18
+    assert stored["people"] == 16  # 4 contact persons (two serve two fields), 6 internal, 5 external (one vacant), the chair
     assert cli("init").exit_code == ExitCode.OK
-    assert table_counts(db_url) == counts
+    assert counts(db_url, model_tables()) == stored
 
 
 def test_newer_schema_refused(db_url: str, cli) -> None:
     assert cli("init").exit_code == ExitCode.OK
-    engine = engine_for(db_url)
+    engine = engine_on(db_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
     engine.dispose()
-    before = table_counts(db_url)
+    before = counts(db_url, model_tables())
     for args in (["fields"], ["init"]):
         result = cli(*args)
         assert result.exit_code == ExitCode.REFUSED
         assert "written by a newer lipctl" in result.stderr
-    assert table_counts(db_url) == before
+    assert counts(db_url, model_tables()) == before
 
 
 def test_audit_log_refuses_update_and_delete(db_url: str, cli) -> None:
     assert cli("init").exit_code == ExitCode.OK
-    engine = engine_for(db_url)
+    engine = engine_on(db_url)
     for statement in ("UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events"):
         with pytest.raises(DBAPIError, match="append-only"):
             with engine.begin() as conn:
                 conn.execute(text(statement))
     engine.dispose()
-    assert table_counts(db_url)["audit_events"] == 2
+    assert counts(db_url, model_tables())["audit_events"] == 2
 
 
 def test_unique_versions_are_enforced_by_the_database(db_url: str, cli) -> None:
@@ -72,7 +60,7 @@ def test_unique_versions_are_enforced_by_the_database(db_url: str, cli) -> None:
     from sqlalchemy.orm import Session
 
     assert cli("init").exit_code == ExitCode.OK
-    engine = engine_for(db_url)
+    engine = engine_on(db_url)
     now = dt.datetime(2021, 2, 1, 9, 0)
 
     def draft(session: Session) -> m.Draft:

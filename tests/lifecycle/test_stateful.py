@@ -29,12 +29,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from lipctl.context import AppContext, Env
 from lipctl.errors import LipctlError
-from lipctl.store.engine import resolve_url
-from tests.lifecycle.conftest import snapshot
+from tests.helpers import engine_on, snapshot
 
 MAX_EXAMPLES = 25
 STEPS = 20
@@ -59,7 +58,7 @@ class Lifecycle(RuleBasedStateMachine):
         shutil.copyfile(self.template, self.db)
         self.store = AppContext(db=str(self.db))
         self.env = Env(self.store, actor="anna", today=TODAY)
-        self.engine: Engine = create_engine(resolve_url(str(self.db)))
+        self.engine: Engine = engine_on(self.db)
         # The model: per document its versions, each {"id", "state", "received": set, "ready_event": bool}.
         self.docs: dict[tuple[str, str], list[dict]] = {d: [] for d in DOCS}
         self.opinion_ids: set[int] = set()

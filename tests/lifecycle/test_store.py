@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from lipctl.errors import ExitCode, Refused
 from lipctl.store import models as m
-from tests.lifecycle.conftest import open_engine, snapshot
+from tests.helpers import engine_on, snapshot
 
 
 @pytest.fixture
 def store(cli, db_url: str) -> Iterator[Engine]:
     assert cli("init").exit_code == ExitCode.OK
     assert cli("draft", "submit", "bildung", "--kind", "grundsatzpapier").exit_code == ExitCode.OK
-    engine = open_engine()
+    engine = engine_on()
     yield engine
     engine.dispose()
 

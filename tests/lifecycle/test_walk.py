@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from lipctl.errors import ExitCode
 from lipctl.store import models as m
-from tests.lifecycle.conftest import open_engine
+from tests.helpers import engine_on
 
 REF = "bildung/grundsatzpapier"
 
@@ -23,7 +23,7 @@ def run(cli, *args: str, actor: str, today: str) -> dict:
 
 def test_v1_opinions_returned_v2_opinions_forwarded_and_the_history_tells_it(cli, db_url: str) -> None:
     assert cli("init").exit_code == ExitCode.OK
-    engine = open_engine()
+    engine = engine_on()
     with Session(engine) as s:  # a survey whose answers v2 takes into account
         s.add(m.Survey(name="Beteiligung 2020", created_at=dt.datetime(2020, 6, 1)))
         s.commit()

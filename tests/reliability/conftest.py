@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -33,31 +31,6 @@ def fresh_db(template_db: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch)
     os.chmod(db, 0o600)
     monkeypatch.setenv("LIPCTL_DB", str(db))
     return db
-
-
-def snapshot(db: Path) -> dict[str, str]:
-    """Every table's rows, hashed: equal snapshots mean nothing changed."""
-    conn = sqlite3.connect(db)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        out = {}
-        for t in tables:
-            digest = hashlib.sha256()
-            for row in conn.execute(f'SELECT * FROM "{t}" ORDER BY 1'):
-                digest.update(repr(row).encode())
-            out[t] = digest.hexdigest()
-        return out
-    finally:
-        conn.close()
-
-
-def counts(db: Path) -> dict[str, int]:
-    conn = sqlite3.connect(db)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    finally:
-        conn.close()
 
 
 @pytest.fixture

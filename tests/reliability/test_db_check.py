@@ -8,15 +8,15 @@ import stat
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from lipctl.errors import ExitCode
-from lipctl.store.engine import resolve_url
+from tests.helpers import engine_on
 
 
 def _execute(db_url: str, *statements: str) -> None:
     """Change the database behind lipctl's back (as a careless admin would)."""
-    engine = create_engine(resolve_url(db_url))
+    engine = engine_on(db_url)
     try:
         with engine.begin() as conn:
             for sql in statements:

@@ -9,11 +9,10 @@ import stat
 import time
 from pathlib import Path
 
-import pytest
-
 from lipctl.errors import ExitCode
 from lipctl.store.schema import HEAD
-from tests.reliability.conftest import SECRET, SECRET_URL, counts, snapshot
+from tests.helpers import counts, snapshot
+from tests.reliability.conftest import SECRET, SECRET_URL
 from tests.stress import _harness as h
 
 

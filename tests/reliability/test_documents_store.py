@@ -14,13 +14,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import inspect, select, text
 
 from lipctl.errors import ExitCode
 from lipctl.files import inputs
 from lipctl.store import models as m
 from lipctl.store import schema
-from lipctl.store.engine import resolve_url
+from tests.helpers import engine_on
 from tests.reliability.test_migrations import _fill, _upgraded_engine
 from tests.stress import _harness as h
 
@@ -101,7 +101,7 @@ def test_a_damaged_stored_document_is_refused_before_a_byte_is_written(db_url: s
         kept = _kept_files(isolated, db_url)[0]
         kept.write_bytes(data[:-1] + b"X")
     else:
-        engine = create_engine(resolve_url(db_url))
+        engine = engine_on(db_url)
         with engine.begin() as conn:
             conn.execute(text("UPDATE document_chunks SET data = :d WHERE seq = 2"), {"d": b"X"})
         engine.dispose()
@@ -155,7 +155,7 @@ def test_a_stored_document_is_not_written_to_a_terminal(fresh_db: Path, cli, iso
 
 
 def _tables(db_url: str) -> dict[str, list[tuple[object, ...]]]:
-    engine = create_engine(resolve_url(db_url))
+    engine = engine_on(db_url)
     try:
         with engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
@@ -187,7 +187,7 @@ def test_the_upgrade_moves_documents_recorded_as_files_into_a_postgresql_databas
     kept = folder / f"{sha}.pdf"
     kept.write_bytes(data)
     elsewhere = "/srv/other-host/lipctl/files/" + "ab" * 32 + ".pdf"  # recorded on another host: not here
-    engine = create_engine(resolve_url(db_url))
+    engine = engine_on(db_url)
     with engine.begin() as conn:
         ids = [r[0] for r in conn.execute(text("SELECT id FROM drafts ORDER BY id"))]
         assert len(ids) == 2
@@ -243,7 +243,7 @@ def test_the_upgrade_leaves_a_file_whose_content_changed(pg_url: str, cli, isola
         assert cli(*SUBMIT).exit_code == ExitCode.OK
     changed = isolated / "changed.pdf"
     changed.write_bytes(b"not what was recorded")
-    engine = create_engine(resolve_url(pg_url))
+    engine = engine_on(pg_url)
     with engine.begin() as conn:
         conn.execute(
             text("UPDATE drafts SET file_sha256 = :s, file_size = 5, file_copy = :p"), {"s": "cd" * 32, "p": str(changed)}

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lipctl.errors import ExitCode
-from tests.reliability.conftest import SEED, snapshot
+from tests.helpers import snapshot
+from tests.reliability.conftest import SEED
 from tests.stress import _harness as h
 
 EXAMPLES = int(os.environ.get("LIPCTL_FUZZ_EXAMPLES", "60"))

@@ -19,7 +19,7 @@ import pytest
 
 from lipctl.errors import ExitCode
 from lipctl.files import inputs
-from tests.reliability.conftest import snapshot
+from tests.helpers import snapshot
 from tests.stress import _harness as h
 
 SUBMIT = ("draft", "submit", "bildung", "--kind", "grundsatzpapier")

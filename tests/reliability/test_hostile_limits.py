@@ -11,7 +11,6 @@ one date parser are tested without a database first.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import subprocess
@@ -19,14 +18,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 from lipctl.errors import ExitCode, InvalidInput
 from lipctl.process import limits
 from lipctl.process.dates import DateError, parse_date, parse_timestamp
 from lipctl.process.routing import RowRejected
 from lipctl.store import models as m
-from lipctl.store.engine import resolve_url
+from tests.helpers import connected, snapshot
 from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
 from tests.surveys.test_routing import cells, rules
 
@@ -160,27 +159,10 @@ def test_a_text_with_tabs_and_line_breaks_is_routed() -> None:
 # --- on both stores -------------------------------------------------------------------------------
 
 
-def snapshot(db_url: str) -> dict[str, str]:
-    """Every table's rows, hashed: equal snapshots mean nothing changed."""
-    engine = create_engine(resolve_url(db_url))
-    out = {}
-    with engine.connect() as conn:
-        for table in m.Base.metadata.sorted_tables:
-            digest = hashlib.sha256()
-            for row in conn.execute(select(table).order_by(*table.primary_key.columns)):
-                digest.update(repr(tuple(row)).encode())
-            out[table.name] = digest.hexdigest()
-    engine.dispose()
-    return out
-
-
 def rows(db_url: str, table: str) -> list[dict[str, object]]:
-    engine = create_engine(resolve_url(db_url))
     t = m.Base.metadata.tables[table]
-    with engine.connect() as conn:
-        out = [dict(r._mapping) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
-    engine.dispose()
-    return out
+    with connected(db_url) as conn:
+        return [dict(r._mapping) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
 
 
 @pytest.fixture

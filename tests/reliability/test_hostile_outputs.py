@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from lipctl.errors import ExitCode
-from tests.reliability.conftest import counts, snapshot
+from tests.helpers import counts, snapshot
 from tests.stress import _harness as h
 
 BAD_ROWS = "id,submitted_at,action_field,text\n1,2020-06-15 10:00,nofield,x\n2,2020-06-15 10:00,bildung,y\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lipctl.errors import ExitCode
-from tests.reliability.conftest import snapshot
+from tests.helpers import snapshot
 from tests.stress import _harness as h
 
 pytestmark = pytest.mark.slow

@@ -13,11 +13,11 @@ import functools
 import json
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from lipctl.errors import ExitCode
 from lipctl.store import schema
-from lipctl.store.engine import resolve_url
+from tests.helpers import engine_on
 from tests.reliability.test_migrations import _fill, _upgraded_engine
 from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
 
@@ -26,7 +26,7 @@ BEFORE, AFTER = "0001", "0002"
 
 def _contents(db_url: str) -> dict[str, list[tuple]]:
     """Every row of every table (alembic_version aside), in primary-key order, as text."""
-    engine = create_engine(resolve_url(db_url))
+    engine = engine_on(db_url)
     try:
         with engine.connect() as conn:
             out = {}
@@ -42,7 +42,7 @@ def _contents(db_url: str) -> dict[str, list[tuple]]:
 
 def _sql_batch_with_rejects(db_url: str) -> None:
     """What a lipctl of revision 0001 wrote for an import with rejects: a batch and its counts only."""
-    engine = create_engine(resolve_url(db_url))
+    engine = engine_on(db_url)
     try:
         with engine.begin() as conn:
             survey_id = conn.execute(text("SELECT id FROM surveys ORDER BY id LIMIT 1")).scalar_one()

@@ -7,12 +7,13 @@ import functools
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import create_engine, inspect
 
 from lipctl.errors import ExitCode
 from lipctl.store import models as m
 from lipctl.store import schema
 from lipctl.store.engine import resolve_url
+from tests.helpers import counts, model_tables
 from tests.stress import _harness as h
 
 
@@ -74,21 +75,6 @@ def test_models_and_migrations_do_not_drift(db_url: str) -> None:
     assert {t.name for t in m.Base.metadata.sorted_tables} | {"alembic_version"} == tables
 
 
-def _counts(db_url: str) -> dict[str, int]:
-    """Rows per table of the models that the database has (an older revision lacks the newer tables)."""
-    engine = create_engine(resolve_url(db_url))
-    try:
-        with engine.connect() as conn:
-            present = set(inspect(conn).get_table_names())  # an older revision lacks the later tables
-            return {
-                t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in m.Base.metadata.sorted_tables
-                if t.name in present
-            }
-    finally:
-        engine.dispose()
-
-
 def _available(cli, *path: str) -> bool:
     return cli(*path, "--help").exit_code == ExitCode.OK
 
@@ -138,14 +124,14 @@ def test_a_database_of_the_first_revision_upgrades_to_head_with_nothing_lost(db_
         mp.setattr(schema, "HEAD", first)
         mp.setattr(schema, "upgrade", functools.partial(schema.upgrade, target=first))
         used = _fill(cli, isolated)
-    before = _counts(db_url)
+    before = counts(db_url, model_tables())
     assert before["survey_responses"] == 80
     assert before["action_fields"] == 6
 
     result = cli("db", "upgrade", "--format", "json")
     assert result.exit_code == ExitCode.OK, result.stderr
     assert result.stdout and '"schema": "' + schema.HEAD + '"' in result.stdout
-    after = _counts(db_url)
+    after = counts(db_url, model_tables())
     changed = first != schema.HEAD
     expected = dict(before, audit_events=before["audit_events"] + (1 if changed else 0))
     expected.update({name: 0 for name in after if name not in before})  # tables a later revision adds start empty

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from lipctl.errors import ExitCode
-from tests.reliability.conftest import SECRET, SECRET_URL, SEED, snapshot
+from tests.helpers import engine_on, snapshot
+from tests.reliability.conftest import SECRET, SECRET_URL, SEED
 from tests.stress import _harness as h
 
 
@@ -240,9 +241,7 @@ def test_password_in_the_environment_is_never_shown(cli, monkeypatch: pytest.Mon
 @pytest.mark.postgres
 def test_real_server_password_never_in_output_or_audit_trail(pg_url: str, cli, isolated: Path) -> None:
     """The test server trusts local connections, so a password in the URL is accepted and must stay hidden."""
-    from sqlalchemy import create_engine, text
-
-    from lipctl.store.engine import resolve_url
+    from sqlalchemy import text
 
     url = pg_url.replace("postgresql+psycopg://lipctl@", "postgresql+psycopg://lipctl:S3cr3t%25pw@")
     assert "S3cr3t" in url
@@ -261,7 +260,7 @@ def test_real_server_password_never_in_output_or_audit_trail(pg_url: str, cli, i
         assert result.exit_code in (ExitCode.OK, ExitCode.REFUSED), result.stderr
     assert "pg_dump" in seen[5]
     assert not any("S3cr3t" in s for s in seen)
-    engine = create_engine(resolve_url(pg_url))
+    engine = engine_on(pg_url)
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT actor, command, action, coalesce(details, '') FROM audit_events")).all()
     engine.dispose()

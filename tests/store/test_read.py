@@ -17,7 +17,7 @@ from lipctl.errors import InvalidInput, NotFound
 from lipctl.store.location import resolve
 from lipctl.store.read import definition, drafts, log, opinions, surveys
 from lipctl.store.reader import Reader, open_reader
-from tests.lifecycle.conftest import open_engine
+from tests.helpers import engine_on
 from tests.meta.test_imports import imported_modules, offending
 
 REF = "bildung/grundsatzpapier"
@@ -137,7 +137,7 @@ def test_the_read_side_answers_in_typed_rows_with_dates_converted(story: str) ->
 def test_inside_a_unit_of_work_the_read_side_answers_the_same(story: str) -> None:
     with open_reader(resolve(story)) as r:
         bare = _answers(r)
-    engine = open_engine()
+    engine = engine_on()
     try:
         with Session(engine) as session:
             inside = _answers(Reader.of(session))

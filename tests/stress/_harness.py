@@ -117,12 +117,10 @@ class Store:
     """Queries on the database under test, SQLite file or PostgreSQL URL alike (``:name`` parameters)."""
 
     def __init__(self, db: Path | str) -> None:
-        from sqlalchemy import create_engine
-
-        from lipctl.store.engine import resolve_url
+        from tests.helpers import engine_on
 
         self.db = db
-        self.engine = create_engine(resolve_url(str(db)))
+        self.engine = engine_on(db)
 
     def scalar(self, sql: str, **params: object) -> object:
         from sqlalchemy import text

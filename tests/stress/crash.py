@@ -1,8 +1,11 @@
 """A large survey import (and ``lipctl init``) killed with SIGKILL at several points, then run again.
 
 For each kill point a fresh copy of an initialised database gets the same import of several
-files (one command); the process is killed (``kill -9``) after a fraction of the time a whole
-import takes. Then, before and after running the same import again:
+files (one command); the process is killed (``kill -9``) where it announces it has got to, never
+after a fraction of a second (which a slower or busier machine would place elsewhere): the import
+stops after n rows (LIPCTL_TEST_PAUSE_AFTER_ROWS, lipctl/store/bulk.py), ``lipctl init`` at a
+named point of its transaction (LIPCTL_TEST_PAUSE_AT, lipctl/store/pause.py). Then, before and
+after running the same import again:
 
 - ``PRAGMA integrity_check`` is ok,
 - every file is in the database wholly or not at all (each file is one transaction),
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,12 +29,16 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.helpers import counts
 from tests.stress import _harness as h  # noqa: E402
 
-# A kill point is a fraction of the uninterrupted import's time, or "after-file-N": as soon as the
-# N-th file is committed, i.e. certainly while the next file is being imported.
+# A kill point is a fraction of all the rows (the import stops once that many rows are handed to
+# the writer), or "after-file-N": the first row of file N+1, i.e. file N committed, file N+1 begun.
 CI = {"files": 3, "rows_per_file": 15_000, "points": (0.15, "after-file-1", "after-file-2", 0.9)}
 FULL = {"files": 3, "rows_per_file": 100_000, "points": (0.05, 0.2, "after-file-1", 0.5, "after-file-2", 0.9)}
+# Where lipctl init stops (lipctl/store/pause.py), and what a kill there leaves.
+INIT_POINTS = {"after-schema": "empty", "before-commit": "empty", "after-commit": "complete"}
+PAUSED = "lipctl test pause: "
 
 
 def _state(db: Path, files: int, rows: int) -> dict[str, object]:
@@ -58,15 +66,29 @@ def _state(db: Path, files: int, rows: int) -> dict[str, object]:
     }
 
 
-def _wait_for_files(proc: object, db: Path, n: int) -> None:
-    conn = h.connect(db)
-    try:
-        while proc.poll() is None:  # type: ignore[attr-defined]
-            if conn.execute("SELECT count(*) FROM import_batches").fetchone()[0] >= n:
-                return
-            time.sleep(0.002)
-    finally:
-        conn.close()
+def pause_after(point: float | str, files: int, rows_per_file: int) -> int:
+    """The row after which the import stops for the kill ``point`` (see CI)."""
+    if isinstance(point, str):
+        return int(point.rsplit("-", 1)[1]) * rows_per_file + 1
+    return max(1, int(point * files * rows_per_file))
+
+
+def _announced(proc: subprocess.Popen[bytes]) -> str:
+    """The child's announcement that it waits (its first such line on stderr), or "" when it ended without one."""
+    assert proc.stderr is not None
+    for raw in iter(proc.stderr.readline, b""):
+        line = raw.decode(errors="replace").strip()
+        if line.startswith(PAUSED):
+            return line
+    return ""
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> bool:
+    """SIGKILL; whether the process was still running (waiting where it said)."""
+    running = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()  # waits, and closes its pipes
+    return running
 
 
 def run(folder: Path, *, files: int, rows_per_file: int, points: tuple[float | str, ...]) -> dict[str, object]:
@@ -75,35 +97,28 @@ def run(folder: Path, *, files: int, rows_per_file: int, points: tuple[float | s
     paths = [str(h.write_survey(folder / f"part{i}.csv", rows_per_file, prefix=f"f{i}-")) for i in range(files)]
     command = ("survey", "import", *paths, "--survey", "Crash test")
 
-    # How long a whole import takes here, to place the kills.
-    timing = h.seeded_copy(template, folder / "timing.db")
-    full = h.lipctl(timing, *command)
-    if full.returncode != 0:
-        raise RuntimeError(f"the uninterrupted import failed: {full.stderr}")
-    duration = full.seconds
-
     rounds = []
-    for n, fraction in enumerate(points):
+    for n, point in enumerate(points):
         db = h.seeded_copy(template, folder / f"kill{n}.db")
+        rows = pause_after(point, files, rows_per_file)
         started = time.perf_counter()
-        proc = h.spawn(db, *command)
-        if isinstance(fraction, str):
-            _wait_for_files(proc, db, int(fraction.rsplit("-", 1)[1]))
-        else:
-            time.sleep(duration * fraction)
-        killed = proc.poll() is None
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()  # waits, and closes its pipes
+        proc = h.spawn(db, *command, LIPCTL_TEST_PAUSE_AFTER_ROWS=str(rows))
+        announced = _announced(proc)
+        killed = _kill(proc) and bool(announced)
         killed_at = time.perf_counter() - started
         after_kill = _state(db, files, rows_per_file)
         rerun = h.lipctl(db, *command)
         after_rerun = _state(db, files, rows_per_file)
         rounds.append(
             {
-                "kill_point": fraction,
+                "kill_point": point,
+                "paused_after_rows": rows,
+                "announced": announced,
                 "kill_at_s": round(killed_at, 2),
                 "killed_while_running": killed,
                 "rows_after_kill": after_kill["total"],
+                # the files wholly handed over before the row it stopped at: committed, the one it is in not
+                "rows_committed_before_the_pause": (rows - 1) // rows_per_file * rows_per_file,
                 "files_whole_or_nothing": after_kill["whole_or_nothing"],
                 "integrity_after_kill": after_kill["integrity"],
                 "unfinished_batches_after_kill": after_kill["unfinished_batches"],
@@ -119,7 +134,6 @@ def run(folder: Path, *, files: int, rows_per_file: int, points: tuple[float | s
     return {
         "rows_in_files": files * rows_per_file,
         "files": files,
-        "uninterrupted_import_s": round(duration, 2),
         "kills": len(rounds),
         "kills_while_running": sum(r["killed_while_running"] for r in rounds),
         "rows_stored_after_each_kill": [r["rows_after_kill"] for r in rounds],
@@ -206,22 +220,18 @@ def run_paused(folder: Path, db: str, *, rows_per_file: int = 6000, pause_after:
     }
 
 
-def run_init(folder: Path, *, points: tuple[float, ...] = (0.2, 0.35, 0.5, 0.65, 0.8, 0.95)) -> dict[str, object]:
-    """``lipctl init`` on a new file killed at several points: nothing or everything, and a re-run completes it."""
+def run_init(folder: Path, *, points: tuple[str, ...] = tuple(INIT_POINTS)) -> dict[str, object]:
+    """``lipctl init`` on a new file killed at the points it announces: nothing or everything, and a re-run completes it."""
     reference = folder / "reference.db"
-    start = time.perf_counter()
     h.init_db(reference)
-    duration = time.perf_counter() - start
-    want = _table_counts(reference)
+    want = counts(reference)
     rounds = []
-    for n, fraction in enumerate(points):
+    for n, point in enumerate(points):
         db = folder / f"init{n}.db"
-        proc = h.spawn(db, "init")
-        time.sleep(duration * fraction)
-        killed = proc.poll() is None
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()  # waits, and closes its pipes
-        after_kill = _table_counts(db) if db.exists() else {}
+        proc = h.spawn(db, "init", LIPCTL_TEST_PAUSE_AT=point)
+        announced = _announced(proc)
+        killed = _kill(proc) and bool(announced)
+        after_kill = counts(db) if db.exists() else {}
         all_or_nothing = (
             after_kill in ({}, want) or all(v == 0 for v in after_kill.values()) and not after_kill.get("alembic_version")
         )
@@ -229,17 +239,17 @@ def run_init(folder: Path, *, points: tuple[float, ...] = (0.2, 0.35, 0.5, 0.65,
         rerun = h.lipctl(db, "init")
         rounds.append(
             {
-                "kill_at_s": round(duration * fraction, 2),
+                "kill_point": point,
+                "announced": announced,
                 "killed_while_running": killed,
                 "state_after_kill": "complete" if after_kill == want else "empty" if not any(after_kill.values()) else "partial",
                 "all_or_nothing": all_or_nothing,
                 "integrity_after_kill": integrity,
                 "rerun_exit": rerun.returncode,
-                "complete_after_rerun": _table_counts(db) == want,
+                "complete_after_rerun": counts(db) == want,
             }
         )
     return {
-        "uninterrupted_init_s": round(duration, 2),
         "kills": len(rounds),
         "kills_while_running": sum(r["killed_while_running"] for r in rounds),
         "states_after_kill": [r["state_after_kill"] for r in rounds],
@@ -247,15 +257,6 @@ def run_init(folder: Path, *, points: tuple[float, ...] = (0.2, 0.35, 0.5, 0.65,
         "rounds_complete_after_rerun": sum(r["complete_after_rerun"] and r["rerun_exit"] == 0 for r in rounds),
         "rounds": rounds,
     }
-
-
-def _table_counts(db: Path) -> dict[str, int]:
-    conn = h.connect(db)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    finally:
-        conn.close()
 
 
 def main() -> None:

@@ -103,16 +103,6 @@ def stored() -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def table_counts() -> dict[str, int]:
-    con = sqlite3.connect(db_path())
-    out = {
-        t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-        for t in ("surveys", "import_batches", "survey_responses", "audit_events")
-    }
-    con.close()
-    return out
-
-
 def whole_db_text() -> bytes:
     """Every value of every table, for 'this never reached the database' checks."""
     con = sqlite3.connect(db_path())

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from lipctl.errors import ExitCode
 from lipctl.services import surveys
-from lipctl.store.engine import resolve_url
+from tests.helpers import engine_on
 from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
 
 pytestmark = pytest.mark.postgres
@@ -26,7 +26,7 @@ def pg(pg_url: str, monkeypatch: pytest.MonkeyPatch, cli):
     monkeypatch.setenv("LIPCTL_DB", pg_url)
     monkeypatch.setattr(surveys, "BATCH", 7)
     assert cli("init").exit_code == ExitCode.OK
-    engine = create_engine(resolve_url(pg_url))
+    engine = engine_on(pg_url)
     yield engine
     engine.dispose()
 

@@ -4,7 +4,6 @@ counts always add up (rows_read == imported + duplicates + rejected + skipped)."
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 
 from lipctl.errors import ExitCode
 from tests.conftest import Cli
+from tests.helpers import counts
 from tests.surveys.conftest import csv_bytes
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -24,17 +24,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
     cli = Cli()
     assert cli("init").exit_code == ExitCode.OK
     return cli
-
-
-def counts(path: str) -> tuple[int, int, int, int]:
-    """Responses, import batches, surveys and audit events in the store."""
-    con = sqlite3.connect(path)
-    n = tuple(
-        con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-        for t in ("survey_responses", "import_batches", "surveys", "audit_events")
-    )
-    con.close()
-    return n  # type: ignore[return-value]
 
 
 def check(cli: Cli, file: Path, db_path: str) -> dict | None:
@@ -55,8 +44,9 @@ def check(cli: Cli, file: Path, db_path: str) -> dict | None:
     # exit 3 for rejects not reported before; a re-import's known rejects do not fail it again
     assert (data["new_rejects"] > 0) == (result.exit_code == ExitCode.IMPORT_REJECTED_ROWS)
     after = counts(db_path)
-    assert after[0] == before[0] + data["imported"]
-    assert after[1] == before[1] + 1 and after[3] == before[3] + 1  # one batch and one audit event per file
+    assert after["survey_responses"] == before["survey_responses"] + data["imported"]
+    # one batch and one audit event per file
+    assert after["import_batches"] == before["import_batches"] + 1 and after["audit_events"] == before["audit_events"] + 1
     return data
 
 

@@ -10,11 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from lipctl.errors import ExitCode
 from lipctl.store import models as m
 from lipctl.store.engine import resolve_url
+from tests.helpers import counts, engine_on
 from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
 
 GREETING = "Grüße aus der Südstadt: mehr Begegnung, größere Räume"
@@ -34,7 +35,7 @@ class Store:
         self.url = resolve_url(db_url)
 
     def _query(self, query):
-        engine = create_engine(self.url)
+        engine = engine_on(self.url)
         try:
             with engine.connect() as conn:
                 return conn.execute(query).all()
@@ -46,15 +47,6 @@ class Store:
 
     def count(self, model) -> int:
         return self._query(select(func.count()).select_from(model))[0][0]
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "surveys": self.count(m.Survey),
-            "import_batches": self.count(m.ImportBatch),
-            "survey_responses": self.count(m.SurveyResponse),
-            "audit_events": self.count(m.AuditEvent),
-            "reported_rejects": self.count(m.ReportedReject),
-        }
 
     def batches(self) -> list[tuple[int, str, int]]:
         rows = self._query(select(m.ImportBatch.id, m.ImportBatch.path, m.ImportBatch.imported).order_by(m.ImportBatch.id))
@@ -164,13 +156,13 @@ def excel_export(write) -> Path:
 
 def test_a_profile_column_missing_from_the_header_refuses_the_file(store: Store, cli, write) -> None:
     path = excel_export(write)
-    before = store.counts()
+    before = counts(store.url)
     code, out, err = run_import(cli, path, "--survey", "S", "--profile", "limesurvey")
     assert code == ExitCode.REFUSED and out is None
     assert "'submitdate'" in err and "submitted_at" in err and str(path) in err
     assert "id, Datum, Handlungsfeld, Kategorie, Anregung" in err  # the header, as the file has it
     assert "Traceback" not in err
-    assert store.counts() == before
+    assert counts(store.url) == before
 
     # The right profile imports it, and the impossible date is rejected, not stored as null.
     code, out, err = run_import(cli, path, "--survey", "S", "--profile", "spreadsheet")
@@ -188,10 +180,10 @@ def test_a_missing_profile_column_can_be_mapped_or_left_out(store: Store, cli, w
 
 def test_a_refused_file_among_several_stores_nothing(store: Store, cli, write) -> None:
     good = write("ls.csv", csv_bytes([LS_HEADER, *greetings(3)], bom=True))
-    before = store.counts()
+    before = counts(store.url)
     code, _out, err = run_import(cli, good, excel_export(write), "--survey", "S", "--profile", "limesurvey")
     assert code == ExitCode.REFUSED and "'submitdate'" in err
-    assert store.counts() == before
+    assert counts(store.url) == before
 
 
 def test_a_header_only_file_says_it_is_empty(store: Store, cli, write) -> None:
@@ -287,7 +279,7 @@ def test_when_a_later_file_fails_the_message_names_what_was_stored(
     two = write("two.csv", (header + '2;2020-06-15;bildung;idee;"zwei"\r\n').encode())
     bad = write("bad.csv", (header + '3;2020-06-15;bildung;idee;"' + "x" * 5000 + '"\r\n').encode())
     never = write("never.csv", (header + '4;2020-06-15;bildung;idee;"vier"\r\n').encode())
-    before = store.counts()
+    before = counts(store.url)
     code, out, err = run_import(cli, one, two, bad, never, "--survey", "S")
     assert code == ExitCode.REFUSED and out is None
     assert f"{bad}: line 2 is longer than 1,000 characters" in err
@@ -298,7 +290,7 @@ def test_when_a_later_file_fails_the_message_names_what_was_stored(
     assert f"not stored: {bad}, {never}" in err
     assert "nothing" not in err.split("stored:")[1]  # no sentence claims that nothing changed
     assert store.texts() == ["eins", "zwei"]
-    assert store.counts()["import_batches"] == before["import_batches"] + 2
+    assert counts(store.url)["import_batches"] == before["import_batches"] + 2
 
     # Run again once the file is fixed: only what is missing is added.
     bad.write_bytes((header + '3;2020-06-15;bildung;idee;"drei"\r\n').encode())
@@ -319,11 +311,11 @@ def test_when_the_first_of_several_files_fails_nothing_is_stored_and_it_says_so(
     header = "id;date;field;category;text\r\n"
     bad = write("bad.csv", (header + '3;2020-06-15;bildung;idee;"' + "x" * 5000 + '"\r\n').encode())
     good = write("good.csv", (header + '1;2020-06-15;bildung;idee;"eins"\r\n').encode())
-    before = store.counts()
+    before = counts(store.url)
     code, _out, err = run_import(cli, bad, good, "--survey", "S")
     assert code == ExitCode.REFUSED
     assert f"not stored: {bad}, {good}" in err and "stored: " not in err.replace("not stored: ", "")
-    assert store.counts() == before
+    assert counts(store.url) == before
 
 
 @pytest.mark.parametrize(
@@ -377,7 +369,7 @@ def test_a_bad_byte_inside_a_multi_line_cell_rejects_that_record_and_keeps_the_l
     assert [(r["line"], r["code"]) for r in f["rejects"]] == [(4, "bad_encoding")]
     assert "on line 5, column 8" in f["rejects"][0]["reason"]
     assert f["imported"] == 3
-    engine = create_engine(store.url)
+    engine = engine_on(store.url)
     try:
         with engine.connect() as conn:
             lines = conn.execute(select(m.SurveyResponse.line).order_by(m.SurveyResponse.id)).scalars().all()

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from lipctl.errors import ExitCode
-from tests.surveys.conftest import LS_HEADER, csv_bytes, db_path, ls_row, stored, table_counts, whole_db_text
+from tests.helpers import counts
+from tests.surveys.conftest import LS_HEADER, csv_bytes, db_path, ls_row, stored, whole_db_text
 
 
 def run_import(cli, *args: object):  # noqa: ANN201
@@ -120,18 +121,18 @@ def test_reimport_reports_duplicates_and_adds_nothing(seeded, write) -> None:
     assert (data["imported"], data["duplicates"], data["rejected"], data["skipped"]) == (0, 3, 2, 1)
     assert (data["known_rejects"], data["new_rejects"]) == (2, 0)
     assert stored() == before
-    assert table_counts()["import_batches"] == 2
-    assert table_counts()["surveys"] == 1
+    assert counts()["import_batches"] == 2
+    assert counts()["surveys"] == 1
     assert audit_actions() == ["survey.imported", "survey.imported"]
 
 
 def test_dry_run_counts_the_same_and_stores_nothing(seeded, write) -> None:
     path = limesurvey_file(write)
-    before = table_counts()
+    before = counts()
     code, dry, _err = run_import(seeded, path, "--survey", "S", "--dry-run")
     assert code == ExitCode.IMPORT_REJECTED_ROWS
     assert dry["dry_run"] is True
-    assert table_counts() == before
+    assert counts() == before
     _code, real, _err = run_import(seeded, path, "--survey", "S")
     for key in ("imported", "duplicates", "rejected", "skipped"):
         assert dry[key] == real[key]
@@ -282,11 +283,11 @@ def test_every_rejection_rule_with_line_and_reason(seeded, write, tmp_path: Path
 
 def test_rejects_folder_missing_is_refused_before_anything(seeded, write, tmp_path: Path) -> None:
     path = rejections_file(write)
-    before = table_counts()
+    before = counts()
     code, data, err = run_import(seeded, path, "--survey", "S", "--rejects", tmp_path / "nope" / "r.csv")
     assert code == ExitCode.REFUSED and data is None
     assert "does not exist" in err
-    assert table_counts() == before
+    assert counts() == before
 
 
 def test_blank_and_delimiter_only_lines_are_not_rows(seeded, write) -> None:
@@ -335,11 +336,11 @@ values:
 
 def test_mapping_a_personal_column_is_refused(seeded, write) -> None:
     path = limesurvey_file(write)
-    before = table_counts()
+    before = counts()
     code, _data, err = run_import(seeded, path, "--survey", "S", "--map", "text=ipaddr")
     assert code == ExitCode.REFUSED
     assert "'ipaddr' holds personal data and is never stored" in err
-    assert table_counts() == before
+    assert counts() == before
 
 
 @pytest.mark.parametrize(
@@ -354,11 +355,11 @@ def test_mapping_a_personal_column_is_refused(seeded, write) -> None:
 )
 def test_bad_options_are_refused_and_change_nothing(seeded, write, args: list[str], message: str) -> None:
     path = limesurvey_file(write)
-    before = table_counts()
+    before = counts()
     code, _data, err = run_import(seeded, path, "--survey", "S", *args)
     assert code == ExitCode.REFUSED
     assert message in err
-    assert table_counts() == before
+    assert counts() == before
 
 
 def test_broken_profile_file_names_the_key(seeded, write) -> None:
@@ -384,28 +385,28 @@ def test_unreadable_file_changes_nothing_and_exits_1(seeded, write, kind: str) -
     content, message = UNREADABLE[kind]
     good = limesurvey_file(write)
     bad = write("bad.csv", content)
-    before = table_counts()
+    before = counts()
     code, data, err = run_import(seeded, good, bad, "--survey", "S")  # a good file first: it is not imported either
     assert code == ExitCode.REFUSED, err
     assert data is None
     assert message in err and "bad.csv" in err
-    assert table_counts() == before
+    assert counts() == before
 
 
 def test_missing_file_and_folder(seeded, tmp_path: Path) -> None:
-    before = table_counts()
+    before = counts()
     code, _d, err = run_import(seeded, tmp_path / "nope.csv", "--survey", "S")
     assert code == ExitCode.REFUSED and "no file" in err
     code, _d, err = run_import(seeded, tmp_path, "--survey", "S")
     assert code == ExitCode.REFUSED and "is a folder" in err
-    assert table_counts() == before
+    assert counts() == before
 
 
 def test_wrong_encoding_given_is_unreadable(seeded, write) -> None:
     path = limesurvey_file(write)
     code, _d, err = run_import(seeded, path, "--survey", "S", "--encoding", "ascii")
     assert code == ExitCode.REFUSED and "cannot be read as ascii" in err
-    assert table_counts()["survey_responses"] == 0
+    assert counts()["survey_responses"] == 0
 
 
 def test_late_cp1252_byte_after_an_ascii_head_is_read_as_cp1252(seeded, write) -> None:
@@ -418,7 +419,7 @@ def test_late_cp1252_byte_after_an_ascii_head_is_read_as_cp1252(seeded, write) -
     f = data["files"][0]
     assert (f["encoding"], f["imported"], f["rows_read"]) == ("cp1252", 600, 600)
     assert stored()[-1]["text"] == "Straßenfest für alle"
-    assert table_counts()["import_batches"] == 1  # the first, UTF-8 attempt left nothing behind
+    assert counts()["import_batches"] == 1  # the first, UTF-8 attempt left nothing behind
 
 
 def test_late_broken_bytes_in_a_utf8_file_reject_their_row_only(seeded, write) -> None:
@@ -441,11 +442,11 @@ def test_a_line_longer_than_the_limit_refuses_the_file(seeded, write, monkeypatc
     monkeypatch.setattr(lipctl.surveys.reader, "LINE_LIMIT", 1000)
     lines = ["id;date;field;category;text", '1;2020-06-15;bildung;idee;"ok"', '2;2020-06-15;bildung;idee;"' + "x" * 5000 + '"']
     path = write("long.csv", ("\r\n".join(lines) + "\r\n").encode())
-    before = table_counts()
+    before = counts()
     code, data, err = run_import(seeded, path, "--survey", "S")
     assert code == ExitCode.REFUSED and data is None
     assert f"{path}: line 3 is longer than 1,000 characters" in err
-    assert table_counts() == before
+    assert counts() == before
 
 
 def test_a_file_failing_half_way_after_another_keeps_the_first_and_says_so(
@@ -461,7 +462,7 @@ def test_a_file_failing_half_way_after_another_keeps_the_first_and_says_so(
     assert f"{bad}: line 2 is longer than 1,000 characters" in err
     assert f"stored: {good} (batch 1); not stored: {bad} — running the same command again adds only what is missing" in err
     assert [r["text"] for r in stored()] == ["ok"]
-    assert table_counts()["import_batches"] == 1
+    assert counts()["import_batches"] == 1
 
 
 def test_limesurvey_with_full_text_headings(seeded, write) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from lipctl.errors import ExitCode
 from lipctl.store import models as m
-from lipctl.store.engine import resolve_url
+from tests.helpers import engine_on
 from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
 
 TEXT = 'Mehr "Sprachkurse";\r\nauch für Eltern – «bitte»'
@@ -26,7 +26,7 @@ def test_import_reimport_stats_export_on_both_stores(db_url: str, cli, write) ->
     path = write("big.csv", csv_bytes(rows, bom=True))
 
     dry = cli("survey", "import", str(path), "--survey", "S", "--dry-run", "--format", "json")
-    engine = create_engine(resolve_url(db_url))
+    engine = engine_on(db_url)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(m.SurveyResponse)).scalar_one() == 0
     first = cli("survey", "import", str(path), "--survey", "S", "--format", "json")

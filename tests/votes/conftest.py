@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, select
 
 from lipctl.process.states import DraftState
 from lipctl.store import models as m
-from lipctl.store.engine import resolve_url
+from tests.helpers import snapshot
 
 FIELDS = ["bildung", "soziales", "demokratie", "stadtleben-kultur", "wirtschaft", "stadtverwaltung-diversitaet"]
 KINDS = ["grundsatzpapier", "massnahmenkatalog"]
-
-
-@pytest.fixture
-def engine(seeded) -> Iterator[Engine]:  # noqa: ANN001
-    """An engine on the test's initialised database (LIPCTL_DB)."""
-    eng = create_engine(resolve_url(os.environ["LIPCTL_DB"]))
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture
@@ -51,15 +42,6 @@ def make_draft(engine: Engine) -> Callable[..., int]:
             return draft.id
 
     return make
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of the tables a tally may touch, to show that a refusal changed nothing."""
-    out = {}
-    with engine.connect() as conn:
-        for table in (m.Draft.__table__, m.Resolution.__table__, m.AuditEvent.__table__):
-            out[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(table.c.id))]
-    return out
 
 
 @pytest.fixture

@@ -6,19 +6,19 @@ import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lipctl.errors import ExitCode
 from lipctl.process.states import DecisionScope, DraftState, ResolutionResult
 from lipctl.store import models as m
-from lipctl.store.engine import resolve_url
+from tests.helpers import engine_on
 
 
 def test_tallies_stored_on_both_stores(db_url: str, cli) -> None:  # noqa: ANN001
     assert cli("init").exit_code == ExitCode.OK
-    engine = create_engine(resolve_url(db_url))
+    engine = engine_on(db_url)
     try:
         with Session(engine) as s:
             field_id = s.scalars(select(m.ActionField.id).where(m.ActionField.slug == "demokratie")).one()
@@ -115,7 +115,7 @@ def test_two_offices_tally_the_same_draft_at_once(db_url: str, cli, make_env) ->
     from lipctl.services import resolutions
 
     assert cli("init").exit_code == ExitCode.OK
-    engine = create_engine(resolve_url(db_url))
+    engine = engine_on(db_url)
     try:
         for round_ in range(5):
             field = ["bildung", "soziales", "demokratie", "wirtschaft", "stadtleben-kultur"][round_]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from lipctl.errors import ExitCode
 from lipctl.process.states import DraftState
 from lipctl.store import models as m
+from tests.helpers import engine_on
 from tests.votes.conftest import FIELDS, KINDS
 
 EXAMPLE = ["--yes", "7", "--no", "5", "--abstain", "2", "--present", "14", "--members", "15"]
@@ -300,14 +301,8 @@ def two_step_seed(tmp_path: Path) -> Path:
 
 
 def test_seats_and_chain_come_from_the_seed(cli, two_step_seed, tmp_path) -> None:  # noqa: ANN001
-    import os
-
-    from sqlalchemy import create_engine
-
-    from lipctl.store.engine import resolve_url
-
     assert cli("init", "--seed", str(two_step_seed)).exit_code == ExitCode.OK
-    engine = create_engine(resolve_url(os.environ["LIPCTL_DB"]))
+    engine = engine_on()
     try:
         with Session(engine) as s:
             field_id = s.scalars(select(m.ActionField.id).where(m.ActionField.slug == "bildung")).one()

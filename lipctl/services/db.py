@@ -12,7 +12,6 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from lipctl.errors import Refused, StoreError
@@ -42,7 +41,7 @@ def _unreadable(path: Path | str, exc: BaseException) -> StoreError:
 
 def backup(env: Env, target: Path, *, force: bool = False) -> dict[str, Any]:
     """Copy the SQLite database to ``target`` (Sicherung), consistent even while others write."""
-    from lipctl.store import schema
+    from lipctl.store import maintenance, schema
     from lipctl.store.engine import is_sqlite, safe_url, sqlite_path
 
     url = env.store.url
@@ -71,16 +70,7 @@ def backup(env: Env, target: Path, *, force: bool = False) -> dict[str, Any]:
 
     pending = outputs.PendingFile(out)  # created 0600 beside the target, renamed into place when complete
     try:
-        src = sqlite3.connect(source, timeout=30)
-        dst = sqlite3.connect(pending.path)
-        try:
-            src.backup(dst)  # one step: a consistent snapshot (WAL readers do not block writers)
-            # A single self-contained file: no -wal beside the copy.
-            dst.execute("PRAGMA journal_mode = DELETE").fetchall()
-            integrity = dst.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            dst.close()
-            src.close()
+        integrity = maintenance.sqlite_backup(source, pending.path)  # one step: a consistent, self-contained copy
         if integrity != "ok":
             raise StoreError(
                 _("the copy of {path} fails its check: {problem}").format(path=source, problem=integrity),
@@ -101,21 +91,9 @@ def backup(env: Env, target: Path, *, force: bool = False) -> dict[str, Any]:
     }
 
 
-def _counts(conn: Any, names: set[str]) -> dict[str, int]:
-    from lipctl.store.models import Base
-
-    return {
-        t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-        for t in Base.metadata.sorted_tables
-        if t.name in names
-    }
-
-
 def check(env: Env, *, quick: bool = False) -> dict[str, Any]:
     """The state of the store (Datenbankprüfung): integrity, foreign keys, schema version, rows per table."""
-    from sqlalchemy import inspect
-
-    from lipctl.store import schema
+    from lipctl.store import maintenance, schema
     from lipctl.store.engine import is_sqlite, safe_url, sqlite_path
     from lipctl.store.uow import UnitOfWork
 
@@ -127,18 +105,11 @@ def check(env: Env, *, quick: bool = False) -> dict[str, Any]:
         with UnitOfWork(engine, scrub=env.store.password) as uow:  # read only: never committed
             conn = uow.session.connection()
             if is_sqlite(url):
-                pragma = "quick_check" if quick else "integrity_check"
-                try:
-                    lines = [r[0] for r in conn.exec_driver_sql(f"PRAGMA {pragma}")]
-                except DatabaseError as exc:  # a damaged file may not even answer the check
-                    lines = [str(getattr(exc, "orig", exc)).strip() or type(exc).__name__]
+                lines = maintenance.integrity_check(conn, quick=quick)
                 result["integrity"] = "ok" if lines == ["ok"] else lines
                 if lines != ["ok"]:
                     problems.append(_("integrity check: {first}").format(first=lines[0]))
-                fk = [
-                    dict(zip(("table", "rowid", "parent", "fk"), r, strict=False))
-                    for r in conn.exec_driver_sql("PRAGMA foreign_key_check")
-                ]
+                fk = [v._asdict() for v in maintenance.foreign_key_violations(conn)]
                 result["foreign_key_violations"] = fk
                 if fk:
                     problems.append(
@@ -147,8 +118,7 @@ def check(env: Env, *, quick: bool = False) -> dict[str, Any]:
                         )
                     )
             else:
-                conn.execute(text("SELECT 1"))
-                result["server_version"] = conn.execute(text("SHOW server_version")).scalar_one()
+                result["server_version"] = maintenance.server_version(conn)
                 result["integrity"] = "ok"
             revision = schema.current_revision(conn)
             result["schema"] = revision
@@ -170,7 +140,7 @@ def check(env: Env, *, quick: bool = False) -> dict[str, Any]:
             differences = schema_differences(conn) if result["schema_state"] == "current" else []
             result["differences"] = differences
             problems.extend(differences)
-            result["tables"] = _counts(conn, set(inspect(conn).get_table_names()))
+            result["tables"] = maintenance.row_counts(conn)
     except DatabaseError as exc:
         raise _unreadable(sqlite_path(url) or safe_url(url), exc) from None
     result["problems"] = problems
@@ -184,13 +154,9 @@ def schema_differences(conn: Any) -> list[str]:
     Tables, columns (and their types and NULL rules), indexes, unique constraints and foreign keys.
     The indexes and constraints of a missing table are not listed again.
     """
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
+    from lipctl.store import maintenance
 
-    from lipctl.store.models import Base
-
-    context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
-    diffs = compare_metadata(context, Base.metadata)
+    diffs = maintenance.schema_diffs(conn)
     missing = {d[1].name for d in diffs if isinstance(d, tuple) and d[0] == "add_table"}
     lines: list[str] = []
     for diff in diffs:

@@ -1,0 +1,87 @@
+"""The store looking at itself: ``db backup``'s copy, and what ``db check`` asks the database.
+
+SQLite's integrity and foreign-key checks (PRAGMA), PostgreSQL's version, the rows per table and
+the comparison of the schema with lipctl's models. Each returns what the database said; what counts
+as a problem, and how it is worded, is the service's (lipctl/services/db.py).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, func, inspect, select, text
+from sqlalchemy.exc import DatabaseError
+
+
+class ForeignKeyViolation(NamedTuple):
+    """One row of SQLite's ``PRAGMA foreign_key_check``."""
+
+    table: str
+    rowid: int | None
+    parent: str
+    fk: int
+
+
+def sqlite_backup(source: str | Path, target: Path) -> str:
+    """Copy the SQLite database ``source`` into the new file ``target`` in one step; returns the copy's quick_check.
+
+    The copy is a consistent snapshot (WAL readers do not block writers) and a single self-contained
+    file (journal mode DELETE: no -wal beside it). Raises sqlite3.DatabaseError when either cannot be read.
+    """
+    src = sqlite3.connect(source, timeout=30)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE").fetchall()
+        return str(dst.execute("PRAGMA quick_check").fetchone()[0])
+    finally:
+        dst.close()
+        src.close()
+
+
+def integrity_check(conn: Connection, *, quick: bool = False) -> list[str]:
+    """SQLite's integrity_check (quick_check with ``quick``): ["ok"], or the problems.
+
+    A file too damaged to answer the check gives its error as the one problem.
+    """
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        return [r[0] for r in conn.exec_driver_sql(f"PRAGMA {pragma}")]
+    except DatabaseError as exc:  # a damaged file may not even answer the check
+        return [str(getattr(exc, "orig", exc)).strip() or type(exc).__name__]
+
+
+def foreign_key_violations(conn: Connection) -> list[ForeignKeyViolation]:
+    """The rows (SQLite) that refer to rows that do not exist."""
+    return [ForeignKeyViolation(*r) for r in conn.exec_driver_sql("PRAGMA foreign_key_check")]
+
+
+def server_version(conn: Connection) -> str:
+    """PostgreSQL's version, after a first round trip that shows the server answers."""
+    conn.execute(text("SELECT 1"))
+    return str(conn.execute(text("SHOW server_version")).scalar_one())
+
+
+def row_counts(conn: Connection) -> dict[str, int]:
+    """The rows in each of lipctl's tables that the database has, in the models' order."""
+    from lipctl.store.models import Base
+
+    names = set(inspect(conn).get_table_names())
+    return {
+        t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+        for t in Base.metadata.sorted_tables
+        if t.name in names
+    }
+
+
+def schema_diffs(conn: Connection) -> list[Any]:
+    """Alembic's comparison of the database with lipctl's models (compare_metadata's entries, types compared)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from lipctl.store.models import Base
+
+    context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+    return list(compare_metadata(context, Base.metadata))

@@ -1,0 +1,280 @@
+"""Writing the process definition (seed.yaml) into the store: the ORM side of ``lipctl init``.
+
+Each ``sync_*`` function brings one part of the store in line with the parsed definition and notes
+what it changed in ``Sync.changes``; running it again over a store that is already right changes
+nothing. Nothing that process records refer to is deleted: a field, a body or a kind that left the
+seed stays. A contact that changed is noted in ``Sync.contacts`` (before and after) for the audit
+log, which the service writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lipctl.process import definition as d
+from lipctl.process.states import ContactRole, DecisionScope, MembershipRole
+from lipctl.store import models as m
+
+
+class Contact(NamedTuple):
+    """A field's contact as the audit log shows it."""
+
+    name: str
+    unit: str | None
+    title: str | None
+
+
+class ContactChange(NamedTuple):
+    field: str
+    field_id: int
+    role: ContactRole
+    before: Contact | None
+    after: Contact | None
+
+
+class Sync:
+    """Brings the store in line with a definition, collecting what changed."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self.changes: list[dict[str, Any]] = []
+        self.contacts: list[ContactChange] = []
+
+    def upsert(self, model: type, where: dict[str, Any], values: dict[str, Any], label: str) -> Any:
+        obj = self.s.scalars(select(model).filter_by(**where)).first()
+        if obj is None:
+            obj = model(**where, **values)
+            self.s.add(obj)
+            self.s.flush()
+            self.changes.append({"change": "added", "what": label})
+            return obj
+        diff = {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
+        if diff:
+            for k, (_old, new) in diff.items():
+                setattr(obj, k, new)
+            self.s.flush()
+            self.changes.append({"change": "updated", "what": label, "fields": sorted(diff)})
+        return obj
+
+    def aliases(self, model: type[Any], owner_col: str, owner_id: int, wanted: tuple[str, ...], label: str) -> None:
+        existing = {a.alias: a for a in self.s.scalars(select(model).filter_by(**{owner_col: owner_id}))}
+        for alias in wanted:
+            if alias not in existing:
+                self.s.add(model(**{owner_col: owner_id, "alias": alias}))
+                self.changes.append({"change": "added", "what": f"{label} alias {alias}"})
+        for alias, obj in existing.items():
+            if alias not in wanted:
+                self.s.delete(obj)
+                self.changes.append({"change": "removed", "what": f"{label} alias {alias}"})
+
+    def person(self, name: str) -> m.Person:
+        person = self.s.scalars(select(m.Person).where(m.Person.name == name)).first()
+        if person is None:
+            person = m.Person(name=name)
+            self.s.add(person)
+            self.s.flush()
+        return person
+
+
+def _contact_of(contact: m.FieldContact | None, names: dict[int, str]) -> Contact | None:
+    if contact is None or contact.person_id is None:
+        return None
+    return Contact(names[contact.person_id], contact.unit, contact.title)
+
+
+def sync_process_info(sync: Sync, pd: d.ProcessDefinition) -> None:
+    info = {
+        "name": pd.name,
+        "name_en": pd.name_en,
+        "short_name": pd.short_name,
+        "city": pd.city,
+        "office": pd.office,
+        "founding_drucksache": pd.founding_drucksache,
+        "founding_body": pd.founding_body,
+    }
+    for key, value in info.items():
+        sync.upsert(m.ProcessInfo, {"key": key}, {"value": value}, f"process {key}")
+
+
+def sync_document_kinds(sync: Sync, pd: d.ProcessDefinition) -> None:
+    for pos, kind in enumerate(pd.document_kinds):
+        sync.upsert(
+            m.DocumentKind,
+            {"slug": kind.slug},
+            {"name": kind.name, "name_en": kind.name_en, "aliases": "\n".join(kind.aliases) or None, "position": pos},
+            f"document kind {kind.slug}",
+        )
+
+
+def sync_rule_sets(sync: Sync, pd: d.ProcessDefinition) -> dict[str, int]:
+    """The rule sets; returns their ids by slug."""
+    rule_ids = {}
+    for rs in pd.rule_sets:
+        obj = sync.upsert(
+            m.RuleSet,
+            {"slug": rs.slug},
+            {
+                "name": rs.name,
+                "quorum": rs.quorum,
+                "majority": rs.majority,
+                "second_convocation_quorate": rs.second_convocation_quorate,
+                "description": rs.description,
+            },
+            f"rule set {rs.slug}",
+        )
+        rule_ids[rs.slug] = obj.id
+    return rule_ids
+
+
+def sync_fields(sync: Sync, pd: d.ProcessDefinition) -> dict[str, int]:
+    """The action fields with their aliases and contacts; returns their ids by slug."""
+    field_ids = {}
+    names = dict(sync.s.execute(select(m.Person.id, m.Person.name)).all())
+    for pos, f in enumerate(pd.fields):
+        obj = sync.upsert(
+            m.ActionField, {"slug": f.slug}, {"name": f.name, "name_en": f.name_en, "position": pos}, f"action field {f.slug}"
+        )
+        field_ids[f.slug] = obj.id
+        sync.aliases(m.FieldAlias, "field_id", obj.id, f.aliases, f"action field {f.slug}")
+        for role, ref in (
+            (ContactRole.CONTACT, f.contact),
+            (ContactRole.INTERNAL_SPEAKER, f.internal_speaker),
+            (ContactRole.EXTERNAL_SPEAKER, f.external_speaker),
+        ):
+            _sync_contact(sync, f.slug, obj.id, role, ref, names)
+    return field_ids
+
+
+def _sync_contact(
+    sync: Sync, field: str, field_id: int, role: ContactRole, ref: d.PersonRef | None, names: dict[int, str]
+) -> None:
+    """One contact of a field; a change is noted with the person before and after (``names`` is kept current)."""
+    session = sync.s
+    current = session.scalars(select(m.FieldContact).filter_by(field_id=field_id, role=role)).first()
+    before = _contact_of(current, names)
+    person = sync.person(ref.name) if ref else None
+    if person is not None:
+        names[person.id] = person.name
+    values = {"person_id": person.id if person else None, "unit": ref.unit if ref else None, "title": ref.title if ref else None}
+    if current is None:
+        session.add(m.FieldContact(field_id=field_id, role=role, **values))
+        sync.changes.append({"change": "added", "what": f"{field} {role.value}"})
+        return
+    if all(getattr(current, k) == v for k, v in values.items()):
+        return
+    for k, v in values.items():
+        setattr(current, k, v)
+    session.flush()
+    sync.changes.append({"change": "updated", "what": f"{field} {role.value}"})
+    sync.contacts.append(ContactChange(field, field_id, role, before, _contact_of(current, names)))
+
+
+def sync_bodies(sync: Sync, pd: d.ProcessDefinition, field_ids: dict[str, int], rule_ids: dict[str, int]) -> dict[str, int]:
+    """The bodies with their aliases, seat categories and chair; returns their ids by slug."""
+    body_ids = {}
+    for pos, b in enumerate(pd.bodies):
+        obj = sync.upsert(
+            m.Body,
+            {"slug": b.slug},
+            {
+                "name": b.name,
+                "name_en": b.name_en,
+                "kind": b.kind,
+                "role": b.role,
+                "opinion_name": b.opinion_name,
+                "field_id": field_ids.get(b.field) if b.field else None,
+                "rule_set_id": rule_ids.get(b.rule_set) if b.rule_set else None,
+                "seats": b.voting_seats,
+                "position": pos,
+            },
+            f"body {b.slug}",
+        )
+        body_ids[b.slug] = obj.id
+        sync.aliases(m.BodyAlias, "body_id", obj.id, b.aliases, f"body {b.slug}")
+        for cpos, cat in enumerate(b.seat_categories):
+            sync.upsert(
+                m.SeatCategory,
+                {"body_id": obj.id, "slug": cat.slug},
+                {"name": cat.name, "name_en": cat.name_en, "seats": cat.seats, "voting": cat.voting, "position": cpos},
+                f"body {b.slug} seats {cat.slug}",
+            )
+        _sync_chair(sync, b, obj.id)
+    return body_ids
+
+
+def _sync_chair(sync: Sync, b: d.Body, body_id: int) -> None:
+    """The body's chair: a chair who is no longer named is removed, the named one added or updated."""
+    session = sync.s
+    chairs = list(session.scalars(select(m.Membership).filter_by(body_id=body_id, role=MembershipRole.CHAIR)))
+    wanted = sync.person(b.chair.name).id if b.chair else None
+    for chair in chairs:
+        if chair.person_id != wanted:
+            session.delete(chair)
+            sync.changes.append({"change": "removed", "what": f"body {b.slug} chair"})
+    if b.chair and wanted is not None:
+        sync.upsert(
+            m.Membership,
+            {"body_id": body_id, "person_id": wanted, "role": MembershipRole.CHAIR},
+            {"title": b.chair.title},
+            f"body {b.slug} chair",
+        )
+
+
+def sync_requirements(sync: Sync, pd: d.ProcessDefinition, body_ids: dict[str, int]) -> None:
+    """The bodies whose opinion a draft needs; one no longer listed is removed."""
+    existing = {r.body_id: r for r in sync.s.scalars(select(m.OpinionRequirement))}
+    for pos, req in enumerate(pd.requirements):
+        sync.upsert(
+            m.OpinionRequirement,
+            {"body_id": body_ids[req.body]},
+            {"deadline_days": req.deadline_days, "position": pos},
+            f"opinion requirement {req.body}",
+        )
+        existing.pop(body_ids[req.body], None)
+    for obj in existing.values():
+        sync.s.delete(obj)
+        sync.changes.append({"change": "removed", "what": "opinion requirement"})
+
+
+def sync_decision_chain(sync: Sync, pd: d.ProcessDefinition, body_ids: dict[str, int]) -> None:
+    """Each scope's chain of bodies, replaced whole when it differs."""
+    session = sync.s
+    for scope in (DecisionScope.DOCUMENT, DecisionScope.PLAN):
+        steps = pd.decision_chain.get(scope.value, ())
+        old = list(session.scalars(select(m.DecisionStep).filter_by(scope=scope).order_by(m.DecisionStep.position)))
+        if [s.body_id for s in old] == [body_ids[slug] for slug in steps]:
+            continue
+        for s in old:
+            session.delete(s)
+        session.flush()
+        for pos, slug in enumerate(steps):
+            session.add(m.DecisionStep(scope=scope, position=pos, body_id=body_ids[slug]))
+        sync.changes.append({"change": "updated" if old else "added", "what": f"decision chain {scope.value}"})
+
+
+def sync_milestones(sync: Sync, pd: d.ProcessDefinition) -> None:
+    for ms in pd.milestones:
+        sync.upsert(
+            m.Milestone,
+            {"slug": ms.slug},
+            {"name": ms.name, "name_en": ms.name_en, "due": ms.due, "due_text": ms.due_text, "applies_to": ms.applies_to},
+            f"milestone {ms.slug}",
+        )
+
+
+def sync_categories(sync: Sync, pd: d.ProcessDefinition) -> None:
+    for pos, category in enumerate(pd.categories):
+        sync.upsert(
+            m.SurveyCategory,
+            {"slug": category.slug},
+            {"name": category.name, "name_en": category.name_en, "aliases": "\n".join(category.aliases) or None, "position": pos},
+            f"category {category.slug}",
+        )
+
+
+def sync_events(sync: Sync, pd: d.ProcessDefinition) -> None:
+    for ev in pd.events:
+        sync.upsert(m.ProcessEvent, {"date": ev.date, "name": ev.name}, {"note": ev.note}, f"event {ev.name}")

@@ -22,7 +22,7 @@ from lipctl.store import repositories as repo
 from lipctl.store.location import resolve
 from lipctl.store.read import definition, drafts, surveys
 from lipctl.store.reader import open_reader
-from tests.lifecycle.conftest import open_engine
+from tests.helpers import engine_on
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def store(db_url: str, cli, tmp_path: Path) -> str:
 
 @pytest.fixture
 def engine(store: str) -> Iterator[Engine]:
-    engine = open_engine()
+    engine = engine_on()
     yield engine
     engine.dispose()
 

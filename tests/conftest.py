@@ -19,6 +19,15 @@ if TYPE_CHECKING:
 
 TODAY = "2021-02-01"
 
+#: Fixtures shared across the layer folders (tests/fixtures/*.py), registered once for the whole suite.
+pytest_plugins = [
+    "tests.fixtures.i18n",
+    "tests.fixtures.lifecycle",
+    "tests.fixtures.status",
+    "tests.fixtures.surveys",
+    "tests.fixtures.votes",
+]
+
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:

@@ -10,7 +10,7 @@ too, which Babel misses before Python 3.12), the Jinja2 templates under ``lipctl
 docstring is its ``--help`` text, translated by ``commands._boundary.command`` — from the docstrings of
 every function registered with ``@command(...)``. New messages arrive in ``lipctl.po`` with an empty
 ``msgstr``; a changed message arrives marked ``fuzzy`` with the old translation as a suggestion. Translate
-those, run the command again (it compiles the ``.mo``), commit both files. ``tests/i18n`` fails while any
+those, run the command again (it compiles the ``.mo``), commit both files. ``tests/cli/i18n`` fails while any
 message has no German, is fuzzy, or the committed ``.mo`` differs from the ``.po``.
 
 Needs Babel and Jinja2 (``pip install '.[test]'``); it does not import lipctl.

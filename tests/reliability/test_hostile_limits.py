@@ -25,9 +25,9 @@ from lipctl.process import limits
 from lipctl.process.dates import DateError, parse_date, parse_timestamp
 from lipctl.process.routing import RowRejected
 from lipctl.store import models as m
+from tests.fixtures.surveys import LS_HEADER, csv_bytes, ls_row
 from tests.helpers import connected, snapshot
-from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
-from tests.surveys.test_routing import cells, rules
+from tests.process.test_routing import cells, rules
 
 REPO = Path(__file__).resolve().parents[2]
 OFFSET_DATE = "0001-01-01T00:30:00+01:00"

@@ -36,8 +36,8 @@ from lipctl.output.csvsafe import FORMULA_PREFIXES, GUARD, is_formula
 from lipctl.output.text import markdown, visible
 from lipctl.store import models as m
 from lipctl.store.engine import make_engine, resolve_url
+from tests.fixtures.surveys import LS_HEADER, csv_bytes, ls_row
 from tests.stress import _harness as h
-from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
 
 OSC_TITLE = "\x1b]0;pwned\x07"
 CLEAR = "\x1b[2J"

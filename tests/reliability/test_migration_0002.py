@@ -17,9 +17,9 @@ from sqlalchemy import inspect, text
 
 from lipctl.errors import ExitCode
 from lipctl.store import schema
+from tests.fixtures.surveys import LS_HEADER, csv_bytes, ls_row
 from tests.helpers import engine_on
 from tests.reliability.test_migrations import _fill, _upgraded_engine
-from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
 
 BEFORE, AFTER = "0001", "0002"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lipctl.errors import ExitCode
-from tests.votes.conftest import FIELDS, KINDS
+from tests.fixtures.votes import FIELDS, KINDS
 
 
 def forward(cli, ref: str) -> None:  # noqa: ANN001

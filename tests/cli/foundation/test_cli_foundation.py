@@ -15,7 +15,7 @@ from lipctl.errors import ExitCode
 from lipctl.store.schema import HEAD
 from tests.helpers import counts
 
-SEED = Path(__file__).resolve().parents[2] / "data" / "seed.yaml"
+SEED = Path(__file__).resolve().parents[3] / "data" / "seed.yaml"
 
 
 def test_init_creates_the_database_and_fields_lists_six(cli, isolated: Path) -> None:

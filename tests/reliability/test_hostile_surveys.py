@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from lipctl.errors import ExitCode
 from lipctl.store import models as m
 from lipctl.store.engine import resolve_url
+from tests.fixtures.surveys import LS_HEADER, csv_bytes, ls_row
 from tests.helpers import counts, engine_on
-from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
 
 GREETING = "Grüße aus der Südstadt: mehr Begegnung, größere Räume"
 

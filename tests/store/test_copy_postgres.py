@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 from lipctl.errors import ExitCode
 from lipctl.services import surveys
+from tests.fixtures.surveys import LS_HEADER, csv_bytes, ls_row
 from tests.helpers import engine_on
-from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
 
 pytestmark = pytest.mark.postgres
 

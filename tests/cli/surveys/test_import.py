@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from lipctl.errors import ExitCode
+from tests.fixtures.surveys import LS_HEADER, csv_bytes, db_path, ls_row, stored, whole_db_text
 from tests.helpers import counts
-from tests.surveys.conftest import LS_HEADER, csv_bytes, db_path, ls_row, stored, whole_db_text
 
 
 def run_import(cli, *args: object):  # noqa: ANN201

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from lipctl.errors import ExitCode
 from lipctl.process.states import DraftState
 from lipctl.store import models as m
+from tests.fixtures.votes import FIELDS, KINDS
 from tests.helpers import engine_on
-from tests.votes.conftest import FIELDS, KINDS
 
 EXAMPLE = ["--yes", "7", "--no", "5", "--abstain", "2", "--present", "14", "--members", "15"]
 ARITHMETIC = "7 yes of 12 yes/no votes; 2 abstentions not counted; quorum 8 of 15, 14 present; more yes than no: adopted"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lipctl.errors import ExitCode
-from tests.i18n.conftest import lipctl
+from tests.fixtures.i18n import lipctl
 
 VALID = "bildung, soziales, demokratie, stadtleben-kultur, wirtschaft, stadtverwaltung-diversitaet"
 
@@ -226,7 +226,7 @@ def test_every_help_text_is_german_in_german(german) -> None:  # noqa: ANN001
     import subprocess
     import sys
 
-    from tests.i18n.conftest import REPO
+    from tests.fixtures.i18n import REPO
 
     def helps(lang: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LIPCTL_", "LC_", "LANG"))}

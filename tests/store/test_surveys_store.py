@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from lipctl.errors import ExitCode
 from lipctl.store import models as m
+from tests.fixtures.surveys import LS_HEADER, csv_bytes, ls_row
 from tests.helpers import engine_on
-from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
 
 TEXT = 'Mehr "Sprachkurse";\r\nauch für Eltern – «bitte»'
 

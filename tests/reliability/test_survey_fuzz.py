@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from lipctl.errors import ExitCode
 from tests.conftest import Cli
+from tests.fixtures.surveys import csv_bytes
 from tests.helpers import counts
-from tests.surveys.conftest import csv_bytes
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -7,7 +7,7 @@ import io
 import json
 
 from lipctl.errors import ExitCode
-from tests.surveys.conftest import LS_HEADER, csv_bytes, ls_row
+from tests.fixtures.surveys import LS_HEADER, csv_bytes, ls_row
 
 
 def imported(seeded, write):  # noqa: ANN001, ANN201

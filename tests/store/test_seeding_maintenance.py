@@ -18,14 +18,14 @@ from lipctl.process.states import ContactRole
 from lipctl.services.seed import default_seed_path, read_seed
 from lipctl.store import maintenance, schema, seeding
 from lipctl.store import models as m
-from tests.lifecycle.conftest import open_engine
+from tests.helpers import engine_on
 
 
 @pytest.fixture
 def engine(db_url: str, cli) -> Iterator[Engine]:
     result = cli("init")
     assert result.exit_code == 0, result.stderr
-    engine = open_engine()
+    engine = engine_on()
     yield engine
     engine.dispose()
 

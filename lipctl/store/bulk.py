@@ -303,7 +303,7 @@ def reported_rejects(conn: Connection, survey_id: int, digests: Iterable[str]) -
     """Of these SHA-256 digests of rejected rows, those the survey has recorded: digest -> batch id."""
     table = m.ReportedReject.__table__
     query = select(table.c.sha256, table.c.batch_id).where(table.c.survey_id == survey_id, table.c.sha256.in_(set(digests)))
-    return dict(conn.execute(query).tuples().all())
+    return dict(conn.execute(query).all())
 
 
 def record_rejects(conn: Connection, survey_id: int, batch_id: int, new: dict[str, str]) -> None:

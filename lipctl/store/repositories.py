@@ -4,6 +4,10 @@ A look-up resolves the name once on the read side (lipctl.store.read, through ``
 flushes the unit of work first so that its own writes count) and then loads the one row the service
 changes through the ORM by the resolved key: a single SELECT by a unique key, or none when the
 session already holds the row. The refusals (NotFound with the valid names) are the read side's.
+
+Below the look-ups: the ORM loads of the rows a write changes or locks (a document's versions, the
+Beratungsfolge), and ``reader(session)``, the read side inside the unit of work, for what a write
+shows: services never build a query or a ``Reader`` themselves.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import itemgetter
 from typing import NamedTuple
 
 from lipctl.i18n import _
@@ -184,6 +185,68 @@ class RowRules:
         if category is None:
             return (key, field[0], field[1], None, None, text, submitted_at)  # type: ignore[return-value]
         return (key, field[0], field[1], category[0], category[1], text, submitted_at)  # type: ignore[return-value]
+
+
+Reject = Callable[[int, str, str, tuple[str, ...]], None]
+"""Told of each rejected row: its line, the code, the reason and its cells in KEYS order (() when unreadable)."""
+
+
+class RowSorter:
+    """One file's rows sorted in one pass: rejected (handed to ``reject``), skipped as incomplete,
+    or routed (yielded with their line). The counts are complete once ``routed`` is exhausted.
+
+    ``index`` maps each mapped key to its column; ``other`` maps a key to the column that holds its
+    free "other" answer (a cell reading OTHER takes that column's value); ``width`` is the header's.
+    """
+
+    def __init__(self, rules: RowRules, index: Mapping[str, int], other: Mapping[str, int], width: int, reject: Reject) -> None:
+        self.rules = rules
+        self.index = index
+        self.others = [(index[key], i) for key, i in other.items()]
+        self.width = width
+        self.reject = reject
+        self.rows_read = 0
+        self.skipped = 0
+        self.rejected = 0
+
+    def routed(self, records: Iterable[tuple[int, list[str] | None, tuple[str, str] | None]]) -> Iterator[tuple[int, Routed]]:
+        """The routed rows of ``records`` (line, row or None, problem), in file order."""
+        # Each row's cells in KEYS order; an unmapped key reads the "" appended to every row.
+        pick = itemgetter(*(self.index.get(key, -1) for key in KEYS))
+        others, width, reject, route = self.others, self.width, self.reject, self.rules.route
+        skip_at = self.rules.skip_positions  # cells that, when empty, mark an incomplete response
+        rows_read = skipped = rejected = 0
+        try:
+            for line, row, problem in records:
+                rows_read += 1
+                if row is None:
+                    rejected += 1
+                    code, reason = problem or ("broken_row", "")
+                    reject(line, code, reason, ())
+                    continue
+                if len(row) < width:
+                    rejected += 1
+                    message = _("the row has {n} columns, the header {width}").format(n=len(row), width=width)
+                    row.extend([""] * (width - len(row) + 1))
+                    reject(line, "short_row", message, pick(row))
+                    continue
+                for i, j in others:
+                    if row[i].strip() == OTHER:
+                        row[i] = row[j]
+                row.append("")
+                cells = pick(row)
+                if skip_at and "" in [cells[i].strip() for i in skip_at]:
+                    skipped += 1
+                    continue
+                try:
+                    routed = route(cells)
+                except RowRejected as exc:
+                    rejected += 1
+                    reject(line, exc.code, exc.reason, cells)
+                    continue
+                yield line, routed
+        finally:
+            self.rows_read, self.skipped, self.rejected = rows_read, skipped, rejected
 
 
 def _short(value: str, limit: int = 60) -> str:

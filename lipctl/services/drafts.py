@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +27,6 @@ from lipctl.store import models as m
 from lipctl.store import repositories as repo
 from lipctl.store.read import drafts as read_drafts
 from lipctl.store.read import opinions as read_opinions
-from lipctl.store.reader import Reader
 
 if TYPE_CHECKING:
     from lipctl.context import Env
@@ -57,7 +55,7 @@ def parse_day(value: str | None, today: dt.date, option: str = "--date") -> dt.d
 
 def missing(session: Session, draft: m.Draft) -> list[str]:
     """The required opinions the draft still lacks (seen after this transaction's changes)."""
-    r = Reader.of(session)
+    r = repo.reader(session)
     return lifecycle.missing_opinions([b for b, _d in read_opinions.requirements(r)], read_opinions.received(r, draft.id))
 
 
@@ -281,101 +279,115 @@ def submit(
 def _submit_once(
     env: Env, field: str, kind: str, title: str | None, facts: FileFacts | None, surveys: Sequence[str]
 ) -> dict[str, Any]:
-    from lipctl.services import listings
-
+    """One attempt at a submit, in one unit of work: load what it names, store the version, show it."""
     today = env.today
     with env.uow(write=True) as uow:
         s = uow.session
         f = repo.get_field(s, field)
         k = repo.get_kind(s, kind)
-        survey_rows: list[m.Survey] = []
-        for name in surveys:
-            sv = repo.get_survey(s, name)
-            if sv.id not in {x.id for x in survey_rows}:
-                survey_rows.append(sv)
-        prev = s.scalars(
-            select(m.Draft)
-            .where(m.Draft.field_id == f.id, m.Draft.kind == k.slug)
-            .order_by(m.Draft.version.desc())
-            .limit(1)
-            .with_for_update()
-        ).first()
-        version = prev.version + 1 if prev is not None else 1
-        now = audit.utcnow()
-        draft = m.Draft(
-            field_id=f.id,
-            kind=k.slug,
-            version=version,
-            state=lifecycle.apply(None, "submitted"),
-            state_since=today,
-            title=title.strip() if title and title.strip() else None,
-            submitted_on=today,
-            submitted_at=now,
-            submitted_by=env.actor,
-            file_name=facts.name if facts else None,
-            file_size=facts.size if facts else None,
-            file_sha256=facts.sha256 if facts else None,
-        )
-        s.add(draft)
-        s.flush()  # the unique (field, kind, version) constraint speaks here
+        considered = _considered(s, surveys)
+        draft = _new_version(env, s, f, k, title, facts)
         # Every open earlier version (normally at most one) is superseded by this one.
-        older = [
-            old
-            for old in s.scalars(
-                select(m.Draft)
-                .where(m.Draft.field_id == f.id, m.Draft.kind == k.slug, m.Draft.id != draft.id)
-                .order_by(m.Draft.version)
-            )
-            if lifecycle.is_open(old.state)
-        ]
+        older = [old for old in repo.other_versions(s, draft) if lifecycle.is_open(old.state)]
         superseded = {"id": older[-1].id, "version": older[-1].version, "state_before": older[-1].state.value} if older else None
-        need = read_opinions.requirements(Reader.of(s))
+        need = read_opinions.requirements(repo.reader(s))
+        ref = f"{f.slug}/{k.slug}"
         audit.record(
             env,
             s,
             "draft.submitted",
             entity="draft",
             entity_id=draft.id,
-            ref=f"{f.slug}/{k.slug}",
-            version=version,
+            ref=ref,
+            version=draft.version,
             title=draft.title,
             submitted_on=today,
             file_name=draft.file_name,
             file_size=draft.file_size,
             file_sha256=draft.file_sha256,
-            considered_surveys=[sv.name for sv in survey_rows] or None,
+            considered_surveys=[sv.name for sv in considered] or None,
             supersedes=superseded["id"] if superseded else None,
             required_opinions=[b for b, _d in need] or None,
         )
-        for old in older:
-            before = set_state(old, "superseded", today)
-            audit.record(
-                env,
-                s,
-                "draft.superseded",
-                entity="draft",
-                entity_id=old.id,
-                ref=f"{f.slug}/{k.slug}",
-                version=old.version,
-                state_before=before.value,
-                by_draft=draft.id,
-                by_version=version,
-            )
-        for sv in survey_rows:
+        _supersede(env, s, older, draft, ref)
+        for sv in considered:
             s.add(m.DraftSurvey(draft_id=draft.id, survey_id=sv.id))
         if not need:  # a seed without required opinions: the steering group may decide at once
             set_state(draft, "opinions_complete", today)
-            audit.record(
-                env, s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=f"{f.slug}/{k.slug}", version=version
-            )
+            audit.record(env, s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=ref, version=draft.version)
         if facts is not None:
             if s.get_bind().dialect.name == "sqlite":
                 draft.file_copy = keep(facts)
             else:  # a shared store: every office host reads the document from the database
                 store_document(s, facts)
         uow.commit()
-        row = listings.draft_row(read_drafts.draft(Reader.of(s), draft.id))  # the new version as 'draft show' shows it
-        row["superseded"] = superseded
-        row["considered_surveys"] = [sv.name for sv in survey_rows]
-        row["opinions_due"] = [{"body": b, "due": lifecycle.opinion_due(today, d)} for b, d in need]
-        return row
+        return _submitted(s, draft, superseded, considered, need, today)
+
+
+def _considered(session: Session, names: Sequence[str]) -> list[m.Survey]:
+    """The surveys named by --considers, each once, in the order given."""
+    found: list[m.Survey] = []
+    for name in names:
+        survey = repo.get_survey(session, name)
+        if survey.id not in {x.id for x in found}:
+            found.append(survey)
+    return found
+
+
+def _new_version(
+    env: Env, session: Session, field: m.ActionField, kind: m.DocumentKind, title: str | None, facts: FileFacts | None
+) -> m.Draft:
+    """The next version of the document, stored (flushed): the unique (field, kind, version) constraint speaks here."""
+    prev = repo.latest_for_update(session, field.id, kind.slug)
+    draft = m.Draft(
+        field_id=field.id,
+        kind=kind.slug,
+        version=prev.version + 1 if prev is not None else 1,
+        state=lifecycle.apply(None, "submitted"),
+        state_since=env.today,
+        title=title.strip() if title and title.strip() else None,
+        submitted_on=env.today,
+        submitted_at=audit.utcnow(),
+        submitted_by=env.actor,
+        file_name=facts.name if facts else None,
+        file_size=facts.size if facts else None,
+        file_sha256=facts.sha256 if facts else None,
+    )
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def _supersede(env: Env, session: Session, older: list[m.Draft], draft: m.Draft, ref: str) -> None:
+    for old in older:
+        before = set_state(old, "superseded", env.today)
+        audit.record(
+            env,
+            session,
+            "draft.superseded",
+            entity="draft",
+            entity_id=old.id,
+            ref=ref,
+            version=old.version,
+            state_before=before.value,
+            by_draft=draft.id,
+            by_version=draft.version,
+        )
+
+
+def _submitted(
+    session: Session,
+    draft: m.Draft,
+    superseded: dict[str, Any] | None,
+    considered: list[m.Survey],
+    need: list[tuple[str, int]],
+    today: dt.date,
+) -> dict[str, Any]:
+    """The new version as 'draft show' shows it, with what the submit changed and what is due."""
+    from lipctl.services import listings
+
+    row = listings.draft_row(read_drafts.draft(repo.reader(session), draft.id))
+    row["superseded"] = superseded
+    row["considered_surveys"] = [sv.name for sv in considered]
+    row["opinions_due"] = [{"body": b, "due": lifecycle.opinion_due(today, d)} for b, d in need]
+    return row

@@ -18,7 +18,6 @@ from lipctl.services.listings import opinion_row
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
 from lipctl.store.read import opinions as read_opinions
-from lipctl.store.reader import Reader
 
 if TYPE_CHECKING:
     from lipctl.context import Env
@@ -48,7 +47,7 @@ def record(
         draft = dr.locked_draft(s, ref)
         what = dr.label(s, draft)
         if who.kind in DECIDING_KINDS:
-            givers = read_opinions.givers(Reader.of(s), DECIDING_KINDS)
+            givers = read_opinions.givers(repo.reader(s), DECIDING_KINDS)
             raise Refused(
                 _("{body} decides on drafts; it does not give an opinion").format(body=who.slug),
                 _("record its decision with 'lipctl steering decide' or a tally; opinions come from: {bodies}").format(
@@ -100,7 +99,7 @@ def record(
             dr.set_state(draft, "opinions_complete", day)
             audit.record(env, s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=doc, version=draft.version)
         uow.commit()
-        row = opinion_row(read_opinions.opinions(Reader.of(s), draft.id)[-1])
+        row = opinion_row(read_opinions.opinions(repo.reader(s), draft.id)[-1])
         row["draft_state"] = draft.state.value
         row["missing_opinions"] = lacking if draft.state in lifecycle.AWAITING_OPINIONS else []
         return row

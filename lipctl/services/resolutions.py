@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lipctl.errors import InvalidInput, Refused
@@ -18,7 +17,7 @@ from lipctl.i18n import _
 from lipctl.process import definition as d
 from lipctl.process import lifecycle, limits, votes
 from lipctl.process.drucksache import parse_drucksache
-from lipctl.process.states import DecisionScope, DraftState, ResolutionResult
+from lipctl.process.states import DecisionScope, ResolutionResult
 from lipctl.services import audit
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
@@ -59,28 +58,15 @@ def _rule_set(session: Session, body: m.Body) -> d.RuleSet:
     return d.RuleSet(row.slug, row.name, row.quorum, row.majority, row.second_convocation_quorate, row.description)
 
 
-def _chain(session: Session, scope: DecisionScope) -> list[m.Body]:
-    steps = session.scalars(select(m.DecisionStep).where(m.DecisionStep.scope == scope).order_by(m.DecisionStep.position))
-    return [session.get(m.Body, step.body_id) for step in steps]  # type: ignore[misc]
-
-
 def _deciding_body(session: Session, scope: DecisionScope, draft_id: int | None, requested: str | None) -> tuple[m.Body, bool]:
     """The next body of the Beratungsfolge that has not adopted yet, and whether it is the last one."""
-    chain = _chain(session, scope)
+    chain = repo.decision_chain(session, scope)
     if not chain:
         raise Refused(
             _("the seed names no body that decides on the {scope}").format(scope=scope.value),
             _("add decision_chain.{scope} to seed.yaml and run 'lipctl init --seed FILE'").format(scope=scope.value),
         )
-    adopted = set(
-        session.scalars(
-            select(m.Resolution.body_id).where(
-                m.Resolution.scope == scope,
-                m.Resolution.draft_id == draft_id if draft_id is not None else m.Resolution.draft_id.is_(None),
-                m.Resolution.result == ResolutionResult.ADOPTED,
-            )
-        )
-    )
+    adopted = repo.adopting_bodies(session, scope, draft_id)
     by_id = {b.id: b for b in chain}
     asked = repo.get_body(session, requested).slug if requested is not None else None
     slug, last = lifecycle.deciding_body(
@@ -253,8 +239,7 @@ def tally_document(
 
 def missing_documents(session: Session) -> list[dict[str, Any]]:
     """Per action field, the document kinds that have no committee-adopted version yet."""
-    query = select(m.Draft.field_id, m.Draft.kind).where(m.Draft.state == DraftState.ADOPTED).distinct()
-    adopted = {(field_id, kind) for field_id, kind in session.execute(query)}
+    adopted = repo.adopted_documents(session)
     kinds = [k.slug for k in repo.all_kinds(session)]
     out = []
     for f in repo.all_fields(session):
@@ -299,9 +284,7 @@ def tally_plan(
     day = parse_date(date, env.today)
     with env.uow(write=True) as uow:
         s = uow.session
-        s.execute(
-            select(m.DecisionStep.id).where(m.DecisionStep.scope == DecisionScope.PLAN).with_for_update()
-        ).all()  # one plan tally at a time
+        repo.lock_plan_chain(s)  # one plan tally at a time
         missing = missing_documents(s)
         if missing and not without_all_fields:
             listed = ", ".join("{field} ({kinds})".format(field=x["field"], kinds=", ".join(x["kinds"])) for x in missing)

@@ -14,21 +14,16 @@ import csv
 import hashlib
 import itertools
 import tempfile
-from collections.abc import Callable
-from operator import itemgetter
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
-
-from sqlalchemy import Table, func, select, update
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Any
 
 from lipctl.errors import InvalidInput, LipctlError, StoreError
 from lipctl.i18n import _
 from lipctl.process.limits import check_name
-from lipctl.process.routing import KEYS, OTHER, NameMatcher, RowRejected, RowRules
+from lipctl.process.routing import KEYS, NameMatcher, Routed, RowRules, RowSorter
 from lipctl.services import audit
 from lipctl.store import bulk
-from lipctl.store import models as m
 from lipctl.store import repositories as repo
 from lipctl.surveys import profile as profiles
 from lipctl.surveys.reader import Source, inspect, records
@@ -132,18 +127,11 @@ class _FileRejects:
         ones with this file's batch, in its transaction. Reads the hashes back LOOKUP at a time."""
         if self.hashes is None:
             return
-        table = m.ReportedReject.__table__
         conn = session.connection()
         self.hashes.seek(0)
         index = 0
         while chunk := [line.split() for line in itertools.islice(self.hashes, LOOKUP)]:
-            found = dict(
-                conn.execute(
-                    select(table.c.sha256, table.c.batch_id).where(
-                        table.c.survey_id == survey_id, table.c.sha256.in_({h for h, _code in chunk})
-                    )
-                ).all()
-            )
+            found = bulk.reported_rejects(conn, survey_id, (h for h, _code in chunk))
             new: dict[str, str] = {}
             for digest, code in chunk:
                 first = found.get(digest)
@@ -155,10 +143,7 @@ class _FileRejects:
                     new.setdefault(digest, code)
                 index += 1
             if new:
-                conn.execute(
-                    _dialect_insert(conn, table).on_conflict_do_nothing(index_elements=["survey_id", "sha256"]),
-                    [{"survey_id": survey_id, "sha256": h, "batch_id": batch_id, "code": c} for h, c in new.items()],
-                )
+                bulk.record_rejects(conn, survey_id, batch_id, new)
 
     def copy_into(self, out: Any) -> None:
         if self.spool is not None:
@@ -214,7 +199,7 @@ def import_files(
         if dry_run:
             # One transaction for all files, never committed: duplicates across files count as they would.
             with env.uow(write=True) as uow:
-                survey_id = _survey_id(uow.session, name)
+                survey_id = bulk.import_survey_id(uow.session.connection(), name, audit.utcnow())
                 for i, plan in enumerate(plans):
                     results.append(
                         _import_file(env, uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None)
@@ -223,7 +208,7 @@ def import_files(
             for i, plan in enumerate(plans):
                 try:
                     with env.uow(write=True) as uow:
-                        survey_id = _survey_id(uow.session, name)
+                        survey_id = bulk.import_survey_id(uow.session.connection(), name, audit.utcnow())
                         result = _import_file(
                             env, uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None
                         )
@@ -274,33 +259,6 @@ def _partly_stored(exc: Exception, plan: _Plan, stored: list[dict[str, Any]], mi
     return error
 
 
-def _survey_id(session: Any, name: str) -> int:
-    """The survey's id (names match case-insensitively), created on its first import."""
-    query = select(m.Survey.id).where(func.lower(m.Survey.name) == name.lower()).order_by(m.Survey.id).limit(1)
-    found = session.execute(query).scalar()
-    if found is not None:
-        return found
-    # Two first imports of one survey at once (PostgreSQL does not serialise them as SQLite
-    # does): the second one's insert does nothing, and both find the one row.
-    session.execute(
-        _dialect_insert(session.connection(), m.Survey.__table__)
-        .values(name=name, created_at=audit.utcnow())
-        .on_conflict_do_nothing(index_elements=["name"])
-    )
-    return session.execute(query).scalar_one()
-
-
-def _dialect_insert(conn: Connection, table: Any) -> Any:
-    """INSERT with the dialect's ON CONFLICT clause (PostgreSQL's and SQLite's are different classes)."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(table)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(table)
-
-
 def _rules(session: Any, mapping: profiles.Mapping) -> RowRules:
     field_ids = {f.slug: f.id for f in repo.all_fields(session)}
     category_ids = {c.slug: c.id for c in repo.all_categories(session)}
@@ -337,113 +295,37 @@ def _import_file(
 def _import_stream(
     env: Env, session: Any, survey_id: int, plan: _Plan, rejects: _FileRejects, progress: Progress | None
 ) -> dict[str, Any]:
+    """Read, sort and store one file's rows: its batch row first, its counts and audit event last."""
     source, mapping = plan.source, plan.mapping
-    rules = _rules(session, mapping)
     conn = session.connection()
-    started = audit.utcnow()
-    batches = cast(Table, m.ImportBatch.__table__)  # a Table (SQLAlchemy types __table__ as any FromClause)
-    batch_id = conn.execute(
-        batches.insert().values(
-            survey_id=survey_id,
-            path=str(source.path.absolute()),
-            profile=mapping.profile.name,
-            started_at=started,
-            rows_read=0,
-            imported=0,
-            duplicates=0,
-            rejected=0,
-            skipped=0,
-            actor=env.actor,
-        )
-    ).inserted_primary_key[0]
-    writer = bulk.response_writer(conn)  # SQLite: INSERT … ON CONFLICT; PostgreSQL: COPY, then INSERT … SELECT
-    date_value = writer.date
-
-    # Each row's cells in KEYS order; an unmapped key reads the "" appended to every row.
-    pick = itemgetter(*(mapping.index.get(key, -1) for key in KEYS))
-    others = [(mapping.index[key], i) for key, i in mapping.other.items()]
-    width = len(mapping.header)
-    rows_read = skipped = rejected = 0
-    counts = {"imported": 0, "duplicates": 0}
-    pending: dict[str, tuple[Any, ...]] = {}
-    path = source.name
-
-    def write(batch: dict[str, tuple[Any, ...]]) -> None:
-        """Store one batch: the new keys are stored, the others counted as duplicates."""
-        imported, duplicates = writer.write(list(batch.values()))
-        counts["imported"] += imported
-        counts["duplicates"] += duplicates
-
-    def write_all() -> None:
-        """Wait until every batch is stored (PostgreSQL sends one while the next is read)."""
-        imported, duplicates = writer.flush()
-        counts["imported"] += imported
-        counts["duplicates"] += duplicates
-
-    route = rules.route
-    skip_at = rules.skip_positions  # cells that, when empty, mark an incomplete response
-    to_date = date_value
-    duplicates_in_batch = 0
+    path = str(source.path.absolute())
+    batch_id = bulk.start_batch(
+        conn, survey_id, path=path, profile=mapping.profile.name, started_at=audit.utcnow(), actor=env.actor
+    )
     reader = records(source, progress=progress)
     raw = reader.raw  # the bytes of a rejected row, for known_rejects
-    for line, row, problem in reader:
-        rows_read += 1
-        if row is None:
-            rejected += 1
-            code, reason = problem or ("broken_row", "")
-            rejects.add(path, line, code, reason, (), raw())
-            continue
-        if len(row) < width:
-            rejected += 1
-            message = _("the row has {n} columns, the header {width}").format(n=len(row), width=width)
-            row.extend([""] * (width - len(row) + 1))
-            rejects.add(path, line, "short_row", message, pick(row), raw())
-            continue
-        for i, j in others:
-            if row[i].strip() == OTHER:
-                row[i] = row[j]
-        row.append("")
-        cells = pick(row)
-        if skip_at and "" in [cells[i].strip() for i in skip_at]:
-            skipped += 1
-            continue
-        try:
-            key, field_id, _field, category_id, _category, text, at = route(cells)
-        except RowRejected as exc:
-            rejected += 1
-            rejects.add(path, line, exc.code, exc.reason, cells, raw())
-            continue
-        if key in pending:
-            duplicates_in_batch += 1  # the same response twice in one batch: the first one counts
-            continue
-        pending[key] = (survey_id, key, field_id, category_id, text, to_date(at) if at else None, batch_id, line)
-        if len(pending) >= BATCH:
-            write(pending)
-            pending = {}
-    if pending:
-        write(pending)
-    write_all()
-    counts["duplicates"] += duplicates_in_batch
 
-    finished = audit.utcnow()
+    def reject(line: int, code: str, reason: str, cells: tuple[str, ...]) -> None:
+        rejects.add(source.name, line, code, reason, cells, raw())
+
+    sorter = RowSorter(_rules(session, mapping), mapping.index, mapping.other, len(mapping.header), reject)
+    imported, duplicates = _store(bulk.response_writer(conn), sorter.routed(reader), survey_id, batch_id)
     counts = {
-        "rows_read": rows_read,
-        "imported": counts["imported"],
-        "duplicates": counts["duplicates"],
-        "rejected": rejected,
-        "skipped": skipped,
+        "rows_read": sorter.rows_read,
+        "imported": imported,
+        "duplicates": duplicates,
+        "rejected": sorter.rejected,
+        "skipped": sorter.skipped,
     }
-    conn.execute(
-        update(batches).where(batches.c.id == batch_id).values(file_sha256=source.sha256, finished_at=finished, **counts)
-    )
+    bulk.finish_batch(conn, batch_id, sha256=source.sha256, finished_at=audit.utcnow(), counts=counts)
     audit.record(
         env,
         session,
         "survey.imported",
         entity="import_batch",
         entity_id=batch_id,
-        survey=_survey_name(session, survey_id),
-        path=str(source.path.absolute()),
+        survey=bulk.survey_name(conn, survey_id),
+        path=path,
         sha256=source.sha256,
         profile=mapping.profile.name,
         encoding=source.encoding,
@@ -453,7 +335,7 @@ def _import_stream(
     )
     session.flush()
     return {
-        "path": path,
+        "path": source.name,
         "sha256": source.sha256,
         "profile": mapping.profile.name,
         "encoding": source.encoding,
@@ -465,5 +347,25 @@ def _import_stream(
     }
 
 
-def _survey_name(session: Any, survey_id: int) -> str:
-    return session.execute(select(m.Survey.name).where(m.Survey.id == survey_id)).scalar_one()
+def _store(writer: bulk.ResponseWriter, routed: Iterator[tuple[int, Routed]], survey_id: int, batch_id: int) -> tuple[int, int]:
+    """Hand the routed rows to the writer BATCH at a time; (imported, duplicates) once all are stored.
+
+    The same response twice in one batch: the first one counts, the other is a duplicate.
+    """
+    to_date = writer.date
+    imported = duplicates = 0
+    pending: dict[str, tuple[Any, ...]] = {}
+    for line, (key, field_id, _field, category_id, _category, text, at) in routed:
+        if key in pending:
+            duplicates += 1
+            continue
+        pending[key] = (survey_id, key, field_id, category_id, text, to_date(at) if at else None, batch_id, line)
+        if len(pending) >= BATCH:
+            new, known = writer.write(list(pending.values()))
+            imported, duplicates = imported + new, duplicates + known
+            pending = {}
+    if pending:
+        new, known = writer.write(list(pending.values()))
+        imported, duplicates = imported + new, duplicates + known
+    new, known = writer.flush()  # PostgreSQL sends one batch while the next is read: wait for all of them
+    return imported + new, duplicates + known

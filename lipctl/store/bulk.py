@@ -30,9 +30,9 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from operator import methodcaller
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, event
+from sqlalchemy import Table, bindparam, event, func, select, update
 from sqlalchemy.engine import Connection
 
 from lipctl.store import models as m
@@ -229,3 +229,84 @@ def response_writer(conn: Connection) -> ResponseWriter:
     if conn.dialect.name == "postgresql":
         return PostgresResponseWriter(conn)
     return SqliteResponseWriter(conn)
+
+
+# --- the rest of a file's import: its batch row, the survey, the rejects reported before ------
+
+
+def dialect_insert(conn: Connection, table: Any) -> Any:
+    """INSERT with the dialect's ON CONFLICT clause (PostgreSQL's and SQLite's are different classes)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
+def import_survey_id(conn: Connection, name: str, created_at: dt.datetime) -> int:
+    """The survey's id (names match case-insensitively), created on its first import."""
+    query = select(m.Survey.id).where(func.lower(m.Survey.name) == name.lower()).order_by(m.Survey.id).limit(1)
+    found = conn.execute(query).scalar()
+    if found is not None:
+        return found
+    # Two first imports of one survey at once (PostgreSQL does not serialise them as SQLite
+    # does): the second one's insert does nothing, and both find the one row.
+    conn.execute(
+        dialect_insert(conn, m.Survey.__table__)
+        .values(name=name, created_at=created_at)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    return conn.execute(query).scalar_one()
+
+
+def survey_name(conn: Connection, survey_id: int) -> str:
+    """The survey's name as stored (an import may name it in another case)."""
+    return conn.execute(select(m.Survey.name).where(m.Survey.id == survey_id)).scalar_one()
+
+
+_BATCHES = cast(Table, m.ImportBatch.__table__)  # a Table (SQLAlchemy types __table__ as any FromClause)
+
+
+def start_batch(conn: Connection, survey_id: int, *, path: str, profile: str, started_at: dt.datetime, actor: str) -> int:
+    """A new import_batches row, its counts still 0: the id every stored row of the file refers to."""
+    key = conn.execute(
+        _BATCHES.insert().values(
+            survey_id=survey_id,
+            path=path,
+            profile=profile,
+            started_at=started_at,
+            rows_read=0,
+            imported=0,
+            duplicates=0,
+            rejected=0,
+            skipped=0,
+            actor=actor,
+        )
+    ).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def finish_batch(
+    conn: Connection, batch_id: int, *, sha256: str | None, finished_at: dt.datetime, counts: dict[str, int]
+) -> None:
+    """The batch row gets the file's SHA-256, its end and its counts."""
+    conn.execute(update(_BATCHES).where(_BATCHES.c.id == batch_id).values(file_sha256=sha256, finished_at=finished_at, **counts))
+
+
+def reported_rejects(conn: Connection, survey_id: int, digests: Iterable[str]) -> dict[str, int]:
+    """Of these SHA-256 digests of rejected rows, those the survey has recorded: digest -> batch id."""
+    table = m.ReportedReject.__table__
+    query = select(table.c.sha256, table.c.batch_id).where(table.c.survey_id == survey_id, table.c.sha256.in_(set(digests)))
+    return dict(conn.execute(query).all())
+
+
+def record_rejects(conn: Connection, survey_id: int, batch_id: int, new: dict[str, str]) -> None:
+    """Record new rejects (digest -> code) with this batch; one recorded meanwhile is kept as it is."""
+    table = m.ReportedReject.__table__
+    conn.execute(
+        dialect_insert(conn, table).on_conflict_do_nothing(index_elements=["survey_id", "sha256"]),
+        [{"survey_id": survey_id, "sha256": h, "batch_id": batch_id, "code": c} for h, c in new.items()],
+    )

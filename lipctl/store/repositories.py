@@ -4,6 +4,10 @@ A look-up resolves the name once on the read side (lipctl.store.read, through ``
 flushes the unit of work first so that its own writes count) and then loads the one row the service
 changes through the ORM by the resolved key: a single SELECT by a unique key, or none when the
 session already holds the row. The refusals (NotFound with the valid names) are the read side's.
+
+Below the look-ups: the ORM loads of the rows a write changes or locks (a document's versions, the
+Beratungsfolge), and ``reader(session)``, the read side inside the unit of work, for what a write
+shows: services never build a query or a ``Reader`` themselves.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lipctl.process.states import DecisionScope, DraftState, ResolutionResult
 from lipctl.store import models as m
 from lipctl.store.read import definition, drafts, surveys
 from lipctl.store.reader import Reader
@@ -70,3 +75,66 @@ def get_survey(session: Session, name: str) -> m.Survey:
 
 def process_info(session: Session) -> dict[str, str | None]:
     return definition.process_info(Reader.of(session))
+
+
+def reader(session: Session) -> Reader:
+    """The read side inside this unit of work (its own writes flushed first): for what a write shows."""
+    return Reader.of(session)
+
+
+# --- drafts -------------------------------------------------------------------------------
+
+
+def latest_for_update(session: Session, field_id: int, kind: str) -> m.Draft | None:
+    """The latest version of a field's document, its row locked for this transaction (None: the first one)."""
+    return session.scalars(
+        select(m.Draft)
+        .where(m.Draft.field_id == field_id, m.Draft.kind == kind)
+        .order_by(m.Draft.version.desc())
+        .limit(1)
+        .with_for_update()
+    ).first()
+
+
+def other_versions(session: Session, draft: m.Draft) -> list[m.Draft]:
+    """Every other version of the draft's document, oldest first."""
+    return list(
+        session.scalars(
+            select(m.Draft)
+            .where(m.Draft.field_id == draft.field_id, m.Draft.kind == draft.kind, m.Draft.id != draft.id)
+            .order_by(m.Draft.version)
+        )
+    )
+
+
+def adopted_documents(session: Session) -> set[tuple[int, str]]:
+    """(field id, kind) of every document with a committee-adopted version."""
+    query = select(m.Draft.field_id, m.Draft.kind).where(m.Draft.state == DraftState.ADOPTED).distinct()
+    return {(field_id, kind) for field_id, kind in session.execute(query)}
+
+
+# --- the Beratungsfolge -------------------------------------------------------------------
+
+
+def decision_chain(session: Session, scope: DecisionScope) -> list[m.Body]:
+    """The bodies that decide on the scope, in the order of the Beratungsfolge."""
+    steps = session.scalars(select(m.DecisionStep).where(m.DecisionStep.scope == scope).order_by(m.DecisionStep.position))
+    return [session.get(m.Body, step.body_id) for step in steps]  # type: ignore[misc]
+
+
+def adopting_bodies(session: Session, scope: DecisionScope, draft_id: int | None) -> set[int]:
+    """The ids of the bodies that have adopted the draft (or, with None, the plan)."""
+    return set(
+        session.scalars(
+            select(m.Resolution.body_id).where(
+                m.Resolution.scope == scope,
+                m.Resolution.draft_id == draft_id if draft_id is not None else m.Resolution.draft_id.is_(None),
+                m.Resolution.result == ResolutionResult.ADOPTED,
+            )
+        )
+    )
+
+
+def lock_plan_chain(session: Session) -> None:
+    """Lock the plan's decision steps for this transaction: one plan tally at a time."""
+    session.execute(select(m.DecisionStep.id).where(m.DecisionStep.scope == DecisionScope.PLAN).with_for_update()).all()

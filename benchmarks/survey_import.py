@@ -184,6 +184,24 @@ def fresh(path: Path) -> Path:
     return path
 
 
+def import_command(db: str, csv_path: Path) -> list[str]:
+    """The measured command: lipctl's survey import of the generated file into ``db`` (a path or URL)."""
+    return [
+        sys.executable,
+        "-m",
+        "lipctl",
+        "--db",
+        db,
+        "survey",
+        "import",
+        str(csv_path),
+        "--survey",
+        "Bench",
+        "--format",
+        "json",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=20_000)
@@ -216,20 +234,7 @@ def main() -> None:
         return path
 
     def lipctl(db: Path) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "lipctl",
-            "--db",
-            str(db),
-            "survey",
-            "import",
-            str(csv_path),
-            "--survey",
-            "Bench",
-            "--format",
-            "json",
-        ]
+        return import_command(str(db), csv_path)
 
     lip_db = work / "lipctl.db"
     # label -> (prepare, command, extra run() arguments); the re-import follows the import on the same database
@@ -339,20 +344,7 @@ def postgres(args: argparse.Namespace, work: Path, csv_path: Path, env: dict[str
             return url
 
         def lipctl(db: str) -> list[str]:
-            return [
-                sys.executable,
-                "-m",
-                "lipctl",
-                "--db",
-                db,
-                "survey",
-                "import",
-                str(csv_path),
-                "--survey",
-                "Bench",
-                "--format",
-                "json",
-            ]
+            return import_command(db, csv_path)
 
         def staging() -> None:
             conninfo = fresh_db("copy")

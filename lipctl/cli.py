@@ -199,10 +199,9 @@ def main() -> None:
 
             flush()  # what is still buffered: a reader that went away is no error, the exit status stays
     except BrokenPipeError:  # stdout's reader went away (`| head -1`): end quietly, exit 0 (lipctl/output/pipe.py)
-        from lipctl.output.pipe import EXIT_BROKEN_PIPE, silence_stdout
+        from lipctl.output.pipe import end_quietly
 
-        silence_stdout()
-        raise SystemExit(EXIT_BROKEN_PIPE) from None
+        raise SystemExit(end_quietly()) from None
     except Exception as exc:  # outside any command's boundary (e.g. while starting up)
         if os.environ.get("LIPCTL_DEBUG") or "--debug" in sys.argv:
             raise

@@ -114,10 +114,9 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
             except (typer.Exit, typer.Abort):
                 raise
             except BrokenPipeError:  # stdout's reader went away (`| head -1`): quiet, exit 0 (lipctl/output/pipe.py)
-                from lipctl.output.pipe import EXIT_BROKEN_PIPE, silence_stdout
+                from lipctl.output.pipe import end_quietly
 
-                silence_stdout()
-                raise typer.Exit(EXIT_BROKEN_PIPE) from None
+                raise typer.Exit(end_quietly()) from None
             except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lipctl.cli.Terminated)
                 message(_("lipctl: interrupted; nothing was changed by the unfinished step"))
                 raise typer.Exit(getattr(exc, "exit_code", 130)) from None

@@ -55,10 +55,7 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import db
 
         result = db.backup(env(), path, force=force)
-        if fmt is OutputFormat.JSON:
-            emit(result, fmt, [])
-            return
-        emit(
+        emit(  # JSON: the whole result, the columns are for the other formats
             result,
             fmt,
             [
@@ -143,10 +140,7 @@ def register_grant(grp: typer.Typer) -> None:
         from lipctl.services import grants
 
         result = grants.grant(env(), reader or [], writer or [])
-        if fmt is OutputFormat.JSON:
-            emit(result, fmt, [])
-            return
-        emit(
+        emit(  # JSON: the whole result, the columns and rows are for the other formats
             result,
             fmt,
             [
@@ -158,9 +152,10 @@ def register_grant(grp: typer.Typer) -> None:
             ],
             rows=result["grants"],
         )
-        message(
-            _(
-                "Granted. Tables that a later 'lipctl db upgrade' creates are covered when {owner} runs it; "
-                "otherwise run 'lipctl db grant' again."
-            ).format(owner=result["owner"])
-        )
+        if fmt is not OutputFormat.JSON:
+            message(
+                _(
+                    "Granted. Tables that a later 'lipctl db upgrade' creates are covered when {owner} runs it; "
+                    "otherwise run 'lipctl db grant' again."
+                ).format(owner=result["owner"])
+            )

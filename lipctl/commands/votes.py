@@ -64,6 +64,13 @@ def _columns() -> list[Any]:
     ]
 
 
+def _emit_resolution(row: dict[str, Any], fmt: OutputFormat, hidden: tuple[str, ...]) -> None:
+    """The recorded resolution, as both tallies show it (``hidden``: the columns that do not apply)."""
+    from lipctl.output.emit import emit_record
+
+    emit_record(row, fmt, [c for c in _columns() if c.key not in hidden], title=_("Resolution {id}").format(id=row["id"]))
+
+
 def register(root: typer.Typer) -> None:
     from lipctl.cli import group_help
 
@@ -86,7 +93,6 @@ def register(root: typer.Typer) -> None:
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Record the committee's vote on a forwarded draft; the result is computed from the numbers."""
-        from lipctl.output.emit import emit_record
         from lipctl.services import resolutions as svc
 
         row = svc.tally_document(
@@ -103,9 +109,7 @@ def register(root: typer.Typer) -> None:
             second_convocation=second_convocation,
             body=body,
         )
-        emit_record(
-            row, fmt, [c for c in _columns() if c.key != "exception_reason"], title=_("Resolution {id}").format(id=row["id"])
-        )
+        _emit_resolution(row, fmt, hidden=("exception_reason",))
 
     @command(council, "tally", path="council tally")
     def council_tally(
@@ -128,7 +132,6 @@ def register(root: typer.Typer) -> None:
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Record the council's vote on the plan; refused until every action field's documents are adopted."""
-        from lipctl.output.emit import emit_record
         from lipctl.services import resolutions as svc
 
         row = svc.tally_plan(
@@ -146,9 +149,7 @@ def register(root: typer.Typer) -> None:
             without_all_fields=without_all_fields,
             reason=reason,
         )
-        emit_record(
-            row, fmt, [c for c in _columns() if c.key not in ("ref", "state")], title=_("Resolution {id}").format(id=row["id"])
-        )
+        _emit_resolution(row, fmt, hidden=("ref", "state"))
 
     root.add_typer(committee, name="committee")
     root.add_typer(council, name="council")

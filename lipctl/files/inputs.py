@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from lipctl.errors import InvalidInput, NotFound, Refused
+from lipctl.files.outputs import special_kind
 from lipctl.i18n import _
 
 MB = 1024 * 1024
@@ -130,17 +131,10 @@ def _mb(size: int) -> str:
     return f"{size / MB:,.1f}"
 
 
-def _file_type(mode: int) -> str | None:
-    """What a non-regular file is, for the message (None: a regular file; folders are refused before)."""
-    from lipctl.files.outputs import special_kind
-
-    return special_kind(mode)
-
-
 def _check(path: Path, st: os.stat_result, kind: Kind, most: int | None) -> None:
     if stat.S_ISDIR(st.st_mode):
         raise InvalidInput(kind.folder[0].format(path=path), kind.folder[1])
-    what = _file_type(st.st_mode)
+    what = special_kind(st.st_mode)  # folders are refused above
     if what is not None:
         raise InvalidInput(
             _("{path} is {what}, not a regular file: lipctl reads a {kind} only from a regular file").format(

@@ -48,6 +48,12 @@ def guarded() -> Iterator[None]:
         silence_stdout()
 
 
+def end_quietly() -> int:
+    """What a BrokenPipeError ends in: stdout silenced, and the exit status to end with."""
+    silence_stdout()
+    return EXIT_BROKEN_PIPE
+
+
 def flush() -> None:
     """Flush stdout; a reader that went away is no error."""
     with guarded():

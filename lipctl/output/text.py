@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 
 # C0 without tab (0x09) and newline (0x0a), DEL, C1: each shown as \xNN
-CONTROL = (*range(0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Backslash first: a user's "\" must not escape the "|" that ends a cell. "<" and "&" stop raw

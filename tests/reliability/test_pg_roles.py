@@ -210,6 +210,7 @@ def test_grant_is_recorded_and_reported(store: str, cli) -> None:
     result = cli("--db", store, "db", "grant", "--reader", reader, "--format", "json")
     assert result.exit_code == ExitCode.OK, result.stderr
     data = json.loads(result.stdout)
+    assert "Granted." not in result.stderr  # the note is for the table formats
     assert data["owner"] == "lipctl"
     assert data["grants"] == [
         {

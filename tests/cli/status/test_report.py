@@ -159,3 +159,19 @@ def test_briefing_reads_in_one_transaction_without_a_unit_of_work(
     assert "0815/2020" in section and "0123/2021" in section and "0001/2021" in section  # 0815/2020: on the day given
     assert "Umfrageergebnisse einarbeiten" not in section  # 2020-10-08: before --since
     assert "Helga Diers" in text and "| Idea | 32 |" in text and "| no category | 2 |" in text
+
+
+@pytest.mark.parametrize("name", ["briefing.html", "briefing.md"])
+def test_cron_rerun_with_force_rewrites_its_own_briefing(db_url: str, seeded, tmp_path: Path, name: str) -> None:
+    """A cron line with --force, run again a month later: the briefing is replaced in place, silently
+    (cron mails any output), with no temporary file left beside it (both stores)."""
+    out = tmp_path / name
+    first = seeded("--today", "2021-02-01", "report", "--output", str(out), "--force")
+    assert first.exit_code == ExitCode.OK, first.stderr
+    before = out.read_text(encoding="utf-8")
+    again = seeded("--today", "2021-03-01", "report", "--output", str(out), "--force")
+    assert again.exit_code == ExitCode.OK, again.stderr
+    assert again.stdout == "" and again.stderr == ""
+    after = out.read_text(encoding="utf-8")
+    assert after != before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".lipctl-")) == []

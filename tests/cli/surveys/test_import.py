@@ -506,3 +506,23 @@ def test_excel_unicode_text_utf16_with_tabs(seeded, write) -> None:
     assert code == ExitCode.OK, data
     assert (data["files"][0]["encoding"], data["files"][0]["delimiter"]) == ("utf-16", "\t")
     assert [(r["text"], r["line"]) for r in stored()] == [("Grüße aus Linden", 2)]
+
+
+def test_cron_rerun_with_force_rewrites_its_own_rejects_file(db_url: str, seeded, write, tmp_path: Path) -> None:
+    """A cron line with --force, run again on the same export: the rejects file is rewritten, the
+    import adds nothing, and the rejects already reported no longer fail the job (both stores)."""
+    path = limesurvey_file(write)
+    rejects = tmp_path / "rejects.csv"
+    args = ("survey", "import", str(path), "--survey", "S", "--rejects", str(rejects), "--force")
+    first = seeded(*args)
+    assert first.exit_code == ExitCode.IMPORT_REJECTED_ROWS, first.stderr
+    written = rejects.read_bytes()
+    assert b"unknown action field 'Sport'" in written
+    again = seeded(*args)
+    assert again.exit_code == ExitCode.OK, again.stderr
+    assert f"{path}:6: rejected (reported before): unknown action field 'Sport'" in again.stderr
+    assert rejects.read_bytes() == written  # the same rows, written again over the first run's file
+    assert (rejects.stat().st_mode & 0o777) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".lipctl-")) == []
+    listed = seeded.json("survey", "list")
+    assert [(s["name"], s["responses"], s["imports"]) for s in listed] == [("S", 3, 2)]

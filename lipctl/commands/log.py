@@ -25,10 +25,9 @@ def register(root: typer.Typer) -> None:
         """The audit trail: every change, with actor, time, command and details."""
         from lipctl.context import parse_day
         from lipctl.output.emit import Column, emit
-        from lipctl.process.limits import MAX_INT
         from lipctl.services import log as svc
 
-        rows = svc.events(env(), parse_day(since, "--since"), min(limit, MAX_INT) if limit else limit)  # more than exist: all
+        rows = svc.events(env(), parse_day(since, "--since"), limit)
         emit(
             rows,
             fmt,

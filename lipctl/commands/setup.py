@@ -25,12 +25,10 @@ def register(root: typer.Typer) -> None:
         """Create or upgrade the database and load the process definition (seed.yaml)."""
         from lipctl.commands.db import tell_permissions
         from lipctl.output.emit import Column, emit
-        from lipctl.services import db as db_service
         from lipctl.services import seed as seed_service
 
         result = seed_service.init(env(), seed)
-        # An existing database may have been created readable by everyone (SQLite's 0644).
-        tell_permissions(db_service.withdraw_others(env()))
+        tell_permissions(result["permissions"])
         if fmt is OutputFormat.JSON:
             emit(result, fmt, [])
             return

@@ -11,7 +11,11 @@ if TYPE_CHECKING:
 
 
 def events(env: Env, since: dt.date | None = None, limit: int | None = None, entity: str | None = None) -> list[dict[str, Any]]:
+    from lipctl.process.limits import MAX_INT
     from lipctl.store.read import log
+
+    if limit is not None:
+        limit = min(limit, MAX_INT)  # more than any store holds: all of them
 
     with env.reader() as r:
         rows = [

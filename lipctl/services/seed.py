@@ -108,6 +108,8 @@ def init(env: Env, seed: Path | None) -> dict[str, Any]:
             audit.record(env, uow.session, "seed.loaded", seed=str(seed_path), changes=len(changes))
         uow.commit()
     env.store.mark_checked()
+    from lipctl.services.db import withdraw_others
+
     return {
         "database": safe_url(env.store.url),
         "schema_before": before,
@@ -115,4 +117,6 @@ def init(env: Env, seed: Path | None) -> dict[str, Any]:
         "seed": str(seed_path),
         "changes": changes,
         "fields": len(pd.fields),
+        # An existing database may have been created readable by everyone (SQLite's 0644), as in db upgrade.
+        "permissions": withdraw_others(env),
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -247,6 +247,24 @@ class RowSorter:
                 yield line, routed
         finally:
             self.rows_read, self.skipped, self.rejected = rows_read, skipped, rejected
+
+
+def known_rejects(rejects: Iterable[Sequence[str]], reported: Mapping[str, int], batch: int) -> tuple[list[bool], dict[str, str]]:
+    """Bekannte Ablehnungen: which of a file's rejects (digest, code) the survey has reported before.
+
+    A reject is known when an earlier import — another batch — reported the same raw row
+    (``reported`` maps digest -> the batch that first recorded it). Returns, in file order, whether
+    each reject is known, and the new ones to record with ``batch`` (digest -> code; the first code
+    of a row rejected twice in the file). A row this batch recorded already is neither.
+    """
+    known: list[bool] = []
+    new: dict[str, str] = {}
+    for digest, code in rejects:
+        first = reported.get(digest)
+        known.append(first is not None and first != batch)
+        if first is None:
+            new.setdefault(digest, code)
+    return known, new
 
 
 def _short(value: str, limit: int = 60) -> str:

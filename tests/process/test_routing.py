@@ -7,7 +7,16 @@ import datetime as dt
 import pytest
 
 from lipctl.process.names import match_keys
-from lipctl.process.routing import MAX_TEXT, NameMatcher, Routed, RowRejected, RowRules, content_key, parse_submitted
+from lipctl.process.routing import (
+    MAX_TEXT,
+    NameMatcher,
+    Routed,
+    RowRejected,
+    RowRules,
+    content_key,
+    known_rejects,
+    parse_submitted,
+)
 from lipctl.surveys.reader import sniff_delimiter
 
 
@@ -130,3 +139,12 @@ def test_progress_bar_only_on_a_terminal_and_never_for_json(monkeypatch: pytest.
         advance = start(0, 64 * 1024 * 1024)
         advance(32 * 1024 * 1024)
         start(1, 10)(5)  # a small file draws no bar
+
+
+def test_a_reject_is_known_when_an_earlier_batch_reported_it() -> None:
+    rejects = [("a", "bad_date"), ("b", "empty_text"), ("c", "bad_id"), ("b", "bad_text"), ("d", "empty_id")]
+    known, new = known_rejects(rejects, {"a": 1, "c": 7}, batch=7)
+    # "a" was reported by batch 1; "c" by this batch (an earlier chunk of the same file): not known, not new.
+    assert known == [True, False, False, False, False]
+    assert new == {"b": "empty_text", "d": "empty_id"}  # a row rejected twice in the file keeps its first code
+    assert known_rejects([], {}, batch=1) == ([], {})

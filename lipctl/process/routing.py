@@ -39,16 +39,6 @@ class RowRejected(Exception):
         self.reason = reason
 
 
-def parse_submitted(text: str) -> dt.datetime | None:
-    """Eingangsdatum: ISO ``2020-06-15 14:32:10``, German ``15.06.2020 14:32`` or ``15.06.2020``.
-
-    An empty cell is None; a trailing ``UTC`` or ``Z`` is dropped and an explicit offset is
-    converted to UTC (timestamps are stored as naive UTC). ValueError (a DateError) when it cannot
-    be read or lies outside the dates lipctl records — lipctl.process.dates, the one date parser.
-    """
-    return parse_timestamp(text)
-
-
 class NameMatcher:
     """Finds an action field or category (by id) from a cell: value map, then slug, name or alias."""
 
@@ -121,7 +111,7 @@ class RowRules:
 
         ``cells`` are the row's values in the order of KEYS ("" for an unmapped key).
         """
-        return any(not cells[i].strip() for i in self.skip_positions)
+        return "" in [cells[i].strip() for i in self.skip_positions]
 
     def route(self, cells: tuple[str, ...]) -> Routed:
         """Zuordnung: the routed row, or RowRejected with the first reason that applies (cells in KEYS order)."""
@@ -214,7 +204,7 @@ class RowSorter:
         # Each row's cells in KEYS order; an unmapped key reads the "" appended to every row.
         pick = itemgetter(*(self.index.get(key, -1) for key in KEYS))
         others, width, reject, route = self.others, self.width, self.reject, self.rules.route
-        skip_at = self.rules.skip_positions  # cells that, when empty, mark an incomplete response
+        incomplete = self.rules.incomplete if self.rules.skip_positions else None
         rows_read = skipped = rejected = 0
         try:
             for line, row, problem in records:
@@ -235,7 +225,7 @@ class RowSorter:
                         row[i] = row[j]
                 row.append("")
                 cells = pick(row)
-                if skip_at and "" in [cells[i].strip() for i in skip_at]:
+                if incomplete is not None and incomplete(cells):
                     skipped += 1
                     continue
                 try:

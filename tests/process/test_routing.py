@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from lipctl.process.dates import parse_timestamp
 from lipctl.process.names import match_keys
 from lipctl.process.routing import (
     MAX_TEXT,
@@ -15,7 +16,6 @@ from lipctl.process.routing import (
     RowRules,
     content_key,
     known_rejects,
-    parse_submitted,
 )
 from lipctl.surveys.reader import sniff_delimiter
 
@@ -33,13 +33,13 @@ from lipctl.surveys.reader import sniff_delimiter
     ],
 )
 def test_dates_read(text: str, expected: dt.datetime | None) -> None:
-    assert parse_submitted(text) == expected
+    assert parse_timestamp(text) == expected
 
 
 @pytest.mark.parametrize("text", ["15.6.2020", "2020-13-01", "31.02.2020", "gestern", "15.06.20", "06/15/2020", "15.06.2020x"])
 def test_dates_refused(text: str) -> None:
     with pytest.raises(ValueError):
-        parse_submitted(text)
+        parse_timestamp(text)
 
 
 FIELDS = [

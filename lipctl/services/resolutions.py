@@ -99,6 +99,15 @@ def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:
         "id": res.id,
         "scope": res.scope.value,
         **extra,
+        **_vote_fields(res, body),
+        "second_convocation": res.second_convocation,  # the row says False where the event leaves it out
+        "exception_reason": res.exception_reason,
+    }
+
+
+def _vote_fields(res: m.Resolution, body: m.Body) -> dict[str, Any]:
+    """The vote as the resolution.recorded event gives it, for a document and the plan alike."""
+    return {
         "body": body.slug,
         "rule_set": res.rule_set,
         "result": res.result.value,
@@ -108,11 +117,10 @@ def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:
         "present": res.present,
         "members": res.members,
         "quorate": res.quorate,
-        "second_convocation": res.second_convocation,
+        "second_convocation": res.second_convocation or None,
         "arithmetic": res.arithmetic,
         "drucksache": res.drucksache,
         "date": res.decided_on,
-        "exception_reason": res.exception_reason,
     }
 
 
@@ -217,19 +225,7 @@ def tally_document(
             resolution=res.id,
             ref=doc_ref,
             version=draft.version,
-            body=deciding.slug,
-            rule_set=rules.slug,
-            result=res.result.value,
-            yes=yes,
-            no=no,
-            abstain=abstain,
-            present=present,
-            members=tally.members,
-            quorate=outcome.quorate,
-            second_convocation=second_convocation or None,
-            arithmetic=outcome.arithmetic,
-            drucksache=number,
-            date=day,
+            **_vote_fields(res, deciding),
             state_before=before.value,
             state=draft.state.value,
         )
@@ -310,19 +306,7 @@ def tally_plan(
             entity_id=res.id,
             resolution=res.id,
             scope="plan",
-            body=deciding.slug,
-            rule_set=rules.slug,
-            result=res.result.value,
-            yes=yes,
-            no=no,
-            abstain=abstain,
-            present=present,
-            members=tally.members,
-            quorate=outcome.quorate,
-            second_convocation=second_convocation or None,
-            arithmetic=outcome.arithmetic,
-            drucksache=number,
-            date=day,
+            **_vote_fields(res, deciding),
             without_all_fields=True if missing else None,
             reason=exception,
             missing=missing or None,

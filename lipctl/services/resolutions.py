@@ -17,7 +17,7 @@ from lipctl.i18n import _
 from lipctl.process import definition as d
 from lipctl.process import lifecycle, limits, votes
 from lipctl.process.drucksache import parse_drucksache
-from lipctl.process.states import DecisionScope, ResolutionResult
+from lipctl.process.states import DecisionScope
 from lipctl.services import audit
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
@@ -206,10 +206,7 @@ def tally_document(
         tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)
         outcome = votes.decide(tally, rules)
         res = _store(env, s, DecisionScope.DOCUMENT, draft.id, deciding, rules, tally, outcome, number, day)
-        # An earlier body's adoption passes the draft on; only the last body's adoption settles it.
-        event = (
-            outcome.result.value if outcome.final and (last or outcome.result is ResolutionResult.REJECTED) else "no_resolution"
-        )
+        event = lifecycle.tally_event(outcome.result, final=outcome.final, last=last)
         before = draft.state
         draft.state = lifecycle.apply(draft.state, event, what=f"{doc_ref} v{draft.version}")
         if draft.state != before:

@@ -28,17 +28,9 @@ if TYPE_CHECKING:
 
 def parse_date(value: str | None, today: dt.date) -> dt.date:
     """The date of the meeting: --date, else the "as of" date; never after it."""
-    from lipctl.context import parse_day
+    from lipctl.services.drafts import parse_day
 
-    day = parse_day(value, "--date")
-    if day is None:
-        return today
-    if day > today:
-        raise InvalidInput(
-            _("--date {date} is after today ({today})").format(date=day.isoformat(), today=today.isoformat()),
-            _("record a vote once it has taken place"),
-        )
-    return day
+    return parse_day(value, today, "--date", _("record a vote once it has taken place"))
 
 
 def _check_counts(**counts: int | None) -> None:

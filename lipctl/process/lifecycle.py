@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
-from lipctl.process.states import DecisionOutcome, DraftState, Stance
+from lipctl.process.states import DecisionOutcome, DraftState, ResolutionResult, Stance
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -41,6 +41,7 @@ __all__ = [
     "overdue_opinions",
     "parse_stance",
     "parse_state",
+    "tally_event",
     "waiting_on",
 ]
 
@@ -173,6 +174,17 @@ def _refusal(state: DraftState | None, event: str, what: str) -> Refused:
 def decision_event(outcome: DecisionOutcome | str) -> str:
     """What a steering decision does to the version: "forwarded" or "returned"."""
     return "forwarded" if DecisionOutcome(outcome) == DecisionOutcome.FORWARD else "returned"
+
+
+def tally_event(result: ResolutionResult, *, final: bool, last: bool) -> str:
+    """What a vote on a forwarded version does to it: "adopted", "rejected" or "no_resolution".
+
+    A rejection settles the version at any body of the Beratungsfolge; an adoption only at the last
+    one (an earlier body's adoption passes the draft on); a vote that is not final (not quorate,
+    deferred) leaves it forwarded."""
+    if final and (last or result is ResolutionResult.REJECTED):
+        return result.value
+    return "no_resolution"
 
 
 def decide(

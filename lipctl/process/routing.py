@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -37,16 +37,6 @@ class RowRejected(Exception):
         super().__init__(reason)
         self.code = code
         self.reason = reason
-
-
-def parse_submitted(text: str) -> dt.datetime | None:
-    """Eingangsdatum: ISO ``2020-06-15 14:32:10``, German ``15.06.2020 14:32`` or ``15.06.2020``.
-
-    An empty cell is None; a trailing ``UTC`` or ``Z`` is dropped and an explicit offset is
-    converted to UTC (timestamps are stored as naive UTC). ValueError (a DateError) when it cannot
-    be read or lies outside the dates lipctl records — lipctl.process.dates, the one date parser.
-    """
-    return parse_timestamp(text)
 
 
 class NameMatcher:
@@ -121,7 +111,7 @@ class RowRules:
 
         ``cells`` are the row's values in the order of KEYS ("" for an unmapped key).
         """
-        return any(not cells[i].strip() for i in self.skip_positions)
+        return "" in [cells[i].strip() for i in self.skip_positions]
 
     def route(self, cells: tuple[str, ...]) -> Routed:
         """Zuordnung: the routed row, or RowRejected with the first reason that applies (cells in KEYS order)."""
@@ -214,7 +204,7 @@ class RowSorter:
         # Each row's cells in KEYS order; an unmapped key reads the "" appended to every row.
         pick = itemgetter(*(self.index.get(key, -1) for key in KEYS))
         others, width, reject, route = self.others, self.width, self.reject, self.rules.route
-        skip_at = self.rules.skip_positions  # cells that, when empty, mark an incomplete response
+        incomplete = self.rules.incomplete if self.rules.skip_positions else None
         rows_read = skipped = rejected = 0
         try:
             for line, row, problem in records:
@@ -235,7 +225,7 @@ class RowSorter:
                         row[i] = row[j]
                 row.append("")
                 cells = pick(row)
-                if skip_at and "" in [cells[i].strip() for i in skip_at]:
+                if incomplete is not None and incomplete(cells):
                     skipped += 1
                     continue
                 try:
@@ -247,6 +237,24 @@ class RowSorter:
                 yield line, routed
         finally:
             self.rows_read, self.skipped, self.rejected = rows_read, skipped, rejected
+
+
+def known_rejects(rejects: Iterable[Sequence[str]], reported: Mapping[str, int], batch: int) -> tuple[list[bool], dict[str, str]]:
+    """Bekannte Ablehnungen: which of a file's rejects (digest, code) the survey has reported before.
+
+    A reject is known when an earlier import — another batch — reported the same raw row
+    (``reported`` maps digest -> the batch that first recorded it). Returns, in file order, whether
+    each reject is known, and the new ones to record with ``batch`` (digest -> code; the first code
+    of a row rejected twice in the file). A row this batch recorded already is neither.
+    """
+    known: list[bool] = []
+    new: dict[str, str] = {}
+    for digest, code in rejects:
+        first = reported.get(digest)
+        known.append(first is not None and first != batch)
+        if first is None:
+            new.setdefault(digest, code)
+    return known, new
 
 
 def _short(value: str, limit: int = 60) -> str:

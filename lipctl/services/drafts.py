@@ -38,8 +38,9 @@ SUBMIT_ATTEMPTS = 8
 # --- shared by drafts, opinions and decisions ----------------------------------------------
 
 
-def parse_day(value: str | None, today: dt.date, option: str = "--date") -> dt.date:
-    """A calendar date given on the command line, default ``today``; never after ``today``."""
+def parse_day(value: str | None, today: dt.date, option: str = "--date", hint: str | None = None) -> dt.date:
+    """A calendar date given on the command line, default ``today``; never after ``today`` (``hint``
+    says what to do instead, when the command has a better word for it than the general one)."""
     from lipctl.context import parse_day as read_day
 
     day = read_day(value, option)
@@ -48,7 +49,7 @@ def parse_day(value: str | None, today: dt.date, option: str = "--date") -> dt.d
     if day > today:
         raise InvalidInput(
             _("{option} {date} is after today ({today})").format(option=option, date=day.isoformat(), today=today.isoformat()),
-            _("record what has happened, on the day it happened"),
+            hint or _("record what has happened, on the day it happened"),
         )
     return day
 

@@ -17,7 +17,7 @@ from lipctl.i18n import _
 from lipctl.process import definition as d
 from lipctl.process import lifecycle, limits, votes
 from lipctl.process.drucksache import parse_drucksache
-from lipctl.process.states import DecisionScope, ResolutionResult
+from lipctl.process.states import DecisionScope
 from lipctl.services import audit
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
@@ -28,17 +28,9 @@ if TYPE_CHECKING:
 
 def parse_date(value: str | None, today: dt.date) -> dt.date:
     """The date of the meeting: --date, else the "as of" date; never after it."""
-    from lipctl.context import parse_day
+    from lipctl.services.drafts import parse_day
 
-    day = parse_day(value, "--date")
-    if day is None:
-        return today
-    if day > today:
-        raise InvalidInput(
-            _("--date {date} is after today ({today})").format(date=day.isoformat(), today=today.isoformat()),
-            _("record a vote once it has taken place"),
-        )
-    return day
+    return parse_day(value, today, "--date", _("record a vote once it has taken place"))
 
 
 def _check_counts(**counts: int | None) -> None:
@@ -99,6 +91,15 @@ def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:
         "id": res.id,
         "scope": res.scope.value,
         **extra,
+        **_vote_fields(res, body),
+        "second_convocation": res.second_convocation,  # the row says False where the event leaves it out
+        "exception_reason": res.exception_reason,
+    }
+
+
+def _vote_fields(res: m.Resolution, body: m.Body) -> dict[str, Any]:
+    """The vote as the resolution.recorded event gives it, for a document and the plan alike."""
+    return {
         "body": body.slug,
         "rule_set": res.rule_set,
         "result": res.result.value,
@@ -108,11 +109,10 @@ def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:
         "present": res.present,
         "members": res.members,
         "quorate": res.quorate,
-        "second_convocation": res.second_convocation,
+        "second_convocation": res.second_convocation or None,
         "arithmetic": res.arithmetic,
         "drucksache": res.drucksache,
         "date": res.decided_on,
-        "exception_reason": res.exception_reason,
     }
 
 
@@ -198,10 +198,7 @@ def tally_document(
         tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)
         outcome = votes.decide(tally, rules)
         res = _store(env, s, DecisionScope.DOCUMENT, draft.id, deciding, rules, tally, outcome, number, day)
-        # An earlier body's adoption passes the draft on; only the last body's adoption settles it.
-        event = (
-            outcome.result.value if outcome.final and (last or outcome.result is ResolutionResult.REJECTED) else "no_resolution"
-        )
+        event = lifecycle.tally_event(outcome.result, final=outcome.final, last=last)
         before = draft.state
         draft.state = lifecycle.apply(draft.state, event, what=f"{doc_ref} v{draft.version}")
         if draft.state != before:
@@ -217,19 +214,7 @@ def tally_document(
             resolution=res.id,
             ref=doc_ref,
             version=draft.version,
-            body=deciding.slug,
-            rule_set=rules.slug,
-            result=res.result.value,
-            yes=yes,
-            no=no,
-            abstain=abstain,
-            present=present,
-            members=tally.members,
-            quorate=outcome.quorate,
-            second_convocation=second_convocation or None,
-            arithmetic=outcome.arithmetic,
-            drucksache=number,
-            date=day,
+            **_vote_fields(res, deciding),
             state_before=before.value,
             state=draft.state.value,
         )
@@ -310,19 +295,7 @@ def tally_plan(
             entity_id=res.id,
             resolution=res.id,
             scope="plan",
-            body=deciding.slug,
-            rule_set=rules.slug,
-            result=res.result.value,
-            yes=yes,
-            no=no,
-            abstain=abstain,
-            present=present,
-            members=tally.members,
-            quorate=outcome.quorate,
-            second_convocation=second_convocation or None,
-            arithmetic=outcome.arithmetic,
-            drucksache=number,
-            date=day,
+            **_vote_fields(res, deciding),
             without_all_fields=True if missing else None,
             reason=exception,
             missing=missing or None,

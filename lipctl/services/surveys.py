@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from lipctl.errors import InvalidInput, LipctlError, StoreError
 from lipctl.i18n import _
 from lipctl.process.limits import check_name
-from lipctl.process.routing import KEYS, NameMatcher, Routed, RowRules, RowSorter
+from lipctl.process.routing import KEYS, NameMatcher, Routed, RowRules, RowSorter, known_rejects
 from lipctl.services import audit
 from lipctl.store import bulk
 from lipctl.store import repositories as repo
@@ -132,16 +132,12 @@ class _FileRejects:
         index = 0
         while chunk := [line.split() for line in itertools.islice(self.hashes, LOOKUP)]:
             found = bulk.reported_rejects(conn, survey_id, (h for h, _code in chunk))
-            new: dict[str, str] = {}
-            for digest, code in chunk:
-                first = found.get(digest)
-                if first is not None and first != batch_id:
-                    self.known += 1
-                    if index < len(self.listed):
-                        self.listed[index]["known"] = True
-                elif first is None:
-                    new.setdefault(digest, code)
-                index += 1
+            known, new = known_rejects(chunk, found, batch_id)
+            for position, is_known in enumerate(known, index):
+                if is_known and position < len(self.listed):
+                    self.listed[position]["known"] = True
+            self.known += sum(known)
+            index += len(chunk)
             if new:
                 bulk.record_rejects(conn, survey_id, batch_id, new)
 

@@ -132,3 +132,12 @@ def test_waiting_on() -> None:
     assert lc.waiting_on("returned", [], **kw) == ["expertinnengruppe-bildung"]
     for state in (S.ADOPTED, S.REJECTED, S.SUPERSEDED):
         assert lc.waiting_on(state, ["runder-tisch"], **kw) == []
+
+
+def test_a_tally_settles_a_version_only_when_final_and_rejected_or_at_the_last_body() -> None:
+    from lipctl.process.states import ResolutionResult as R
+
+    assert lc.tally_event(R.ADOPTED, final=True, last=True) == "adopted"
+    assert lc.tally_event(R.ADOPTED, final=True, last=False) == "no_resolution"  # passed on to the next body
+    assert lc.tally_event(R.REJECTED, final=True, last=False) == "rejected"
+    assert lc.tally_event(R.REJECTED, final=False, last=True) == "no_resolution"

@@ -6,8 +6,17 @@ import datetime as dt
 
 import pytest
 
+from lipctl.process.dates import parse_timestamp
 from lipctl.process.names import match_keys
-from lipctl.process.routing import MAX_TEXT, NameMatcher, Routed, RowRejected, RowRules, content_key, parse_submitted
+from lipctl.process.routing import (
+    MAX_TEXT,
+    NameMatcher,
+    Routed,
+    RowRejected,
+    RowRules,
+    content_key,
+    known_rejects,
+)
 from lipctl.surveys.reader import sniff_delimiter
 
 
@@ -24,13 +33,13 @@ from lipctl.surveys.reader import sniff_delimiter
     ],
 )
 def test_dates_read(text: str, expected: dt.datetime | None) -> None:
-    assert parse_submitted(text) == expected
+    assert parse_timestamp(text) == expected
 
 
 @pytest.mark.parametrize("text", ["15.6.2020", "2020-13-01", "31.02.2020", "gestern", "15.06.20", "06/15/2020", "15.06.2020x"])
 def test_dates_refused(text: str) -> None:
     with pytest.raises(ValueError):
-        parse_submitted(text)
+        parse_timestamp(text)
 
 
 FIELDS = [
@@ -130,3 +139,12 @@ def test_progress_bar_only_on_a_terminal_and_never_for_json(monkeypatch: pytest.
         advance = start(0, 64 * 1024 * 1024)
         advance(32 * 1024 * 1024)
         start(1, 10)(5)  # a small file draws no bar
+
+
+def test_a_reject_is_known_when_an_earlier_batch_reported_it() -> None:
+    rejects = [("a", "bad_date"), ("b", "empty_text"), ("c", "bad_id"), ("b", "bad_text"), ("d", "empty_id")]
+    known, new = known_rejects(rejects, {"a": 1, "c": 7}, batch=7)
+    # "a" was reported by batch 1; "c" by this batch (an earlier chunk of the same file): not known, not new.
+    assert known == [True, False, False, False, False]
+    assert new == {"b": "empty_text", "d": "empty_id"}  # a row rejected twice in the file keeps its first code
+    assert known_rejects([], {}, batch=1) == ([], {})

@@ -254,6 +254,29 @@ def test_the_same_bad_row_twice_in_one_file_is_new_both_times(store: Store, cli,
     assert store.count(m.ReportedReject) == 1
 
 
+def test_known_rejects_across_lookup_chunks_and_past_the_listed_ones(
+    store: Store, cli, write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rejects are looked up LOOKUP at a time and listed up to REJECTS_LISTED: shrunk here, so that a row
+    rejected twice in one file meets its own batch in a later chunk, and rejects beyond the list still count."""
+    from lipctl.services import surveys
+
+    monkeypatch.setattr(surveys, "LOOKUP", 2)
+    monkeypatch.setattr(surveys, "REJECTS_LISTED", 3)
+    path = write("chunks.csv", csv_bytes([LS_HEADER, *greetings(2), *bad_rows("b1", "b2", "b3", "b1", "b4")], bom=True))
+    code, out, _err = run_import(cli, path, "--survey", "S")
+    f = out["files"][0]
+    assert (code, out["rejected"], out["known_rejects"], out["new_rejects"]) == (ExitCode.IMPORT_REJECTED_ROWS, 5, 0, 5)
+    assert ([r["known"] for r in f["rejects"]], f["rejects_omitted"]) == ([False, False, False], 2)
+    assert store.count(m.ReportedReject) == 4
+
+    code, out, _err = run_import(cli, path, "--survey", "S")
+    f = out["files"][0]
+    assert (code, out["rejected"], out["known_rejects"], out["new_rejects"]) == (ExitCode.OK, 5, 5, 0)
+    assert ([r["known"] for r in f["rejects"]], f["rejects_omitted"]) == ([True, True, True], 2)
+    assert store.count(m.ReportedReject) == 4
+
+
 def test_a_bad_encoding_row_is_known_on_the_next_import(store: Store, cli, write) -> None:
     data = csv_bytes([LS_HEADER, *greetings(3), *bad_rows("x")], bom=True).replace(b"Sportplatz x", b"Sportpl\xe4tz")
     path = write("enc.csv", data)

@@ -228,7 +228,10 @@ def test_refused_unless_forwarded(seeded, make_draft, snap, state, message, hint
         ([*EXAMPLE, "--drucksache", "2472-2019"], "'2472-2019' is not a printed-matter number (Drucksache) in Hannover's forms"),
         ([*EXAMPLE, "--drucksache", "15-0067/2019F1"], "'15-0067/2019F1' is not a printed-matter number (Drucksache)"),
         ([*EXAMPLE, "--date", "28.1.2021"], "--date '28.1.2021' is not a date"),
-        ([*EXAMPLE, "--date", "2021-02-02"], "--date 2021-02-02 is after today (2021-02-01)"),
+        (
+            [*EXAMPLE, "--date", "2021-02-02"],
+            "--date 2021-02-02 is after today (2021-02-01) — record a vote once it has taken place",
+        ),
         (
             [*EXAMPLE, "--date", "2021-01-14"],
             "--date 2021-01-14 is before bildung/grundsatzpapier v1 was forwarded to the committee (2021-01-15)",

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from operator import methodcaller
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, event, func, select, update
+from sqlalchemy import Table, bindparam, event, select, update
 from sqlalchemy.engine import Connection
 
 from lipctl.store import models as m
@@ -246,9 +246,8 @@ def dialect_insert(conn: Connection, table: Any) -> Any:
 
 
 def import_survey_id(conn: Connection, name: str, created_at: dt.datetime) -> int:
-    """The survey's id (names match case-insensitively), created on its first import."""
-    query = select(m.Survey.id).where(func.lower(m.Survey.name) == name.lower()).order_by(m.Survey.id).limit(1)
-    found = conn.execute(query).scalar()
+    """The survey's id (names match case-insensitively, as read/surveys.survey does), created on its first import."""
+    found = _survey_named(conn, name)
     if found is not None:
         return found
     # Two first imports of one survey at once (PostgreSQL does not serialise them as SQLite
@@ -258,7 +257,17 @@ def import_survey_id(conn: Connection, name: str, created_at: dt.datetime) -> in
         .values(name=name, created_at=created_at)
         .on_conflict_do_nothing(index_elements=["name"])
     )
-    return conn.execute(query).scalar_one()
+    found = _survey_named(conn, name)
+    assert found is not None
+    return found
+
+
+def _survey_named(conn: Connection, name: str) -> int | None:
+    """The first survey whose name is ``name`` in any case, compared in Python: SQLite's lower() folds
+    ASCII only, so lower('Übung') would never equal 'übung' (a handful of surveys: all of them are read)."""
+    wanted = name.lower()
+    rows = conn.execute(select(m.Survey.id, m.Survey.name).order_by(m.Survey.id)).all()
+    return next((survey_id for survey_id, known in rows if known.lower() == wanted), None)
 
 
 def survey_name(conn: Connection, survey_id: int) -> str:

@@ -15,9 +15,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lipctl.process.states import DecisionScope, DraftState, ResolutionResult
+from lipctl.process.states import DecisionScope, ResolutionResult
 from lipctl.store import models as m
-from lipctl.store.read import definition, drafts, surveys
+from lipctl.store.read import definition, drafts, status, surveys
 from lipctl.store.reader import Reader
 
 
@@ -108,9 +108,8 @@ def other_versions(session: Session, draft: m.Draft) -> list[m.Draft]:
 
 
 def adopted_documents(session: Session) -> set[tuple[int, str]]:
-    """(field id, kind) of every document with a committee-adopted version."""
-    query = select(m.Draft.field_id, m.Draft.kind).where(m.Draft.state == DraftState.ADOPTED).distinct()
-    return {(field_id, kind) for field_id, kind in session.execute(query)}
+    """(field id, kind) of every document with a committee-adopted version (the status's query, read/status.py)."""
+    return {(d.field_id, d.kind) for d in status.adopted_documents(Reader.of(session))}
 
 
 # --- the Beratungsfolge -------------------------------------------------------------------

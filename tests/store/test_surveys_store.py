@@ -86,3 +86,22 @@ def test_export_orders_by_date_with_undated_answers_last_on_both_stores(db_url: 
         ("mit Datum", "2020-06-15T14:32:00"),
         ("ohne Datum", None),
     ]
+
+
+def test_a_survey_named_with_an_umlaut_is_found_in_any_case_on_both_stores(db_url: str, cli, write) -> None:
+    """SQLite's lower() folds ASCII only: the name is compared in Python, so 'Übung' is 'ÜBUNG' and 'übung' on both stores."""
+    assert cli("init").exit_code == ExitCode.OK
+    path = write("a.csv", csv_bytes([LS_HEADER, ls_row("1", "2020-06-15 14:32:10", "Bildung", "Idee", "gut")], bom=True))
+    first = cli("survey", "import", str(path), "--survey", "Übung 2020")
+    assert first.exit_code == ExitCode.OK, first.stderr
+    for spelling in ("Übung 2020", "ÜBUNG 2020", "übung 2020"):
+        again = cli("survey", "import", str(path), "--survey", spelling, "--format", "json")
+        assert again.exit_code == ExitCode.OK, again.stderr
+        assert json.loads(again.stdout)["files"][0]["duplicates"] == 1
+    engine = engine_on(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(select(m.Survey.name)).scalars().all() == ["Übung 2020"]
+    engine.dispose()
+    for spelling in ("übung 2020", "ÜBUNG 2020"):
+        shown = cli("survey", "stats", "--survey", spelling)
+        assert shown.exit_code == ExitCode.OK, shown.stderr

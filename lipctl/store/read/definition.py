@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from lipctl.errors import NotFound
 from lipctl.i18n import _
 from lipctl.process.names import find, match_keys
+from lipctl.process.states import DecisionScope
 from lipctl.store.reader import Reader
 
 
@@ -77,8 +78,10 @@ class Member(NamedTuple):
 
 
 class DecisionStep(NamedTuple):
+    """One body of a Beratungsfolge (decision chain); the rows come in order of ``position``."""
+
     body_id: int
-    scope: str
+    scope: DecisionScope
 
 
 def _aliases_text(text: str | None) -> list[str]:
@@ -219,4 +222,8 @@ def opinion_deadlines(r: Reader) -> dict[int, int]:
 
 
 def decision_steps(r: Reader) -> list[DecisionStep]:
-    return [DecisionStep(**row) for row in r.rows("SELECT body_id, scope FROM decision_steps ORDER BY scope, position")]
+    """Both Beratungsfolgen (document and plan), each in order."""
+    return [
+        DecisionStep(row.body_id, DecisionScope(row.scope))
+        for row in r.rows("SELECT body_id, scope FROM decision_steps ORDER BY scope, position")
+    ]

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from lipctl.errors import InvalidInput, NotFound
 from lipctl.i18n import _
 from lipctl.process.limits import id_in_range
-from lipctl.store.read import definition
+from lipctl.store.read import definition, status
 from lipctl.store.reader import Reader
 
 
@@ -28,18 +28,6 @@ class Draft(NamedTuple):
     file_sha256: str | None
     field_id: int
     file_copy: str | None
-
-
-class Latest(NamedTuple):
-    """The latest version of a document."""
-
-    id: int
-    field_id: int
-    kind: str
-    version: int
-    state: str
-    state_since: dt.date
-    submitted_on: dt.date
 
 
 class Decision(NamedTuple):
@@ -124,20 +112,9 @@ def draft_id(r: Reader, ref: str) -> int:
     return int(latest[0])
 
 
-def latest_versions(r: Reader) -> list[Latest]:
-    """The latest version of every document (at most fields × kinds rows), by the (field, kind, version) index."""
-    return [
-        Latest(**row)
-        for row in r.rows(
-            """
-            SELECT d.id, d.field_id, d.kind, d.version, d.state, d.state_since, d.submitted_on
-            FROM drafts d
-            JOIN (SELECT field_id, kind, max(version) AS version FROM drafts GROUP BY field_id, kind) latest
-              ON d.field_id = latest.field_id AND d.kind = latest.kind AND d.version = latest.version
-            """,
-            dates=("state_since", "submitted_on"),
-        )
-    ]
+# The latest version of every document: the status's query (read/status.py), not a second copy of it.
+Latest = status.LatestVersion
+latest_versions = status.latest_versions
 
 
 def versions(r: Reader, field_id: int, kind: str) -> dict[int, int]:

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from lipctl.process.states import ContactRole, DecisionOutcome, DecisionScope, DraftState, ResolutionResult
+from lipctl.store.read import definition
 from lipctl.store.reader import Reader
 
 
@@ -188,11 +189,9 @@ def considered(r: Reader) -> list[Considered]:
 
 
 def contacts(r: Reader) -> list[Contact]:
-    """The contacts of every action field, with the person's name."""
-    rows = r.rows(
-        """
-        SELECT c.field_id, c.role, p.name AS person, c.unit, c.title
-        FROM field_contacts c LEFT OUTER JOIN people p ON p.id = c.person_id
-        """
-    )
-    return [Contact(row.field_id, ContactRole(row.role), row.person, row.unit, row.title) for row in rows]
+    """The contacts of every action field (read/definition.py's), with the person's name."""
+    names = definition.people(r)
+    return [
+        Contact(c.field_id, ContactRole(c.role), names.get(c.person_id) if c.person_id is not None else None, c.unit, c.title)
+        for c in definition.contacts(r)
+    ]

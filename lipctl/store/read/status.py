@@ -12,6 +12,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from lipctl.process.states import DecisionOutcome, DecisionScope, DraftState, ResolutionResult
+from lipctl.store.read import definition
 from lipctl.store.reader import Reader
 
 
@@ -50,13 +51,6 @@ class ResolutionRow(NamedTuple):
     result: ResolutionResult
     decided_on: dt.date
     drucksache: str | None
-
-
-class DecisionStep(NamedTuple):
-    """One body of a Beratungsfolge (decision chain), in order of ``position``."""
-
-    scope: DecisionScope
-    body_id: int
 
 
 class MilestoneRow(NamedTuple):
@@ -134,12 +128,9 @@ def resolutions(r: Reader, draft_ids: list[int]) -> list[ResolutionRow]:
     ]
 
 
-def decision_steps(r: Reader) -> list[DecisionStep]:
-    """Both Beratungsfolgen (document and plan), each in order."""
-    return [
-        DecisionStep(DecisionScope(row.scope), row.body_id)
-        for row in r.rows("SELECT scope, body_id FROM decision_steps ORDER BY scope, position")
-    ]
+# The Beratungsfolgen are part of the process definition: read/definition.py's query, not a copy of it.
+DecisionStep = definition.DecisionStep
+decision_steps = definition.decision_steps
 
 
 def responses_per_field(r: Reader) -> dict[int, int]:

@@ -52,9 +52,9 @@ class Response(NamedTuple):
 def survey(r: Reader, name: str) -> Survey:
     """The survey of that name (any case); NotFound names the known ones."""
     wanted = name.strip().lower()
-    # A name no survey can have (a NUL, bytes that are not UTF-8) is not sent to the store: PostgreSQL refuses a NUL.
-    ok = "\x00" not in wanted and wanted.encode("utf-8", "replace").decode("utf-8") == wanted
-    found = r.rows("SELECT id, name FROM surveys WHERE lower(name) = :name ORDER BY id", {"name": wanted}) if ok else []
+    # Compared in Python, not with SQL lower(): SQLite's folds ASCII only (lower('Übung') is 'Übung'),
+    # and the name typed (a NUL, bytes that are not UTF-8) is never sent to the store.
+    found = [row for row in r.rows("SELECT id, name FROM surveys ORDER BY id") if row.name.lower() == wanted]
     if not found:
         names = r.column("SELECT name FROM surveys ORDER BY name")
         raise NotFound(

@@ -1,7 +1,7 @@
 """documents in the database
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-04
 
 On PostgreSQL the documents submitted with ``draft submit --file`` live in the database

@@ -57,10 +57,9 @@ every such sum far inside."""
 # Control characters: C0, DEL and C1 (Unicode category Cc), and lone surrogates (bytes that were
 # not UTF-8, smuggled through as surrogate escapes). A single-line value allows none of them; a
 # text keeps tab, line feed and carriage return.
-_LINE_BAD = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_TEXT_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
+# Compiled on first use (a few hundred microseconds each): most read commands never check a value.
+_LINE_BAD = "[\x00-\x1f\x7f-\x9f\ud800-\udfff]"
+_TEXT_BAD = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"
 _SHOWN = _LINE_BAD  # everything a single line may not hold is shown escaped
 
 
@@ -72,7 +71,7 @@ def _escape(found: re.Match[str]) -> str:
 def shown(value: str) -> str:
     """A value as a message may quote it: control characters and stray bytes made visible, cut at 60."""
     text = value if len(value) <= 60 else value[:59] + "…"
-    return "'" + _SHOWN.sub(_escape, text) + "'"
+    return "'" + re.sub(_SHOWN, _escape, text) + "'"
 
 
 def bad_character(value: str, *, multiline: bool) -> str | None:
@@ -81,7 +80,7 @@ def bad_character(value: str, *, multiline: bool) -> str | None:
     NUL, control characters (tab, line feed and carriage return only in a multi-line text) and
     bytes that are not UTF-8.
     """
-    found = (_TEXT_BAD if multiline else _LINE_BAD).search(value)
+    found = re.search(_TEXT_BAD if multiline else _LINE_BAD, value)
     if found is None:
         return None
     ch = found.group()

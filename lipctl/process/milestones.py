@@ -4,17 +4,14 @@ A milestone applies to a document kind (every action field must have that docume
 the committee) or to the plan (the council adopted it). Standard library only.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PLAN = "plan"
 
 
-@dataclass(frozen=True)
-class Milestone:
+class Milestone(NamedTuple):
     """Meilenstein: ``applies_to`` is a document kind slug or ``plan``."""
 
     slug: str
@@ -22,8 +19,7 @@ class Milestone:
     applies_to: str
 
 
-@dataclass(frozen=True)
-class Overdue:
+class Overdue(NamedTuple):
     """A milestone past its due date and not met (überfälliger Meilenstein); ``field`` is None for the plan."""
 
     milestone: str
@@ -33,8 +29,7 @@ class Overdue:
     days_overdue: int
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     """How far a milestone is met (Stand): the fields that met it, the ones still open."""
 
     milestone: str

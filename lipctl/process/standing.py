@@ -5,8 +5,6 @@ dates): no database, no terminal. The store reads the facts (lipctl.store.read.s
 functions compute the standing, the service shapes it for output.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol

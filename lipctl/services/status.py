@@ -9,7 +9,6 @@ document that ``lipctl status`` prints and the briefing renders.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lipctl.process import milestones as ms
@@ -24,16 +23,19 @@ if TYPE_CHECKING:
     from lipctl.context import Env
 
 
-@dataclass
 class Names:
-    """Display names of what the status refers to by slug (for tables and the briefing)."""
+    """Display names of what the status refers to by slug (for tables and the briefing).
 
-    fields: dict[str, str] = field(default_factory=dict)
-    kinds: dict[str, str] = field(default_factory=dict)
-    bodies: dict[str, str] = field(default_factory=dict)
-    body_kinds: dict[str, str] = field(default_factory=dict)
-    milestones: dict[str, str] = field(default_factory=dict)
-    process: str = "LIP"
+    A plain class, not a dataclass: building a dataclass costs a read command ~0.3 ms at start-up.
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.kinds: dict[str, str] = {}
+        self.bodies: dict[str, str] = {}
+        self.body_kinds: dict[str, str] = {}
+        self.milestones: dict[str, str] = {}
+        self.process = "LIP"
 
 
 def status(env: Env) -> tuple[dict[str, Any], Names]:

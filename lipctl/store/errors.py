@@ -10,8 +10,7 @@ parameters) and its SQLSTATE.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lipctl.errors import StoreError
 from lipctl.i18n import _
@@ -22,8 +21,7 @@ if TYPE_CHECKING:
 INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: the role may not do this (lipctl db grant)
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """The database as a message names it."""
 
     url: str  # as it may be shown: no password

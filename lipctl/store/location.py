@@ -5,15 +5,12 @@ that write, and the plain driver connection (lipctl.store.reader) for the read-o
 staff and cron run most, whose start-up must not pay for importing SQLAlchemy (~0.3 s).
 """
 
-from __future__ import annotations
-
 import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, unquote_plus, urlsplit
 
 from lipctl.errors import StoreError
@@ -130,8 +127,7 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("lipctl", appauthor=False)) / "lipctl.db"
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A SQLite file (``path``; None in memory) or a PostgreSQL server (``backend == "postgresql"``)."""
 
     backend: str

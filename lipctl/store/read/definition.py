@@ -4,8 +4,6 @@ The look-ups by the names staff type (slug, name, alias, English name) raise Not
 valid choices; they serve the read commands and, through ``Reader.of(session)``, the writing ones.
 """
 
-from __future__ import annotations
-
 from typing import Any, NamedTuple
 
 from lipctl.errors import NotFound

@@ -1,7 +1,5 @@
 """Draft versions: which draft a reference names, the versions with their field, decisions, stored documents."""
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from typing import Any, NamedTuple

@@ -1,7 +1,5 @@
 """The audit trail (Protokoll): every event as it was recorded."""
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple

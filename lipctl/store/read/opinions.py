@@ -1,7 +1,5 @@
 """Opinions on drafts: which bodies must give one, which have, and the opinions themselves."""
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple

@@ -5,8 +5,6 @@ into account, and the contacts per action field. Each function takes a ``Reader`
 rows, dates and flags already converted.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, NamedTuple
 

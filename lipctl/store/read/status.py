@@ -6,8 +6,6 @@ fields × kinds rows) is loaded. Each function takes a ``Reader`` and returns ty
 that turn them into a status live in ``lipctl.process.standing``.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import NamedTuple
 

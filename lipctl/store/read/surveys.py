@@ -4,8 +4,6 @@ A cron job asks for the figures every few minutes over up to a million responses
 GROUP BY on the covering (field_id, category_id) index.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, NamedTuple
 

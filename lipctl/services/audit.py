@@ -20,9 +20,20 @@ def utcnow() -> dt.datetime:
 
 
 def record(
-    env: Env, session: Session, action: str, *, entity: str | None = None, entity_id: int | None = None, **details: Any
+    env: Env,
+    session: Session,
+    action: str,
+    *,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    happened_on: dt.date | None = None,
+    **details: Any,
 ) -> AuditEvent:
-    """The event ``action`` by ``env.actor`` through ``env.command``, added to ``session`` (committed with the change)."""
+    """The event ``action`` by ``env.actor`` through ``env.command``, added to ``session`` (committed with the change).
+
+    ``happened_on`` is the day the recorded act happened (its --date), where it is one; the event's
+    own time (``occurred_at``) is when it was recorded.
+    """
     from lipctl.output.emit import to_jsonable
 
     event = AuditEvent(
@@ -32,6 +43,7 @@ def record(
         action=action,
         entity=entity,
         entity_id=entity_id,
+        happened_on=happened_on,
         details=json.dumps(to_jsonable({k: v for k, v in details.items() if v is not None}), ensure_ascii=False, sort_keys=True)
         if details
         else None,

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from lipctl.process.states import (
@@ -299,6 +300,9 @@ class Draft(Base):
     file_size: Mapped[int | None] = mapped_column(Integer)
     file_sha256: Mapped[str | None] = mapped_column(String(64))
     file_copy: Mapped[str | None] = mapped_column(Text)  # path of the kept copy
+    voided_at: Mapped[dt.datetime | None]
+    voided_by: Mapped[str | None] = mapped_column(String(120))
+    void_reason: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
         # Two concurrent submissions must not both become v2: the second one fails here and retries.
         UniqueConstraint("field_id", "kind", "version", name="uq_drafts_field_kind_version"),
@@ -354,6 +358,9 @@ class Opinion(Base):
     received_on: Mapped[dt.date]
     recorded_at: Mapped[Timestamp]
     recorded_by: Mapped[Actor]
+    voided_at: Mapped[dt.datetime | None]
+    voided_by: Mapped[str | None] = mapped_column(String(120))
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class SteeringDecision(Base):
@@ -369,7 +376,20 @@ class SteeringDecision(Base):
     missing_opinions: Mapped[str | None] = mapped_column(Text)  # body slugs missing at an exception
     recorded_at: Mapped[Timestamp]
     recorded_by: Mapped[Actor]
-    __table_args__ = (UniqueConstraint("draft_id"),)
+    voided_at: Mapped[dt.datetime | None]
+    voided_by: Mapped[str | None] = mapped_column(String(120))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        # One decision per version that counts; a voided one stays beside the decision recorded again.
+        Index(
+            "uq_steering_decisions_live_draft",
+            "draft_id",
+            unique=True,
+            sqlite_where=sql_text("voided_at IS NULL"),
+            postgresql_where=sql_text("voided_at IS NULL"),
+        ),
+        Index("ix_steering_decisions_draft_id", "draft_id"),
+    )
 
 
 class Resolution(Base):
@@ -395,6 +415,9 @@ class Resolution(Base):
     exception_reason: Mapped[LongText]
     recorded_at: Mapped[Timestamp]
     recorded_by: Mapped[Actor]
+    voided_at: Mapped[dt.datetime | None]
+    voided_by: Mapped[str | None] = mapped_column(String(120))
+    void_reason: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
         CheckConstraint("yes >= 0 AND no >= 0 AND abstain >= 0", name="votes_non_negative"),
         CheckConstraint("yes + no + abstain <= present AND present <= members", name="votes_possible"),
@@ -418,6 +441,9 @@ class ImportBatch(Base):
     rejected: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     skipped: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     actor: Mapped[Actor]
+    undone_at: Mapped[dt.datetime | None]
+    undone_by: Mapped[str | None] = mapped_column(String(120))
+    undo_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class SurveyResponse(Base):
@@ -472,7 +498,27 @@ class AuditEvent(Base):
     entity: Mapped[str | None] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[str | None] = mapped_column(Text)  # JSON
-    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+    happened_on: Mapped[dt.date | None]  # the day the recorded act happened (--date), if it is one
+    prev_hash: Mapped[str | None] = mapped_column(String(64))  # lipctl.process.auditchain
+    hash: Mapped[str | None] = mapped_column(String(64))
+    __table_args__ = (
+        Index("ix_audit_events_entity", "entity", "entity_id"),
+        Index("uq_audit_events_hash", "hash", unique=True),
+    )
+
+
+class AuditHead(Base):
+    """The head of the audit chain: the last event's hash and the number of events (one row, id 1).
+
+    Writers lock this row to append (concurrent writers on PostgreSQL never fork the chain);
+    ``lipctl log verify`` compares the walk's end with it, so that a cut-off end is found.
+    """
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    events: Mapped[int] = mapped_column(Integer, nullable=False)
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
 
 
 Index("ix_drafts_field_kind", Draft.field_id, Draft.kind)

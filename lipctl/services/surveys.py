@@ -16,7 +16,7 @@ import itertools
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lipctl.errors import InvalidInput, LipctlError, StoreError
 from lipctl.i18n import _
@@ -327,7 +327,7 @@ def _import_stream(
         encoding=source.encoding,
         delimiter=source.delimiter,
         columns=mapping.describe(),
-        **counts,
+        **cast("dict[str, Any]", counts),  # details, not record()'s keywords
     )
     session.flush()
     return {

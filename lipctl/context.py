@@ -175,6 +175,15 @@ class Env:
     def __repr__(self) -> str:
         return f"Env(actor={self.actor!r}, today={self.today}, command={self.command!r})"
 
+    def replace(self, *, actor: str | None = None, today: dt.date | None = None, command: str | None = None) -> Env:
+        """The same invocation with another actor, "as of" date or command name (same store)."""
+        return Env(
+            self.store,
+            actor=self.actor if actor is None else actor,
+            today=self.today if today is None else today,
+            command=self.command if command is None else command,
+        )
+
     def uow(self, *, write: bool = False) -> UnitOfWork:
         """A unit of work on the store (checked once to be of this lipctl's schema)."""
         return self.store.uow(write=write)

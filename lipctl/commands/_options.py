@@ -20,5 +20,8 @@ FieldOpt = Annotated[str | None, typer.Option("--field", help=_("Action field: s
 RefArg = Annotated[
     str, typer.Argument(help=_("Draft: a numeric id, or FIELD/KIND for the latest version (bildung/grundsatzpapier)."))
 ]
-DateOpt = Annotated[str | None, typer.Option("--date", help=_("Date, YYYY-MM-DD (default: --today)."), show_default=False)]
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--date", help=_("The day it happened, YYYY-MM-DD or DD.MM.YYYY (default: --today)."), show_default=False),
+]
 SinceOpt = Annotated[str | None, typer.Option("--since", help=_("Only from this date on, YYYY-MM-DD."), show_default=False)]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from lipctl.commands._boundary import command, env, message
-from lipctl.commands._options import FieldOpt, FormatOpt, RefArg
+from lipctl.commands._options import DateOpt, FieldOpt, FormatOpt, RefArg
 from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
 
@@ -48,7 +48,12 @@ def _draft_columns() -> list[Column]:
 def _dues(rows: list[dict[str, Any]]) -> str:
     from lipctl.output.emit import plain
 
-    return "; ".join(f"{r['body']} {plain(r['due'])}" + (" ✓" if r.get("received") else "") for r in rows) if rows else "—"
+    def mark(row: dict[str, Any]) -> str:
+        if not row.get("received"):
+            return ""
+        return " ✓ " + _("late") if row.get("late") else " ✓"
+
+    return "; ".join(f"{r['body']} {plain(r['due'])}" + mark(r) for r in rows) if rows else "—"
 
 
 def _opinions(rows: list[dict[str, Any]] | None) -> str:
@@ -71,13 +76,14 @@ def register(root: typer.Typer) -> None:
         title: TitleOpt = None,
         file: FileOpt = None,
         considered_survey: SurveyOpt = None,
+        date: DateOpt = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
-        """Record a new version (v1, v2, …) of a field's document; a still-open earlier version is superseded."""
+        """Record a new version (v1, v2, …) of a field's document, received on --date; an open earlier version is superseded."""
         from lipctl.output.emit import emit_record
         from lipctl.services import drafts as svc
 
-        row = svc.submit(env(), field, kind, title=title, file=file, considered_surveys=considered_survey or [])
+        row = svc.submit(env(), field, kind, title=title, file=file, considered_surveys=considered_survey or [], date=date)
         if row["superseded"] and fmt is not OutputFormat.JSON:
             message(
                 _("v{old} of {ref} is superseded by v{new}").format(

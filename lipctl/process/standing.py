@@ -165,3 +165,24 @@ def overdue_order(
     document and body (``fields`` are the field slugs in their order; the plan sorts before them)."""
     position = fields.index(field) if field in fields else -1
     return OverdueKey(due, not milestone, position, document or "", body or "")
+
+
+def is_late(received_on: dt.date, due: dt.date) -> bool:
+    """Whether an opinion arrived after its due date (verspätet): accepted, and marked."""
+    return received_on > due
+
+
+def late_opinions(
+    submitted_on: dt.date, requirements: Sequence[tuple[str, int]], first_received: dict[str, dt.date]
+) -> list[tuple[str, dt.date, dt.date]]:
+    """The required opinions that arrived after their due date: (body, due, received), in required order.
+
+    ``requirements`` are (body, deadline in days); ``first_received`` the day each body's first
+    opinion on the version arrived (a later one does not make an opinion in time late)."""
+    out = []
+    for body, days in requirements:
+        received = first_received.get(body)
+        due = submitted_on + dt.timedelta(days=days)
+        if received is not None and is_late(received, due):
+            out.append((body, due, received))
+    return out

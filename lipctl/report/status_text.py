@@ -30,6 +30,16 @@ def waiting_text(doc: dict[str, Any], names: Any) -> str:
         text += "; " + _("last vote: {result} ({date})").format(
             result=lb.result_label(res["result"]), date=lb.date(res["decided_on"])
         )
+    late = doc.get("late_opinions") or []
+    if late:
+        text += "; " + _("late: {opinions}").format(
+            opinions=", ".join(
+                _("{body} (due {due}, received {received})").format(
+                    body=lb.body_label(o["body"], names.body_kinds), due=lb.date(o["due"]), received=lb.date(o["received_on"])
+                )
+                for o in late
+            )
+        )
     return text
 
 

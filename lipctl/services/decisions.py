@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from lipctl.errors import InvalidInput
+from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
-from lipctl.process import lifecycle, limits
+from lipctl.process import chronology, lifecycle, limits
 from lipctl.process.states import DecisionOutcome
 from lipctl.services import audit
 from lipctl.services import drafts as dr
 from lipctl.store import models as m
+from lipctl.store import repositories as repo
+from lipctl.store.read import opinions as read_opinions
 
 if TYPE_CHECKING:
     from lipctl.context import Env
@@ -44,16 +46,23 @@ def decide(
         s = uow.session
         draft = dr.locked_draft(s, ref)
         what = dr.label(s, draft)
-        lacking = dr.missing(s, draft)
+        chronology.check_decision(day, what=what, submitted_on=draft.submitted_on)
+        # A decision counts the opinions that had arrived by its date: one dated before an opinion
+        # it would rely on is a decision without that opinion (the explicit exception).
+        arrived = [(o.body, o.received_on) for o in read_opinions.opinions(repo.reader(s), draft.id)]
+        required = [b for b, _d in read_opinions.requirements(repo.reader(s))]
+        lacking = lifecycle.missing_opinions(required, chronology.received_by(arrived, day))
+        later = chronology.arrived_after(arrived, day, lacking)
+        if later and not without_opinions:
+            body, received = later[0]
+            raise Refused(
+                _("--date {date} is before the opinion of {body} arrived ({received}): the decision cannot rely on it").format(
+                    date=day.isoformat(), body=body, received=received.isoformat()
+                ),
+                _("give the date of the steering group's meeting, or decide without it: --without-opinions --reason TEXT"),
+            )
         before = draft.state
         after = lifecycle.decide(before, outcome, lacking, reason=reason, without_opinions=without_opinions, what=what)
-        if day < draft.submitted_on:
-            raise InvalidInput(
-                _("--date {date} is before {draft} was submitted ({submitted})").format(
-                    date=day.isoformat(), draft=what, submitted=draft.submitted_on.isoformat()
-                ),
-                _("give the date of the steering group's meeting"),
-            )
         exception = bool(without_opinions and lacking)
         dec = m.SteeringDecision(
             draft_id=draft.id,
@@ -76,6 +85,7 @@ def decide(
             "steering.decided",
             entity="draft",
             entity_id=draft.id,
+            happened_on=day,
             decision=dec.id,
             ref=doc,
             version=draft.version,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from lipctl.errors import InvalidInput, NotFound, Refused, StoreError
 from lipctl.files import inputs
 from lipctl.i18n import _
-from lipctl.process import lifecycle, limits
+from lipctl.process import chronology, lifecycle, limits
 from lipctl.process.states import DraftState
 from lipctl.services import audit
 from lipctl.store import models as m
@@ -246,19 +246,28 @@ def _kept_path(env: Env, recorded: str | None, sha256: str, what: str) -> Path:
 
 
 def submit(
-    env: Env, field: str, kind: str, *, title: str | None = None, file: str | None = None, considered_surveys: Sequence[str] = ()
+    env: Env,
+    field: str,
+    kind: str,
+    *,
+    title: str | None = None,
+    file: str | None = None,
+    considered_surveys: Sequence[str] = (),
+    date: str | None = None,
 ) -> dict[str, Any]:
-    """A new version of a field's document (draft submit); a still-open earlier version is superseded."""
+    """A new version of a field's document (draft submit), received on ``date`` (default: as of
+    --today); a still-open earlier version is superseded."""
 
     if title is not None:
         limits.check_name(title.strip(), "--title")
     if file:
         limits.check_file_name(file)
+    day = parse_day(date, env.today, hint=_("give the date the version was received"))
     facts = read_file(env, file, keep_copy=True) if file else None
     try:
         for attempt in range(SUBMIT_ATTEMPTS):
             try:
-                return _submit_once(env, field, kind, title, facts, considered_surveys)
+                return _submit_once(env, field, kind, title, facts, considered_surveys, day)
             except IntegrityError as exc:
                 # Another office submitted the same document at the same moment and took our
                 # version number first: start again in a fresh transaction with the next one.
@@ -278,16 +287,17 @@ def submit(
 
 
 def _submit_once(
-    env: Env, field: str, kind: str, title: str | None, facts: FileFacts | None, surveys: Sequence[str]
+    env: Env, field: str, kind: str, title: str | None, facts: FileFacts | None, surveys: Sequence[str], today: dt.date
 ) -> dict[str, Any]:
-    """One attempt at a submit, in one unit of work: load what it names, store the version, show it."""
-    today = env.today
+    """One attempt at a submit, in one unit of work: load what it names, store the version, show it.
+
+    ``today`` is the day the version was received (--date)."""
     with env.uow(write=True) as uow:
         s = uow.session
         f = repo.get_field(s, field)
         k = repo.get_kind(s, kind)
         considered = _considered(s, surveys)
-        draft = _new_version(env, s, f, k, title, facts)
+        draft = _new_version(env, s, f, k, title, facts, today)
         # Every open earlier version (normally at most one) is superseded by this one.
         older = [old for old in repo.other_versions(s, draft) if lifecycle.is_open(old.state)]
         superseded = {"id": older[-1].id, "version": older[-1].version, "state_before": older[-1].state.value} if older else None
@@ -299,6 +309,7 @@ def _submit_once(
             "draft.submitted",
             entity="draft",
             entity_id=draft.id,
+            happened_on=today,
             ref=ref,
             version=draft.version,
             title=draft.title,
@@ -310,7 +321,7 @@ def _submit_once(
             supersedes=superseded["id"] if superseded else None,
             required_opinions=[b for b, _d in need] or None,
         )
-        _supersede(env, s, older, draft, ref)
+        _supersede(env, s, older, draft, ref, today)
         for sv in considered:
             s.add(m.DraftSurvey(draft_id=draft.id, survey_id=sv.id))
         if not need:  # a seed without required opinions: the steering group may decide at once
@@ -336,18 +347,37 @@ def _considered(session: Session, names: Sequence[str]) -> list[m.Survey]:
 
 
 def _new_version(
-    env: Env, session: Session, field: m.ActionField, kind: m.DocumentKind, title: str | None, facts: FileFacts | None
+    env: Env,
+    session: Session,
+    field: m.ActionField,
+    kind: m.DocumentKind,
+    title: str | None,
+    facts: FileFacts | None,
+    day: dt.date,
 ) -> m.Draft:
-    """The next version of the document, stored (flushed): the unique (field, kind, version) constraint speaks here."""
+    """The next version of the document, received on ``day``, stored (flushed): the unique (field,
+    kind, version) constraint speaks here. It comes after the version it revises (chronology)."""
     prev = repo.latest_for_update(session, field.id, kind.slug)
+    if prev is not None:
+        doc = f"{field.slug}/{kind.slug}"
+        returned = read_drafts.decision(repo.reader(session), prev.id) if prev.state == DraftState.RETURNED else None
+        chronology.check_submission(
+            day,
+            what=f"{doc} v{prev.version + 1}",
+            previous=f"{doc} v{prev.version}",
+            previous_submitted=prev.submitted_on,
+            returned_on=returned.decided_on if returned is not None else None,
+            previous_state=prev.state.value,
+            previous_since=prev.state_since if lifecycle.is_open(prev.state) else None,
+        )
     draft = m.Draft(
         field_id=field.id,
         kind=kind.slug,
         version=prev.version + 1 if prev is not None else 1,
         state=lifecycle.apply(None, "submitted"),
-        state_since=env.today,
+        state_since=day,
         title=title.strip() if title and title.strip() else None,
-        submitted_on=env.today,
+        submitted_on=day,
         submitted_at=audit.utcnow(),
         submitted_by=env.actor,
         file_name=facts.name if facts else None,
@@ -359,15 +389,16 @@ def _new_version(
     return draft
 
 
-def _supersede(env: Env, session: Session, older: list[m.Draft], draft: m.Draft, ref: str) -> None:
+def _supersede(env: Env, session: Session, older: list[m.Draft], draft: m.Draft, ref: str, day: dt.date) -> None:
     for old in older:
-        before = set_state(old, "superseded", env.today)
+        before = set_state(old, "superseded", day)
         audit.record(
             env,
             session,
             "draft.superseded",
             entity="draft",
             entity_id=old.id,
+            happened_on=day,
             ref=ref,
             version=old.version,
             state_before=before.value,

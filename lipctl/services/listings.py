@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from lipctl.process import lifecycle
+from lipctl.process import lifecycle, standing
 from lipctl.store.read import definition, drafts, opinions
 from lipctl.store.read import log as audit_log
 
@@ -82,15 +82,29 @@ def show(env: Env, ref: str) -> dict[str, Any]:
         got = opinions.received(r, draft.id)
         open_ = draft.state in lifecycle.AWAITING_OPINIONS
         row["missing_opinions"] = lifecycle.missing_opinions([b for b, _d in need], got) if open_ else []
+        listed = opinions.opinions(r, draft.id)
+        first: dict[str, dt.date] = {}
+        for o in listed:
+            first[o.body] = min(first.get(o.body, o.received_on), o.received_on)
+        late = {b: due for b, due, _got in standing.late_opinions(draft.submitted_on, need, first)}
         row["opinions_due"] = [
-            {"body": b, "due": lifecycle.opinion_due(draft.submitted_on, d), "received": b in got} for b, d in need
+            {
+                "body": b,
+                "due": lifecycle.opinion_due(draft.submitted_on, d),
+                "received": b in got,
+                "received_on": first.get(b),
+                "late": b in late,
+            }
+            for b, d in need
         ]
         row["overdue_opinions"] = (
             [{"body": b, "due": due} for b, due in lifecycle.overdue_opinions(draft.submitted_on, need, got, env.today)]
             if open_
             else []
         )
-        row["opinions"] = [opinion_row(o) for o in opinions.opinions(r, draft.id)]
+        row["opinions"] = [
+            {**opinion_row(o), "late": o.body in late and standing.is_late(o.received_on, late[o.body])} for o in listed
+        ]
         dec = drafts.decision(r, draft.id)
         row["decision"] = (
             {

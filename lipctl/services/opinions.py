@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.orm import Session
+
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
-from lipctl.process import lifecycle, limits
+from lipctl.process import chronology, lifecycle, limits
 from lipctl.process.states import DraftState
 from lipctl.services import audit
 from lipctl.services import drafts as dr
@@ -46,22 +48,10 @@ def record(
         who = repo.get_body(s, body)
         draft = dr.locked_draft(s, ref)
         what = dr.label(s, draft)
-        if who.kind in DECIDING_KINDS:
-            givers = read_opinions.givers(repo.reader(s), DECIDING_KINDS)
-            raise Refused(
-                _("{body} decides on drafts; it does not give an opinion").format(body=who.slug),
-                _("record its decision with 'lipctl steering decide' or a tally; opinions come from: {bodies}").format(
-                    bodies=", ".join(b for b in givers if not b.startswith("expertinnengruppe-")) or "—"
-                ),
-            )
+        if who.opinion_name is None:
+            raise _not_a_giver(s, who)
         lifecycle.check_opinion(draft.state, what=what)
-        if day < draft.submitted_on:
-            raise InvalidInput(
-                _("--date {date} is before {draft} was submitted ({submitted})").format(
-                    date=day.isoformat(), draft=what, submitted=draft.submitted_on.isoformat()
-                ),
-                _("give the date the opinion was received"),
-            )
+        chronology.check_opinion(day, what=what, submitted_on=draft.submitted_on)
         op = m.Opinion(
             draft_id=draft.id,
             body_id=who.id,
@@ -83,6 +73,7 @@ def record(
             "opinion.recorded",
             entity="draft",
             entity_id=draft.id,
+            happened_on=day,
             opinion=op.id,
             ref=doc,
             version=draft.version,
@@ -97,9 +88,32 @@ def record(
         lacking = dr.missing(s, draft)
         if draft.state == DraftState.SUBMITTED and not lacking:
             dr.set_state(draft, "opinions_complete", day)
-            audit.record(env, s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=doc, version=draft.version)
+            audit.record(
+                env,
+                s,
+                "draft.ready_for_decision",
+                entity="draft",
+                entity_id=draft.id,
+                happened_on=day,
+                ref=doc,
+                version=draft.version,
+            )
         uow.commit()
         row = opinion_row(read_opinions.opinions(repo.reader(s), draft.id)[-1])
         row["draft_state"] = draft.state.value
         row["missing_opinions"] = lacking if draft.state in lifecycle.AWAITING_OPINIONS else []
         return row
+
+
+def _not_a_giver(session: Session, who: m.Body) -> Refused:
+    """The refusal for an opinion from a body that gives none on drafts (a deciding body, an expert group)."""
+    givers = ", ".join(read_opinions.opinion_givers(repo.reader(session))) or "—"
+    if who.kind in DECIDING_KINDS:
+        return Refused(
+            _("{body} decides on drafts; it does not give an opinion").format(body=who.slug),
+            _("record its decision with 'lipctl steering decide' or a tally; opinions come from: {bodies}").format(bodies=givers),
+        )
+    return Refused(
+        _("{body} gives no opinion on drafts").format(body=who.slug),
+        _("opinions come from: {bodies}").format(bodies=givers),
+    )

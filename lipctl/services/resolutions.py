@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
+from lipctl.process import chronology, lifecycle, limits, votes
 from lipctl.process import definition as d
-from lipctl.process import lifecycle, limits, votes
 from lipctl.process.drucksache import parse_drucksache
 from lipctl.process.states import DecisionScope
 from lipctl.services import audit
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
+from lipctl.store.read import drafts as read_drafts
 
 if TYPE_CHECKING:
     from lipctl.context import Env
@@ -186,13 +187,12 @@ def tally_document(
         assert field is not None
         doc_ref = f"{field.slug}/{draft.kind}"
         _refuse_unless_forwarded(s, draft, doc_ref)
-        if day < draft.state_since:
-            raise InvalidInput(
-                _("--date {date} is before {draft} was forwarded to the committee ({since})").format(
-                    date=day.isoformat(), draft=f"{doc_ref} v{draft.version}", since=draft.state_since.isoformat()
-                ),
-                _("give the date of the meeting that voted"),
-            )
+        chronology.check_tally(
+            day,
+            what=f"{doc_ref} v{draft.version}",
+            forwarded_on=draft.state_since,
+            previous_tally=read_drafts.last_tally(repo.reader(s), draft.id),
+        )
         deciding, last = _deciding_body(s, DecisionScope.DOCUMENT, draft.id, body)
         rules = _rule_set(s, deciding)
         tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)
@@ -211,6 +211,7 @@ def tally_document(
             "resolution.recorded",
             entity="draft",
             entity_id=draft.id,
+            happened_on=day,
             resolution=res.id,
             ref=doc_ref,
             version=draft.version,
@@ -293,6 +294,7 @@ def tally_plan(
             "resolution.recorded",
             entity="resolution",
             entity_id=res.id,
+            happened_on=day,
             resolution=res.id,
             scope="plan",
             **_vote_fields(res, deciding),

@@ -161,9 +161,9 @@ def _fields(
     """One row per action field with its documents, and the overdue opinions."""
     chairs = standing.roles(facts.bodies)
     returns = {(row.field_id, row.kind): row.n for row in facts.returns}
-    received: dict[int, set[str]] = {}
+    received: dict[int, dict[str, dt.date]] = {}
     for row in facts.received:
-        received.setdefault(row.draft_id, set()).add(slug_of_body[row.body_id])
+        received.setdefault(row.draft_id, {})[slug_of_body[row.body_id]] = row.first_on
     last, adopted_by = standing.last_votes(
         standing.Vote(v.draft_id, slug_of_body[v.body_id], v.result, v.decided_on, v.drucksache) for v in facts.resolutions
     )
@@ -187,7 +187,7 @@ def _fields(
                 since=d.state_since,
                 submitted_on=d.submitted_on,
                 requirements=facts.requirements,
-                received=received.get(d.id, set()),
+                received=set(received.get(d.id, {})),
                 chain=chain,
                 adopted_by=adopted_by.get(d.id, set()),
                 steering=chairs.steering,
@@ -195,7 +195,8 @@ def _fields(
                 today=today,
             )
             overdue.extend(_overdue_opinion(f.slug, d, ref, body, due, today) for body, due in stand.overdue_opinions)
-            docs.append(_document(d, ref, stand, returns.get((f.id, d.kind), 0), last.get(d.id)))
+            late = standing.late_opinions(d.submitted_on, facts.requirements, received.get(d.id, {}))
+            docs.append(_document(d, ref, stand, returns.get((f.id, d.kind), 0), last.get(d.id), late))
         field_rows.append(
             {
                 "slug": f.slug,
@@ -209,7 +210,12 @@ def _fields(
 
 
 def _document(
-    d: q.LatestVersion, ref: str, stand: standing.DocumentStanding, returns: int, vote: standing.Vote | None
+    d: q.LatestVersion,
+    ref: str,
+    stand: standing.DocumentStanding,
+    returns: int,
+    vote: standing.Vote | None,
+    late: list[tuple[str, dt.date, dt.date]],
 ) -> dict[str, Any]:
     """One submitted document's row: its latest version and where it stands."""
     return {
@@ -222,6 +228,7 @@ def _document(
         "days_in_state": stand.days_in_state,
         "waiting_on": stand.waiting_on,
         "missing_opinions": stand.missing_opinions,
+        "late_opinions": [{"body": b, "due": due, "received_on": got} for b, due, got in late],
         "returns": returns,
         "last_resolution": None
         if vote is None
@@ -240,6 +247,7 @@ def _not_submitted(kind: str, expert_group: str | None) -> dict[str, Any]:
         "days_in_state": None,
         "waiting_on": standing.not_submitted(expert_group),
         "missing_opinions": [],
+        "late_opinions": [],
         "returns": 0,
         "last_resolution": None,
     }

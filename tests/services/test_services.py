@@ -6,7 +6,6 @@ audit log are what the test passes, and what the services return and store is ch
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,7 +79,7 @@ def test_a_draft_through_opinions_decision_and_vote(initialised: Env, engine: En
 
     env = initialised
     submitted = drafts_svc.submit(
-        dataclasses.replace(env, today=dt.date(2021, 1, 10)), "bildung", "grundsatzpapier", title="Entwurf"
+        env.replace(today=dt.date(2021, 1, 10)), "bildung", "grundsatzpapier", title="Entwurf"
     )
     assert (submitted["version"], submitted["superseded"]) == (1, None)
     draft_id = submitted["id"]
@@ -88,14 +87,14 @@ def test_a_draft_through_opinions_decision_and_vote(initialised: Env, engine: En
         (draft_id, 1, "submitted", "Entwurf", "anna", "2021-01-10")
     ]
 
-    ben = dataclasses.replace(env, actor="ben")
+    ben = env.replace(actor="ben")
     first = opinions.record(ben, REF, "integrationsbeiraete", "approve", text="Zustimmung")
     assert (first["draft"], first["draft_state"]) == (draft_id, "submitted")
     second = opinions.record(ben, REF, "runder-tisch", "amend", text="Mit Änderungen", date="2021-01-20")
     assert (second["draft"], second["draft_state"]) == (draft_id, "ready_for_decision")
     assert [o["body"] for o in listings.list_opinions(env, REF)] == ["integrationsbeiraete", "runder-tisch"]
 
-    clara = dataclasses.replace(env, actor="clara")
+    clara = env.replace(actor="clara")
     decided = decisions.decide(clara, REF, forward=True, ret=False, reason="Begründung")
     assert (decided["draft"], decided["result"], decided["without_opinions"]) == (draft_id, "forwarded", False)
 
@@ -168,11 +167,11 @@ def test_status_is_as_of_the_date_it_is_given(initialised: Env) -> None:
     from lipctl.services import drafts as drafts_svc
     from lipctl.services import status
 
-    submitted_on = dataclasses.replace(initialised, today=dt.date(2021, 1, 1))
+    submitted_on = initialised.replace(today=dt.date(2021, 1, 1))
     drafts_svc.submit(submitted_on, "bildung", "grundsatzpapier")
 
     now, names = status.status(initialised)
-    later, _names = status.status(dataclasses.replace(initialised, today=dt.date(2021, 3, 2)))
+    later, _names = status.status(initialised.replace(today=dt.date(2021, 3, 2)))
     assert names.fields["bildung"]
     bildung_now = now["fields"][0]["documents"][0]
     bildung_later = later["fields"][0]["documents"][0]

@@ -19,7 +19,6 @@ CI size: ``max_examples=25`` × ``stateful_step_count=20`` (at most 500 steps).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -40,7 +39,7 @@ STEPS = 20
 
 DOCS = [("bildung", "grundsatzpapier"), ("wirtschaft", "massnahmenkatalog")]
 REQUIRED = ("integrationsbeiraete", "runder-tisch")
-BODIES = [*REQUIRED, "expertinnengruppe-soziales"]  # a body whose opinion is not required
+BODIES = [*REQUIRED, "expertinnengruppe-soziales"]  # an expert group gives no opinion: always refused
 OPEN = {"submitted", "ready_for_decision", "forwarded"}
 FINAL = {"returned", "superseded", "adopted", "rejected"}
 TODAY = dt.date(2021, 2, 1)
@@ -89,7 +88,7 @@ class Lifecycle(RuleBasedStateMachine):
         raise AssertionError(f"{call.__name__}{args} should have been refused")
 
     def _actor(self, actor: str) -> None:
-        self.env = dataclasses.replace(self.env, actor=actor)
+        self.env = self.env.replace(actor=actor)
 
     # --- rules ----------------------------------------------------------------------------
 
@@ -141,7 +140,8 @@ class Lifecycle(RuleBasedStateMachine):
 
         target = self._target(doc, pick)
         ref = f"{doc[0]}/{doc[1]}" if pick is None or target is None else str(target["id"])
-        if target is None or stance == "veto" or target["state"] not in OPEN:
+        gives_none = body not in REQUIRED
+        if target is None or stance == "veto" or target["state"] not in OPEN or gives_none:
             self._expect_refusal(opinions.record, self.env, ref, body, stance, text="Text")
             return
         self._actor("ben")

@@ -131,6 +131,16 @@ def decision(r: Reader, draft_id: int) -> Decision | None:
     return Decision(**rows[0]) if rows else None
 
 
+def last_tally(r: Reader, draft_id: int) -> dt.date | None:
+    """The day of the latest vote (a resolution that counts) on the version, if any."""
+    rows = r.rows(
+        "SELECT max(decided_on) AS day FROM resolutions WHERE draft_id = :id AND voided_at IS NULL",
+        {"id": draft_id},
+        dates=("day",),
+    )
+    return rows[0].day if rows else None
+
+
 def considered_surveys(r: Reader, draft_id: int) -> list[str]:
     """The names of the surveys the version says it considered, in the order given."""
     return r.column(

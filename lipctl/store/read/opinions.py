@@ -1,7 +1,6 @@
 """Opinions on drafts: which bodies must give one, which have, and the opinions themselves."""
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import NamedTuple
 
 from lipctl.store.reader import Reader
@@ -63,6 +62,6 @@ def received(r: Reader, draft_id: int) -> list[str]:
     )
 
 
-def givers(r: Reader, deciding_kinds: Sequence[str]) -> list[str]:
-    """Slugs of the bodies that are not of a deciding kind, in their order."""
-    return r.column("SELECT slug FROM bodies WHERE kind NOT IN (:kinds) ORDER BY position", {"kinds": list(deciding_kinds)})
+def opinion_givers(r: Reader) -> list[str]:
+    """Slugs of the bodies that give opinions on drafts (those the seed gives an ``opinion_name``), in their order."""
+    return r.column("SELECT slug FROM bodies WHERE opinion_name IS NOT NULL ORDER BY position, id")

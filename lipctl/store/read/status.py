@@ -39,6 +39,7 @@ class Received(NamedTuple):
 
     draft_id: int
     body_id: int
+    first_on: dt.date  # the day the body's first opinion on the version arrived
 
 
 class ResolutionRow(NamedTuple):
@@ -104,9 +105,14 @@ def received(r: Reader, draft_ids: list[int]) -> list[Received]:
     if not draft_ids:
         return []
     rows = r.rows(
-        "SELECT draft_id, body_id FROM opinions WHERE draft_id IN (:ids) GROUP BY draft_id, body_id", {"ids": draft_ids}
+        """
+        SELECT draft_id, body_id, min(received_on) AS first_on FROM opinions
+        WHERE draft_id IN (:ids) AND voided_at IS NULL GROUP BY draft_id, body_id
+        """,
+        {"ids": draft_ids},
+        dates=("first_on",),
     )
-    return [Received(row.draft_id, row.body_id) for row in rows]
+    return [Received(row.draft_id, row.body_id, row.first_on) for row in rows]
 
 
 def resolutions(r: Reader, draft_ids: list[int]) -> list[ResolutionRow]:

@@ -94,8 +94,8 @@ def test_outstanding_and_overdue_opinions_as_of_today(seeded) -> None:
     late = seeded.json("draft", "show", REF)  # as of 2021-02-01
     assert late["overdue_opinions"] == [{"body": "runder-tisch", "due": "2021-01-12"}]
     assert late["opinions_due"] == [
-        {"body": "integrationsbeiraete", "due": "2021-01-12", "received": True},
-        {"body": "runder-tisch", "due": "2021-01-12", "received": False},
+        {"body": "integrationsbeiraete", "due": "2021-01-12", "received": True, "received_on": "2021-01-05", "late": False},
+        {"body": "runder-tisch", "due": "2021-01-12", "received": False, "received_on": None, "late": False},
     ]
 
 
@@ -142,7 +142,20 @@ def test_opinion_with_a_file_records_its_hash(seeded, tmp_path) -> None:
 
 def test_decision_without_opinions_is_an_explicit_recorded_exception(seeded, engine) -> None:
     ok(seeded, "--today", "2021-01-04", "draft", "submit", "bildung", "--kind", "grundsatzpapier")
-    ok(seeded, "opinion", "record", REF, "--from", "integrationsbeiraete", "--stance", "approve", "--text", "x")
+    ok(
+        seeded,
+        "opinion",
+        "record",
+        REF,
+        "--from",
+        "integrationsbeiraete",
+        "--stance",
+        "approve",
+        "--text",
+        "x",
+        "--date",
+        "2021-01-10",
+    )
     row = seeded.json(
         "steering",
         "decide",

@@ -23,6 +23,7 @@ def _doc(kind: str, **values: Any) -> dict[str, Any]:
         "days_in_state": None,
         "waiting_on": [],
         "missing_opinions": [],
+        "late_opinions": [],
         "returns": 0,
         "last_resolution": None,
     }
@@ -96,6 +97,8 @@ def _fields(ids: dict[str, int]) -> list[dict[str, Any]]:
                     since="2021-01-05",
                     days_in_state=27,
                     waiting_on=["lenkungsgruppe"],
+                    # submitted 2020-12-01: due 28 days later; the Runder Tisch answered a week after
+                    late_opinions=[{"body": "runder-tisch", "due": "2020-12-29", "received_on": "2021-01-05"}],
                 ),
                 eg("demokratie"),
             ],
@@ -281,7 +284,8 @@ def test_plain_text_fits_80_columns_and_tells_the_story(seeded, story) -> None:
     assert "Education — 22 survey responses" in text
     assert "\x1b[" not in text  # piped: no colour codes
     row = next(line for line in lines if line.strip().startswith("grundsatzpapier") and "ready for decision" in line)
-    assert row.split() == ["grundsatzpapier", "v1", "ready", "for", "decision", "27", "lenkungsgruppe"]
+    assert row.split()[:7] == ["grundsatzpapier", "v1", "ready", "for", "decision", "27", "lenkungsgruppe;"]
+    assert "lenkungsgruppe; late: runder-tisch (due 2020-12-29, received 2021-01-05)" in " ".join(text.split())
     assert "last vote: not quorate (2021-01-21)" in " ".join(text.split())
     assert "opinion of runder-tisch on bildung/grundsatzpapier v3 (20 days late)" in " ".join(text.split())
 

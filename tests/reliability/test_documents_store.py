@@ -6,22 +6,19 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import pty
 import subprocess
 from pathlib import Path
 
-import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import text
 
 from lipctl.errors import ExitCode
 from lipctl.files import inputs
-from lipctl.store import models as m
 from lipctl.store import schema
+from tests.fixtures import revisions
 from tests.helpers import engine_on
-from tests.reliability.test_migrations import _fill, _upgraded_engine
 from tests.stress import _harness as h
 
 SUBMIT = ("draft", "submit", "bildung", "--kind", "grundsatzpapier")
@@ -155,28 +152,15 @@ def test_a_stored_document_is_not_written_to_a_terminal(fresh_db: Path, cli, iso
 
 
 def _tables(db_url: str) -> dict[str, list[tuple[object, ...]]]:
-    engine = engine_on(db_url)
-    try:
-        with engine.connect() as conn:
-            names = set(inspect(conn).get_table_names())
-            return {
-                t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
-                for t in m.Base.metadata.sorted_tables
-                if t.name in names
-            }
-    finally:
-        engine.dispose()
+    """Every row of every table, in the database's columns (an older revision's too), in primary-key order."""
+    return {name: [tuple(r.values()) for r in rows] for name, rows in revisions.rows(db_url).items()}
 
 
 def test_the_upgrade_moves_documents_recorded_as_files_into_a_postgresql_database(db_url: str, cli, isolated: Path) -> None:
     """A populated database of revision 0001 with documents kept as files, upgraded with 'lipctl db upgrade'."""
     first = schema.REVISIONS[0]
     assert first == "0001"
-    _upgraded_engine(db_url, first).dispose()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(schema, "HEAD", first)
-        mp.setattr(schema, "upgrade", functools.partial(schema.upgrade, target=first))
-        _fill(cli, isolated)
+    revisions.load(db_url, first)  # as a lipctl of revision 0001 filled it (tests/fixtures/revisions)
     # Recorded as the lipctl of revision 0001 recorded a --file: a copy named by its SHA-256 in the
     # files/ folder (beside SQLite, in the user data folder for PostgreSQL), its path in file_copy.
     postgres = "://" in db_url
@@ -203,8 +187,7 @@ def test_the_upgrade_moves_documents_recorded_as_files_into_a_postgresql_databas
     before = _tables(db_url)
     assert "documents" not in before
 
-    result = cli("db", "upgrade", "--format", "json")
-    assert result.exit_code == ExitCode.OK, result.stderr
+    revisions.upgraded_engine(db_url, "0003").dispose()  # the documents' migration (later ones add columns)
     after = _tables(db_url)
     assert after.pop("audit_events")[: len(before["audit_events"])] == before.pop("audit_events")
     documents, chunks = after.pop("documents"), after.pop("document_chunks")
@@ -222,6 +205,8 @@ def test_the_upgrade_moves_documents_recorded_as_files_into_a_postgresql_databas
     else:
         assert documents == [] and chunks == []
         assert drafts_after == drafts_before
+    result = cli("db", "upgrade", "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.stderr
     out = cli("draft", "document", str(ids[0]))
     assert out.exit_code == ExitCode.OK, out.stderr
     assert out.stdout_bytes == data
@@ -235,12 +220,7 @@ def test_the_upgrade_moves_documents_recorded_as_files_into_a_postgresql_databas
 def test_the_upgrade_leaves_a_file_whose_content_changed(pg_url: str, cli, isolated: Path, monkeypatch) -> None:
     """A kept file that no longer has the recorded SHA-256 is not stored as that document."""
     monkeypatch.setenv("LIPCTL_DB", pg_url)
-    _upgraded_engine(pg_url, "0001").dispose()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(schema, "HEAD", "0001")
-        mp.setattr(schema, "upgrade", functools.partial(schema.upgrade, target="0001"))
-        assert cli("init").exit_code == ExitCode.OK
-        assert cli(*SUBMIT).exit_code == ExitCode.OK
+    revisions.load(pg_url, "0001")
     changed = isolated / "changed.pdf"
     changed.write_bytes(b"not what was recorded")
     engine = engine_on(pg_url)

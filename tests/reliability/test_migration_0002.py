@@ -1,89 +1,40 @@
 """Migration 0002 (reported_rejects): a populated database of revision 0001 upgrades with every row kept.
 
-The approach of test_migrations.py, carried further: the 0001 database is filled through the
-commands (told that 0001 is the newest schema) and, for what those commands can no longer write
-at 0001 (an import with rejects now records them in reported_rejects), with SQL written for
-revision 0001. Then every row of every table is compared, not only the counts.
+The database is built at 0001 from the rows a lipctl of revision 0001 wrote through its commands
+(tests/fixtures/revisions/0001.json: init, two imports, two drafts, an opinion, and an import
+with two rejected rows, whose batch has its counts but no reported_rejects). The migration to 0002
+adds an empty reported_rejects and changes no other row of any table; the database, then brought
+to head by 'lipctl db upgrade', tells known rejects from new ones.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import json
-
-import pytest
-from sqlalchemy import inspect, text
 
 from lipctl.errors import ExitCode
 from lipctl.store import schema
+from tests.fixtures import revisions
 from tests.fixtures.surveys import LS_HEADER, csv_bytes, ls_row
-from tests.helpers import engine_on
-from tests.reliability.test_migrations import _fill, _upgraded_engine
 
 BEFORE, AFTER = "0001", "0002"
 
 
-def _contents(db_url: str) -> dict[str, list[tuple]]:
-    """Every row of every table (alembic_version aside), in primary-key order, as text."""
-    engine = engine_on(db_url)
-    try:
-        with engine.connect() as conn:
-            out = {}
-            for table in sorted(inspect(conn).get_table_names()):
-                if table == "alembic_version":
-                    continue
-                rows = conn.execute(text(f'SELECT * FROM "{table}" ORDER BY 1')).all()
-                out[table] = [tuple(str(v) for v in row) for row in rows]
-            return out
-    finally:
-        engine.dispose()
-
-
-def _sql_batch_with_rejects(db_url: str) -> None:
-    """What a lipctl of revision 0001 wrote for an import with rejects: a batch and its counts only."""
-    engine = engine_on(db_url)
-    try:
-        with engine.begin() as conn:
-            survey_id = conn.execute(text("SELECT id FROM surveys ORDER BY id LIMIT 1")).scalar_one()
-            now = dt.datetime(2021, 2, 1, 9, 30)
-            conn.execute(
-                text(
-                    "INSERT INTO import_batches (survey_id, path, file_sha256, profile, started_at, finished_at, rows_read, "
-                    "imported, duplicates, rejected, skipped, actor) VALUES (:s, '/srv/export-alt.csv', :sha, 'limesurvey', "
-                    ":t, :t, 7, 5, 0, 2, 0, 'tester')"
-                ),
-                {"s": survey_id, "sha": "ab" * 32, "t": now},
-            )
-    finally:
-        engine.dispose()
-
-
 def test_a_populated_0001_database_upgrades_to_0002_with_every_row_kept(db_url: str, cli, isolated) -> None:
     assert schema.REVISIONS[:2] == (BEFORE, AFTER)
-    _upgraded_engine(db_url, BEFORE).dispose()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(schema, "HEAD", BEFORE)
-        mp.setattr(schema, "upgrade", functools.partial(schema.upgrade, target=BEFORE))
-        used = _fill(cli, isolated)
-    assert "survey import" in used
-    _sql_batch_with_rejects(db_url)
-    before = _contents(db_url)
+    revisions.load(db_url, BEFORE)
+    before = revisions.rows(db_url)
     assert "reported_rejects" not in before
-    assert len(before["survey_responses"]) == 80 and len(before["import_batches"]) == 3
+    assert len(before["survey_responses"]) == 81 and len(before["import_batches"]) == 3
+    assert [b["rejected"] for b in before["import_batches"]] == [0, 0, 2]
+
+    revisions.upgraded_engine(db_url, AFTER).dispose()
+    after = revisions.rows(db_url)
+    assert after.pop("reported_rejects") == []
+    assert after == before  # every other row of every table, unchanged
 
     result = cli("db", "upgrade", "--format", "json")
     assert result.exit_code == ExitCode.OK, result.stderr
     assert json.loads(result.stdout)["schema"] == schema.HEAD
-    after = _contents(db_url)
-
-    assert after.pop("reported_rejects") == []
-    later = {t: after.pop(t) for t in set(after) - set(before)}  # tables of later revisions (0003: documents)
-    assert later == dict.fromkeys(later, [])
-    upgrade_events = after["audit_events"][len(before["audit_events"]) :]
-    assert len(upgrade_events) == 1  # the upgrade itself, logged
-    after["audit_events"] = after["audit_events"][: len(before["audit_events"])]
-    assert after == before  # every other row of every table, unchanged
     check = cli.json("db", "check")
     assert check["ok"] is True and check["schema"] == schema.HEAD
 
@@ -101,14 +52,10 @@ def test_a_populated_0001_database_upgrades_to_0002_with_every_row_kept(db_url: 
     assert json.loads(again.stdout)["known_rejects"] == 1
 
 
-def test_0002_downgrades_to_0001_without_touching_the_other_tables(db_url: str, cli, isolated) -> None:
-    _upgraded_engine(db_url, BEFORE).dispose()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(schema, "HEAD", BEFORE)
-        mp.setattr(schema, "upgrade", functools.partial(schema.upgrade, target=BEFORE))
-        _fill(cli, isolated)
-    before = _contents(db_url)
-    engine = _upgraded_engine(db_url, AFTER)
+def test_0002_downgrades_to_0001_without_touching_the_other_tables(db_url: str) -> None:
+    revisions.load(db_url, BEFORE)
+    before = revisions.rows(db_url)
+    engine = revisions.upgraded_engine(db_url, AFTER)
     try:
         from alembic import command
 
@@ -117,4 +64,4 @@ def test_0002_downgrades_to_0001_without_touching_the_other_tables(db_url: str, 
             assert schema.current_revision(conn) == BEFORE
     finally:
         engine.dispose()
-    assert _contents(db_url) == before
+    assert revisions.rows(db_url) == before

@@ -15,6 +15,10 @@ from its details where it names one), the previous event's SHA-256 and its own
 (lipctl.process.auditchain), and ``audit_head`` holds the chain's head. Existing events are
 chained here in id order (the order they were written), one pass, batched; the append-only
 triggers are lifted for that pass only and put back.
+
+Survey answers lose the foreign keys of ``field_id``, ``category_id`` and ``batch_id`` (issue 14):
+PostgreSQL checked three keys of every imported row one by one. The import writes only ids it
+loaded in the same transaction; ``lipctl db check`` finds references that point nowhere.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ branch_labels = None
 depends_on = None
 
 VOIDABLE = ("drafts", "opinions", "steering_decisions", "resolutions")
+#: The answers' references that are no longer foreign keys: (column, table), constraint names by NAMING.
+UNCHECKED = (("field_id", "action_fields"), ("category_id", "survey_categories"), ("batch_id", "import_batches"))
 #: The details keys that name the day an act happened, in the order they are looked for.
 DAY_KEYS = ("happened_on", "decided_on", "received_on", "submitted_on", "date")
 BATCH = 2_000
@@ -54,6 +60,9 @@ def upgrade() -> None:
             sqlite_where=sa.text("voided_at IS NULL"),
             postgresql_where=sa.text("voided_at IS NULL"),
         )
+    with op.batch_alter_table("survey_responses", schema=None) as batch_op:
+        for column, table in UNCHECKED:
+            batch_op.drop_constraint(f"fk_survey_responses_{column}_{table}", type_="foreignkey")
     with op.batch_alter_table("import_batches", schema=None) as batch_op:
         batch_op.add_column(sa.Column("undone_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("undone_by", sa.String(length=120), nullable=True))
@@ -85,6 +94,9 @@ def downgrade() -> None:
     with op.batch_alter_table("import_batches", schema=None) as batch_op:
         for column in ("undo_reason", "undone_by", "undone_at"):
             batch_op.drop_column(column)
+    with op.batch_alter_table("survey_responses", schema=None) as batch_op:
+        for column, table in UNCHECKED:
+            batch_op.create_foreign_key(f"fk_survey_responses_{column}_{table}", table, [column], ["id"])
     with op.batch_alter_table("steering_decisions", schema=None) as batch_op:
         batch_op.drop_index("uq_steering_decisions_live_draft")
         batch_op.drop_index("ix_steering_decisions_draft_id")

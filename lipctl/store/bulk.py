@@ -132,7 +132,7 @@ STAGING = "lipctl_staging_responses"
 class PostgresResponseWriter(ResponseWriter):
     """COPY into a temporary staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING, per batch.
 
-    The server's share of a batch (the COPY, and the INSERT with its four foreign-key checks and
+    The server's share of a batch (the COPY, and the INSERT with its foreign-key check and
     four index entries a row) takes as long as reading and checking it here; so each batch is sent
     by a worker thread while the caller reads the next one (psycopg waits without the GIL). One
     batch at most is in flight. Before any other statement, commit or rollback on the

@@ -1,4 +1,7 @@
-"""lipctl survey import, list, stats, export: citizens' answers, routed to the expert groups; imports, undo, rename, delete: corrections."""
+"""lipctl survey import, list, stats, export: citizens' answers, routed to the expert groups.
+
+survey imports, undo, rename, delete: corrections (an undo or a deletion erases the answers).
+"""
 
 from __future__ import annotations
 
@@ -87,7 +90,6 @@ EXPORT_COLUMNS = [
     Column("submitted_at", _("Submitted")),
     Column("text", _("Text")),
 ]
-
 
 
 def _undone(value: dict[str, Any] | None) -> str:
@@ -277,7 +279,7 @@ def register(root: typer.Typer) -> None:
 
     @command(grp, "delete", path="survey delete")
     def delete(name: SurveyNameArg, reason: ReasonOpt, fmt: FormatOpt = OutputFormat.TABLE) -> None:
-        """Delete a survey created by mistake with all its answers (no recoverable text is left); the audit log keeps its name and counts."""
+        """Delete a survey created by mistake and all its answers (no recoverable text is left); the log keeps name and counts."""
         from lipctl.output.emit import emit_record
         from lipctl.services import survey_admin
 

@@ -8,11 +8,14 @@ checkpoint truncates it); PostgreSQL leaves the dead row version in its page —
 on the table's file: every deleted text was still there). So, per store:
 
 - SQLite: ``prepare`` sets ``PRAGMA secure_delete = ON`` on the deleting transaction's connection
-  before the first DELETE (SQLite then overwrites deleted cells and freed pages with zeros), and
-  ``finish``, after the commit, runs ``PRAGMA wal_checkpoint(TRUNCATE)``: the zeroed pages go into
-  the database file and the WAL file is truncated to nothing. A reader that keeps the database
-  open can stop the checkpoint (it waits ``busy_timeout`` for it first): a warning says so and
-  what to run once the reader is gone.
+  before the first DELETE (SQLite then overwrites the deleted cells and freed pages with zeros).
+  That is not enough alone: an import written with secure_delete off (SQLite's own default; some
+  builds turn it on) leaves stale copies of rows in the free space of pages each time a page is
+  split or rebalanced — the marker test found them. So ``finish``, after the commit, runs
+  ``VACUUM`` (the file is rebuilt from the live rows alone) and ``PRAGMA wal_checkpoint(TRUNCATE)``
+  (the rebuilt pages go into the database file, the WAL file is truncated to nothing). A reader
+  that keeps the database open can stop the checkpoint (it waits ``busy_timeout`` first): a
+  warning says so and what to run once the reader is gone.
 - PostgreSQL: ``finish``, after the commit and outside any transaction, runs ``VACUUM FULL
   survey_responses``: the table (with its TOAST table and indexes) is rewritten into new files and
   the old ones are removed. It needs an ACCESS EXCLUSIVE lock for the rewrite, so it waits at most
@@ -28,9 +31,9 @@ stores); one added later must be rebuilt here, after the deletion.
 from __future__ import annotations
 
 import sqlite3
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, CursorResult, Engine, delete, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -79,28 +82,29 @@ def lock_survey(session: Session, survey_id: int) -> None:
     session.execute(select(m.Survey.id).where(m.Survey.id == survey_id).with_for_update()).all()
 
 
+def _delete(session: Session, model: type[m.Base], *where: Any) -> int:
+    """DELETE the rows of ``model`` that match ``where`` (no ORM bookkeeping); how many."""
+    result = session.execute(delete(model).where(*where).execution_options(synchronize_session=False))
+    return int(cast("CursorResult[Any]", result).rowcount)
+
+
 def delete_batch_answers(session: Session, survey_id: int, batch_id: int) -> int:
     """Delete the answers the batch stored (by survey too: the unique index's first column finds them); how many."""
-    table = m.SurveyResponse.__table__
-    result = session.execute(delete(table).where(table.c.survey_id == survey_id, table.c.batch_id == batch_id))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return _delete(session, m.SurveyResponse, m.SurveyResponse.survey_id == survey_id, m.SurveyResponse.batch_id == batch_id)
 
 
 def forget_batch_rejects(session: Session, batch_id: int) -> int:
     """Delete the rejects the batch reported first (hashes only), so that a new import reports them again; how many."""
-    table = m.ReportedReject.__table__
-    result = session.execute(delete(table).where(table.c.batch_id == batch_id))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return _delete(session, m.ReportedReject, m.ReportedReject.batch_id == batch_id)
 
 
 def delete_survey(session: Session, survey_id: int) -> SurveyErased:
     """Delete the survey and everything that refers to it: answers, reported rejects, draft links, import batches."""
-    counts = []
-    for model in (m.SurveyResponse, m.ReportedReject, m.DraftSurvey, m.ImportBatch):
-        table = model.__table__
-        counts.append(int(session.execute(delete(table).where(table.c.survey_id == survey_id)).rowcount))  # type: ignore[attr-defined]
-    session.execute(delete(m.Survey.__table__).where(m.Survey.__table__.c.id == survey_id))
-    answers, rejects, links, batches = counts
+    answers = _delete(session, m.SurveyResponse, m.SurveyResponse.survey_id == survey_id)
+    rejects = _delete(session, m.ReportedReject, m.ReportedReject.survey_id == survey_id)
+    links = _delete(session, m.DraftSurvey, m.DraftSurvey.survey_id == survey_id)
+    batches = _delete(session, m.ImportBatch, m.ImportBatch.survey_id == survey_id)
+    _delete(session, m.Survey, m.Survey.id == survey_id)
     return SurveyErased(answers=answers, batches=batches, rejects=rejects, draft_links=links)
 
 
@@ -108,42 +112,53 @@ def finish(engine: Engine) -> Erasure:
     """After the deletion's commit: make the deleted texts unrecoverable from the database's files."""
     if engine.dialect.name == "postgresql":
         return _vacuum_full(engine)
-    return _checkpoint(engine)
+    return _sqlite_finish(engine)
 
 
-def _checkpoint(engine: Engine) -> Erasure:
-    note = _(
-        "backups of the database file made before this command still hold the deleted answers until they are rotated out"
-    )
+def _sqlite_finish(engine: Engine) -> Erasure:
+    note = _("backups of the database file made before this command still hold the deleted answers until they are rotated out")
     path = engine.url.database or ""
-    retry = _("close the programs that have the database open, then run: sqlite3 {path} 'PRAGMA wal_checkpoint(TRUNCATE)'").format(
-        path=path
+    retry = _("close the programs that have the database open, then run: sqlite3 {path} '{sql}'").format(
+        path=path, sql="VACUUM; PRAGMA wal_checkpoint(TRUNCATE);"
     )
+    steps, warnings = ["secure_delete"], []
     try:
         raw = engine.raw_connection()
         try:
             cur = raw.cursor()
+            try:
+                cur.execute("VACUUM")
+                steps.append("vacuum")
+            except sqlite3.Error as exc:  # a writer that holds the lock beyond busy_timeout, a full disk
+                warnings.append(
+                    _("the database file was not rebuilt ({reason}): it may still hold deleted answers; {retry}").format(
+                        reason=reason(exc, Where.of_engine(engine)), retry=retry
+                    )
+                )
             busy, _log, _done = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             cur.close()
         finally:
             raw.close()
     except (DBAPIError, sqlite3.Error) as exc:
-        warning = _("the WAL checkpoint failed ({reason}): {path}-wal may still hold deleted answers; {retry}").format(
-            reason=reason(exc, Where.of_engine(engine)), path=path, retry=retry
+        warnings.append(
+            _("the WAL checkpoint failed ({reason}): {path}-wal may still hold deleted answers; {retry}").format(
+                reason=reason(exc, Where.of_engine(engine)), path=path, retry=retry
+            )
         )
-        return Erasure(False, ["secure_delete"], [warning], note)
+        return Erasure(False, steps, warnings, note)
     if busy:
-        warning = _("another connection is reading the database, so {path}-wal still holds deleted answers; {retry}").format(
-            path=path, retry=retry
+        warnings.append(
+            _("another connection is reading the database, so {path}-wal still holds deleted answers; {retry}").format(
+                path=path, retry=retry
+            )
         )
-        return Erasure(False, ["secure_delete"], [warning], note)
-    return Erasure(True, ["secure_delete", "wal_checkpoint_truncate"], [], note)
+    else:
+        steps.append("wal_checkpoint_truncate")
+    return Erasure(not warnings, steps, warnings, note)
 
 
 def _vacuum_full(engine: Engine) -> Erasure:
-    note = _(
-        "PostgreSQL: WAL archives and backups made before this command still hold the deleted answers until they rotate out"
-    )
+    note = _("PostgreSQL: WAL archives and backups made before this command still hold the deleted answers until they rotate out")
     fix = _("until the table's owner runs 'VACUUM FULL survey_responses', the deleted answers stay in its old pages")
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

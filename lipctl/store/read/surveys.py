@@ -159,7 +159,7 @@ def batches(r: Reader, survey_id: int | None = None) -> list[Batch]:
     where, params = "", {}
     if survey_id is not None:
         where, params = "WHERE b.survey_id = :survey", {"survey": survey_id}
-    rows = r.rows(f"{_BATCH_SQL} {where} ORDER BY b.id", params, times=_BATCH_TIMES)  # noqa: S608 - a fixed clause with a placeholder
+    rows = r.rows(f"{_BATCH_SQL} {where} ORDER BY b.id", params, times=_BATCH_TIMES)
     return [Batch(**row) for row in rows]
 
 
@@ -167,7 +167,7 @@ def batch(r: Reader, batch_id: int) -> Batch:
     """The import batch with that id; NotFound says where to find the valid ones."""
     rows = []
     if 0 < batch_id <= MAX_INT:  # an id no INTEGER column holds is not sent (PostgreSQL would refuse it)
-        rows = r.rows(f"{_BATCH_SQL} WHERE b.id = :id", {"id": batch_id}, times=_BATCH_TIMES)  # noqa: S608 - a fixed clause with a placeholder
+        rows = r.rows(f"{_BATCH_SQL} WHERE b.id = :id", {"id": batch_id}, times=_BATCH_TIMES)
     if not rows:
         last = r.column("SELECT max(id) FROM import_batches")[0]
         raise NotFound(

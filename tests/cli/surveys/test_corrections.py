@@ -116,7 +116,7 @@ def test_undo_deletes_the_batch_answers_and_keeps_the_batch_marked_undone(db_url
         assert data["erasure"]["steps"] == ["delete", "vacuum_full"]
     else:
         assert "backups" in data["note"]
-        assert data["erasure"]["steps"] == ["secure_delete", "wal_checkpoint_truncate"]
+        assert data["erasure"]["steps"] == ["secure_delete", "vacuum", "wal_checkpoint_truncate"]
     # the first file's answer 2 was stored by batch 1 (batch 2 only counted it as a duplicate): gone too
     exported = seeded.json("survey", "export", "--field", "soziales") + seeded.json("survey", "export", "--field", "wirtschaft")
     assert [r["text"] for r in exported] == ["Beratung in mehreren Sprachen"]
@@ -144,7 +144,7 @@ def test_undo_in_a_table_prints_the_note_on_stderr(db_url: str, seeded, write) -
     assert result.exit_code == ExitCode.OK, result.stderr
     assert "Answers deleted" in result.stdout and "wrong export" in result.stdout
     expected = "WAL archives and backups" if db_url.startswith("postgresql") else "backups of the database file"
-    assert f"note: " in result.stderr and expected in result.stderr
+    assert "note: " in result.stderr and expected in result.stderr
     assert "warning" not in result.stderr
 
 
@@ -155,7 +155,8 @@ def test_an_undone_batch_imported_again_is_stored_and_its_rejects_reported_again
     assert again.exit_code == ExitCode.IMPORT_REJECTED_ROWS, again.stderr  # the reject is new again
     assert "rejected: unknown action field 'Sport'" in again.stderr
     rows = seeded.json("survey", "imports")
-    assert [(r["imported"], r["duplicates"], r["undone"] is not None) for r in rows] == [(2, 0, True), (1, 1, False), (2, 0, False)]
+    got = [(r["imported"], r["duplicates"], r["undone"] is not None) for r in rows]
+    assert got == [(2, 0, True), (1, 1, False), (2, 0, False)]
     assert seeded.json("survey", "stats")["total"] == 3
 
 
@@ -172,7 +173,8 @@ def test_undo_of_an_unknown_batch_is_refused(db_url: str, seeded, write) -> None
     _first, second = two_batches(seeded, write)
     for number in (str(second + 1), "0", "99999999999999"):
         line = refused(seeded, db_url, "survey", "undo", number, "--reason", "x")
-        assert f"no import batch {number}" in line and f"'lipctl survey imports' lists the batches (the last one is {second})" in line
+        assert f"no import batch {number}" in line
+        assert f"'lipctl survey imports' lists the batches (the last one is {second})" in line
 
 
 def test_undo_needs_a_reason(db_url: str, seeded, write) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from lipctl.errors import ExitCode
 from tests.fixtures.surveys import LS_HEADER, csv_bytes, ls_row
 from tests.helpers import counts, snapshot
@@ -320,3 +322,14 @@ def test_list_stats_status_and_export_no_longer_count_removed_answers(db_url: st
     assert figures() == ([("Beteiligung 2020", 1), ("Jugend", 1)], 2, 1, 1, 1, ["bleibt"])
     assert seeded("survey", "delete", "Beteiligung 2020", "--reason", "test").exit_code == ExitCode.OK
     assert figures() == ([("Jugend", 1)], 1, 1, 1, 0, ["bleibt"])
+
+
+@pytest.mark.slow
+def test_survey_imports_reads_through_the_driver_alone(seeded, write) -> None:
+    """A read command: no SQLAlchemy, no models (as tests/meta checks for the other read commands)."""
+    from tests.meta.test_imports import imported_modules, offending
+
+    two_batches(seeded, write)
+    modules = imported_modules("-m", "lipctl", "survey", "imports", "--format", "json")
+    assert {"lipctl.store.reader", "sqlite3"} <= modules
+    assert offending(modules, ("sqlalchemy", "alembic", "yaml", "jinja2", "lipctl.store.models", "psycopg")) == []

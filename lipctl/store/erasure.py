@@ -162,24 +162,20 @@ def _vacuum_full(engine: Engine) -> Erasure:
     fix = _("until the table's owner runs 'VACUUM FULL survey_responses', the deleted answers stay in its old pages")
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
             file_before, owner, me = _table_file(conn)
+            conn.exec_driver_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
             try:
                 conn.exec_driver_sql(f"VACUUM FULL {TABLE}")
-            except DBAPIError as exc:
-                why = reason(exc, Where.of_engine(engine))
-                warning = _("the answers are deleted, but VACUUM FULL {table} did not run ({reason}); {fix}").format(
-                    table=TABLE, reason=why, fix=fix
-                )
-                return Erasure(False, ["delete"], [warning], note)
+            finally:
+                conn.exec_driver_sql("RESET lock_timeout")  # the connection goes back to the pool
             file_after, _owner, _me = _table_file(conn)
-    except DBAPIError as exc:
+    except DBAPIError as exc:  # the lock not had within LOCK_TIMEOUT, a full disk, the server gone
         why = reason(exc, Where.of_engine(engine))
-        warning = _("the answers are deleted, but VACUUM FULL {table} could not run ({reason}); {fix}").format(
+        warning = _("the answers are deleted, but VACUUM FULL {table} did not run ({reason}); {fix}").format(
             table=TABLE, reason=why, fix=fix
         )
         return Erasure(False, ["delete"], [warning], note)
-    if file_after == file_before:  # PostgreSQL skipped it: the role may not vacuum the table
+    if file_after == file_before:  # PostgreSQL skipped it (a warning of its own): the role may not vacuum the table
         warning = _(
             "the answers are deleted, but the role {me} may not run VACUUM FULL {table} (its owner is {owner}); {fix}"
         ).format(me=me, table=TABLE, owner=owner, fix=fix)

@@ -236,6 +236,51 @@ def test_postgresql_a_role_that_may_not_vacuum_gets_a_warning_and_the_deletion_s
     assert marker.encode() not in pg_table_bytes(pg_url)[0]
 
 
+@pytest.mark.postgres
+def test_postgresql_a_lock_held_elsewhere_gets_a_warning_after_the_lock_timeout(
+    pg_url: str, seeded, write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LIPCTL_DB", pg_url)
+    monkeypatch.setattr("lipctl.store.erasure.LOCK_TIMEOUT", "300ms")
+    assert seeded("init").exit_code == ExitCode.OK
+    imported = run(seeded, "survey", "import", str(marked_export(write, "ZEBRAMARKER", n=5)), "--survey", "S")
+    with _pg(pg_url) as other:  # a report reading the table meanwhile: VACUUM FULL must wait for it
+        other.execute("BEGIN")
+        other.execute("LOCK TABLE survey_responses IN ACCESS SHARE MODE")
+        result = seeded("survey", "undo", str(imported["files"][0]["batch"]), "--reason", "x", "--format", "json")
+        other.execute("ROLLBACK")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    data = json.loads(result.stdout)
+    assert data["deleted"] == 5 and data["erasure"] == {"complete": False, "steps": ["delete"]}
+    [warning] = data["warnings"]
+    assert "VACUUM FULL survey_responses did not run (canceling statement due to lock timeout)" in warning
+    assert counts(pg_url, ["survey_responses"]) == {"survey_responses": 0}
+
+
+@pytest.mark.postgres
+def test_postgresql_finish_leaves_the_pooled_connection_as_it_was(pg_url: str, seeded, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lipctl.store import erasure
+    from lipctl.store.engine import make_engine, resolve_url
+
+    monkeypatch.setenv("LIPCTL_DB", pg_url)
+    monkeypatch.setattr("lipctl.store.erasure.LOCK_TIMEOUT", "300ms")
+    assert seeded("init").exit_code == ExitCode.OK
+    engine = make_engine(resolve_url(pg_url))
+    try:
+        with _pg(pg_url) as other:
+            other.execute("BEGIN")
+            other.execute("LOCK TABLE survey_responses IN ACCESS SHARE MODE")
+            assert erasure.finish(engine).complete is False
+            other.execute("ROLLBACK")
+        assert engine.pool.checkedin() == 1
+        with engine.connect() as conn:  # the same connection, from the pool
+            assert conn.exec_driver_sql("SHOW lock_timeout").scalar_one() == "0"
+            assert conn.exec_driver_sql("SHOW transaction_isolation").scalar_one() == "read committed"
+        assert erasure.finish(engine).complete is True
+    finally:
+        engine.dispose()
+
+
 # --- the promise that there is nothing else to rebuild ------------------------------------------
 
 

@@ -333,3 +333,56 @@ def test_survey_imports_reads_through_the_driver_alone(seeded, write) -> None:
     modules = imported_modules("-m", "lipctl", "survey", "imports", "--format", "json")
     assert {"lipctl.store.reader", "sqlite3"} <= modules
     assert offending(modules, ("sqlalchemy", "alembic", "yaml", "jinja2", "lipctl.store.models", "psycopg")) == []
+
+
+@pytest.mark.postgres
+def test_two_undos_of_one_batch_at_once_on_postgresql_the_second_is_refused(
+    pg_url: str, seeded, write, make_env, monkeypatch
+) -> None:
+    """The batch row is locked before it is checked: an undo that waits for another sees it undone."""
+    import threading
+    import time
+
+    import psycopg
+
+    from lipctl.errors import Refused
+    from lipctl.services import survey_admin
+    from lipctl.store.location import resolve
+
+    monkeypatch.setenv("LIPCTL_DB", pg_url)
+    assert seeded("init").exit_code == ExitCode.OK
+    first, _second = two_batches(seeded, write)
+    outcome: list[object] = []
+    with psycopg.connect(resolve(pg_url).libpq_url) as other:  # the other undo, holding the row
+        other.execute("SELECT id FROM import_batches WHERE id = %s FOR UPDATE", (first,))
+        worker = threading.Thread(
+            target=lambda: outcome.append(_undo_or_error(survey_admin, make_env(actor="bert"), first)), daemon=True
+        )
+        worker.start()
+        with psycopg.connect(resolve(pg_url).libpq_url, autocommit=True) as watch:
+            for _ in range(200):  # until the worker waits for the row lock
+                waiting = watch.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                ).fetchone()
+                if waiting and waiting[0]:
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail("the second undo never waited for the row lock")
+        other.execute(
+            "UPDATE import_batches SET undone_at = '2021-02-01 10:00:00', undone_by = 'anna', undo_reason = 'first' "
+            "WHERE id = %s",
+            (first,),
+        )
+        other.commit()
+    worker.join(30)
+    [error] = outcome
+    assert isinstance(error, Refused) and "was undone on 2021-02-01 10:00 UTC by anna" in error.message
+    assert seeded.json("survey", "stats")["total"] == 3  # the refused undo deleted nothing
+
+
+def _undo_or_error(service, env, batch: int) -> object:
+    try:
+        return service.undo(env, batch, "second")
+    except Exception as exc:  # noqa: BLE001 - handed to the test's thread
+        return exc

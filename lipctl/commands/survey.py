@@ -1,4 +1,7 @@
-"""lipctl survey import, list, stats, export: citizens' answers, routed to the expert groups."""
+"""lipctl survey import, list, stats, export: citizens' answers, routed to the expert groups.
+
+survey imports, undo, rename, delete: corrections (an undo or a deletion erases the answers).
+"""
 
 from __future__ import annotations
 
@@ -58,6 +61,13 @@ ForceOpt = Annotated[
 ]
 ByOpt = Annotated[StatsBy, typer.Option("--by", help=_("Count per action field or per category."), case_sensitive=False)]
 FieldNameOpt = Annotated[str, typer.Option("--field", help=_("Action field: slug, name or alias."))]
+BatchArg = Annotated[int, typer.Argument(help=_("The import batch's number (see 'lipctl survey imports')."), show_default=False)]
+ReasonOpt = Annotated[
+    str, typer.Option("--reason", help=_("Why (recorded in the audit log; never the answers' texts)."), show_default=False)
+]
+OldNameArg = Annotated[str, typer.Argument(help=_("The survey's name (any case)."), show_default=False)]
+NewNameArg = Annotated[str, typer.Argument(help=_("Its new name."), show_default=False)]
+SurveyNameArg = Annotated[str, typer.Argument(help=_("The survey's name (any case)."), show_default=False)]
 
 IMPORT_COLUMNS = [
     Column("path", _("File")),
@@ -80,6 +90,60 @@ EXPORT_COLUMNS = [
     Column("submitted_at", _("Submitted")),
     Column("text", _("Text")),
 ]
+
+
+def _undone(value: dict[str, Any] | None) -> str:
+    from lipctl.output.emit import plain
+
+    if value is None:
+        return "—"
+    return _("{at} by {by}: {reason}").format(at=plain(value["at"]), by=value["by"], reason=value["reason"])
+
+
+def _short_hash(value: str | None) -> str:
+    return value[:12] if value else "—"
+
+
+BATCH_COLUMNS = [
+    Column("batch", _("Batch")),
+    Column("survey", _("Survey")),
+    Column("path", _("File")),
+    Column("sha256", "SHA-256", _short_hash),
+    Column("profile", _("Profile")),
+    Column("rows_read", _("Rows")),
+    Column("imported", _("Imported")),
+    Column("duplicates", _("Duplicates")),
+    Column("rejected", _("Rejected")),
+    Column("skipped", _("Skipped (incomplete)")),
+    Column("actor", _("By")),
+    Column("started_at", _("Started (UTC)")),
+    Column("finished_at", _("Finished (UTC)")),
+    Column("undone", _("Undone (UTC)"), _undone),
+]
+UNDO_FIELDS = [
+    Column("batch", _("Batch")),
+    Column("survey", _("Survey")),
+    Column("path", _("File")),
+    Column("deleted", _("Answers deleted")),
+    Column("rejects_forgotten", _("Reported rejects forgotten")),
+    Column("reason", _("Reason")),
+]
+DELETE_FIELDS = [
+    Column("survey", _("Survey")),
+    Column("deleted", _("Answers deleted")),
+    Column("batches", _("Import batches deleted"), lambda v: str(len(v))),
+    Column("rejects_forgotten", _("Reported rejects forgotten")),
+    Column("drafts", _("Drafts that had considered it"), lambda v: ", ".join(map(str, v)) if v else "—"),
+    Column("reason", _("Reason")),
+]
+
+
+def _erasure_messages(result: dict[str, Any], fmt: OutputFormat) -> None:
+    """Warnings (the texts may still be recoverable) on stderr always; the note on stderr unless in JSON."""
+    for warning in result["warnings"]:
+        message(_("warning: {text}").format(text=warning))
+    if fmt is not OutputFormat.JSON and result["note"]:
+        message(_("note: {text}").format(text=result["note"]))
 
 
 def _percent(total: int):
@@ -185,3 +249,40 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import responses
 
         emit(responses.export(env(), field, survey), fmt, EXPORT_COLUMNS)
+
+    @command(grp, "imports", path="survey imports")
+    def imports(survey: SurveyOpt = None, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """The import batches, oldest first: file, SHA-256, profile, counts, who imported it, whether it was undone."""
+        from lipctl.output.emit import emit
+        from lipctl.services import survey_admin
+
+        emit(survey_admin.imports(env(), survey), fmt, BATCH_COLUMNS)
+
+    @command(grp, "undo", path="survey undo")
+    def undo(batch: BatchArg, reason: ReasonOpt, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """Delete the answers one import batch stored (no recoverable text is left); the batch stays, marked undone."""
+        from lipctl.output.emit import emit_record
+        from lipctl.services import survey_admin
+
+        result = survey_admin.undo(env(), batch, reason)
+        emit_record(result, fmt, UNDO_FIELDS, title=_("Import batch {batch} undone").format(batch=result["batch"]))
+        _erasure_messages(result, fmt)
+
+    @command(grp, "rename", path="survey rename")
+    def rename(old: OldNameArg, new: NewNameArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """Rename a survey (names compare in any case)."""
+        from lipctl.output.emit import emit_record
+        from lipctl.services import survey_admin
+
+        result = survey_admin.rename(env(), old, new)
+        emit_record(result, fmt, [Column("survey", _("Survey")), Column("renamed_from", _("Renamed from"))])
+
+    @command(grp, "delete", path="survey delete")
+    def delete(name: SurveyNameArg, reason: ReasonOpt, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """Delete a survey created by mistake and all its answers (no recoverable text is left); the log keeps name and counts."""
+        from lipctl.output.emit import emit_record
+        from lipctl.services import survey_admin
+
+        result = survey_admin.delete(env(), name, reason)
+        emit_record(result, fmt, DELETE_FIELDS, title=_("Survey {name!r} deleted").format(name=result["survey"]))
+        _erasure_messages(result, fmt)

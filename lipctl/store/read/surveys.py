@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from lipctl.errors import NotFound
 from lipctl.i18n import _
+from lipctl.process.limits import MAX_INT
 from lipctl.store.reader import Reader
 
 
@@ -49,17 +50,23 @@ class Response(NamedTuple):
 
 def survey(r: Reader, name: str) -> Survey:
     """The survey of that name (any case); NotFound names the known ones."""
-    wanted = name.strip().lower()
-    # Compared in Python, not with SQL lower(): SQLite's folds ASCII only (lower('Übung') is 'Übung'),
-    # and the name typed (a NUL, bytes that are not UTF-8) is never sent to the store.
-    found = [row for row in r.rows("SELECT id, name FROM surveys ORDER BY id") if row.name.lower() == wanted]
-    if not found:
+    found = find_survey(r, name)
+    if found is None:
         names = r.column("SELECT name FROM surveys ORDER BY name")
         raise NotFound(
             _("no survey {name!r}").format(name=name),
             _("known surveys: {names}").format(names=", ".join(names)) if names else _("import one with 'lipctl survey import'"),
         )
-    return Survey(**found[0])
+    return found
+
+
+def find_survey(r: Reader, name: str) -> Survey | None:
+    """The survey of that name in any case (the first one, by id), or None."""
+    wanted = name.strip().lower()
+    # Compared in Python, not with SQL lower(): SQLite's folds ASCII only (lower('Übung') is 'Übung'),
+    # and the name typed (a NUL, bytes that are not UTF-8) is never sent to the store.
+    found = [row for row in r.rows("SELECT id, name FROM surveys ORDER BY id") if row.name.lower() == wanted]
+    return Survey(**found[0]) if found else None
 
 
 def surveys(r: Reader) -> list[Listed]:
@@ -111,3 +118,75 @@ def responses(r: Reader, field: str, survey_id: int | None = None) -> list[Respo
     # undated responses last on both stores (SQLite sorts NULL first, PostgreSQL last)
     sql += " ORDER BY s.name, r.submitted_at IS NULL, r.submitted_at, r.id"
     return [Response(**row) for row in r.rows(sql, params, times=("submitted_at",))]
+
+
+# --- import batches (survey imports, undo, delete) -------------------------------------------
+
+
+class Batch(NamedTuple):
+    """One import batch (one file of a survey import) with its counts and, once undone, who undid it."""
+
+    id: int
+    survey_id: int
+    survey: str
+    path: str
+    sha256: str | None
+    profile: str | None
+    rows_read: int
+    imported: int
+    duplicates: int
+    rejected: int
+    skipped: int
+    actor: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    undone_at: dt.datetime | None
+    undone_by: str | None
+    undo_reason: str | None
+
+
+_BATCH_SQL = """
+    SELECT b.id, b.survey_id, s.name AS survey, b.path, b.file_sha256 AS sha256, b.profile,
+           b.rows_read, b.imported, b.duplicates, b.rejected, b.skipped, b.actor,
+           b.started_at, b.finished_at, b.undone_at, b.undone_by, b.undo_reason
+    FROM import_batches b JOIN surveys s ON s.id = b.survey_id
+"""
+_BATCH_TIMES = ("started_at", "finished_at", "undone_at")
+
+
+def batches(r: Reader, survey_id: int | None = None) -> list[Batch]:
+    """The import batches (of one survey), oldest first: the newest import is the last row."""
+    where, params = "", {}
+    if survey_id is not None:
+        where, params = "WHERE b.survey_id = :survey", {"survey": survey_id}
+    rows = r.rows(f"{_BATCH_SQL} {where} ORDER BY b.id", params, times=_BATCH_TIMES)
+    return [Batch(**row) for row in rows]
+
+
+def batch(r: Reader, batch_id: int) -> Batch:
+    """The import batch with that id; NotFound says where to find the valid ones."""
+    rows = []
+    if 0 < batch_id <= MAX_INT:  # an id no INTEGER column holds is not sent (PostgreSQL would refuse it)
+        rows = r.rows(f"{_BATCH_SQL} WHERE b.id = :id", {"id": batch_id}, times=_BATCH_TIMES)
+    if not rows:
+        last = r.column("SELECT max(id) FROM import_batches")[0]
+        raise NotFound(
+            _("no import batch {batch}").format(batch=batch_id),
+            _("'lipctl survey imports' lists the batches (the last one is {last})").format(last=last)
+            if last is not None
+            else _("no survey has been imported yet"),
+        )
+    return Batch(**rows[0])
+
+
+def batch_answers(r: Reader, survey_id: int) -> dict[int, int]:
+    """The answers a survey holds, counted by the batch that stored them (batches without any are absent)."""
+    return r.pairs(
+        "SELECT batch_id, count(*) FROM survey_responses WHERE survey_id = :survey AND batch_id IS NOT NULL GROUP BY batch_id",
+        {"survey": survey_id},
+    )
+
+
+def considered_by(r: Reader, survey_id: int) -> list[int]:
+    """The ids of the draft versions that took the survey into account (draft_surveys)."""
+    return r.column("SELECT draft_id FROM draft_surveys WHERE survey_id = :survey ORDER BY draft_id", {"survey": survey_id})

@@ -57,6 +57,14 @@ def register(root: typer.Typer) -> None:
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         if ctx.invoked_subcommand is not None:
+            given = [since, until, by, action, draft, limit]
+            if any(v is not None for v in given) or fmt is not OutputFormat.TABLE:
+                message(
+                    _("lipctl: the options of 'log {command}' go after it (lipctl log {command} --format json)").format(
+                        command=ctx.invoked_subcommand
+                    )
+                )
+                raise typer.Exit(int(ExitCode.USAGE))
             return
         from lipctl.context import parse_day
         from lipctl.output.emit import emit

@@ -179,3 +179,11 @@ def test_writes_go_on_chaining_after_a_verify(recorded, db_url: str) -> None:
         engine.dispose()
     assert prev == before["head"]
 
+
+
+def test_the_listing_still_runs_on_its_own_and_its_options_do_not_reach_verify(recorded) -> None:
+    assert recorded("log").exit_code == ExitCode.OK
+    assert recorded("log", "--since", "2020-01-01", "--format", "json").exit_code == ExitCode.OK
+    result = recorded("log", "--format", "json", "verify")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr == "lipctl: the options of 'log verify' go after it (lipctl log verify --format json)\n"

@@ -38,7 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "status",
         N_("The briefing for the International Committee: progress, decisions, overdue items, survey participation, contacts."),
     ),
-    "log": ("log", N_("The audit trail: every change, with actor, time, command and details.")),
+    "log": ("log", N_("The audit trail: every change, with actor, time and details; 'log verify' checks its hash chain.")),
     "draft": ("draft", N_("Draft versions of each field's documents (Entwürfe).")),
     "opinion": ("opinion", N_("Opinions on drafts (Einschätzungen, Stellungnahmen).")),
     "steering": ("steering", N_("The steering group's decisions (Lenkungsgruppe).")),

@@ -98,40 +98,7 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
     """Register ``fn`` as command ``name`` on ``app``; ``path`` is the full name for the audit log."""
 
     def decorate(fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kw: Any) -> Any:
-            from lipctl.context import current
-
-            ctx = current()
-            ctx.command = path or name
-            try:
-                check_arguments(fn, kw)
-                return fn(*args, **kw)
-            except LipctlError as exc:
-                if ctx.debug:
-                    sys.stderr.write(scrub(traceback.format_exc()))
-                raise fail(exc) from None
-            except (typer.Exit, typer.Abort):
-                raise
-            except BrokenPipeError:  # stdout's reader went away (`| head -1`): quiet, exit 0 (lipctl/output/pipe.py)
-                from lipctl.output.pipe import end_quietly
-
-                raise typer.Exit(end_quietly()) from None
-            except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lipctl.cli.Terminated)
-                message(_("lipctl: interrupted; nothing was changed by the unfinished step"))
-                raise typer.Exit(getattr(exc, "exit_code", 130)) from None
-            except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback without --debug
-                if ctx.debug:  # the traceback, through the same scrubbing as every other line
-                    sys.stderr.write(scrub(traceback.format_exc()))
-                message(
-                    _("lipctl: unexpected error ({error}); nothing was changed — run again with --debug and report it").format(
-                        error=scrub(f"{type(exc).__name__}: {exc}".splitlines()[0])
-                    )
-                )
-                raise typer.Exit(int(ExitCode.REFUSED)) from None
-            finally:
-                ctx.dispose()
-
+        wrapper = guarded(fn, path or name)
         doc = inspect.getdoc(fn)
         if doc and "help" not in kwargs:
             # The docstring is the help text and, unchanged, its message id in the catalogue
@@ -141,3 +108,43 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
         return fn
 
     return decorate
+
+
+def guarded(fn: F, path: str) -> F:
+    """``fn`` inside the command boundary, as command ``path`` (also for a group that runs on its own: lipctl log)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kw: Any) -> Any:
+        from lipctl.context import current
+
+        ctx = current()
+        ctx.command = path
+        try:
+            check_arguments(fn, kw)
+            return fn(*args, **kw)
+        except LipctlError as exc:
+            if ctx.debug:
+                sys.stderr.write(scrub(traceback.format_exc()))
+            raise fail(exc) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except BrokenPipeError:  # stdout's reader went away (`| head -1`): quiet, exit 0 (lipctl/output/pipe.py)
+            from lipctl.output.pipe import end_quietly
+
+            raise typer.Exit(end_quietly()) from None
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (lipctl.cli.Terminated)
+            message(_("lipctl: interrupted; nothing was changed by the unfinished step"))
+            raise typer.Exit(getattr(exc, "exit_code", 130)) from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback without --debug
+            if ctx.debug:  # the traceback, through the same scrubbing as every other line
+                sys.stderr.write(scrub(traceback.format_exc()))
+            message(
+                _("lipctl: unexpected error ({error}); nothing was changed — run again with --debug and report it").format(
+                    error=scrub(f"{type(exc).__name__}: {exc}".splitlines()[0])
+                )
+            )
+            raise typer.Exit(int(ExitCode.REFUSED)) from None
+        finally:
+            ctx.dispose()
+
+    return wrapper  # type: ignore[return-value]

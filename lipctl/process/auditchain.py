@@ -86,14 +86,35 @@ def link_hash(link: Link, prev_hash: str) -> str:
     )
 
 
+class Head(NamedTuple):
+    """The head lipctl keeps beside the chain (table audit_head): the number of events and the last hash."""
+
+    events: int
+    hash: str
+
+
+#: What ``verify`` finds wrong, first one only (``Broken.problem``).
+CHANGED = "changed"  # an event's content no longer gives its stored hash
+REMOVED = "removed"  # an event follows one that is not there: the one before it was deleted
+INSERTED = "inserted"  # an event without a link into the chain
+APPENDED = "appended"  # an event after the head lipctl recorded
+FORKED = "forked"  # two events follow the same one: one of them was inserted
+CUT_OFF = "cut_off"  # the chain ends before the recorded head: the last events were deleted
+HEAD_MISMATCH = "head_mismatch"  # the chain's end is not the recorded head
+KEPT_MISSING = "kept_missing"  # a head kept elsewhere (log verify --head) is not in the chain
+
+
 class Broken(NamedTuple):
-    """Where the chain breaks: the event (id), what is wrong (``changed``, ``inserted``, ``removed``,
-    ``forked``, ``unlinked``) and the head as far as the chain held."""
+    """Where the chain breaks: the event named (``event_id``, None when none can be), what is wrong
+    (one of the problems above), the chain as far as it held (``events``, ``head``, the last intact
+    event ``after``) and, for a fork, the other event that follows the same one."""
 
     event_id: int | None
     problem: str
     events: int
     head: str
+    after: int | None = None
+    other: int | None = None
 
 
 class Verified(NamedTuple):
@@ -103,40 +124,108 @@ class Verified(NamedTuple):
     head: str
 
 
-def verify(links: Iterable[Link]) -> Verified | Broken:
-    """Walk the chain from GENESIS by previous hash (not by id: concurrent writers append in lock
-    order), and name the first event that does not hold.
+class _Stub(NamedTuple):
+    """What the walk keeps of an event that arrived before its predecessor."""
 
-    - ``changed``: an event's content no longer gives its stored hash;
-    - ``forked``: two events claim the same predecessor (one was inserted outside lipctl);
-    - ``removed``: an event names a predecessor that is not there (the one before it was deleted);
-    - ``unlinked``: an event without a chain link (inserted outside lipctl, or a gap).
+    id: int
+    prev_hash: str
+    hash: str
+    intact: bool
+
+
+class _Walk:
+    """The chain followed from GENESIS, one event at a time, as the events arrive (in id order).
+
+    Events come in id order, which is the chain's order whenever every writer took the head's lock;
+    an event whose predecessor has not been seen yet waits in ``pending``. Only the hashes of the
+    walked chain are kept (the successor of each, for a fork), not the events.
     """
-    by_prev: dict[str, list[Link]] = {}
-    unlinked: list[Link] = []
-    count = 0
-    for link in links:
-        count += 1
+
+    def __init__(self, recorded: Head | None) -> None:
+        self.recorded = recorded
+        self.head = GENESIS
+        self.seen = 0
+        self.last: int | None = None
+        self.followed: dict[str, int] = {}  # hash -> the id of the event that follows it
+        self.pending: dict[str, list[_Stub]] = {}
+        self.unlinked: int | None = None
+
+    def add(self, link: Link) -> Broken | None:
         if not link.prev_hash or not link.hash:
-            unlinked.append(link)
-            continue
-        by_prev.setdefault(link.prev_hash, []).append(link)
-    head, seen = GENESIS, 0
-    while True:
-        nexts = by_prev.pop(head, [])
-        if not nexts:
-            break
-        if len(nexts) > 1:
-            nexts.sort(key=lambda x: x.id)
-            return Broken(nexts[1].id, "forked", seen, head)
-        link = nexts[0]
-        if link_hash(link, head) != link.hash:
-            return Broken(link.id, "changed", seen, head)
-        head, seen = link.hash or "", seen + 1
-    if unlinked:
-        first = min(unlinked, key=lambda x: x.id)
-        return Broken(first.id, "unlinked", seen, head)
-    if seen != count:
-        rest = sorted((x for group in by_prev.values() for x in group), key=lambda x: x.id)
-        return Broken(rest[0].id if rest else None, "removed", seen, head)
-    return Verified(seen, head)
+            self.unlinked = link.id if self.unlinked is None else min(self.unlinked, link.id)
+            return None
+        stub = _Stub(link.id, link.prev_hash, link.hash, link_hash(link, link.prev_hash) == link.hash)
+        if stub.prev_hash == self.head:
+            return self._attach(stub)
+        if stub.prev_hash in self.followed:
+            return self._broken(stub.id, FORKED, other=self.followed[stub.prev_hash])
+        self.pending.setdefault(stub.prev_hash, []).append(stub)
+        return None
+
+    def _attach(self, stub: _Stub) -> Broken | None:
+        while True:
+            recorded = self.recorded
+            if recorded is not None and self.seen == recorded.events and self.head == recorded.hash:
+                return self._broken(stub.id, APPENDED)  # lipctl's own head ended the chain here
+            if not stub.intact:
+                return self._broken(stub.id, CHANGED)
+            self.followed[stub.prev_hash] = stub.id
+            self.head, self.seen, self.last = stub.hash, self.seen + 1, stub.id
+            waiting = self.pending.get(self.head)
+            if not waiting:
+                return None
+            stub = waiting.pop(0)
+            if not waiting:
+                del self.pending[self.head]
+
+    def _broken(self, event_id: int | None, problem: str, other: int | None = None) -> Broken:
+        return Broken(event_id, problem, self.seen, self.head, self.last, other)
+
+    def end(self, kept: str | None) -> Verified | Broken:
+        if self.unlinked is not None or self.pending:
+            return self._loose_end()
+        recorded = self.recorded
+        if recorded is not None:
+            if self.seen < recorded.events:
+                return self._broken(None, CUT_OFF)
+            if self.head != recorded.hash:
+                return self._broken(None, HEAD_MISMATCH)
+        if kept is not None and kept != self.head and kept not in self.followed:
+            return self._broken(None, KEPT_MISSING)
+        return Verified(self.seen, self.head)
+
+    def _loose_end(self) -> Broken:
+        """The first (lowest id) event that the walk never reached, and why."""
+        candidates: list[tuple[int, str, int | None]] = []
+        if self.unlinked is not None:
+            candidates.append((self.unlinked, INSERTED, None))
+        waiting = [stub for group in self.pending.values() for stub in group]
+        hashes = {stub.hash for stub in waiting}
+        for stub in waiting:
+            if stub.prev_hash in hashes:
+                continue  # follows another waiting event: not where the chain broke
+            if stub.prev_hash in self.followed:
+                candidates.append((stub.id, FORKED, self.followed[stub.prev_hash]))
+            else:
+                candidates.append((stub.id, REMOVED, None))
+        if not candidates:  # waiting events that only follow each other (a forged loop)
+            candidates.append((min(stub.id for stub in waiting), INSERTED, None))
+        event_id, problem, other = min(candidates)
+        return self._broken(event_id, problem, other)
+
+
+def verify(links: Iterable[Link], recorded: Head | None = None, kept: str | None = None) -> Verified | Broken:
+    """Walk the chain from GENESIS by previous hash (not by id: concurrent writers append in lock
+    order), and name the first event that does not hold; then compare the end with ``recorded``
+    (lipctl's head: a cut-off end, events appended outside lipctl) and look for ``kept`` (a head
+    noted earlier, which must still be in the chain).
+
+    ``links`` may be a stream (in id order, for the usual case of an in-order chain): the walk keeps
+    the chain's hashes, not its events.
+    """
+    walk = _Walk(recorded)
+    for link in links:
+        broken = walk.add(link)
+        if broken is not None:
+            return broken
+    return walk.end(kept)

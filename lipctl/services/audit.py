@@ -31,22 +31,61 @@ def record(
 ) -> AuditEvent:
     """The event ``action`` by ``env.actor`` through ``env.command``, added to ``session`` (committed with the change).
 
-    ``happened_on`` is the day the recorded act happened (its --date), where it is one; the event's
-    own time (``occurred_at``) is when it was recorded.
+    ``happened_on`` is the day the recorded act happened (its --date), where it is one (else the
+    day its details name: ``decided_on``, ``received_on``, …); the event's own time
+    (``occurred_at``) is when it was recorded. The event is linked into the audit chain
+    (lipctl.process.auditchain) under the lock of its head: its ``prev_hash`` is the head's hash,
+    its ``hash`` that of its stored content, and the head moves on to it.
     """
     from lipctl.output.emit import to_jsonable
+    from lipctl.process.auditchain import event_hash
+    from lipctl.store.auditlog import locked_head
 
-    event = AuditEvent(
-        occurred_at=utcnow(),
+    text = (
+        json.dumps(to_jsonable({k: v for k, v in details.items() if v is not None}), ensure_ascii=False, sort_keys=True)
+        if details
+        else None
+    )
+    day = happened_on if happened_on is not None else _day_in(details)
+    if isinstance(day, dt.datetime):  # a Date column keeps the day only: hash what is stored
+        day = day.date()
+    head = locked_head(session)  # waits for a concurrent writer's commit (PostgreSQL)
+    occurred_at, command = utcnow(), env.command or "lipctl"  # the time after the lock: it rises along the chain
+    own = event_hash(
+        head.hash,
+        occurred_at=occurred_at,
         actor=env.actor,
-        command=env.command or "lipctl",
+        command=command,
         action=action,
         entity=entity,
         entity_id=entity_id,
-        happened_on=happened_on,
-        details=json.dumps(to_jsonable({k: v for k, v in details.items() if v is not None}), ensure_ascii=False, sort_keys=True)
-        if details
-        else None,
+        details=text,
+        happened_on=day,
     )
+    event = AuditEvent(
+        occurred_at=occurred_at,
+        actor=env.actor,
+        command=command,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        happened_on=day,
+        details=text,
+        prev_hash=head.hash,
+        hash=own,
+    )
+    head.hash, head.events = own, head.events + 1
     session.add(event)
     return event
+
+
+#: The details that name the day an act happened, where a caller gave no ``happened_on`` (as migration 0004 reads them).
+DAY_KEYS = ("happened_on", "decided_on", "received_on", "submitted_on", "date")
+
+
+def _day_in(details: dict[str, Any]) -> dt.date | None:
+    for key in DAY_KEYS:
+        value = details.get(key)
+        if isinstance(value, dt.date):
+            return value
+    return None

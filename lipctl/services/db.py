@@ -143,9 +143,28 @@ def check(env: Env, *, quick: bool = False) -> dict[str, Any]:
             result["tables"] = maintenance.row_counts(conn)
     except DatabaseError as exc:
         raise _unreadable(sqlite_path(url) or safe_url(url), exc) from None
+    result["audit_chain"] = _audit_chain(env, result, problems)
     result["problems"] = problems
     result["ok"] = not problems
     return result
+
+
+def _audit_chain(env: Env, result: dict[str, Any], problems: list[str]) -> dict[str, Any] | None:
+    """lipctl log verify's walk of the audit log (a database of this lipctl's schema only); its
+    problem, if any, among the others. None when the log cannot be walked (a table is missing)."""
+    from lipctl.errors import LipctlError
+    from lipctl.services import log
+
+    if result.get("schema_state") != "current" or not {"audit_events", "audit_head"} <= set(result.get("tables", {})):
+        return None
+    try:
+        chain = log.verify(env)
+    except LipctlError as exc:
+        problems.append(_("the audit log could not be verified: {reason}").format(reason=exc.message))
+        return None
+    if not chain["ok"]:
+        problems.append(chain["message"])
+    return {key: chain[key] for key in ("ok", "events", "head", "problem", "event")}
 
 
 def schema_differences(conn: Any) -> list[str]:

@@ -19,11 +19,13 @@ from lipctl.process import standing
 from lipctl.process.states import ContactRole
 from lipctl.services import status as status_svc
 from lipctl.store.read import definition
+from lipctl.store.read import log as audit_log
 from lipctl.store.read import report as q
 from lipctl.store.reader import Reader
 
 if TYPE_CHECKING:
     from lipctl.context import Env
+    from lipctl.process.auditchain import Head
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
@@ -89,6 +91,7 @@ class Facts(NamedTuple):
     per_survey: list[q.SurveyCount]
     considered: list[q.Considered]
     contacts: list[q.Contact]
+    audit: Head | None = None  # the audit log's head (lipctl log verify), for the footer
 
 
 def read(r: Reader, since: dt.date | None, today: dt.date) -> Facts:
@@ -102,6 +105,7 @@ def read(r: Reader, since: dt.date | None, today: dt.date) -> Facts:
         q.responses_per_survey(r),
         q.considered(r),
         q.contacts(r),
+        audit_log.head(r),
     )
 
 
@@ -144,6 +148,7 @@ def shape(facts: Facts, today: dt.date, since: dt.date | None) -> dict[str, Any]
             "overdue": len(status["overdue"]),
             "responses": survey["total"],
         },
+        "audit": {"events": facts.audit.events, "head": facts.audit.hash} if facts.audit is not None else None,
     }
 
 

@@ -223,6 +223,7 @@ def _psycopg(location: Location, where: Where) -> Iterator[Reader]:
         raise open_error(exc, where) from None
     try:
         conn.read_only = True
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # one snapshot, as libpq's path (log verify needs it)
         yield Reader(conn, "postgresql")
     except psycopg.Error as exc:  # a role without read access (lipctl db grant)
         if (error := store_error(exc, where)) is not None:

@@ -162,6 +162,8 @@ def _command_paths() -> list[str]:
             if sub.hidden:
                 continue
             if hasattr(sub, "list_commands"):
+                if sub.invoke_without_command:  # a group that also runs on its own (lipctl log)
+                    paths.append(" ".join((*prefix, name)))
                 walk(sub, (*prefix, name))
             else:
                 paths.append(" ".join((*prefix, name)))

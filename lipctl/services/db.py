@@ -138,6 +138,14 @@ def check(env: Env, *, quick: bool = False) -> dict[str, Any]:
                 result["schema_state"] = "current"
             # Only a database at this lipctl's version can be compared with its models.
             differences = schema_differences(conn) if result["schema_state"] == "current" else []
+            unlinked = [u._asdict() for u in maintenance.unlinked_references(conn)] if revision == schema.HEAD else []
+            result["unlinked_references"] = unlinked
+            problems.extend(
+                _("{n} rows of {table}.{column} refer to no row of {target} (first: id {first})").format(
+                    n=u["rows"], table=u["table"], column=u["column"], target=u["target"], first=u["first_id"]
+                )
+                for u in unlinked
+            )
             result["differences"] = differences
             problems.extend(differences)
             result["tables"] = maintenance.row_counts(conn)

@@ -58,6 +58,39 @@ def foreign_key_violations(conn: Connection) -> list[ForeignKeyViolation]:
     return [ForeignKeyViolation(*r) for r in conn.exec_driver_sql("PRAGMA foreign_key_check")]
 
 
+#: References kept without a foreign key (revision 0004, for the import's speed): (table, column, target).
+UNCHECKED_REFERENCES = (
+    ("survey_responses", "field_id", "action_fields"),
+    ("survey_responses", "category_id", "survey_categories"),
+    ("survey_responses", "batch_id", "import_batches"),
+)
+
+
+class UnlinkedReference(NamedTuple):
+    """Rows whose reference (kept without a foreign key) points at no row: how many, and the first."""
+
+    table: str
+    column: str
+    target: str
+    rows: int
+    first_id: int
+
+
+def unlinked_references(conn: Connection) -> list[UnlinkedReference]:
+    """The references kept without a foreign key that point nowhere, one grouped query each (both stores)."""
+    found = []
+    for table, column, target in UNCHECKED_REFERENCES:
+        rows, first = conn.execute(
+            text(
+                f"SELECT count(*), min(t.id) FROM {table} t LEFT JOIN {target} x ON x.id = t.{column} "  # noqa: S608 - names are constants of this module
+                f"WHERE t.{column} IS NOT NULL AND x.id IS NULL"
+            )
+        ).one()
+        if rows:
+            found.append(UnlinkedReference(table, column, target, int(rows), int(first)))
+    return found
+
+
 def server_version(conn: Connection) -> str:
     """PostgreSQL's version, after a first round trip that shows the server answers."""
     conn.execute(text("SELECT 1"))

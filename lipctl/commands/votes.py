@@ -41,6 +41,9 @@ BodyOpt = Annotated[
     typer.Option("--body", help=_("The deciding body (default: the next one in the seed's decision chain)."), show_default=False),
 ]
 
+IdArg = Annotated[str, typer.Argument(metavar="ID", help=_("The resolution's id (the tally's JSON: id)."))]
+ReasonOpt = Annotated[str, typer.Option("--reason", help=_("Why it is void; recorded."), show_default=False)]
+
 
 def _columns() -> list[Any]:
     from lipctl.output.emit import Column
@@ -150,9 +153,6 @@ def register(root: typer.Typer) -> None:
             reason=reason,
         )
         _emit_resolution(row, fmt, hidden=("ref", "state"))
-
-    IdArg = Annotated[str, typer.Argument(metavar="ID", help=_("The resolution's id (the tally's JSON: id)."))]
-    ReasonOpt = Annotated[str, typer.Option("--reason", help=_("Why it is void; recorded."), show_default=False)]
 
     def _void(group: str, resolution_id: str, reason: str, fmt: OutputFormat) -> None:
         from lipctl.commands.opinion import correction_columns

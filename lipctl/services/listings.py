@@ -154,7 +154,7 @@ def history(env: Env, ref: str) -> list[dict[str, Any]]:
             record = _recorded(e.action, e.entity_id, details)
             mark = voided.get(record) if record is not None else None
             void = voided_json(mark.at, mark.by, mark.reason) if mark is not None else None
-            summary = event_summary(e.action, details)
+            summary = _correction(e.action, details) if e.action in _CORRECTIONS else event_summary(e.action, details)
             rows.append(
                 {
                     "id": e.id,
@@ -171,6 +171,33 @@ def history(env: Env, ref: str) -> list[dict[str, Any]]:
                 }
             )
         return rows
+
+
+_CORRECTIONS = ("opinion.withdrawn", "steering.voided", "resolution.voided", "draft.withdrawn")
+
+
+def _correction(action: str, d: dict[str, Any]) -> str:
+    """One line for a correction event in draft history: what was voided, why, and the states computed again."""
+    from lipctl.i18n import _
+    from lipctl.report.labels import state_label
+
+    if action == "opinion.withdrawn":
+        text = _("opinion {id} of {body} withdrawn").format(id=d.get("opinion"), body=d.get("body"))
+    elif action == "steering.voided":
+        text = _("steering decision {id} voided").format(id=d.get("decision"))
+    elif action == "resolution.voided":
+        text = _("resolution {id} of {body} voided").format(id=d.get("resolution"), body=d.get("body"))
+    else:
+        text = _("v{version} withdrawn").format(version=d.get("version"))
+    text += f": {d.get('reason')}"
+    changes = d.get("changes") or []
+    if changes:
+        text += (
+            " ("
+            + "; ".join(f"v{c['version']}: {state_label(c['state_before'])} → {state_label(c['state'])}" for c in changes)
+            + ")"
+        )
+    return text
 
 
 #: The event that recorded a voidable record, and the detail that names it (None: the event's draft).

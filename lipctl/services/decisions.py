@@ -76,7 +76,6 @@ def decide(
             "steering.decided",
             entity="draft",
             entity_id=draft.id,
-            happened_on=day,
             decision=dec.id,
             ref=doc,
             version=draft.version,

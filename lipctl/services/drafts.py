@@ -299,7 +299,6 @@ def _submit_once(
             "draft.submitted",
             entity="draft",
             entity_id=draft.id,
-            happened_on=today,
             ref=ref,
             version=draft.version,
             title=draft.title,
@@ -316,16 +315,7 @@ def _submit_once(
             s.add(m.DraftSurvey(draft_id=draft.id, survey_id=sv.id))
         if not need:  # a seed without required opinions: the steering group may decide at once
             set_state(draft, "opinions_complete", today)
-            audit.record(
-                env,
-                s,
-                "draft.ready_for_decision",
-                entity="draft",
-                entity_id=draft.id,
-                happened_on=today,
-                ref=ref,
-                version=draft.version,
-            )
+            audit.record(env, s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=ref, version=draft.version)
         if facts is not None:
             if s.get_bind().dialect.name == "sqlite":
                 draft.file_copy = keep(facts)
@@ -378,7 +368,6 @@ def _supersede(env: Env, session: Session, older: list[m.Draft], draft: m.Draft,
             "draft.superseded",
             entity="draft",
             entity_id=old.id,
-            happened_on=env.today,
             ref=ref,
             version=old.version,
             state_before=before.value,

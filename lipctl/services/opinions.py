@@ -83,7 +83,6 @@ def record(
             "opinion.recorded",
             entity="draft",
             entity_id=draft.id,
-            happened_on=day,
             opinion=op.id,
             ref=doc,
             version=draft.version,
@@ -98,16 +97,7 @@ def record(
         lacking = dr.missing(s, draft)
         if draft.state == DraftState.SUBMITTED and not lacking:
             dr.set_state(draft, "opinions_complete", day)
-            audit.record(
-                env,
-                s,
-                "draft.ready_for_decision",
-                entity="draft",
-                entity_id=draft.id,
-                happened_on=day,
-                ref=doc,
-                version=draft.version,
-            )
+            audit.record(env, s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=doc, version=draft.version)
         uow.commit()
         row = opinion_row(read_opinions.opinions(repo.reader(s), draft.id)[-1])
         row["draft_state"] = draft.state.value

@@ -79,10 +79,23 @@ def locked_draft(session: Session, ref: str) -> m.Draft:
     """
     draft = repo.get_draft(session, ref)
     session.refresh(draft, with_for_update=True)
-    if not ref.strip().isdigit() and draft.state == DraftState.SUPERSEDED:
+    if not ref.strip().isdigit() and (draft.state == DraftState.SUPERSEDED or draft.voided_at is not None):
         draft = repo.get_draft(session, ref)
         session.refresh(draft, with_for_update=True)
+    refuse_withdrawn(session, draft)
     return draft
+
+
+def refuse_withdrawn(session: Session, draft: m.Draft) -> None:
+    """Nothing is recorded on a version that was withdrawn (draft withdraw)."""
+    if draft.voided_at is None:
+        return
+    raise Refused(
+        _("{draft} was withdrawn on {date} by {actor}: {reason}").format(
+            draft=label(session, draft), date=draft.voided_at.date().isoformat(), actor=draft.voided_by, reason=draft.void_reason
+        ),
+        _("act on the latest version instead (REF as FIELD/KIND)"),
+    )
 
 
 def set_state(draft: m.Draft, event: str, day: dt.date, **kw: Any) -> DraftState:

@@ -182,6 +182,9 @@ def tally_document(
         # Two offices tallying the same draft at once: the second waits here and then sees the
         # first one's result (SQLite serialises writers with BEGIN IMMEDIATE already).
         s.refresh(draft, with_for_update=True)
+        from lipctl.services.drafts import refuse_withdrawn
+
+        refuse_withdrawn(s, draft)
         field = s.get(m.ActionField, draft.field_id)
         assert field is not None
         doc_ref = f"{field.slug}/{draft.kind}"

@@ -417,17 +417,14 @@ class Lifecycle(RuleBasedStateMachine):
             i for i, s in model.items() if s == "superseded" and i not in withdrawn
         }
         # Every void is one event naming what it voided; the voided rows are marked, the others not.
-        voided = {
-            table: {r[0] for r in conn_rows}
-            for table, conn_rows in self._voided_rows().items()
-        }
+        voided = {table: {r[0] for r in conn_rows} for table, conn_rows in self._voided_rows().items()}
         assert voided["drafts"] == withdrawn
         model_events = [e for vs in self.docs.values() for v in vs for e in v["events"]]
         for kind, table in (("opinion", "opinions"), ("decision", "steering_decisions"), ("tally", "resolutions")):
             assert voided[table] == {e["id"] for e in model_events if e["kind"] == kind and e["voided"]}, table
 
 
-def test_random_walks_keep_the_invariants(db_url: str, cli, tmp_path: Path) -> None:  # noqa: ANN001
+def test_random_walks_keep_the_invariants(db_url: str, cli, tmp_path: Path) -> None:
     import lipctl.context
 
     assert cli("init").exit_code == 0

@@ -130,7 +130,12 @@ def test_withdrawing_an_opinion_makes_a_ready_draft_submitted_again(office: Offi
     first, second = office.ready()
     assert office.state() == "ready_for_decision"
     out = office("opinion", "withdraw", str(second), "--reason", "falscher Entwurf", actor="mueller", today="2021-02-11")
-    assert (out["id"], out["draft"], out["state"], out["missing_opinions"]) == (second, draft["id"], "submitted", ["runder-tisch"])
+    assert (out["id"], out["draft"], out["state"], out["missing_opinions"]) == (
+        second,
+        draft["id"],
+        "submitted",
+        ["runder-tisch"],
+    )
     voided_by(out, "mueller", "falscher Entwurf")
 
     show = office("draft", "show", REF)
@@ -199,7 +204,12 @@ def test_a_decision_is_voided_only_after_the_tally_and_the_next_version_that_fol
         "--second-convocation",
     )  # fmt: skip
     office.refused(
-        "committee", "void", str(nq["id"]), "--reason", "x", message=f"void it first: lipctl committee void {second['id']} --reason"
+        "committee",
+        "void",
+        str(nq["id"]),
+        "--reason",
+        "x",
+        message=f"void it first: lipctl committee void {second['id']} --reason",
     )
     office("committee", "void", str(second["id"]), "--reason", "falsch")
     office("committee", "void", str(nq["id"]), "--reason", "falsch")

@@ -94,6 +94,7 @@ def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:
         **_vote_fields(res, body),
         "second_convocation": res.second_convocation,  # the row says False where the event leaves it out
         "exception_reason": res.exception_reason,
+        "voided": None,  # a resolution just recorded; 'committee void ID' / 'council void ID' correct it
     }
 
 

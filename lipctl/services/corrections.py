@@ -9,6 +9,7 @@ refused, naming the record to void first; voiding twice is refused.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -58,7 +59,11 @@ def _refuse_twice(row: Voidable, what: str) -> None:
 
 
 def _mark(env: Env, row: Voidable, reason: str) -> None:
-    row.voided_at = audit.utcnow()
+    """Mark the record void: when (the day of the correction as of --today, at the time it is recorded), by whom, why.
+
+    The audit event keeps the real time of recording (``occurred_at``) beside the day (``happened_on``)."""
+    now = audit.utcnow()
+    row.voided_at = now if now.date() == env.today else dt.datetime.combine(env.today, now.time())
     row.voided_by = env.actor
     row.void_reason = reason
 

@@ -333,3 +333,53 @@ def test_a_council_vote_on_the_plan_is_voided_and_the_second_convocation_first(o
         "--without-all-fields", "--reason", "Sondersitzung",
     )  # fmt: skip
     assert again["result"] == "adopted"
+
+
+# --- concurrency ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_a_void_that_waited_for_the_draft_sees_the_correction_made_meanwhile(
+    pg_url: str, cli: Any, monkeypatch, make_env
+) -> None:
+    """Two offices void the same tally at once: the second waits for the document's rows, then finds it voided."""
+    import threading
+
+    from lipctl.errors import Refused
+    from lipctl.services import corrections
+
+    monkeypatch.setenv("LIPCTL_DB", pg_url)
+    office = Office(cli, pg_url)
+    office.submit()
+    office.ready()
+    office.forward()
+    tally = office("committee", "tally", REF, "--yes", "7", "--no", "7", "--abstain", "0", *TALLY)
+    env = make_env(actor="ben")
+    outcome: list[Any] = []
+
+    engine = engine_on(pg_url)
+    try:
+        with engine.connect() as first:  # the other office: it holds the draft's row and voids the tally
+            first.execute(text("SELECT id FROM drafts WHERE id = :id FOR UPDATE"), {"id": tally["draft"]})
+
+            def second() -> None:
+                try:
+                    outcome.append(corrections.void_resolution(env, tally["id"], "auch falsch", group="committee"))
+                except Refused as exc:
+                    outcome.append(exc)
+
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(1.0)
+            assert thread.is_alive() and outcome == []  # waiting for the row
+            first.execute(
+                text("UPDATE resolutions SET voided_at = :at, voided_by = 'anna', void_reason = 'Zählfehler' WHERE id = :id"),
+                {"at": "2021-03-01 10:00:00", "id": tally["id"]},
+            )
+            first.commit()
+            thread.join(30)
+    finally:
+        engine.dispose()
+    [refused] = outcome
+    assert isinstance(refused, Refused) and "was already voided on 2021-03-01 by anna: Zählfehler" in refused.message
+    assert office.events("resolution.voided") == []

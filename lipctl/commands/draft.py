@@ -28,6 +28,7 @@ SurveyOpt = Annotated[
     ),
 ]
 StateOpt = Annotated[str | None, typer.Option("--state", help=_("Only drafts in this state."), show_default=False)]
+IncludeVoidedOpt = Annotated[bool, typer.Option("--include-voided", help=_("Also list withdrawn versions, marked."))]
 
 
 def _draft_columns() -> list[Column]:
@@ -42,7 +43,14 @@ def _draft_columns() -> list[Column]:
         Column("title", _("Title")),
         Column("submitted_on", _("Submitted")),
         Column("submitted_by", _("By")),
+        Column("voided", _("Voided"), _voided),
     ]
+
+
+def _voided(value: dict[str, Any] | None) -> str:
+    from lipctl.services.listings import voided_text
+
+    return voided_text(value) or "—"
 
 
 def _dues(rows: list[dict[str, Any]]) -> str:
@@ -59,7 +67,22 @@ def _dues(rows: list[dict[str, Any]]) -> str:
 def _opinions(rows: list[dict[str, Any]] | None) -> str:
     from lipctl.report.labels import stance_label
 
-    return "; ".join(f"{o['body']}: {stance_label(o['stance'])}" for o in rows) if rows else "—"
+    return (
+        "; ".join(
+            f"{o['body']}: {stance_label(o['stance'])}" + (f" ({_voided(o['voided'])})" if o.get("voided") else "") for o in rows
+        )
+        if rows
+        else "—"
+    )
+
+
+def _decision(v: dict[str, Any] | None) -> str:
+    from lipctl.output.emit import plain
+
+    if not v:
+        return "—"
+    text = f"#{v['id']} {v['result']} {plain(v['decided_on'])}" + (f" — {v['reason']}" if v["reason"] else "")
+    return text + (f" ({_voided(v['voided'])})" if v.get("voided") else "")
 
 
 def register(root: typer.Typer) -> None:
@@ -94,12 +117,17 @@ def register(root: typer.Typer) -> None:
         emit_record(row, fmt, cols, title=_("Draft {id}").format(id=row["id"]))
 
     @command(grp, "list", path="draft list")
-    def list_(field: FieldOpt = None, state: StateOpt = None, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+    def list_(
+        field: FieldOpt = None,
+        state: StateOpt = None,
+        include_voided: IncludeVoidedOpt = False,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
         """Every draft version, by field and document; filter by field or state."""
         from lipctl.output.emit import emit
         from lipctl.services import listings
 
-        emit(listings.list_drafts(env(), field, state), fmt, _draft_columns())
+        emit(listings.list_drafts(env(), field, state, include_voided=include_voided), fmt, _draft_columns())
 
     @command(grp, "show", path="draft show")
     def show(ref: RefArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
@@ -118,11 +146,8 @@ def register(root: typer.Typer) -> None:
                 "overdue_opinions", _("Overdue"), lambda v: ", ".join(f"{o['body']} ({plain(o['due'])})" for o in v) if v else "—"
             ),
             Column("opinions", _("Opinions"), _opinions),
-            Column(
-                "decision",
-                _("Steering decision"),
-                lambda v: f"{v['result']} {plain(v['decided_on'])}" + (f" — {v['reason']}" if v["reason"] else "") if v else "—",
-            ),
+            Column("decision", _("Steering decision"), _decision),
+            Column("voided_decisions", _("Voided decisions"), lambda v: "; ".join(_decision(d) for d in v) if v else "—"),
             Column("considered_surveys", _("Surveys considered")),
         ]
         emit_record(row, fmt, cols, title=_("Draft {id}").format(id=row["id"]))
@@ -158,12 +183,32 @@ def register(root: typer.Typer) -> None:
             rows,
             fmt,
             [
-                Column("occurred_at", _("Time (UTC)")),
+                Column("happened_on", _("Date")),
+                Column("occurred_at", _("Recorded (UTC)")),
                 Column("actor", _("Actor")),
                 Column("version", _("Version"), lambda v: f"v{v}"),
                 Column("action", _("Event")),
                 Column("summary", _("What happened")),
             ],
         )
+
+    @command(grp, "withdraw", path="draft withdraw")
+    def withdraw(
+        ref: Annotated[
+            str, typer.Argument(help=_("The version: a numeric draft id, or FIELD/KIND with --version N."), show_default=False)
+        ],
+        reason: Annotated[str, typer.Option("--reason", help=_("Why it is void; recorded."), show_default=False)],
+        version: Annotated[
+            int | None, typer.Option("--version", help=_("The version number (needed with FIELD/KIND)."), show_default=False)
+        ] = None,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """Withdraw a version submitted by mistake: it stays, marked void; the version before gets its state back."""
+        from lipctl.commands.opinion import correction_columns
+        from lipctl.output.emit import emit_record
+        from lipctl.services import corrections as svc
+
+        row = svc.withdraw_draft(env(), ref, version, reason)
+        emit_record(row, fmt, correction_columns(), title=_("Draft {id} withdrawn").format(id=row["id"]))
 
     root.add_typer(grp, name="draft")

@@ -31,6 +31,41 @@ def _columns() -> list[Column]:
         Column("text", _("Text")),
         Column("received_on", _("Received")),
         Column("recorded_at", _("Recorded (UTC)")),
+        Column("voided", _("Voided"), _voided),
+    ]
+
+
+def _voided(value: dict | None) -> str:
+    from lipctl.services.listings import voided_text
+
+    return voided_text(value) or "—"
+
+
+IncludeVoidedOpt = Annotated[
+    bool, typer.Option("--include-voided", help=_("Also list withdrawn opinions (and those on withdrawn versions), marked."))
+]
+ReasonOpt = Annotated[str, typer.Option("--reason", help=_("Why it is void; recorded."), show_default=False)]
+
+
+def correction_columns() -> list[Column]:
+    """What a correction (withdraw, void) shows: the voided record and the states computed again."""
+    from lipctl.report.labels import state_label
+
+    return [
+        Column("id", "#"),
+        Column("ref", _("Document")),
+        Column("version", _("Version"), lambda v: f"v{v}" if v is not None else "—"),
+        Column("voided", _("Voided"), _voided),
+        Column("state", _("Draft state"), lambda v: state_label(v) if v else "—"),
+        Column(
+            "changes",
+            _("States computed again"),
+            lambda v: (
+                "; ".join(f"v{c['version']}: {state_label(c['state_before'])} → {state_label(c['state'])}" for c in v)
+                if v
+                else "—"
+            ),
+        ),
     ]
 
 
@@ -82,12 +117,26 @@ def register(root: typer.Typer) -> None:
         ref: Annotated[
             str | None, typer.Argument(help=_("Only the opinions on this draft (id or FIELD/KIND)."), show_default=False)
         ] = None,
+        include_voided: IncludeVoidedOpt = False,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Every opinion, oldest first, or those on one draft version; earlier ones of a body stay visible."""
         from lipctl.output.emit import emit
         from lipctl.services import listings
 
-        emit(listings.list_opinions(env(), ref), fmt, _columns())
+        emit(listings.list_opinions(env(), ref, include_voided=include_voided), fmt, _columns())
+
+    @command(grp, "withdraw", path="opinion withdraw")
+    def withdraw(
+        opinion_id: Annotated[str, typer.Argument(metavar="ID", help=_("The opinion's id (opinion list, opinion record)."))],
+        reason: ReasonOpt,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """Withdraw an opinion recorded by mistake: it stays, marked void; the draft's readiness is computed again."""
+        from lipctl.output.emit import emit_record
+        from lipctl.services import corrections as svc
+
+        row = svc.withdraw_opinion(env(), opinion_id, reason)
+        emit_record(row, fmt, correction_columns(), title=_("Opinion {id} withdrawn").format(id=row["id"]))
 
     root.add_typer(grp, name="opinion")

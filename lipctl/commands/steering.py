@@ -52,4 +52,20 @@ def register(root: typer.Typer) -> None:
         ]
         emit_record(row, fmt, cols, title=_("Steering decision {id}").format(id=row["decision"]))
 
+    @command(grp, "void", path="steering void")
+    def void(
+        decision_id: Annotated[
+            str, typer.Argument(metavar="ID", help=_("The decision's id (steering decide, draft show: decision.id)."))
+        ],
+        reason: Annotated[str, typer.Option("--reason", help=_("Why it is void; recorded."), show_default=False)],
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """Void a steering decision recorded by mistake: it stays, marked; the draft returns to its state before."""
+        from lipctl.commands.opinion import correction_columns
+        from lipctl.output.emit import emit_record
+        from lipctl.services import corrections as svc
+
+        row = svc.void_decision(env(), decision_id, reason)
+        emit_record(row, fmt, correction_columns(), title=_("Steering decision {id} voided").format(id=row["id"]))
+
     root.add_typer(grp, name="steering")

@@ -41,6 +41,9 @@ BodyOpt = Annotated[
     typer.Option("--body", help=_("The deciding body (default: the next one in the seed's decision chain)."), show_default=False),
 ]
 
+IdArg = Annotated[str, typer.Argument(metavar="ID", help=_("The resolution's id (the tally's JSON: id)."))]
+ReasonOpt = Annotated[str, typer.Option("--reason", help=_("Why it is void; recorded."), show_default=False)]
+
 
 def _columns() -> list[Any]:
     from lipctl.output.emit import Column
@@ -150,6 +153,24 @@ def register(root: typer.Typer) -> None:
             reason=reason,
         )
         _emit_resolution(row, fmt, hidden=("ref", "state"))
+
+    def _void(group: str, resolution_id: str, reason: str, fmt: OutputFormat) -> None:
+        from lipctl.commands.opinion import correction_columns
+        from lipctl.output.emit import emit_record
+        from lipctl.services import corrections as svc
+
+        row = svc.void_resolution(env(), resolution_id, reason, group=group)
+        emit_record(row, fmt, correction_columns(), title=_("Resolution {id} voided").format(id=row["id"]))
+
+    @command(committee, "void", path="committee void")
+    def committee_void(resolution_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """Void a committee resolution recorded by mistake: it stays, marked; the draft returns to forwarded."""
+        _void("committee", resolution_id, reason, fmt)
+
+    @command(council, "void", path="council void")
+    def council_void(resolution_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """Void a council resolution recorded by mistake: it stays, marked; the vote can be recorded again."""
+        _void("council", resolution_id, reason, fmt)
 
     root.add_typer(committee, name="committee")
     root.add_typer(council, name="council")

@@ -110,4 +110,5 @@ def decide(
             "without_opinions": exception,
             "missing_opinions": lacking if exception else [],
             "decision": dec.id,
+            "voided": None,  # just recorded; 'steering void ID' corrects it
         }

@@ -79,10 +79,23 @@ def locked_draft(session: Session, ref: str) -> m.Draft:
     """
     draft = repo.get_draft(session, ref)
     session.refresh(draft, with_for_update=True)
-    if not ref.strip().isdigit() and draft.state == DraftState.SUPERSEDED:
+    if not ref.strip().isdigit() and (draft.state == DraftState.SUPERSEDED or draft.voided_at is not None):
         draft = repo.get_draft(session, ref)
         session.refresh(draft, with_for_update=True)
+    refuse_withdrawn(session, draft)
     return draft
+
+
+def refuse_withdrawn(session: Session, draft: m.Draft) -> None:
+    """Nothing is recorded on a version that was withdrawn (draft withdraw)."""
+    if draft.voided_at is None:
+        return
+    raise Refused(
+        _("{draft} was withdrawn on {date} by {actor}: {reason}").format(
+            draft=label(session, draft), date=draft.voided_at.date().isoformat(), actor=draft.voided_by, reason=draft.void_reason
+        ),
+        _("act on the latest version instead (REF as FIELD/KIND)"),
+    )
 
 
 def set_state(draft: m.Draft, event: str, day: dt.date, **kw: Any) -> DraftState:
@@ -357,18 +370,19 @@ def _new_version(
 ) -> m.Draft:
     """The next version of the document, received on ``day``, stored (flushed): the unique (field,
     kind, version) constraint speaks here. It comes after the version it revises (chronology)."""
-    prev = repo.latest_for_update(session, field.id, kind.slug)
-    if prev is not None:
+    prev = repo.latest_for_update(session, field.id, kind.slug)  # numbers are never reused: withdrawn ones count
+    live = prev if prev is None or prev.voided_at is None else repo.latest_live(session, field.id, kind.slug)
+    if live is not None and prev is not None:
         doc = f"{field.slug}/{kind.slug}"
-        returned = read_drafts.decision(repo.reader(session), prev.id) if prev.state == DraftState.RETURNED else None
+        returned = read_drafts.decision(repo.reader(session), live.id) if live.state == DraftState.RETURNED else None
         chronology.check_submission(
             day,
             what=f"{doc} v{prev.version + 1}",
-            previous=f"{doc} v{prev.version}",
-            previous_submitted=prev.submitted_on,
+            previous=f"{doc} v{live.version}",
+            previous_submitted=live.submitted_on,
             returned_on=returned.decided_on if returned is not None else None,
-            previous_state=prev.state.value,
-            previous_since=prev.state_since if lifecycle.is_open(prev.state) else None,
+            previous_state=live.state.value,
+            previous_since=live.state_since if lifecycle.is_open(live.state) else None,
         )
     draft = m.Draft(
         field_id=field.id,

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from lipctl.process import lifecycle, standing
 from lipctl.store.read import definition, drafts, opinions
-from lipctl.store.read import log as audit_log
 
 if TYPE_CHECKING:
     from lipctl.context import Env
@@ -34,16 +33,41 @@ def draft_row(d: drafts.Draft) -> dict[str, Any]:
         "file_name": d.file_name,
         "file_size": d.file_size,
         "file_sha256": d.file_sha256,
+        "voided": voided_json(d.voided_at, d.voided_by, d.void_reason),
     }
 
 
-def list_drafts(env: Env, field: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
-    """Every draft version, by field, document and version (draft list)."""
+def voided_json(at: dt.datetime | None, by: str | None, reason: str | None) -> dict[str, Any] | None:
+    """A record's ``voided`` as JSON shows it: null, or when (UTC), by whom, why."""
+    if at is None:
+        return None
+    return {"at": at.replace(tzinfo=dt.UTC), "by": by, "reason": reason}
+
+
+def voided_text(voided: dict[str, Any] | None) -> str:
+    """The mark a listing puts on a voided record: voided 2021-03-02 by mueller: Zählfehler."""
+    from lipctl.i18n import _
+
+    if not voided:
+        return ""
+    at = voided["at"]
+    return _("voided {date} by {actor}: {reason}").format(
+        date=at.date().isoformat() if isinstance(at, dt.datetime) else str(at)[:10], actor=voided["by"], reason=voided["reason"]
+    )
+
+
+def list_drafts(
+    env: Env, field: str | None = None, state: str | None = None, *, include_voided: bool = False
+) -> list[dict[str, Any]]:
+    """Every draft version, by field, document and version (draft list); withdrawn ones with ``include_voided``."""
 
     wanted = lifecycle.parse_state(state) if state is not None else None
     with env.reader() as r:
         slug = definition.field_slug(r, field) if field is not None else None
-        return [draft_row(d) for d in drafts.drafts(r, slug, wanted.value if wanted is not None else None)]
+        return [
+            draft_row(d)
+            for d in drafts.drafts(r, slug, wanted.value if wanted is not None else None, include_voided=include_voided)
+        ]
 
 
 def opinion_row(o: opinions.Opinion) -> dict[str, Any]:
@@ -62,14 +86,29 @@ def opinion_row(o: opinions.Opinion) -> dict[str, Any]:
         "received_on": o.received_on,
         "recorded_at": o.recorded_at,
         "recorded_by": o.recorded_by,
+        "voided": voided_json(o.voided_at, o.voided_by, o.void_reason),
     }
 
 
-def list_opinions(env: Env, ref: str | None = None) -> list[dict[str, Any]]:
-    """Every opinion, or those on one draft version (opinion list)."""
+def list_opinions(env: Env, ref: str | None = None, *, include_voided: bool = False) -> list[dict[str, Any]]:
+    """Every opinion, or those on one draft version (opinion list); withdrawn ones with ``include_voided``."""
 
     with env.reader() as r:
-        return [opinion_row(o) for o in opinions.opinions(r, drafts.draft_id(r, ref) if ref is not None else None)]
+        draft = drafts.draft_id(r, ref) if ref is not None else None
+        return [opinion_row(o) for o in opinions.opinions(r, draft, include_voided=include_voided)]
+
+
+def decision_row(dec: drafts.Decision) -> dict[str, Any]:
+    """A steering decision as 'draft show' gives it, with its id (for 'steering void')."""
+    return {
+        "id": dec.id,
+        "result": lifecycle.decision_event(dec.outcome),
+        "reason": dec.reason or None,
+        "decided_on": dec.decided_on,
+        "without_opinions": dec.without_opinions,
+        "missing_opinions": json.loads(dec.missing_opinions) if dec.missing_opinions else [],
+        "voided": voided_json(dec.voided_at, dec.voided_by, dec.void_reason),
+    }
 
 
 def show(env: Env, ref: str) -> dict[str, Any]:
@@ -102,21 +141,18 @@ def show(env: Env, ref: str) -> dict[str, Any]:
             if open_
             else []
         )
+        # The version's opinions and decisions, withdrawn and voided ones marked (they count for nothing).
         row["opinions"] = [
-            {**opinion_row(o), "late": o.body in late and standing.is_late(o.received_on, late[o.body])} for o in listed
-        ]
-        dec = drafts.decision(r, draft.id)
-        row["decision"] = (
             {
-                "result": lifecycle.decision_event(dec.outcome),
-                "reason": dec.reason or None,
-                "decided_on": dec.decided_on,
-                "without_opinions": dec.without_opinions,
-                "missing_opinions": json.loads(dec.missing_opinions) if dec.missing_opinions else [],
+                **opinion_row(o),
+                "late": o.voided_at is None and o.body in late and standing.is_late(o.received_on, late[o.body]),
             }
-            if dec is not None
-            else None
-        )
+            for o in opinions.opinions(r, draft.id, include_voided=True)
+        ]
+        every = [decision_row(d) for d in drafts.decisions(r, draft.id)]
+        live = [d for d in every if d["voided"] is None]
+        row["decision"] = live[0] if live else None
+        row["voided_decisions"] = [d for d in every if d["voided"] is not None]
         row["considered_surveys"] = drafts.considered_surveys(r, draft.id)
         row["file_copy"] = draft.file_copy
         return row
@@ -129,20 +165,72 @@ def history(env: Env, ref: str) -> list[dict[str, Any]]:
     with env.reader() as r:
         draft = drafts.draft(r, drafts.draft_id(r, ref))
         versions = drafts.versions(r, draft.field_id, draft.kind)
+        voided = drafts.voided_records(r, list(versions))
         rows = []
-        for e in audit_log.draft_events(r, list(versions)):
+        for e in drafts.history_events(r, list(versions)):
             details = json.loads(e.details) if e.details else {}
+            record = _recorded(e.action, e.entity_id, details)
+            mark = voided.get(record) if record is not None else None
+            void = voided_json(mark.at, mark.by, mark.reason) if mark is not None else None
+            summary = _correction(e.action, details) if e.action in _CORRECTIONS else event_summary(e.action, details)
             rows.append(
                 {
                     "id": e.id,
+                    "happened_on": e.happened_on,
                     "occurred_at": e.occurred_at.replace(tzinfo=dt.UTC),
                     "actor": e.actor,
                     "action": e.action,
                     "draft": e.entity_id,
                     "version": versions.get(e.entity_id) if e.entity_id is not None else None,
                     "command": e.command,
-                    "summary": event_summary(e.action, details),
+                    "summary": f"{summary} — {voided_text(void)}" if void else summary,
+                    "voided": void,
                     "details": details,
                 }
             )
         return rows
+
+
+_CORRECTIONS = ("opinion.withdrawn", "steering.voided", "resolution.voided", "draft.withdrawn")
+
+
+def _correction(action: str, d: dict[str, Any]) -> str:
+    """One line for a correction event in draft history: what was voided, why, and the states computed again."""
+    from lipctl.i18n import _
+    from lipctl.report.labels import state_label
+
+    if action == "opinion.withdrawn":
+        text = _("opinion {id} of {body} withdrawn").format(id=d.get("opinion"), body=d.get("body"))
+    elif action == "steering.voided":
+        text = _("steering decision {id} voided").format(id=d.get("decision"))
+    elif action == "resolution.voided":
+        text = _("resolution {id} of {body} voided").format(id=d.get("resolution"), body=d.get("body"))
+    else:
+        text = _("v{version} withdrawn").format(version=d.get("version"))
+    text += f": {d.get('reason')}"
+    changes = d.get("changes") or []
+    if changes:
+        text += (
+            " ("
+            + "; ".join(f"v{c['version']}: {state_label(c['state_before'])} → {state_label(c['state'])}" for c in changes)
+            + ")"
+        )
+    return text
+
+
+#: The event that recorded a voidable record, and the detail that names it (None: the event's draft).
+_RECORDING = {
+    "draft.submitted": ("version", None),
+    "opinion.recorded": ("opinion", "opinion"),
+    "steering.decided": ("decision", "decision"),
+    "resolution.recorded": ("tally", "resolution"),
+}
+
+
+def _recorded(action: str, entity_id: int | None, details: dict[str, Any]) -> tuple[str, int] | None:
+    """The record an event recorded, as (kind, id), where it is one that can be voided."""
+    if action not in _RECORDING:
+        return None
+    kind, key = _RECORDING[action]
+    number = entity_id if key is None else details.get(key)
+    return (kind, int(number)) if isinstance(number, int) else None

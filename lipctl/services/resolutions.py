@@ -95,6 +95,7 @@ def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:
         **_vote_fields(res, body),
         "second_convocation": res.second_convocation,  # the row says False where the event leaves it out
         "exception_reason": res.exception_reason,
+        "voided": None,  # a resolution just recorded; 'committee void ID' / 'council void ID' correct it
     }
 
 
@@ -183,6 +184,9 @@ def tally_document(
         # Two offices tallying the same draft at once: the second waits here and then sees the
         # first one's result (SQLite serialises writers with BEGIN IMMEDIATE already).
         s.refresh(draft, with_for_update=True)
+        from lipctl.services.drafts import refuse_withdrawn
+
+        refuse_withdrawn(s, draft)
         field = s.get(m.ActionField, draft.field_id)
         assert field is not None
         doc_ref = f"{field.slug}/{draft.kind}"

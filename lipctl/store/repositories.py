@@ -96,13 +96,38 @@ def latest_for_update(session: Session, field_id: int, kind: str) -> m.Draft | N
     ).first()
 
 
+def latest_live(session: Session, field_id: int, kind: str) -> m.Draft | None:
+    """The latest version of a field's document that was not withdrawn (None: there is none)."""
+    return session.scalars(
+        select(m.Draft)
+        .where(m.Draft.field_id == field_id, m.Draft.kind == kind, m.Draft.voided_at.is_(None))
+        .order_by(m.Draft.version.desc())
+        .limit(1)
+    ).first()
+
+
 def other_versions(session: Session, draft: m.Draft) -> list[m.Draft]:
-    """Every other version of the draft's document, oldest first."""
+    """Every other live (not withdrawn) version of the draft's document, oldest first."""
     return list(
         session.scalars(
             select(m.Draft)
-            .where(m.Draft.field_id == draft.field_id, m.Draft.kind == draft.kind, m.Draft.id != draft.id)
+            .where(
+                m.Draft.field_id == draft.field_id,
+                m.Draft.kind == draft.kind,
+                m.Draft.id != draft.id,
+                m.Draft.voided_at.is_(None),
+            )
             .order_by(m.Draft.version)
+        )
+    )
+
+
+def document_for_update(session: Session, field_id: int, kind: str) -> list[m.Draft]:
+    """Every version of a field's document (withdrawn ones too), oldest first, their rows locked for this
+    transaction: a correction computes the document's states again while nobody records on it."""
+    return list(
+        session.scalars(
+            select(m.Draft).where(m.Draft.field_id == field_id, m.Draft.kind == kind).order_by(m.Draft.version).with_for_update()
         )
     )
 
@@ -122,13 +147,14 @@ def decision_chain(session: Session, scope: DecisionScope) -> list[m.Body]:
 
 
 def adopting_bodies(session: Session, scope: DecisionScope, draft_id: int | None) -> set[int]:
-    """The ids of the bodies that have adopted the draft (or, with None, the plan)."""
+    """The ids of the bodies that have adopted the draft (or, with None, the plan); a voided resolution does not count."""
     return set(
         session.scalars(
             select(m.Resolution.body_id).where(
                 m.Resolution.scope == scope,
                 m.Resolution.draft_id == draft_id if draft_id is not None else m.Resolution.draft_id.is_(None),
                 m.Resolution.result == ResolutionResult.ADOPTED,
+                m.Resolution.voided_at.is_(None),
             )
         )
     )

@@ -6,7 +6,9 @@ from typing import Any, NamedTuple
 
 from lipctl.errors import InvalidInput, NotFound
 from lipctl.i18n import _
+from lipctl.process import replay
 from lipctl.process.limits import id_in_range
+from lipctl.process.states import DecisionOutcome, DecisionScope, ResolutionResult
 from lipctl.store.read import definition, status
 from lipctl.store.reader import Reader
 
@@ -26,6 +28,9 @@ class Draft(NamedTuple):
     file_sha256: str | None
     field_id: int
     file_copy: str | None
+    voided_at: dt.datetime | None = None  # naive UTC; set when the version was withdrawn
+    voided_by: str | None = None
+    void_reason: str | None = None
 
 
 class Decision(NamedTuple):
@@ -36,6 +41,10 @@ class Decision(NamedTuple):
     decided_on: dt.date
     without_opinions: bool
     missing_opinions: str | None  # JSON list of body slugs
+    id: int = 0
+    voided_at: dt.datetime | None = None
+    voided_by: str | None = None
+    void_reason: str | None = None
 
 
 class Stored(NamedTuple):
@@ -47,14 +56,18 @@ class Stored(NamedTuple):
 
 _DRAFTS = """
     SELECT d.id, f.slug AS field, d.kind, d.version, d.state, d.title, d.state_since, d.submitted_on,
-           d.submitted_by, d.file_name, d.file_size, d.file_sha256, d.field_id, d.file_copy
+           d.submitted_by, d.file_name, d.file_size, d.file_sha256, d.field_id, d.file_copy,
+           d.voided_at, d.voided_by, d.void_reason
     FROM drafts d JOIN action_fields f ON f.id = d.field_id
 """
 
 
-def drafts(r: Reader, field: str | None = None, state: str | None = None) -> list[Draft]:
-    """Every draft version (of the field with slug ``field``, in ``state``), by field, document and version."""
+def drafts(r: Reader, field: str | None = None, state: str | None = None, *, include_voided: bool = False) -> list[Draft]:
+    """Every draft version (of the field with slug ``field``, in ``state``), by field, document and version;
+    withdrawn versions only with ``include_voided``."""
     where, params = [], {}
+    if not include_voided:
+        where.append("d.voided_at IS NULL")
     if field is not None:
         where.append("f.slug = :field")
         params["field"] = field
@@ -71,7 +84,7 @@ def draft(r: Reader, draft_id: int) -> Draft:
 
 def _drafts(r: Reader, where: str = "", params: dict[str, Any] | None = None) -> list[Draft]:
     sql = _DRAFTS + (f" WHERE {where}" if where else "") + " ORDER BY f.position, f.id, d.kind, d.version"
-    return [Draft(**row) for row in r.rows(sql, params, dates=("state_since", "submitted_on"))]
+    return [Draft(**row) for row in r.rows(sql, params, dates=("state_since", "submitted_on"), times=("voided_at",))]
 
 
 def _shown_id(text: str) -> str:
@@ -82,7 +95,7 @@ _REF = re.compile(r"^\s*(?P<field>[^/]+?)\s*/\s*(?P<kind>[^/]+?)\s*$")
 
 
 def draft_id(r: Reader, ref: str) -> int:
-    """The draft named by a numeric id, or by FIELD/KIND for the latest version of that document."""
+    """The draft named by a numeric id, or by FIELD/KIND for the latest live (not withdrawn) version of that document."""
     text = ref.strip()
     if text.isascii() and text.isdigit():
         # An id beyond the INTEGER column (99999999999999999999999) is unknown on both stores, never sent to them.
@@ -90,16 +103,9 @@ def draft_id(r: Reader, ref: str) -> int:
         if number is None or not r.column("SELECT id FROM drafts WHERE id = :id", {"id": number}):
             raise NotFound(_("no draft with id {id}").format(id=_shown_id(text)), _("list the drafts with 'lipctl draft list'"))
         return number
-    match = _REF.match(text)
-    if not match:
-        raise InvalidInput(
-            _("{ref!r} is not a draft reference").format(ref=ref),
-            _("write a numeric id or FIELD/KIND, e.g. bildung/grundsatzpapier"),
-        )
-    field = next(f for f in definition.fields(r) if f.slug == definition.field_slug(r, match["field"]))
-    kind = next(k for k in definition.kinds(r) if k.slug == definition.kind_slug(r, match["kind"]))
+    field, kind = _document(r, ref)
     latest = r.column(
-        "SELECT id FROM drafts WHERE field_id = :field AND kind = :kind ORDER BY version DESC LIMIT 1",
+        "SELECT id FROM drafts WHERE field_id = :field AND kind = :kind AND voided_at IS NULL ORDER BY version DESC LIMIT 1",
         {"field": field.id, "kind": kind.slug},
     )
     if not latest:
@@ -108,6 +114,24 @@ def draft_id(r: Reader, ref: str) -> int:
             _("submit one with 'lipctl draft submit {field} --kind {kind}'").format(field=field.slug, kind=kind.slug),
         )
     return int(latest[0])
+
+
+def _document(r: Reader, ref: str) -> tuple[definition.Field, definition.Kind]:
+    match = _REF.match(ref.strip())
+    if not match:
+        raise InvalidInput(
+            _("{ref!r} is not a draft reference").format(ref=ref),
+            _("write a numeric id or FIELD/KIND, e.g. bildung/grundsatzpapier"),
+        )
+    field = next(f for f in definition.fields(r) if f.slug == definition.field_slug(r, match["field"]))
+    kind = next(k for k in definition.kinds(r) if k.slug == definition.kind_slug(r, match["kind"]))
+    return field, kind
+
+
+def document(r: Reader, ref: str) -> tuple[int, str, str]:
+    """The document FIELD/KIND names: the field's id and slug, the kind's slug."""
+    field, kind = _document(r, ref)
+    return field.id, field.slug, kind.slug
 
 
 # The latest version of every document: the status's query (read/status.py), not a second copy of it.
@@ -121,14 +145,24 @@ def versions(r: Reader, field_id: int, kind: str) -> dict[int, int]:
 
 
 def decision(r: Reader, draft_id: int) -> Decision | None:
-    """The steering group's decision on the version, if any."""
+    """The steering group's decision on the version that counts (not voided), if any."""
+    live = [d for d in decisions(r, draft_id) if d.voided_at is None]
+    return live[0] if live else None
+
+
+def decisions(r: Reader, draft_id: int) -> list[Decision]:
+    """Every steering decision on the version, voided ones too, as recorded."""
     rows = r.rows(
-        "SELECT outcome, reason, decided_on, without_opinions, missing_opinions FROM steering_decisions WHERE draft_id = :id",
+        """
+        SELECT id, outcome, reason, decided_on, without_opinions, missing_opinions, voided_at, voided_by, void_reason
+        FROM steering_decisions WHERE draft_id = :id ORDER BY id
+        """,
         {"id": draft_id},
         dates=("decided_on",),
         flags=("without_opinions",),
+        times=("voided_at",),
     )
-    return Decision(**rows[0]) if rows else None
+    return [Decision(**row) for row in rows]
 
 
 def last_tally(r: Reader, draft_id: int) -> dt.date | None:
@@ -159,3 +193,159 @@ def chunk(r: Reader, sha256: str, seq: int) -> bytes | None:
     """One chunk of a stored document, or None when it is missing."""
     found = r.column("SELECT data FROM document_chunks WHERE sha256 = :s AND seq = :n", {"s": sha256, "n": seq})
     return bytes(found[0]) if found else None
+
+
+# --- corrections: what was recorded on one document, voided records marked -------------------------
+
+
+def version_id(r: Reader, field_id: int, kind: str, version: int) -> int | None:
+    """The draft id of version ``version`` of a document (withdrawn or not), if there is one."""
+    found = r.column(
+        "SELECT id FROM drafts WHERE field_id = :field AND kind = :kind AND version = :version",
+        {"field": field_id, "kind": kind, "version": version},
+    )
+    return int(found[0]) if found else None
+
+
+def chain(r: Reader, scope: DecisionScope) -> list[str]:
+    """The Beratungsfolge of ``scope``: body slugs in order."""
+    return r.column(
+        "SELECT b.slug FROM decision_steps s JOIN bodies b ON b.id = s.body_id WHERE s.scope = :scope ORDER BY s.position",
+        {"scope": scope.value},
+    )
+
+
+def document_facts(r: Reader, field_id: int, kind: str) -> replay.Document:
+    """Every version of one document and what was recorded on them, voided records marked (process/replay.py)."""
+    params = {"field": field_id, "kind": kind}
+    versions = [
+        replay.Version(row.id, row.version, row.submitted_on, row.voided)
+        for row in r.rows(
+            """
+            SELECT id, version, submitted_on, CASE WHEN voided_at IS NULL THEN 0 ELSE 1 END AS voided
+            FROM drafts WHERE field_id = :field AND kind = :kind ORDER BY version
+            """,
+            params,
+            dates=("submitted_on",),
+            flags=("voided",),
+        )
+    ]
+    of_doc = "d.field_id = :field AND d.kind = :kind"
+    opinions = [
+        replay.Opinion(row.id, row.draft_id, row.body, row.received_on, row.voided)
+        for row in r.rows(
+            f"""
+            SELECT o.id, o.draft_id, b.slug AS body, o.received_on, CASE WHEN o.voided_at IS NULL THEN 0 ELSE 1 END AS voided
+            FROM opinions o JOIN drafts d ON d.id = o.draft_id JOIN bodies b ON b.id = o.body_id
+            WHERE {of_doc} ORDER BY o.id
+            """,  # noqa: S608 - a constant condition
+            params,
+            dates=("received_on",),
+            flags=("voided",),
+        )
+    ]
+    decisions_ = [
+        replay.Decision(row.id, row.draft_id, DecisionOutcome(row.outcome), row.decided_on, row.without_opinions, row.voided)
+        for row in r.rows(
+            f"""
+            SELECT sd.id, sd.draft_id, sd.outcome, sd.decided_on, sd.without_opinions,
+                   CASE WHEN sd.voided_at IS NULL THEN 0 ELSE 1 END AS voided
+            FROM steering_decisions sd JOIN drafts d ON d.id = sd.draft_id
+            WHERE {of_doc} ORDER BY sd.id
+            """,  # noqa: S608 - a constant condition
+            params,
+            dates=("decided_on",),
+            flags=("without_opinions", "voided"),
+        )
+    ]
+    tallies = _tallies(
+        r,
+        f"""
+        SELECT res.id, res.draft_id, b.slug AS body, res.result, res.decided_on, res.second_convocation,
+               CASE WHEN res.voided_at IS NULL THEN 0 ELSE 1 END AS voided
+        FROM resolutions res JOIN drafts d ON d.id = res.draft_id JOIN bodies b ON b.id = res.body_id
+        WHERE {of_doc} ORDER BY res.id
+        """,  # noqa: S608 - a constant condition
+        params,
+    )
+    required = r.column("SELECT b.slug FROM opinion_requirements q JOIN bodies b ON b.id = q.body_id ORDER BY q.position, q.id")
+    return replay.Document(versions, opinions, decisions_, tallies, required, chain(r, DecisionScope.DOCUMENT))
+
+
+def plan_facts(r: Reader) -> replay.Document:
+    """The council's (and any other body's) resolutions on the plan, voided ones marked."""
+    tallies = _tallies(
+        r,
+        """
+        SELECT res.id, res.draft_id, b.slug AS body, res.result, res.decided_on, res.second_convocation,
+               CASE WHEN res.voided_at IS NULL THEN 0 ELSE 1 END AS voided
+        FROM resolutions res JOIN bodies b ON b.id = res.body_id
+        WHERE res.draft_id IS NULL ORDER BY res.id
+        """,
+        {},
+    )
+    return replay.Document((), (), (), tallies, (), chain(r, DecisionScope.PLAN))
+
+
+def _tallies(r: Reader, sql: str, params: dict[str, Any]) -> list[replay.Tally]:
+    return [
+        replay.Tally(
+            row.id, row.draft_id, row.body, ResolutionResult(row.result), row.decided_on, bool(row.second_convocation), row.voided
+        )
+        for row in r.rows(sql, params, dates=("decided_on",), flags=("second_convocation", "voided"))
+    ]
+
+
+class HistoryEvent(NamedTuple):
+    """An audit event of a document's versions, with the day of the act and when it was recorded."""
+
+    id: int
+    occurred_at: dt.datetime  # naive UTC: when it was recorded
+    happened_on: dt.date | None  # the day the act happened, where the event records one
+    actor: str
+    command: str
+    action: str
+    entity_id: int | None
+    details: str | None
+
+
+def history_events(r: Reader, draft_ids: list[int]) -> list[HistoryEvent]:
+    """Every event of these drafts, in order."""
+    return [
+        HistoryEvent(**row)
+        for row in r.rows(
+            """
+            SELECT id, occurred_at, happened_on, actor, command, action, entity_id, details FROM audit_events
+            WHERE entity = 'draft' AND entity_id IN (:ids) ORDER BY id
+            """,
+            {"ids": draft_ids},
+            dates=("happened_on",),
+            times=("occurred_at",),
+        )
+    ]
+
+
+class Voided(NamedTuple):
+    """A voided record: when (naive UTC), by whom, why."""
+
+    at: dt.datetime
+    by: str
+    reason: str
+
+
+def voided_records(r: Reader, draft_ids: list[int]) -> dict[tuple[str, int], Voided]:
+    """The voided versions, opinions, decisions and tallies of these drafts, by (kind, id)."""
+    out: dict[tuple[str, int], Voided] = {}
+    for kind, table, column in (
+        ("version", "drafts", "id"),
+        ("opinion", "opinions", "draft_id"),
+        ("decision", "steering_decisions", "draft_id"),
+        ("tally", "resolutions", "draft_id"),
+    ):
+        for row in r.rows(
+            f"SELECT id, voided_at, voided_by, void_reason FROM {table} WHERE {column} IN (:ids) AND voided_at IS NOT NULL",  # noqa: S608 - constant names
+            {"ids": draft_ids},
+            times=("voided_at",),
+        ):
+            out[(kind, row.id)] = Voided(row.voided_at, row.voided_by or "", row.void_reason or "")
+    return out

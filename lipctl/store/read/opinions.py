@@ -21,11 +21,15 @@ class Opinion(NamedTuple):
     received_on: dt.date
     recorded_at: dt.datetime
     recorded_by: str | None
+    voided_at: dt.datetime | None = None  # naive UTC; set when the opinion (or its version) was withdrawn
+    voided_by: str | None = None
+    void_reason: str | None = None
 
 
 _OPINIONS = """
     SELECT o.id, o.draft_id, f.slug AS field, d.kind, d.version, b.slug AS body, o.stance, o.text,
-           o.file_name, o.file_size, o.file_sha256, o.received_on, o.recorded_at, o.recorded_by
+           o.file_name, o.file_size, o.file_sha256, o.received_on, o.recorded_at, o.recorded_by,
+           o.voided_at, o.voided_by, o.void_reason
     FROM opinions o
     JOIN bodies b ON b.id = o.body_id
     JOIN drafts d ON d.id = o.draft_id
@@ -33,14 +37,20 @@ _OPINIONS = """
 """
 
 
-def opinions(r: Reader, draft_id: int | None = None) -> list[Opinion]:
-    """Every opinion, or those on one draft version, oldest first."""
+def opinions(r: Reader, draft_id: int | None = None, *, include_voided: bool = False) -> list[Opinion]:
+    """Every opinion, or those on one draft version, oldest first; withdrawn ones (or those on a withdrawn
+    version) only with ``include_voided``."""
     sql, params = _OPINIONS, {}
+    where = []
     if draft_id is not None:
-        sql += " WHERE o.draft_id = :draft"
+        where.append("o.draft_id = :draft")
         params["draft"] = draft_id
+    if not include_voided:
+        where.append("o.voided_at IS NULL AND d.voided_at IS NULL")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY o.id"
-    return [Opinion(**row) for row in r.rows(sql, params, dates=("received_on",), times=("recorded_at",))]
+    return [Opinion(**row) for row in r.rows(sql, params, dates=("received_on",), times=("recorded_at", "voided_at"))]
 
 
 def requirements(r: Reader) -> list[tuple[str, int]]:
@@ -55,9 +65,12 @@ def requirements(r: Reader) -> list[tuple[str, int]]:
 
 
 def received(r: Reader, draft_id: int) -> list[str]:
-    """Slugs of the bodies that have given an opinion on the draft."""
+    """Slugs of the bodies that have given an opinion on the draft (withdrawn ones do not count)."""
     return r.column(
-        "SELECT DISTINCT b.slug FROM opinions o JOIN bodies b ON b.id = o.body_id WHERE o.draft_id = :draft ORDER BY b.slug",
+        """
+        SELECT DISTINCT b.slug FROM opinions o JOIN bodies b ON b.id = o.body_id
+        WHERE o.draft_id = :draft AND o.voided_at IS NULL ORDER BY b.slug
+        """,
         {"draft": draft_id},
     )
 

@@ -90,7 +90,7 @@ def steering_decisions(r: Reader, since: dt.date | None, today: dt.date) -> list
         f"""
         SELECT sd.id, sd.draft_id, sd.outcome, sd.reason, sd.decided_on, sd.without_opinions, d.field_id, d.kind, d.version
         FROM steering_decisions sd JOIN drafts d ON d.id = sd.draft_id
-        WHERE {where}
+        WHERE {where} AND sd.voided_at IS NULL AND d.voided_at IS NULL
         """,  # noqa: S608 - the WHERE clause is built by _between from a column name and placeholders
         params,
         dates=("decided_on",),
@@ -121,7 +121,7 @@ def resolutions(r: Reader, since: dt.date | None, today: dt.date) -> list[Resolu
                res.yes, res.no, res.abstain, res.present, res.members, res.quorate, res.exception_reason,
                res.decided_on, d.field_id, d.kind, d.version
         FROM resolutions res LEFT OUTER JOIN drafts d ON d.id = res.draft_id
-        WHERE {where}
+        WHERE {where} AND res.voided_at IS NULL AND d.voided_at IS NULL
         """,  # noqa: S608 - the WHERE clause is built by _between from a column name and placeholders
         params,
         dates=("decided_on",),
@@ -180,6 +180,7 @@ def considered(r: Reader) -> list[Considered]:
         JOIN drafts d ON d.id = ds.draft_id
         JOIN action_fields f ON f.id = d.field_id
         JOIN surveys s ON s.id = ds.survey_id
+        WHERE d.voided_at IS NULL
         ORDER BY f.position, d.kind, d.version, s.name
         """
     )

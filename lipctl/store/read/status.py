@@ -69,12 +69,13 @@ class Document(NamedTuple):
 
 
 def latest_versions(r: Reader) -> list[LatestVersion]:
-    """The latest version of every document (at most fields × kinds rows), by the (field, kind, version) index."""
+    """The latest live version of every document (at most fields × kinds rows), by the (field, kind, version) index;
+    a withdrawn version does not count."""
     rows = r.rows(
         """
         SELECT d.id, d.field_id, d.kind, d.version, d.state, d.state_since, d.submitted_on
         FROM drafts d
-        JOIN (SELECT field_id, kind, max(version) AS version FROM drafts GROUP BY field_id, kind) latest
+        JOIN (SELECT field_id, kind, max(version) AS version FROM drafts WHERE voided_at IS NULL GROUP BY field_id, kind) latest
           ON d.field_id = latest.field_id AND d.kind = latest.kind AND d.version = latest.version
         """,
         dates=("state_since", "submitted_on"),
@@ -92,7 +93,7 @@ def returns(r: Reader) -> list[Returns]:
         """
         SELECT d.field_id, d.kind, count(*) AS n
         FROM drafts d JOIN steering_decisions sd ON sd.draft_id = d.id
-        WHERE sd.outcome = :outcome
+        WHERE sd.outcome = :outcome AND sd.voided_at IS NULL AND d.voided_at IS NULL
         GROUP BY d.field_id, d.kind
         """,
         {"outcome": DecisionOutcome.RETURN.value},
@@ -122,7 +123,7 @@ def resolutions(r: Reader, draft_ids: list[int]) -> list[ResolutionRow]:
     rows = r.rows(
         """
         SELECT draft_id, body_id, result, decided_on, drucksache FROM resolutions
-        WHERE draft_id IN (:ids) ORDER BY decided_on, id
+        WHERE draft_id IN (:ids) AND voided_at IS NULL ORDER BY decided_on, id
         """,
         {"ids": draft_ids},
         dates=("decided_on",),
@@ -155,7 +156,8 @@ def adopted_documents(r: Reader) -> list[Document]:
     return [
         Document(row.field_id, row.kind)
         for row in r.rows(
-            "SELECT field_id, kind FROM drafts WHERE state = :state GROUP BY field_id, kind", {"state": DraftState.ADOPTED.value}
+            "SELECT field_id, kind FROM drafts WHERE state = :state AND voided_at IS NULL GROUP BY field_id, kind",
+            {"state": DraftState.ADOPTED.value},
         )
     ]
 
@@ -166,7 +168,7 @@ def plan_adopted_by(r: Reader) -> list[int]:
     return r.column(
         """
         SELECT body_id FROM resolutions
-        WHERE draft_id IS NULL AND scope = :scope AND result = :result
+        WHERE draft_id IS NULL AND scope = :scope AND result = :result AND voided_at IS NULL
         GROUP BY body_id
         """,
         {"scope": DecisionScope.PLAN.value, "result": ResolutionResult.ADOPTED.value},

@@ -147,6 +147,8 @@ def test_v1_opinions_returned_v2_opinions_forwarded_and_the_history_tells_it(cli
     shown = run(cli, "draft", "show", REF, actor="anna", today="2020-11-20")
     assert (shown["id"], shown["version"], shown["state"], shown["state_since"]) == (v2["id"], 2, "forwarded", "2020-11-16")
     assert shown["decision"] == {
+        "id": dec["decision"],
+        "voided": None,
         "result": "forwarded",
         "reason": "reif für den Ausschuss",
         "decided_on": "2020-11-16",

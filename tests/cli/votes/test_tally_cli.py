@@ -64,6 +64,7 @@ def test_committee_tally_json_in_spec_shape(seeded, engine, make_draft) -> None:
         "drucksache": "2472/2019",
         "date": "2021-01-28",
         "exception_reason": None,
+        "voided": None,
         "state": "adopted",
     }
     assert draft_state(engine, draft_id) == (DraftState.ADOPTED, dt.date(2021, 1, 28))
@@ -420,6 +421,7 @@ def test_council_adopts_the_plan_when_every_field_is_ready(seeded, engine, make_
         "drucksache": "H-0375/2019",
         "date": "2021-01-30",
         "exception_reason": None,
+        "voided": None,
         "missing": [],
     }
     [res] = resolutions(engine)

@@ -36,8 +36,22 @@ def test_tallies_stored_on_both_stores(db_url: str, cli) -> None:  # noqa: ANN00
             s.commit()
             draft_id = draft.id
         ref = "Demokratie/Maßnahmenkatalog"
-        first = cli.json(
-            "committee", "tally", ref, "--yes", "11", "--no", "10", "--abstain", "0", "--present", "21", "--members", "42"
+        first = cli.json(  # a meeting two weeks before the second one (a vote is never dated before an earlier one)
+            "committee",
+            "tally",
+            ref,
+            "--yes",
+            "11",
+            "--no",
+            "10",
+            "--abstain",
+            "0",
+            "--present",
+            "21",
+            "--members",
+            "42",
+            "--date",
+            "2021-01-14",
         )
         assert (first["result"], first["quorate"], first["state"]) == ("not_quorate", False, "forwarded")
         refused = cli(
@@ -69,7 +83,7 @@ def test_tallies_stored_on_both_stores(db_url: str, cli) -> None:  # noqa: ANN00
             assert [
                 (r.scope, r.draft_id, r.result, r.quorate, r.yes, r.no, r.present, r.members, r.decided_on) for r in rows
             ] == [
-                (DecisionScope.DOCUMENT, draft_id, ResolutionResult.NOT_QUORATE, False, 11, 10, 21, 42, dt.date(2021, 2, 1)),
+                (DecisionScope.DOCUMENT, draft_id, ResolutionResult.NOT_QUORATE, False, 11, 10, 21, 42, dt.date(2021, 1, 14)),
                 (DecisionScope.DOCUMENT, draft_id, ResolutionResult.ADOPTED, True, 12, 10, 22, 42, dt.date(2021, 1, 28)),
             ]
             assert rows[1].arithmetic == (

@@ -92,7 +92,9 @@ def test_after_the_upgrade_init_drops_the_made_up_days_but_keeps_a_rescheduled_o
     _populated(db_url)
     assert cli("db", "upgrade").exit_code == ExitCode.OK
     # The office moves the council's milestone before it loads the new seed.
-    moved = cli.json("--today", "2021-04-20", "milestone", "reschedule", "ratsbeschluss", "--due", "2021-09-30", "--reason", "Corona")
+    moved = cli.json(
+        "--today", "2021-04-20", "milestone", "reschedule", "ratsbeschluss", "--due", "2021-09-30", "--reason", "Corona"
+    )
     assert (moved["due_before"], moved["original_due"]) == ("2021-04-30", "2021-04-30")
     drafts_before = revisions.rows(db_url)["drafts"]
 

@@ -143,9 +143,17 @@ def test_draft_list_reads_alike_on_both_stores(db_url: str, seeded) -> None:
             "--today", "2021-01-05", "draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", "Bildung 100 %"
         ),
         seeded.json(
-            "--today", "2021-01-09", "draft", "submit", "Wirtschaft", "--kind", "massnahmenkatalog",
-            "--without-grundsatzpapier", "--reason", "vorgezogen",
-        ),  # fmt: skip
+            "--today",
+            "2021-01-09",
+            "draft",
+            "submit",
+            "Wirtschaft",
+            "--kind",
+            "massnahmenkatalog",
+            "--without-grundsatzpapier",
+            "--reason",
+            "vorgezogen",
+        ),
         seeded.json("--today", "2021-01-20", "draft", "submit", "bildung", "--kind", "grundsatzpapier"),
     ]
     listed = seeded.json("draft", "list")

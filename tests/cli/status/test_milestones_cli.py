@@ -84,7 +84,17 @@ def test_reschedule_sets_a_day_keeps_the_original_and_is_logged(db_url: str, cli
         "rescheduled_by": "clara",
     }
     # A second move keeps the first original date.
-    row = cli.json("--today", "2021-09-01", "milestone", "reschedule", "ratsbeschluss", "--due", "2021-12-16", "--reason", "Rat tagt erst im Dezember")
+    row = cli.json(
+        "--today",
+        "2021-09-01",
+        "milestone",
+        "reschedule",
+        "ratsbeschluss",
+        "--due",
+        "2021-12-16",
+        "--reason",
+        "Rat tagt erst im Dezember",
+    )
     assert (row["due_before"], row["due"], row["original_due"]) == ("2021-09-30", "2021-12-16", "2021-04-30")
 
     listed = {r["milestone"]: r for r in cli.json("--today", "2021-10-01", "milestone", "list")}
@@ -135,7 +145,10 @@ def test_reschedule_refusals_change_nothing(db_url: str, seeded) -> None:
     empty = _refused(seeded, db_url, "milestone", "reschedule", "ratsbeschluss", "--due", "2021-09-30", "--reason", "  ")
     assert empty.startswith("lipctl: --reason is empty — ")
     same = _refused(seeded, db_url, "milestone", "reschedule", "grundsatzpapiere", "--due", "31.12.2020", "--reason", "x")
-    assert same == "lipctl: milestone grundsatzpapiere is already due on 2020-12-31 — give a different --due date; nothing was changed"
+    assert (
+        same
+        == "lipctl: milestone grundsatzpapiere is already due on 2020-12-31 — give a different --due date; nothing was changed"
+    )
     bad = _refused(seeded, db_url, "milestone", "reschedule", "ratsbeschluss", "--due", "Herbst 2021", "--reason", "x")
     assert "--due" in bad
     missing = seeded("milestone", "reschedule", "ratsbeschluss", "--due", "2021-09-30")
@@ -163,7 +176,16 @@ def test_a_catalogue_before_its_field_s_policy_paper_is_refused(db_url: str, see
         " — submit bildung/grundsatzpapier first, or give --without-grundsatzpapier --reason TEXT"
     )
     no_reason = _refused(
-        seeded, db_url, "--today", "2020-09-01", "draft", "submit", "bildung", "--kind", "massnahmenkatalog", "--without-grundsatzpapier"
+        seeded,
+        db_url,
+        "--today",
+        "2020-09-01",
+        "draft",
+        "submit",
+        "bildung",
+        "--kind",
+        "massnahmenkatalog",
+        "--without-grundsatzpapier",
     )
     assert no_reason.startswith("lipctl: --without-grundsatzpapier needs --reason — ")
     # Another field's policy paper is no basis; nor is one received after the catalogue's day.
@@ -171,7 +193,17 @@ def test_a_catalogue_before_its_field_s_policy_paper_is_refused(db_url: str, see
     seeded.json("--today", "2020-09-10", "draft", "submit", "bildung", "--kind", "grundsatzpapier")
     _refused(seeded, db_url, "--today", "2020-09-10", "draft", "submit", "wirtschaft", "--kind", "massnahmenkatalog")
     later = _refused(
-        seeded, db_url, "--today", "2020-09-12", "draft", "submit", "bildung", "--kind", "massnahmenkatalog", "--date", "2020-09-09"
+        seeded,
+        db_url,
+        "--today",
+        "2020-09-12",
+        "draft",
+        "submit",
+        "bildung",
+        "--kind",
+        "massnahmenkatalog",
+        "--date",
+        "2020-09-09",
     )
     assert "no grundsatzpapier submitted by 2020-09-09" in later
 

@@ -191,7 +191,8 @@ def test_the_briefing_shows_moved_milestones_beside_their_original_and_met_late(
     assert process.council(40, 20, 2, 62, 65, dt.date(2021, 5, 7), "1234/2021")["result"] == "adopted"
     assert seeded("--today", "2021-05-10", "report", "-o", str(out), "--force").exit_code == ExitCode.OK
     text = out.read_text(encoding="utf-8")
-    assert "| Council resolution on the LIP 2.0 | 2021-04-30 (originally Ergebnis nach April 2021 dem Rat zum Beschluss) | yes | met late |" in text
+    council = "| Council resolution on the LIP 2.0 | 2021-04-30 (originally Ergebnis nach April 2021 dem Rat zum Beschluss) |"
+    assert council + " yes | met late |" in text
     html = tmp_path / "briefing.html"
     assert seeded("--today", "2021-05-10", "report", "-o", str(html)).exit_code == ExitCode.OK
     assert "met late" in html.read_text(encoding="utf-8")

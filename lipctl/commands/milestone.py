@@ -21,6 +21,15 @@ def _state(value: str) -> str:
     }.get(value, value)
 
 
+class _Name(Column):
+    """The seed's name in the interface language in tables; CSV and JSON keep the seed's name (and name_en)."""
+
+    def text(self, row: dict[str, Any]) -> str:
+        from lipctl.i18n import display_name
+
+        return display_name(row.get("name"), row.get("name_en")) or "—"
+
+
 def _text(value: Any) -> str:
     return "—" if value is None else str(value)
 
@@ -38,7 +47,7 @@ def register(root: typer.Typer) -> None:
 
         cols = [
             Column("milestone", _("Milestone")),
-            Column("name", _("Name")),
+            _Name("name", _("Name")),
             Column("due", _("Due")),
             Column("due_text", _("Seed says")),
             Column("original_due", _("Originally")),

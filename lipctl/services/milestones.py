@@ -25,7 +25,7 @@ def list_milestones(env: Env) -> list[dict[str, Any]]:
     """Every milestone with its due date (or the seed's words), the original one, and its state as of --today."""
     from lipctl.services import status
 
-    data, names = status.status(env)
+    data, _names = status.status(env)
     with env.reader() as r:
         rows = {row.slug: row for row in q.milestones(r)}
     out = []
@@ -34,7 +34,8 @@ def list_milestones(env: Env) -> list[dict[str, Any]]:
         out.append(
             {
                 "milestone": item["milestone"],
-                "name": names.milestones.get(item["milestone"], item["name"]),
+                "name": item["name"],
+                "name_en": item["name_en"],
                 "due": item["due"],
                 "due_text": item["due_text"],
                 "original_due": item["original_due"],

@@ -51,6 +51,7 @@ def test_the_seed_s_milestones_have_no_made_up_day_and_are_never_overdue(db_url:
         ("massnahmenkataloge", None, "bis April 2021", None, "open", None),
         ("ratsbeschluss", None, "Ergebnis nach April 2021 dem Rat zum Beschluss", None, "open", None),
     ]
+    assert (rows[0]["name"], rows[0]["name_en"]) == ("Strategisches Grundlagenpapier", "Strategic policy papers")
     # The case: the council milestone is "after April 2021", not overdue on 2021-05-01 (nor ever).
     for today in ("2021-05-01", "2030-01-01"):
         result = seeded("--today", today, "status", "--fail-on-overdue")
@@ -188,6 +189,10 @@ def test_a_catalogue_before_its_field_s_policy_paper_is_refused(db_url: str, see
         "--without-grundsatzpapier",
     )
     assert no_reason.startswith("lipctl: --without-grundsatzpapier needs --reason — ")
+    stray = _refused(
+        seeded, db_url, "--today", "2020-09-01", "draft", "submit", "bildung", "--kind", "massnahmenkatalog", "--reason", "x"
+    )
+    assert stray.startswith("lipctl: --reason goes with --without-grundsatzpapier — ")
     # Another field's policy paper is no basis; nor is one received after the catalogue's day.
     seeded.json("--today", "2020-09-10", "draft", "submit", "soziales", "--kind", "grundsatzpapier")
     seeded.json("--today", "2020-09-10", "draft", "submit", "bildung", "--kind", "grundsatzpapier")

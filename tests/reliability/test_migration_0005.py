@@ -2,7 +2,7 @@
 revision 0004 upgrades with every row kept.
 
 The database is built at 0004 from the rows a lipctl of revision 0004 wrote through its commands
-(tests/fixtures/revisions/0004.json, made by ``make.py 0004`` from main at e63b758: init, imports
+(tests/fixtures/revisions/0004.json, made by ``make.py 0004`` from main at efa0fd7: init, imports
 with rejects, three draft versions, four opinions, three steering decisions, a committee
 resolution, 18 audit events; its milestones carry the days that seed made up). After the upgrade:
 

@@ -100,13 +100,33 @@ def register(root: typer.Typer) -> None:
         file: FileOpt = None,
         considered_survey: SurveyOpt = None,
         date: DateOpt = None,
+        without_grundsatzpapier: Annotated[
+            bool,
+            typer.Option(
+                "--without-grundsatzpapier",
+                help=_("Submit a Maßnahmenkatalog before its field's Grundsatzpapier: a recorded exception (needs --reason)."),
+            ),
+        ] = False,
+        reason: Annotated[
+            str | None, typer.Option("--reason", help=_("Why the exception; recorded."), show_default=False)
+        ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Record a new version (v1, v2, …) of a field's document, received on --date; an open earlier version is superseded."""
         from lipctl.output.emit import emit_record
         from lipctl.services import drafts as svc
 
-        row = svc.submit(env(), field, kind, title=title, file=file, considered_surveys=considered_survey or [], date=date)
+        row = svc.submit(
+            env(),
+            field,
+            kind,
+            title=title,
+            file=file,
+            considered_surveys=considered_survey or [],
+            date=date,
+            without_basis=without_grundsatzpapier,
+            reason=reason,
+        )
         if row["superseded"] and fmt is not OutputFormat.JSON:
             message(
                 _("v{old} of {ref} is superseded by v{new}").format(

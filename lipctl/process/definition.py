@@ -57,6 +57,7 @@ class DocumentKind:
     name: str
     name_en: str | None
     aliases: tuple[str, ...] = ()
+    based_on: str | None = None  # the kind it is written on the basis of ("auf dieser Grundlage")
 
 
 @dataclass(frozen=True)
@@ -115,12 +116,13 @@ class OpinionRequirement:
 
 @dataclass(frozen=True)
 class Milestone:
-    """Meilenstein; ``applies_to`` is a document kind or ``plan``."""
+    """Meilenstein; ``applies_to`` is a document kind or ``plan``; ``due`` is None when the source gives
+    no day (a month, a season, "nach …"), and ``due_text`` then says what it gives."""
 
     slug: str
     name: str
     name_en: str | None
-    due: dt.date
+    due: dt.date | None
     due_text: str | None
     applies_to: str
 
@@ -364,11 +366,24 @@ def _process(r: _Reader, value: Any) -> tuple[dict[str, Any], str | None, str | 
 
 
 def _document_kinds(r: _Reader, value: Any) -> list[DocumentKind]:
+    entries = list(_entries(r, value, "document_kinds", {"slug", "name", "name_en", "aliases", "based_on"}, min_items=1))
     kinds = [
-        DocumentKind(_slug(r, m, k), r.text(m, "name", k) or "", r.text(m, "name_en", k, required=False), r.aliases(m, k))
-        for k, m in _entries(r, value, "document_kinds", {"slug", "name", "name_en", "aliases"}, min_items=1)
+        DocumentKind(
+            _slug(r, m, k),
+            r.text(m, "name", k) or "",
+            r.text(m, "name_en", k, required=False),
+            r.aliases(m, k),
+            r.text(m, "based_on", k, required=False),
+        )
+        for k, m in entries
     ]
     _unique(r, kinds, "document_kinds", _("document kind"))
+    slugs = [kind.slug for kind in kinds]
+    for (k, _m), kind in zip(entries, kinds, strict=True):
+        if kind.based_on is not None and (kind.based_on not in slugs or kind.based_on == kind.slug):
+            others = ", ".join(s for s in slugs if s != kind.slug) or "—"
+            problem = _("no other document kind {name!r}; expected one of: {kinds}").format(name=kind.based_on, kinds=others)
+            raise r.fail(f"{k}.based_on", problem)
     return kinds
 
 
@@ -514,7 +529,7 @@ def _milestones(r: _Reader, value: Any, kinds: list[DocumentKind]) -> list[Miles
             slug=_slug(r, m, k),
             name=r.text(m, "name", k) or "",
             name_en=r.text(m, "name_en", k, required=False),
-            due=r.date(m, "due", k),
+            due=_due(r, m, k),
             due_text=r.text(m, "due_text", k, required=False),
             applies_to=r.choice(m, "applies_to", k, scopes),
         )
@@ -522,6 +537,16 @@ def _milestones(r: _Reader, value: Any, kinds: list[DocumentKind]) -> list[Miles
     ]
     _unique(r, milestones, "milestones", _("milestone"))
     return milestones
+
+
+def _due(r: _Reader, m: dict[str, Any], key: str) -> dt.date | None:
+    """A milestone's due date: a day, or null (or absent) when ``due_text`` says what the source gives
+    instead ("bis Herbst 2020"); a milestone with neither is refused."""
+    if m.get("due") is not None:
+        return r.date(m, "due", key)
+    if r.text(m, "due_text", key, required=False) is None:
+        raise r.fail(_k(key, "due"), _("missing: give a date YYYY-MM-DD, or null with due_text saying what the source gives"))
+    return None
 
 
 def _categories(r: _Reader, value: Any) -> list[Category]:

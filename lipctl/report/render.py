@@ -64,6 +64,12 @@ def _markdown_value(value: Any) -> str:
     return markdown_text(str(value))
 
 
+def _milestone_due(item: dict[str, Any]) -> str:
+    from lipctl.report.status_text import milestone_due
+
+    return milestone_due(item)
+
+
 def _context(data: dict[str, Any]) -> dict[str, Any]:
     names = data["names"]
     return {
@@ -72,6 +78,7 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
         "kind_name": lambda slug: names.kinds.get(slug, slug) if slug else "—",
         "body_name": lambda slug: names.bodies.get(slug, slug) if slug else "—",
         "milestone_name": lambda slug: names.milestones.get(slug, slug),
+        "milestone_due": _milestone_due,
         "field_label": lambda slug: names.fields.get(slug, slug) if slug else "—",
         "stages": [_("submitted"), _("opinions"), _("steering group"), _("committee")],
         "field_items": [(lb.field_name(x["name_row"]), x["count"]) for x in data["survey"]["by_field"]],

@@ -57,6 +57,48 @@ def overdue_text(item: dict[str, Any], names: Any) -> str:
     return _("{milestone}: {field}").format(milestone=name, field=names.fields.get(item["field"], item["field"]))
 
 
+def milestone_state(item: dict[str, Any]) -> str:
+    """A milestone's state in words: met on time, met late, open (with how many fields met it), overdue."""
+    label = {
+        "met_on_time": _("met on time"),
+        "met_late": _("met late"),
+        "open": _("open"),
+        "overdue": _("overdue"),
+    }.get(item["state"], item["state"])
+    if item["state"] in ("open", "overdue") and item["applies_to"] != "plan":
+        met, total = len(item["met"]), len(item["met"]) + len(item["open"])
+        label += " (" + _("{met} of {total} fields").format(met=met, total=total) + ")"
+    return label
+
+
+def milestone_due(item: dict[str, Any]) -> str:
+    """A milestone's due date, or the words the seed gives instead; the original one beside a rescheduled date."""
+    due = lb.date(item["due"]) if item["due"] is not None else (item["due_text"] or "—")
+    if item.get("rescheduled"):
+        original = lb.date(item["original_due"]) if item["original_due"] is not None else (item["due_text"] or "—")
+        due += " (" + _("originally {due}").format(due=original) + ")"
+    return due
+
+
+def _plain_milestones(data: dict[str, Any], names: Any) -> list[str]:
+    items = data.get("milestones") or []
+    if not items:
+        return []
+    rows = [(names.milestones.get(i["milestone"], i["milestone"]), milestone_due(i), milestone_state(i)) for i in items]
+    name_w = min(max(len(r[0]) for r in rows), 34)
+    lines = [_("Milestones")]
+    for name, due, state in rows:
+        text = f"{due}: {state}"
+        head = f"  {name.ljust(name_w)}  "
+        if len(head) > WIDTH // 2:
+            lines.append(f"  {name}")
+            head = " " * (4 + 2)
+        wrapped = textwrap.wrap(text, WIDTH - len(head), break_on_hyphens=False, break_long_words=False) or [""]
+        lines.append(head + wrapped[0])
+        lines.extend(" " * len(head) + more for more in wrapped[1:])
+    return [*lines, ""]
+
+
 def _responses(n: int) -> str:
     return ngettext("{n} survey response", "{n} survey responses", n).format(n=lb.number(n))
 
@@ -101,6 +143,7 @@ def plain(data: dict[str, Any], names: Any) -> str:
             )
             lines.extend(" " * lead + more for more in wrapped[1:])
     lines.append("")
+    lines.extend(_plain_milestones(data, names))
     lines.extend(_plain_overdue(data, names))
     return visible("\n".join(line.rstrip() for line in lines) + "\n")
 
@@ -150,6 +193,12 @@ def markdown(data: dict[str, Any], names: Any) -> str:
     out += ["", f"## {_('Survey responses')}", "", "| " + _("Action field") + " | " + _("Responses") + " |", "|---|--:|"]
     for f in data["fields"]:
         out.append(f"| {_md(lb.field_name(f))} | {lb.number(f['survey_responses'])} |")
+    if data.get("milestones"):
+        out += ["", f"## {_('Milestones')}", ""]
+        out += ["| " + " | ".join([_("Milestone"), _("Due"), _("Status")]) + " |", "|---|---|---|"]
+        for i in data["milestones"]:
+            name = names.milestones.get(i["milestone"], i["milestone"])
+            out.append(f"| {_md(name)} | {_md(milestone_due(i))} | {_md(milestone_state(i))} |")
     out += ["", f"## {_('Overdue')}", ""]
     if not data["overdue"]:
         out.append(_("Nothing is overdue."))
@@ -202,6 +251,22 @@ def rich(data: dict[str, Any], names: Any) -> None:
             )
         out.print(table)
     out.print()
+    if data.get("milestones"):
+        out.print(f"[bold]{_esc(_('Milestones'))}[/bold]")
+        mst = Table(box=box.SIMPLE_HEAD, show_header=False, pad_edge=False, show_edge=False, expand=True)
+        mst.add_column(_("Milestone"), overflow="fold", ratio=1)
+        mst.add_column(_("Due"), overflow="fold", ratio=1)
+        mst.add_column(_("Status"), overflow="fold")
+        for i in data["milestones"]:
+            st = {"met_on_time": "green", "met_late": "yellow", "overdue": "red"}.get(i["state"], "")
+            state = _esc(milestone_state(i))
+            mst.add_row(
+                "  " + _esc(names.milestones.get(i["milestone"], i["milestone"])),
+                _esc(milestone_due(i)),
+                f"[{st}]{state}[/{st}]" if st else state,
+            )
+        out.print(mst)
+        out.print()
     items = data["overdue"]
     if not items:
         out.print("[green]" + _esc(_("Nothing is overdue.")) + "[/green]")

@@ -267,9 +267,12 @@ def submit(
     file: str | None = None,
     considered_surveys: Sequence[str] = (),
     date: str | None = None,
+    without_basis: bool = False,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     """A new version of a field's document (draft submit), received on ``date`` (default: as of
-    --today); a still-open earlier version is superseded."""
+    --today); a still-open earlier version is superseded. A kind written on the basis of another
+    (the seed's ``based_on``) needs that basis first, or ``without_basis`` with a ``reason``."""
 
     if title is not None:
         limits.check_name(title.strip(), "--title")
@@ -280,7 +283,7 @@ def submit(
     try:
         for attempt in range(SUBMIT_ATTEMPTS):
             try:
-                return _submit_once(env, field, kind, title, facts, considered_surveys, day)
+                return _submit_once(env, field, kind, title, facts, considered_surveys, day, (without_basis, reason))
             except IntegrityError as exc:
                 # Another office submitted the same document at the same moment and took our
                 # version number first: start again in a fresh transaction with the next one.
@@ -300,7 +303,14 @@ def submit(
 
 
 def _submit_once(
-    env: Env, field: str, kind: str, title: str | None, facts: FileFacts | None, surveys: Sequence[str], today: dt.date
+    env: Env,
+    field: str,
+    kind: str,
+    title: str | None,
+    facts: FileFacts | None,
+    surveys: Sequence[str],
+    today: dt.date,
+    basis: tuple[bool, str | None] = (False, None),
 ) -> dict[str, Any]:
     """One attempt at a submit, in one unit of work: load what it names, store the version, show it.
 
@@ -309,6 +319,9 @@ def _submit_once(
         s = uow.session
         f = repo.get_field(s, field)
         k = repo.get_kind(s, kind)
+        from lipctl.services.milestones import check_basis  # the basis rule ("auf dieser Grundlage")
+
+        without_basis = check_basis(s, f.id, f.slug, k.slug, today, without_basis=basis[0], reason=basis[1])
         considered = _considered(s, surveys)
         draft = _new_version(env, s, f, k, title, facts, today)
         # Every open earlier version (normally at most one) is superseded by this one.
@@ -333,6 +346,7 @@ def _submit_once(
             considered_surveys=[sv.name for sv in considered] or None,
             supersedes=superseded["id"] if superseded else None,
             required_opinions=[b for b, _d in need] or None,
+            without_basis=without_basis,
         )
         _supersede(env, s, older, draft, ref, today)
         for sv in considered:

@@ -69,7 +69,7 @@ class Facts(NamedTuple):
     responses: dict[int, int]
     milestones: list[q.MilestoneRow]
     adopted: list[q.Document]
-    plan_adopted_by: list[int]
+    plan_adopted_on: dict[int, dt.date]
 
 
 def read(r: Reader) -> Facts:
@@ -100,7 +100,7 @@ def read(r: Reader) -> Facts:
         responses,
         q.milestones(r),
         q.adopted_documents(r),
-        q.plan_adopted_by(r),
+        q.plan_adopted_on(r),
     )
 
 
@@ -271,11 +271,14 @@ def _overdue_opinion(field_slug: str, d: q.LatestVersion, ref: str, body: str, d
 def _milestones(
     facts: Facts, today: dt.date, slug_of_body: dict[int, str], plan_chain: list[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Each milestone's progress, and the overdue ones."""
+    """Each milestone's progress (met on time, met late, open, overdue), and the overdue ones."""
     slug_of_field = {f.id: f.slug for f in facts.fields}
     field_slugs = [f.slug for f in facts.fields]
-    adopted = [(slug_of_field[d.field_id], d.kind) for d in facts.adopted]
-    plan_adopted = standing.plan_adopted(plan_chain, {slug_of_body[b] for b in facts.plan_adopted_by})
+    adopted = {(slug_of_field[d.field_id], d.kind): d.adopted_on or today for d in facts.adopted}
+    plan_by = {slug_of_body[b]: day for b, day in facts.plan_adopted_on.items()}
+    plan_adopted_on = None
+    if standing.plan_adopted(plan_chain, plan_by):
+        plan_adopted_on = max(day for body, day in plan_by.items() if body in plan_chain or not plan_chain)
     defs = [ms.Milestone(m.slug, m.due, m.applies_to) for m in facts.milestones]
     by_slug = {m.slug: m for m in facts.milestones}
     milestone_rows = [
@@ -285,12 +288,16 @@ def _milestones(
             "name_en": by_slug[p.milestone].name_en,
             "due": p.due,
             "due_text": by_slug[p.milestone].due_text,
+            "original_due": by_slug[p.milestone].original_due,
+            "rescheduled": by_slug[p.milestone].rescheduled_at is not None,
             "applies_to": p.applies_to,
+            "state": p.state.value,
             "met": list(p.met),
+            "met_late": list(p.met_late),
             "open": list(p.open),
             "overdue": p.overdue,
         }
-        for p in ms.progress(defs, field_slugs, adopted, plan_adopted, today)
+        for p in ms.progress(defs, field_slugs, adopted, plan_adopted_on, today)
     ]
     overdue = [
         {
@@ -305,6 +312,6 @@ def _milestones(
             "due": o.due,
             "days_overdue": o.days_overdue,
         }
-        for o in ms.overdue(defs, field_slugs, adopted, plan_adopted, today)
+        for o in ms.overdue(defs, field_slugs, adopted, plan_adopted_on, today)
     ]
     return milestone_rows, overdue

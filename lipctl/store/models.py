@@ -99,6 +99,7 @@ class DocumentKind(Base):
     name_en: Mapped[OptName]
     aliases: Mapped[str | None] = mapped_column(Text)  # newline-separated
     position: Mapped[int] = mapped_column(Integer, default=0)
+    based_on: Mapped[str | None] = mapped_column(String(80))  # the kind's slug it is written on the basis of
 
 
 class ActionField(Base):
@@ -235,16 +236,22 @@ class DecisionStep(Base):
 
 
 class Milestone(Base):
-    """Meilenstein with its due date; ``applies_to`` is a document kind or 'plan'."""
+    """Meilenstein with its due date (None: the seed gives no day, ``due_text`` its words); ``applies_to``
+    is a document kind or 'plan'. A rescheduled one keeps the due date it had before its first
+    reschedule (``original_due``) and who moved it last, when and why (``rescheduled_*``)."""
 
     __tablename__ = "milestones"
     id: Mapped[IntPK]
     slug: Mapped[Slug]
     name: Mapped[Name]
     name_en: Mapped[OptName]
-    due: Mapped[dt.date]
+    due: Mapped[dt.date | None]
     due_text: Mapped[OptName]
     applies_to: Mapped[str] = mapped_column(String(80), nullable=False)
+    original_due: Mapped[dt.date | None]
+    rescheduled_at: Mapped[dt.datetime | None]
+    rescheduled_by: Mapped[str | None] = mapped_column(String(120))
+    reschedule_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class SurveyCategory(Base):

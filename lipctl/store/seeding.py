@@ -104,7 +104,13 @@ def sync_document_kinds(sync: Sync, pd: d.ProcessDefinition) -> None:
         sync.upsert(
             m.DocumentKind,
             {"slug": kind.slug},
-            {"name": kind.name, "name_en": kind.name_en, "aliases": "\n".join(kind.aliases) or None, "position": pos},
+            {
+                "name": kind.name,
+                "name_en": kind.name_en,
+                "aliases": "\n".join(kind.aliases) or None,
+                "position": pos,
+                "based_on": kind.based_on,
+            },
             f"document kind {kind.slug}",
         )
 
@@ -256,13 +262,14 @@ def sync_decision_chain(sync: Sync, pd: d.ProcessDefinition, body_ids: dict[str,
 
 
 def sync_milestones(sync: Sync, pd: d.ProcessDefinition) -> None:
+    """The milestones as the seed gives them, but for the due date of one an office rescheduled
+    (``milestone reschedule``): that date is the office's record, and init does not put the seed's back."""
     for ms in pd.milestones:
-        sync.upsert(
-            m.Milestone,
-            {"slug": ms.slug},
-            {"name": ms.name, "name_en": ms.name_en, "due": ms.due, "due_text": ms.due_text, "applies_to": ms.applies_to},
-            f"milestone {ms.slug}",
-        )
+        existing = sync.s.scalars(select(m.Milestone).filter_by(slug=ms.slug)).first()
+        values: dict[str, Any] = {"name": ms.name, "name_en": ms.name_en, "due_text": ms.due_text, "applies_to": ms.applies_to}
+        if existing is None or existing.rescheduled_at is None:
+            values["due"] = ms.due
+        sync.upsert(m.Milestone, {"slug": ms.slug}, values, f"milestone {ms.slug}")
 
 
 def sync_categories(sync: Sync, pd: d.ProcessDefinition) -> None:

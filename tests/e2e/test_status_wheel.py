@@ -26,5 +26,10 @@ def test_installed_lipctl_writes_the_briefing(installed: dict, tmp_path: Path) -
     html = (tmp_path / "b.html").read_text(encoding="utf-8")
     assert "@page { size: A4;" in html and "Progress per action field" in html
     result = run(installed, tmp_path, "--today", "2021-02-01", "status", "--fail-on-overdue")
+    assert result.returncode == ExitCode.OK, result.stderr  # the seed gives the milestones no day
+    assert "bis Herbst 2020: open (0 of 6 fields)" in result.stdout
+    moved = run(installed, tmp_path, "milestone", "reschedule", "grundsatzpapiere", "--due", "2020-11-30", "--reason", "Plan")
+    assert moved.returncode == ExitCode.OK, moved.stderr
+    result = run(installed, tmp_path, "--today", "2021-02-01", "status", "--fail-on-overdue")
     assert result.returncode == ExitCode.OVERDUE, result.stderr
     assert "Overdue: 6 items" in result.stdout  # the policy-paper milestone, for each of the six fields

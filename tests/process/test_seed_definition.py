@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -70,11 +71,13 @@ def test_steering_group_composition_and_process_facts(raw: dict) -> None:
     assert pd.founding_drucksache == "2472/2019"
     assert [r.body for r in pd.requirements] == ["integrationsbeiraete", "runder-tisch"]
     assert pd.decision_chain == {"document": ("internationaler-ausschuss",), "plan": ("rat",)}
-    assert {m.applies_to: m.due.isoformat() for m in pd.milestones} == {
-        "grundsatzpapier": "2020-11-30",
-        "massnahmenkatalog": "2021-04-30",
-        "plan": "2021-04-30",
+    # The source gives a season, a month and "after": no day is made up, the words are kept.
+    assert {m.applies_to: (m.due, m.due_text) for m in pd.milestones} == {
+        "grundsatzpapier": (None, "bis Herbst 2020"),
+        "massnahmenkatalog": (None, "bis April 2021"),
+        "plan": (None, "Ergebnis nach April 2021 dem Rat zum Beschluss"),
     }
+    assert {k.slug: k.based_on for k in pd.document_kinds} == {"grundsatzpapier": None, "massnahmenkatalog": "grundsatzpapier"}
     assert len([b for b in pd.bodies if b.kind == "expert_group"]) == 6
 
 
@@ -96,6 +99,10 @@ def test_steering_group_composition_and_process_facts(raw: dict) -> None:
             "whole number",
         ),
         (lambda d: d["milestones"][0].update(due="Herbst 2020"), "milestones[0].due", "expected a date"),
+        (lambda d: d["milestones"][0].update(due=None, due_text=None), "milestones[0].due", "missing"),
+        (lambda d: d["milestones"][0].pop("due_text"), "milestones[0].due", "null with due_text"),
+        (lambda d: d["document_kinds"][1].update(based_on="leitbild"), "document_kinds[1].based_on", "no other document kind"),
+        (lambda d: d["document_kinds"][0].update(based_on="grundsatzpapier"), "document_kinds[0].based_on", "no other"),
         (
             lambda d: d["action_fields"].append(dict(d["action_fields"][0])),
             "action_fields[6].slug",
@@ -114,6 +121,19 @@ def test_a_broken_seed_names_the_key_and_the_problem(raw: dict, mutate, key: str
     assert info.value.key == key
     assert problem in info.value.problem
     assert str(info.value).startswith(f"other-city.yaml: {key}: ")
+
+
+def test_a_milestone_may_have_a_day_or_only_its_words(raw: dict) -> None:
+    data = copy.deepcopy(raw)
+    data["milestones"][0].update(due="2020-11-30")
+    data["milestones"][1].pop("due")  # absent is null, as long as due_text is given
+    data["milestones"][2].update(due=None, due_text="nach April 2021")
+    pd = parse_definition(data)
+    assert [(m.due, m.due_text) for m in pd.milestones] == [
+        (dt.date(2020, 11, 30), "bis Herbst 2020"),
+        (None, "bis April 2021"),
+        (None, "nach April 2021"),
+    ]
 
 
 def test_vacant_post_may_be_written_as_nn(raw: dict) -> None:

@@ -622,7 +622,10 @@ def test_broken_pipe_ends_quietly(fresh_db: Path, tmp_path: Path, fmt: str) -> N
 )
 def test_reader_gone_before_any_output(fresh_db: Path, args: tuple[str, ...], code: int) -> None:
     """No reader at all (stdout's read end closed at once): every write fails, deterministically."""
-    proc = h.spawn(fresh_db, *args, LIPCTL_TODAY="2025-01-01")  # by then milestones are overdue
+    # The seed gives the milestones no day: the office sets one, and by 2025 it is overdue.
+    moved = h.lipctl(fresh_db, "milestone", "reschedule", "grundsatzpapiere", "--due", "2020-11-30", "--reason", "Plan")
+    assert moved.returncode == ExitCode.OK
+    proc = h.spawn(fresh_db, *args, LIPCTL_TODAY="2025-01-01")
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()
     stderr = proc.stderr.read().decode()

@@ -150,7 +150,9 @@ class Lifecycle(RuleBasedStateMachine):
         from lipctl.services import drafts
 
         self._actor(actor)
-        row = drafts.submit(self.env, doc[0], doc[1], title="Titel" if with_title else None)
+        # A catalogue before its field's policy paper is the recorded exception ("auf dieser Grundlage").
+        early = {"without_basis": True, "reason": "vorgezogen"} if doc[1] == "massnahmenkatalog" else {}
+        row = drafts.submit(self.env, doc[0], doc[1], title="Titel" if with_title else None, **early)
         versions = self.docs[doc]
         open_before = [v for v in versions if v["state"] in OPEN and not v["voided"]]
         assert len(open_before) <= 1

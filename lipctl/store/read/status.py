@@ -53,19 +53,27 @@ class ResolutionRow(NamedTuple):
 
 
 class MilestoneRow(NamedTuple):
+    """A milestone: ``due`` None when the seed gives no day; ``original_due`` and ``rescheduled_at``
+    set once it was rescheduled."""
+
     slug: str
     name: str
     name_en: str | None
-    due: dt.date
+    due: dt.date | None
     due_text: str | None
     applies_to: str
+    original_due: dt.date | None = None
+    rescheduled_at: dt.datetime | None = None
+    rescheduled_by: str | None = None
+    reschedule_reason: str | None = None
 
 
 class Document(NamedTuple):
-    """A document (field, kind) of which some version was adopted by the committee."""
+    """A document (field, kind) of which some version was adopted by the committee, and the first day one was."""
 
     field_id: int
     kind: str
+    adopted_on: dt.date | None = None
 
 
 def latest_versions(r: Reader) -> list[LatestVersion]:
@@ -147,19 +155,45 @@ def responses_per_field(r: Reader) -> dict[int, int]:
 
 
 def milestones(r: Reader) -> list[MilestoneRow]:
-    rows = r.rows("SELECT slug, name, name_en, due, due_text, applies_to FROM milestones ORDER BY due, id", dates=("due",))
-    return [MilestoneRow(row.slug, row.name, row.name_en, row.due, row.due_text, row.applies_to) for row in rows]
+    """The milestones in the seed's order (a due date may be unknown: NULL sorts differently per store)."""
+    rows = r.rows(
+        """
+        SELECT slug, name, name_en, due, due_text, applies_to, original_due, rescheduled_at, rescheduled_by, reschedule_reason
+        FROM milestones ORDER BY id
+        """,
+        dates=("due", "original_due"),
+        times=("rescheduled_at",),
+    )
+    return [MilestoneRow(**row) for row in rows]
 
 
 def adopted_documents(r: Reader) -> list[Document]:
-    """The documents of which some version was adopted."""
+    """The documents of which some live version was adopted, with the first day one was (its state's day)."""
     return [
-        Document(row.field_id, row.kind)
+        Document(row.field_id, row.kind, row.adopted_on)
         for row in r.rows(
-            "SELECT field_id, kind FROM drafts WHERE state = :state AND voided_at IS NULL GROUP BY field_id, kind",
+            """
+            SELECT field_id, kind, min(state_since) AS adopted_on FROM drafts
+            WHERE state = :state AND voided_at IS NULL GROUP BY field_id, kind
+            """,
             {"state": DraftState.ADOPTED.value},
+            dates=("adopted_on",),
         )
     ]
+
+
+def plan_adopted_on(r: Reader) -> dict[int, dt.date]:
+    """The bodies that adopted the plan (ids), each with the first day it did (live resolutions only)."""
+    rows = r.rows(
+        """
+        SELECT body_id, min(decided_on) AS first_on FROM resolutions
+        WHERE draft_id IS NULL AND scope = :scope AND result = :result AND voided_at IS NULL
+        GROUP BY body_id
+        """,
+        {"scope": DecisionScope.PLAN.value, "result": ResolutionResult.ADOPTED.value},
+        dates=("first_on",),
+    )
+    return {row.body_id: row.first_on for row in rows}
 
 
 def plan_adopted_by(r: Reader) -> list[int]:

@@ -195,6 +195,18 @@ def _milestone(field: str) -> dict[str, Any]:
     }
 
 
+#: The days an office gives the seed's milestones ("bis Herbst 2020", "bis April 2021", "nach April
+#: 2021"): the seed itself gives none, so nothing is overdue as a milestone until these are set.
+OFFICE_DATES = {"grundsatzpapiere": "2020-11-30", "massnahmenkataloge": "2021-04-30", "ratsbeschluss": "2021-04-30"}
+
+
+def dated(cli) -> None:
+    """The office sets the milestones' days (milestone reschedule)."""
+    for key, due in OFFICE_DATES.items():
+        row = cli.json("milestone", "reschedule", key, "--due", due, "--reason", "vom Büro festgelegt")
+        assert (row["milestone"], row["due"], row["due_before"]) == (key, due, None)
+
+
 def _opinion(field: str, draft: int, version: int, body: str, due: str, late: int) -> dict[str, Any]:
     return {
         "kind": "opinion",
@@ -217,6 +229,15 @@ def test_status_json_field_by_field(seeded, story: dict[str, int]) -> None:
     assert [f["slug"] for f in data["fields"]] == [f["slug"] for f in expected]
     for got, want in zip(data["fields"], expected, strict=True):
         assert got == want, got["slug"]
+    # The seed gives no day for any milestone: none is overdue, each says what the seed says.
+    assert [o["kind"] for o in data["overdue"]] == ["opinion"] * 3
+    assert [(m["milestone"], m["due"], m["due_text"], m["original_due"], m["state"], m["met"]) for m in data["milestones"]] == [
+        ("grundsatzpapiere", None, "bis Herbst 2020", None, "open", ["wirtschaft"]),
+        ("massnahmenkataloge", None, "bis April 2021", None, "open", []),
+        ("ratsbeschluss", None, "Ergebnis nach April 2021 dem Rat zum Beschluss", None, "open", []),
+    ]
+    dated(seeded)
+    data = seeded.json("status")
     assert data["overdue"] == [
         # Stadtleben's opinions were due 28 days after 2020-11-01; nothing came.
         _opinion("stadtleben-kultur", story["stadtleben_gp"], 1, "integrationsbeiraete", "2020-11-29", 64),
@@ -239,6 +260,7 @@ def test_status_json_field_by_field(seeded, story: dict[str, int]) -> None:
 
 
 def test_fail_on_overdue_exits_4_after_printing(seeded, story: dict[str, int]) -> None:
+    dated(seeded)
     result = seeded("status", "--format", "json", "--fail-on-overdue")
     assert result.exit_code == ExitCode.OVERDUE
     assert len(json.loads(result.stdout)["overdue"]) == 8
@@ -250,6 +272,7 @@ def test_fail_on_overdue_exits_4_after_printing(seeded, story: dict[str, int]) -
 
 def test_nothing_overdue_exits_0_with_fail_on_overdue(seeded) -> None:
     # Before the first milestone (2020-11-30) nothing can be late on an empty store.
+    dated(seeded)
     result = seeded("--today", "2020-06-01", "status", "--fail-on-overdue")
     assert result.exit_code == ExitCode.OK, result.stderr
     assert "Nothing is overdue." in result.stdout
@@ -259,6 +282,7 @@ def test_nothing_overdue_exits_0_with_fail_on_overdue(seeded) -> None:
 
 
 def test_the_plan_milestone_is_overdue_until_the_council_adopts(seeded, process, story) -> None:
+    dated(seeded)
     late = seeded.json("--today", "2021-05-10", "status")["overdue"]
     assert {
         "kind": "milestone",
@@ -320,6 +344,7 @@ def test_rich_layout_fits_80_columns(seeded, story, make_env, monkeypatch: pytes
     monkeypatch.setattr(
         tables, "console", lambda stderr=False: Console(file=buffer, width=120, force_terminal=True, color_system=None)
     )
+    dated(seeded)
     data, names = svc.status(make_env())
     status_text.rich(data, names)
     lines = buffer.getvalue().splitlines()
@@ -344,7 +369,7 @@ def test_same_status_on_sqlite_and_postgresql(db_url: str, seeded, story) -> Non
     data = seeded.json("status")
     assert [f["survey_responses"] for f in data["fields"]] == [22, 9, 9, 12, 8, 0]
     assert [(d["state"], d["returns"]) for d in data["fields"][0]["documents"]] == [("submitted", 2), (None, 0)]
-    assert len(data["overdue"]) == 8
+    assert len(data["overdue"]) == 3  # the opinions; the seed gives the milestones no day
     assert data["fields"] == _fields(story)
 
 
@@ -418,6 +443,7 @@ def test_a_deferred_vote_and_a_rejection(seeded, process) -> None:
     )
     assert deferred["result"] == "deferred"
     assert process.tally(b, 3, 9, 0, 12, 15, d(2020, 11, 19), "0999/2020")["result"] == "rejected"
+    dated(seeded)
     data = seeded.json("status")
     bildung, soziales = data["fields"][0]["documents"][0], data["fields"][1]["documents"][0]
     assert (bildung["state"], bildung["waiting_on"], bildung["last_resolution"]["result"]) == (

@@ -169,7 +169,7 @@ def history(env: Env, ref: str) -> list[dict[str, Any]]:
         rows = []
         for e in drafts.history_events(r, list(versions)):
             details = json.loads(e.details) if e.details else {}
-            record = _recorded(e.action, e.entity_id, details)
+            record = recorded(e.action, e.entity_id, details)
             mark = voided.get(record) if record is not None else None
             void = voided_json(mark.at, mark.by, mark.reason) if mark is not None else None
             summary = _correction(e.action, details) if e.action in _CORRECTIONS else event_summary(e.action, details)
@@ -227,7 +227,7 @@ _RECORDING = {
 }
 
 
-def _recorded(action: str, entity_id: int | None, details: dict[str, Any]) -> tuple[str, int] | None:
+def recorded(action: str, entity_id: int | None, details: dict[str, Any]) -> tuple[str, int] | None:
     """The record an event recorded, as (kind, id), where it is one that can be voided."""
     if action not in _RECORDING:
         return None

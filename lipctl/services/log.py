@@ -57,7 +57,27 @@ def events(
                 d = read_drafts.draft(r, found)
                 ids = sorted(read_drafts.versions(r, d.field_id, d.kind))
         rows = [_row(e) for e in log.events(r, since, limit, entity, until=until, actor=by, actions=families, drafts=ids)]
+        _mark_voided(r, rows)
     return sorted(rows, key=lambda r: r["id"])
+
+
+def _mark_voided(r: Any, rows: list[dict[str, Any]]) -> None:
+    """Mark the events whose record was voided later (``voided``, and the mark after the summary), as
+    draft history does: two grouped queries, whatever the number of events."""
+    from lipctl.services.listings import recorded, voided_json, voided_text
+    from lipctl.store.read import drafts as read_drafts
+
+    records = {row["id"]: recorded(row["action"], row["entity_id"], row["details"]) for row in rows}
+    draft_ids = sorted({row["entity_id"] for row in rows if row["entity"] == "draft" and row["entity_id"] is not None})
+    plan_tallies = sorted({rec[1] for row in rows if row["entity"] == "resolution" and (rec := records[row["id"]])})
+    voided = read_drafts.voided_records(r, draft_ids) if draft_ids else {}
+    voided.update(read_drafts.voided_resolutions(r, plan_tallies))
+    for row in rows:
+        rec = records[row["id"]]
+        mark = voided.get(rec) if rec is not None else None
+        row["voided"] = voided_json(mark.at, mark.by, mark.reason) if mark is not None else None
+        if row["voided"]:
+            row["summary"] = f"{row['summary']} — {voided_text(row['voided'])}"
 
 
 def _actions(given: list[str]) -> list[str]:

@@ -349,3 +349,15 @@ def voided_records(r: Reader, draft_ids: list[int]) -> dict[tuple[str, int], Voi
         ):
             out[(kind, row.id)] = Voided(row.voided_at, row.voided_by or "", row.void_reason or "")
     return out
+
+
+def voided_resolutions(r: Reader, ids: list[int]) -> dict[tuple[str, int], Voided]:
+    """The voided ones among these resolutions (the plan's have no draft), by ("tally", id)."""
+    if not ids:
+        return {}
+    rows = r.rows(
+        "SELECT id, voided_at, voided_by, void_reason FROM resolutions WHERE id IN (:ids) AND voided_at IS NOT NULL",
+        {"ids": ids},
+        times=("voided_at",),
+    )
+    return {("tally", row.id): Voided(row.voided_at, row.voided_by or "", row.void_reason or "") for row in rows}

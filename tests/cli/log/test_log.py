@@ -149,3 +149,16 @@ def test_limit_still_gives_the_newest(office) -> None:
     rows = office.json("log", "--limit", "2")
     assert _actions(rows) == ["opinion.recorded", "draft.submitted"]
     assert json.dumps(rows)  # plain JSON
+
+
+def test_an_event_whose_record_was_voided_later_is_marked_in_the_log(office) -> None:
+    opinion = next(r for r in office.json("log") if r["action"] == "opinion.recorded")["details"]["opinion"]
+    result = office("--actor", "mueller", "opinion", "withdraw", str(opinion), "--reason", "falscher Entwurf")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    rows = office.json("log")
+    recorded = next(r for r in rows if r["action"] == "opinion.recorded")
+    assert recorded["voided"]["by"] == "mueller" and recorded["voided"]["reason"] == "falscher Entwurf"
+    assert recorded["summary"].endswith("— voided 2021-02-01 by mueller: falscher Entwurf")
+    assert all(r["voided"] is None for r in rows if r["action"] != "opinion.recorded")
+    table = office("log", "--action", "opinion")
+    assert "voided 2021-02-01 by mueller: falscher Entwurf" in table.stdout

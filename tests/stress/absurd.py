@@ -62,8 +62,21 @@ def long_cell(path: Path, total: int = 50 * 1024**2) -> Path:
     return path
 
 
-def _limit() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+#: Runs lipctl as its own child under the memory limit and writes "exit maxrss_kb" to argv[2]. The
+#: launcher is a small process: a child forked (or vforked) from the test process itself would carry
+#: the test process's resident memory into ru_maxrss (Linux keeps the old image's high-water mark
+#: across exec), and the suite's process grows past the limit this measures.
+_LAUNCHER = """
+import os, resource, sys
+limit, report, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.execv(argv[0], argv)
+_pid, status, usage = os.wait4(pid, 0)
+with open(report, "w") as fh:
+    fh.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
 
 
 def import_file(folder: Path, db: Path, path: Path, *, timeout: float = 90) -> dict[str, object]:
@@ -71,27 +84,29 @@ def import_file(folder: Path, db: Path, path: Path, *, timeout: float = 90) -> d
     out, err = folder / "stdout", folder / "stderr"
     start = time.perf_counter()
     with open(out, "wb") as fo, open(err, "wb") as fe:
+        argv = h.argv("survey", "import", str(path), "--survey", "Absurd")
+        report = folder / "rusage"
         proc = subprocess.Popen(
-            h.argv("survey", "import", str(path), "--survey", "Absurd"),
+            [sys.executable, "-c", _LAUNCHER, str(MEMORY_LIMIT), str(report), *argv],
             env=h.env_for(db),
             stdout=fo,
             stderr=fe,
-            preexec_fn=_limit,
-            cwd=str(h.REPO),  # noqa: PLW1509
+            cwd=str(h.REPO),
+            start_new_session=True,  # the timer kills the launcher and lipctl together
         )
-        timer = threading.Timer(timeout, lambda: proc.send_signal(signal.SIGKILL))
+        timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
         timer.start()
-        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.wait()
         timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        exit_code, maxrss_kb = (int(x) for x in report.read_text().split()) if report.exists() else (-9, 0)
     seconds = time.perf_counter() - start
     stderr = err.read_text(errors="replace")
     return {
         "file_size_mb": round(path.stat().st_size / 1024**2),
         "on_disk_mb": round(path.stat().st_blocks * 512 / 1024**2),
-        "exit": proc.returncode,
+        "exit": exit_code,
         "seconds": round(seconds, 2),
-        "max_rss_mb": round(usage.ru_maxrss / 1024),
+        "max_rss_mb": round(maxrss_kb / 1024),
         "stderr": stderr.strip()[:400],
         "stored": h.scalar(db, "SELECT count(*) FROM survey_responses"),
         "integrity": h.integrity(db),

@@ -143,6 +143,8 @@ def test_check_reports_integrity_schema_and_rows(cli, fresh_db: Path, isolated: 
     data = json.loads(result.stdout)
     stored = counts(fresh_db)
     del stored["alembic_version"]
+    chain = data.pop("audit_chain")
+    assert chain["ok"] is True and chain["events"] == stored["audit_events"] and len(chain["head"]) == 64
     assert data == {
         "database": f"sqlite:///{fresh_db}",
         "backend": "sqlite",
@@ -152,6 +154,7 @@ def test_check_reports_integrity_schema_and_rows(cli, fresh_db: Path, isolated: 
         "schema_head": HEAD,
         "schema_state": "current",
         "differences": [],
+        "unlinked_references": [],
         "tables": stored,
         "problems": [],
         "ok": True,

@@ -209,8 +209,8 @@ def test_the_offset_date_is_refused_as_an_option(store: str, cli, args: list[str
     ("today", "ok"), [("1900-01-01", True), ("1899-12-31", False), ("31.12.2999", True), ("3000-01-01", False)]
 )
 def test_today_at_both_ends_of_the_range(store: str, cli, today: str, ok: bool) -> None:
-    if ok:
-        result = cli("--today", today, "draft", "submit", "bildung", "--kind", "grundsatzpapier")
+    if ok:  # a field without a version yet: a v2 of bildung may not be dated before its v1 (2021-02-01)
+        result = cli("--today", today, "draft", "submit", "wirtschaft", "--kind", "grundsatzpapier")
         assert result.exit_code == ExitCode.OK, result.stderr
         assert cli("--today", today, "status").exit_code == ExitCode.OK
     else:

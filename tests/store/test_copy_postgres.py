@@ -172,3 +172,40 @@ def test_a_rollback_cancels_a_batch_waiting_for_another_imports_lock(pg) -> None
         assert conn.execute(text("SELECT count(*) FROM survey_responses")).scalar_one() == 0
         conn.rollback()
         other.rollback()
+
+
+def test_a_batch_with_some_keys_stored_goes_through_the_staging_table_and_counts_exactly(pg, cli, write) -> None:
+    """Three paths per batch (new keys: COPY into the table; all known: nothing; some known: staging
+    and INSERT … ON CONFLICT), chosen by one look-up; the counts and the stored rows are the same."""
+    odd = [LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", f"erst {i}") for i in range(1, 22, 2)]
+    every = [LS_HEADER] + [ls_row(str(i), "2020-06-16 09:00:00", "Soziales", "Kritik", f"dann {i}") for i in range(1, 29)]
+    a, b = write("odd.csv", csv_bytes(odd)), write("every.csv", csv_bytes(every))
+    assert counts(cli("survey", "import", str(a), "--survey", "S", "--format", "json")) == ((11, 11, 0, 0, 0),)
+    # batches of 7: 1–7 and 8–14 and 15–21 hold some stored keys (mixed), 22–28 none (new)
+    assert counts(cli("survey", "import", str(b), "--survey", "S", "--format", "json")) == ((28, 17, 11, 0, 0),)
+    stored = dict(rows(pg, "SELECT response_key, text FROM survey_responses"))
+    assert len(stored) == 28
+    assert stored["3"] == "erst 3" and stored["4"] == "dann 4" and stored["28"] == "dann 28"  # the first of each key
+    assert counts(cli("survey", "import", str(b), "--survey", "S", "--format", "json")) == ((28, 0, 28, 0, 0),)
+
+
+def test_two_imports_into_one_survey_at_once_take_turns_and_count_every_row_once(pg, pg_url: str, cli, write, tmp_path) -> None:
+    """The look-up and the COPY see the same keys: the second import waits for the first one's
+    advisory lock on the survey, then finds its rows (duplicates), never a unique-key error."""
+    import os
+    import subprocess
+    import sys
+
+    first = write("first.csv", csv_bytes([LS_HEADER, ls_row("x", "2020-06-15 14:32:10", "Bildung", "Idee", "vorher")]))
+    assert cli("survey", "import", str(first), "--survey", "S").exit_code == ExitCode.OK  # the survey exists
+    rows_ = [LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", f"t {i}") for i in range(3000)]
+    path = tmp_path / "same.csv"
+    path.write_bytes(csv_bytes(rows_))
+    env = dict(os.environ, LIPCTL_DB=pg_url)
+    command = [sys.executable, "-m", "lipctl", "survey", "import", str(path), "--survey", "S", "--format", "json"]
+    procs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [e for _o, e in results]
+    files = sorted((json.loads(o)["files"][0]["imported"], json.loads(o)["files"][0]["duplicates"]) for o, _e in results)
+    assert files == [(0, 3000), (0, 3000), (3000, 0)]
+    assert rows(pg, "SELECT count(*), count(DISTINCT response_key) FROM survey_responses") == [(3001, 3001)]

@@ -8,8 +8,6 @@ on time. A rescheduled milestone (the Corona delays) is measured against its cur
 original one is shown beside it. Standard library only, but for the refusals' error classes.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from enum import StrEnum

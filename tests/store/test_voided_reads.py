@@ -75,7 +75,7 @@ def test_state_status_and_report_count_only_what_was_not_voided(story: dict[str,
         assert {x.draft_id for x in status.received(r, [story["v2"], story["v3"]])} == {story["v2"]}
         assert [x.result for x in status.resolutions(r, [story["v2"]])] == [ResolutionResult.ADOPTED]
         assert [(x.field_id, x.kind) for x in status.adopted_documents(r)] == [(v2.field_id, "grundsatzpapier")]
-        assert status.plan_adopted_by(r) == []
+        assert status.plan_adopted_on(r) == {}
         decided = report.steering_decisions(r, None, today)
         assert [(d.draft_id, d.outcome) for d in decided] == [
             (story["v1"], DecisionOutcome.RETURN),

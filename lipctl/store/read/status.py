@@ -194,16 +194,3 @@ def plan_adopted_on(r: Reader) -> dict[int, dt.date]:
         dates=("first_on",),
     )
     return {row.body_id: row.first_on for row in rows}
-
-
-def plan_adopted_by(r: Reader) -> list[int]:
-    """The bodies that adopted the plan (ids)."""
-    # draft_id IS NULL (the plan has no draft) lets the draft_id index find the few plan rows.
-    return r.column(
-        """
-        SELECT body_id FROM resolutions
-        WHERE draft_id IS NULL AND scope = :scope AND result = :result AND voided_at IS NULL
-        GROUP BY body_id
-        """,
-        {"scope": DecisionScope.PLAN.value, "result": ResolutionResult.ADOPTED.value},
-    )

@@ -71,6 +71,31 @@ def event_hash(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+#: The details keys that name the day an act happened, in the order they are looked for.
+DAY_KEYS = ("happened_on", "decided_on", "received_on", "submitted_on", "date")
+
+
+def day_named(details: str | None) -> dt.date | None:
+    """The day an act happened as an event's stored details (JSON text) name it (``decided_on``,
+    ``received_on``, …), or None: for an event recorded without its day, and for the chain's migration."""
+    if not details:
+        return None
+    try:
+        values = json.loads(details)
+    except ValueError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    for key in DAY_KEYS:
+        value = values.get(key)
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                continue
+    return None
+
+
 def link_hash(link: Link, prev_hash: str) -> str:
     """What ``link``'s hash must be when it follows ``prev_hash``."""
     return event_hash(

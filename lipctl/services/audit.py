@@ -38,7 +38,7 @@ def record(
     its ``hash`` that of its stored content, and the head moves on to it.
     """
     from lipctl.output.emit import to_jsonable
-    from lipctl.process.auditchain import event_hash
+    from lipctl.process.auditchain import day_named, event_hash
     from lipctl.store.auditlog import locked_head
 
     text = (
@@ -46,7 +46,7 @@ def record(
         if details
         else None
     )
-    day = happened_on if happened_on is not None else _day_in(details)
+    day = happened_on if happened_on is not None else day_named(text)  # as migration 0004 reads the day
     if isinstance(day, dt.datetime):  # a Date column keeps the day only: hash what is stored
         day = day.date()
     head = locked_head(session)  # waits for a concurrent writer's commit (PostgreSQL)
@@ -77,15 +77,3 @@ def record(
     head.hash, head.events = own, head.events + 1
     session.add(event)
     return event
-
-
-#: The details that name the day an act happened, where a caller gave no ``happened_on`` (as migration 0004 reads them).
-DAY_KEYS = ("happened_on", "decided_on", "received_on", "submitted_on", "date")
-
-
-def _day_in(details: dict[str, Any]) -> dt.date | None:
-    for key in DAY_KEYS:
-        value = details.get(key)
-        if isinstance(value, dt.date):
-            return value
-    return None

@@ -202,3 +202,22 @@ def test_a_head_kept_elsewhere_must_still_be_in_the_chain() -> None:
 def test_a_stream_is_walked_without_holding_it(n: int) -> None:
     links = chain(n)
     assert verify(iter(links), head_of(links)) == Verified(n, links[-1].hash)
+
+
+@pytest.mark.parametrize(
+    ("details", "day"),
+    [
+        (None, None),
+        ("", None),
+        ("not json", None),
+        ("[1, 2]", None),
+        ('{"decided_on": "2021-02-03"}', dt.date(2021, 2, 3)),
+        ('{"date": "2021-02-04", "happened_on": "2021-02-05"}', dt.date(2021, 2, 5)),  # happened_on first
+        ('{"received_on": "2021-02-31", "date": "2021-02-06"}', dt.date(2021, 2, 6)),  # no such day: the next key
+        ('{"decided_on": "2021-02-03T10:00:00"}', None),  # a time, not a day
+        ('{"decided_on": 20210203}', None),
+        ('{"survey": "Beteiligung 2020"}', None),
+    ],
+)
+def test_day_named_reads_the_day_from_stored_details(details: str | None, day: dt.date | None) -> None:
+    assert c.day_named(details) == day

@@ -23,13 +23,10 @@ loaded in the same transaction; ``lipctl db check`` finds references that point 
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-
 import sqlalchemy as sa
 from alembic import op
 
-from lipctl.process.auditchain import GENESIS, event_hash
+from lipctl.process.auditchain import GENESIS, day_named, event_hash
 
 revision = "0004"
 down_revision = "0003"
@@ -39,8 +36,6 @@ depends_on = None
 VOIDABLE = ("drafts", "opinions", "steering_decisions", "resolutions")
 #: The answers' references that are no longer foreign keys: (column, table), constraint names by NAMING.
 UNCHECKED = (("field_id", "action_fields"), ("category_id", "survey_categories"), ("batch_id", "import_batches"))
-#: The details keys that name the day an act happened, in the order they are looked for.
-DAY_KEYS = ("happened_on", "decided_on", "received_on", "submitted_on", "date")
 BATCH = 2_000
 
 
@@ -107,26 +102,6 @@ def downgrade() -> None:
                 batch_op.drop_column(column)
 
 
-def happened_on(details: str | None) -> dt.date | None:
-    """The day an act happened, as its details name it (``decided_on``, ``received_on``, …), or None."""
-    if not details:
-        return None
-    try:
-        values = json.loads(details)
-    except ValueError:
-        return None
-    if not isinstance(values, dict):
-        return None
-    for key in DAY_KEYS:
-        value = values.get(key)
-        if isinstance(value, str) and len(value) == 10:
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                continue
-    return None
-
-
 _EVENTS = sa.table(
     "audit_events",
     sa.column("id", sa.Integer),
@@ -173,7 +148,7 @@ def _chain_existing_events(bind: sa.Connection) -> None:
             break
         params = []
         for row in rows:
-            day = happened_on(row.details)
+            day = day_named(row.details)
             own = event_hash(
                 prev,
                 occurred_at=row.occurred_at,

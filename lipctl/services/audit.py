@@ -50,30 +50,19 @@ def record(
     if isinstance(day, dt.datetime):  # a Date column keeps the day only: hash what is stored
         day = day.date()
     head = locked_head(session)  # waits for a concurrent writer's commit (PostgreSQL)
-    occurred_at, command = utcnow(), env.command or "lipctl"  # the time after the lock: it rises along the chain
-    own = event_hash(
-        head.hash,
-        occurred_at=occurred_at,
-        actor=env.actor,
-        command=command,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        details=text,
-        happened_on=day,
-    )
-    event = AuditEvent(
-        occurred_at=occurred_at,
-        actor=env.actor,
-        command=command,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        happened_on=day,
-        details=text,
-        prev_hash=head.hash,
-        hash=own,
-    )
+    # The time after the lock: it rises along the chain. The content is hashed as it is stored.
+    content: dict[str, Any] = {
+        "occurred_at": utcnow(),
+        "actor": env.actor,
+        "command": env.command or "lipctl",
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "details": text,
+        "happened_on": day,
+    }
+    own = event_hash(head.hash, **content)
+    event = AuditEvent(**content, prev_hash=head.hash, hash=own)
     head.hash, head.events = own, head.events + 1
     session.add(event)
     return event

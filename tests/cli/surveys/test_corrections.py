@@ -234,6 +234,14 @@ def test_rename_refusals(db_url: str, seeded, write) -> None:
     assert "NEW contains" in refused(seeded, db_url, "survey", "rename", "Übung", "a\tb")
 
 
+def test_rename_run_twice_the_second_finds_no_survey_of_the_old_name(db_url: str, seeded, write) -> None:
+    two_batches(seeded, write)
+    assert seeded.json("survey", "rename", "Beteiligung 2020", "Beteiligung 2021")["survey"] == "Beteiligung 2021"
+    line = refused(seeded, db_url, "survey", "rename", "Beteiligung 2020", "Beteiligung 2021")
+    assert "no survey 'Beteiligung 2020'" in line and "known surveys: Beteiligung 2021" in line
+    assert len(events(seeded, "survey.renamed")) == 1
+
+
 # --- survey delete ---------------------------------------------------------------------------
 
 
@@ -291,6 +299,16 @@ def test_delete_refusals(db_url: str, seeded, write) -> None:
     assert "--reason is empty" in refused(seeded, db_url, "survey", "delete", "Beteiligung 2020", "--reason", "")
     long = "x" * 2001
     assert "--reason has 2,001 characters" in refused(seeded, db_url, "survey", "delete", "Beteiligung 2020", "--reason", long)
+
+
+def test_delete_run_twice_the_second_finds_no_survey_and_undo_no_batch(db_url: str, seeded, write) -> None:
+    first, _second = two_batches(seeded, write)
+    assert seeded("survey", "delete", "Beteiligung 2020", "--reason", "test survey").exit_code == ExitCode.OK
+    line = refused(seeded, db_url, "survey", "delete", "Beteiligung 2020", "--reason", "test survey")
+    assert "no survey 'Beteiligung 2020'" in line and "import one with 'lipctl survey import'" in line
+    line = refused(seeded, db_url, "survey", "undo", str(first), "--reason", "x")
+    assert f"no import batch {first}" in line and "no survey has been imported yet" in line  # every batch went with it
+    assert len(events(seeded, "survey.deleted")) == 1
 
 
 def test_delete_in_a_table_prints_the_note(db_url: str, seeded, write) -> None:

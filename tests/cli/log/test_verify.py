@@ -166,6 +166,26 @@ def test_a_head_that_is_not_a_hash_is_refused(recorded) -> None:
     assert result.stderr.startswith("lipctl: --head 'abc' is not a head hash")
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["", "   ", "a" * 63, "a" * 65, "g" * 64, "a" * 32 + " " + "a" * 31, "0x" + "a" * 62, "é" * 64],
+)
+def test_a_malformed_head_is_refused_before_the_walk(recorded, value: str) -> None:
+    result = recorded("log", "verify", "--head", value, "--format", "json")
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stdout == ""
+    assert result.stderr.startswith("lipctl: --head ") and "is not a head hash" in result.stderr
+    assert "64 hexadecimal digits" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_kept_head_in_capitals_with_spaces_around_is_found(recorded) -> None:
+    kept = recorded.json("log", "verify")["head"]
+    assert recorded("draft", "submit", "soziales", "--kind", "grundsatzpapier").exit_code == ExitCode.OK
+    result = recorded("log", "verify", "--head", f"  {kept.upper()} ")
+    assert result.exit_code == ExitCode.OK, result.stderr
+
+
 def test_writes_go_on_chaining_after_a_verify(recorded, db_url: str) -> None:
     before = recorded.json("log", "verify")
     assert recorded("steering", "decide", "bildung/grundsatzpapier", "--forward", "--reason", "ok").exit_code == 0

@@ -162,3 +162,15 @@ def test_an_event_whose_record_was_voided_later_is_marked_in_the_log(office) -> 
     assert all(r["voided"] is None for r in rows if r["action"] != "opinion.recorded")
     table = office("log", "--action", "opinion")
     assert "voided 2021-02-01 by mueller: falscher Entwurf" in table.stdout
+
+
+
+def test_since_and_until_at_the_ends_of_the_dates_lipctl_takes(office) -> None:
+    n = len(office.json("log"))
+    assert len(office.json("log", "--since", "1900-01-01", "--until", "31.12.2999")) == n
+    for option, day in (("--since", "1899-12-31"), ("--until", "3000-01-01")):
+        result = office("log", option, day)
+        assert result.exit_code == ExitCode.REFUSED
+        assert result.stderr == (
+            f"lipctl: {option} '{day}' is outside the dates lipctl records — give a date from 1900-01-01 to 2999-12-31\n"
+        )

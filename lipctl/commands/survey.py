@@ -65,7 +65,6 @@ BatchArg = Annotated[int, typer.Argument(help=_("The import batch's number (see 
 ReasonOpt = Annotated[
     str, typer.Option("--reason", help=_("Why (recorded in the audit log; never the answers' texts)."), show_default=False)
 ]
-OldNameArg = Annotated[str, typer.Argument(help=_("The survey's name (any case)."), show_default=False)]
 NewNameArg = Annotated[str, typer.Argument(help=_("Its new name."), show_default=False)]
 SurveyNameArg = Annotated[str, typer.Argument(help=_("The survey's name (any case)."), show_default=False)]
 
@@ -269,7 +268,7 @@ def register(root: typer.Typer) -> None:
         _erasure_messages(result, fmt)
 
     @command(grp, "rename", path="survey rename")
-    def rename(old: OldNameArg, new: NewNameArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+    def rename(old: SurveyNameArg, new: NewNameArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """Rename a survey (names compare in any case)."""
         from lipctl.output.emit import emit_record
         from lipctl.services import survey_admin

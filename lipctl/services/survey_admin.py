@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
 from lipctl.process import limits
+from lipctl.services.listings import voided_json
 from lipctl.store.read import surveys
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def imports(env: Env, survey: str | None = None) -> list[dict[str, Any]]:
 
 
 def batch_row(b: surveys.Batch) -> dict[str, Any]:
-    undone = None if b.undone_at is None else {"at": b.undone_at, "by": b.undone_by, "reason": b.undo_reason}
+    undone = voided_json(b.undone_at, b.undone_by, b.undo_reason)  # the shape (and UTC offset) of every "voided"
     return {
         "batch": b.id,
         "survey": b.survey,
@@ -106,7 +107,7 @@ def undo(env: Env, batch_id: int, reason: str | None) -> dict[str, Any]:
             reason=why,
         )
         uow.commit()
-        undone = {"at": row.undone_at, "by": row.undone_by, "reason": why}
+        undone = voided_json(row.undone_at, row.undone_by, why)
     done = erasure.finish(uow.engine)
     return {
         "batch": found.id,

@@ -112,6 +112,7 @@ def test_undo_deletes_the_batch_answers_and_keeps_the_batch_marked_undone(db_url
         first, "Beteiligung 2020", 2, 1, "wrong export",
     )  # fmt: skip
     assert data["undone"]["by"] == "tester" and data["undone"]["reason"] == "wrong export"
+    assert data["undone"]["at"].endswith("+00:00")  # UTC, as every "voided" says it
     assert data["erasure"]["complete"] is True and data["warnings"] == []
     if db_url.startswith("postgresql"):
         assert "WAL archives and backups" in data["note"]

@@ -8,7 +8,6 @@ refused, naming the record to void first; voiding twice is refused.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -102,21 +101,6 @@ def _refuse_if_relied_on(session: Session, facts: replay.Document, kind: str, re
     )
 
 
-def _without(facts: replay.Document, kind: str, record_id: int) -> replay.Document:
-    """The document's facts with one more record voided."""
-
-    def mark(items: Any) -> list[Any]:
-        return [dataclasses.replace(x, voided=True) if x.id == record_id else x for x in items]
-
-    if kind == "version":
-        return dataclasses.replace(facts, versions=mark(facts.versions))
-    if kind == "opinion":
-        return dataclasses.replace(facts, opinions=mark(facts.opinions))
-    if kind == "decision":
-        return dataclasses.replace(facts, decisions=mark(facts.decisions))
-    return dataclasses.replace(facts, tallies=mark(facts.tallies))
-
-
 def _recompute(versions: list[m.Draft], facts: replay.Document) -> list[dict[str, Any]]:
     """Write the states replay computes; the versions whose state changed, as the event and output give them."""
     standings = replay.replay(facts)
@@ -175,7 +159,7 @@ def withdraw_opinion(env: Env, opinion_id: str | int, reason: str | None) -> dic
         _refuse_twice(op, what)
         _refuse_if_relied_on(s, facts, "opinion", op.id, what, ref)
         _mark(env, op, text)
-        changes = _recompute(versions, _without(facts, "opinion", op.id))
+        changes = _recompute(versions, replay.without(facts, "opinion", op.id))
         body = s.get(m.Body, op.body_id)
         audit.record(
             env,
@@ -210,7 +194,7 @@ def void_decision(env: Env, decision_id: str | int, reason: str | None) -> dict[
         _refuse_twice(dec, what)
         _refuse_if_relied_on(s, facts, "decision", dec.id, what, ref)
         _mark(env, dec, text)
-        changes = _recompute(versions, _without(facts, "decision", dec.id))
+        changes = _recompute(versions, replay.without(facts, "decision", dec.id))
         audit.record(
             env,
             s,
@@ -285,7 +269,7 @@ def void_resolution(env: Env, resolution_id: str | int, reason: str | None, *, g
         _refuse_twice(res, what)
         _refuse_if_relied_on(s, facts, "tally", res.id, what, ref)
         _mark(env, res, text)
-        changes = _recompute(versions, _without(facts, "tally", res.id))
+        changes = _recompute(versions, replay.without(facts, "tally", res.id))
         audit.record(
             env,
             s,
@@ -318,7 +302,7 @@ def withdraw_draft(env: Env, ref: str, version: int | None, reason: str | None) 
         _refuse_twice(draft, what)
         _refuse_if_relied_on(s, facts, "version", draft.id, what, doc)
         _mark(env, draft, text)
-        changes = _recompute(versions, _without(facts, "version", draft.id))
+        changes = _recompute(versions, replay.without(facts, "version", draft.id))
         live = [v for v in versions if v.voided_at is None]
         restored = live[-1] if live else None
         audit.record(

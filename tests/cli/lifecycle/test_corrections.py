@@ -296,6 +296,26 @@ def test_withdrawing_the_only_version_leaves_the_document_without_one(office: Of
     assert office.submit()["version"] == 2
 
 
+def test_a_withdrawn_version_is_shown_marked_and_waits_for_no_opinion(office: Office) -> None:
+    v1 = office.submit(today="2021-02-01")
+    opinion = office.opinion("runder-tisch", today="2021-02-02")
+    office("draft", "withdraw", REF, "--version", "1", "--reason", "falsches Feld", actor="mueller", today="2021-02-03")
+
+    show = office("draft", "show", str(v1["id"]), today="2021-04-01")  # after the opinions were due
+    voided_by(show, "mueller", "falsches Feld")
+    assert (show["missing_opinions"], show["overdue_opinions"]) == ([], [])
+    due = {d["body"]: (d["received"], d["received_on"]) for d in show["opinions_due"]}
+    assert due == {"integrationsbeiraete": (False, None), "runder-tisch": (True, "2021-02-02")}
+    assert [o["id"] for o in show["opinions"]] == [opinion["id"]]
+
+    assert office("opinion", "list") == []
+    assert [o["id"] for o in office("opinion", "list", "--include-voided")] == [opinion["id"]]
+    table = office.cli("draft", "list", "--include-voided")
+    assert table.exit_code == ExitCode.OK and "voided 2021-02-03 by mueller: falsches Feld" in table.stdout
+    shown = office.cli("--today", "2021-04-01", "draft", "show", str(v1["id"]))
+    assert shown.exit_code == ExitCode.OK and "voided 2021-02-03 by mueller: falsches Feld" in shown.stdout
+
+
 # --- refusals without a record --------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ Pure: no database, no terminal.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ __all__ = [
     "Version",
     "blocker",
     "replay",
+    "without",
 ]
 
 
@@ -104,6 +106,18 @@ class Standing(NamedTuple):
 
     state: DraftState
     since: dt.date
+
+
+def without(doc: Document, kind: str, record_id: int) -> Document:
+    """The document's facts with record ``record_id`` of ``kind`` (opinion, decision, tally, version) voided too."""
+    if kind not in _FACTS:
+        raise ValueError(kind)
+    items = getattr(doc, _FACTS[kind])
+    marked = [dataclasses.replace(x, voided=True) if x.id == record_id else x for x in items]
+    return dataclasses.replace(doc, **{_FACTS[kind]: marked})
+
+
+_FACTS = {"version": "versions", "opinion": "opinions", "decision": "decisions", "tally": "tallies"}
 
 
 def replay(doc: Document) -> dict[int, Standing]:

@@ -8,7 +8,6 @@ refused, naming the record to void first; voiding twice is refused.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +67,11 @@ def _mark(env: Env, row: Voidable, reason: str) -> None:
     row.void_reason = reason
 
 
+def _group(body: m.Body | None) -> str:
+    """The command group whose ``void`` voids the body's resolutions."""
+    return "council" if body is not None and body.kind == "council" else "committee"
+
+
 def _command_for(session: Session, found: replay.Blocker, ref: str) -> tuple[str, str]:
     """What relies on the record, and the command that voids it."""
     if found.kind == "decision":
@@ -79,11 +83,10 @@ def _command_for(session: Session, found: replay.Blocker, ref: str) -> tuple[str
         res = session.get(m.Resolution, found.id)
         assert res is not None
         body = session.get(m.Body, res.body_id)
-        group = "council" if body is not None and body.kind == "council" else "committee"
         return (
             _("resolution {id} of {body}").format(id=found.id, body=body.slug if body else "?")
             + (f" ({ref} v{found.version})" if found.version is not None else ""),
-            f"lipctl {group} void {found.id} --reason TEXT",
+            f"lipctl {_group(body)} void {found.id} --reason TEXT",
         )
     return (
         _("version {version} of {ref} (draft {id})").format(version=found.version, ref=ref, id=found.id),
@@ -102,21 +105,6 @@ def _refuse_if_relied_on(session: Session, facts: replay.Document, kind: str, re
     )
 
 
-def _without(facts: replay.Document, kind: str, record_id: int) -> replay.Document:
-    """The document's facts with one more record voided."""
-
-    def mark(items: Any) -> list[Any]:
-        return [dataclasses.replace(x, voided=True) if x.id == record_id else x for x in items]
-
-    if kind == "version":
-        return dataclasses.replace(facts, versions=mark(facts.versions))
-    if kind == "opinion":
-        return dataclasses.replace(facts, opinions=mark(facts.opinions))
-    if kind == "decision":
-        return dataclasses.replace(facts, decisions=mark(facts.decisions))
-    return dataclasses.replace(facts, tallies=mark(facts.tallies))
-
-
 def _recompute(versions: list[m.Draft], facts: replay.Document) -> list[dict[str, Any]]:
     """Write the states replay computes; the versions whose state changed, as the event and output give them."""
     standings = replay.replay(facts)
@@ -130,27 +118,43 @@ def _recompute(versions: list[m.Draft], facts: replay.Document) -> list[dict[str
     return changes
 
 
-def _document(session: Session, draft_id: int, target: Voidable) -> tuple[m.Draft, list[m.Draft], replay.Document, str]:
-    """The draft, every version of its document (rows locked), the document's facts and its FIELD/KIND.
+def _void(
+    env: Env, s: Session, row: Voidable, kind: str, what: str, reason: str
+) -> tuple[m.Draft | None, str, list[dict[str, Any]]]:
+    """Void ``row`` (``kind`` as lipctl.process.replay names it): lock its document, refuse (twice, relied on),
+    mark it and write the states computed without it. Gives the draft it concerns (None: a tally on the plan),
+    the document's FIELD/KIND ("plan") and the versions whose state changed.
 
-    ``target``, the record to void, is read again once the rows are locked: a correction that
-    committed while this one waited is seen (voiding twice is refused)."""
-    draft = session.get(m.Draft, draft_id)
-    assert draft is not None
-    versions = repo.document_for_update(session, draft.field_id, draft.kind)
-    session.refresh(target)
-    facts = read_drafts.document_facts(repo.reader(session), draft.field_id, draft.kind)
-    return draft, versions, facts, dr.doc_ref(session, draft)
+    The record is read again once the rows are locked: a correction that committed while this one waited is
+    seen (voiding twice is refused)."""
+    draft_id = row.id if isinstance(row, m.Draft) else row.draft_id
+    if draft_id is None:  # the plan: no versions; its decision steps are locked, one plan tally at a time
+        repo.lock_plan_chain(s)
+        s.refresh(row)
+        draft, versions, ref = None, [], "plan"
+        facts = read_drafts.plan_facts(repo.reader(s))
+    else:
+        draft = s.get(m.Draft, draft_id)
+        assert draft is not None
+        versions = repo.document_for_update(s, draft.field_id, draft.kind)
+        s.refresh(row)
+        facts = read_drafts.document_facts(repo.reader(s), draft.field_id, draft.kind)
+        ref = dr.doc_ref(s, draft)
+    _refuse_twice(row, what)
+    _refuse_if_relied_on(s, facts, kind, row.id, what, ref)
+    _mark(env, row, reason)
+    return draft, ref, _recompute(versions, replay.without(facts, kind, row.id))
 
 
-def _result(row: Voidable, draft: m.Draft, ref: str, changes: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+def _result(row: Voidable, draft: m.Draft | None, ref: str, changes: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """What a correction gives: the voided record, its version (none for a tally on the plan), the states changed."""
     return {
         "id": row.id,
         "voided": voided_json(row.voided_at, row.voided_by, row.void_reason),
-        "draft": draft.id,
-        "ref": ref,
-        "version": draft.version,
-        "state": draft.state.value,
+        "draft": draft.id if draft is not None else None,
+        "ref": ref if draft is not None else None,
+        "version": draft.version if draft is not None else None,
+        "state": draft.state.value if draft is not None else None,
         **extra,
         "changes": changes,
     }
@@ -161,21 +165,16 @@ def _result(row: Voidable, draft: m.Draft, ref: str, changes: list[dict[str, Any
 
 def withdraw_opinion(env: Env, opinion_id: str | int, reason: str | None) -> dict[str, Any]:
     """Withdraw an opinion (opinion withdraw): the version's readiness is computed again."""
-    number = _number(opinion_id, _("an opinion"), _("'lipctl opinion list' shows the opinions with their ids"))
+    hint = _("'lipctl opinion list' shows the opinions with their ids")
+    number = _number(opinion_id, _("an opinion"), hint)
     text = _reason(reason)
     with env.uow(write=True) as uow:
         s = uow.session
         op = s.get(m.Opinion, number)
         if op is None:
-            raise NotFound(
-                _("no opinion with id {id}").format(id=number), _("'lipctl opinion list' shows the opinions with their ids")
-            )
-        what = _("opinion {id}").format(id=op.id)
-        draft, versions, facts, ref = _document(s, op.draft_id, op)
-        _refuse_twice(op, what)
-        _refuse_if_relied_on(s, facts, "opinion", op.id, what, ref)
-        _mark(env, op, text)
-        changes = _recompute(versions, _without(facts, "opinion", op.id))
+            raise NotFound(_("no opinion with id {id}").format(id=number), hint)
+        draft, ref, changes = _void(env, s, op, "opinion", _("opinion {id}").format(id=op.id), text)
+        assert draft is not None
         body = s.get(m.Body, op.body_id)
         audit.record(
             env,
@@ -205,12 +204,8 @@ def void_decision(env: Env, decision_id: str | int, reason: str | None) -> dict[
         dec = s.get(m.SteeringDecision, number)
         if dec is None:
             raise NotFound(_("no steering decision with id {id}").format(id=number), hint)
-        what = _("steering decision {id}").format(id=dec.id)
-        draft, versions, facts, ref = _document(s, dec.draft_id, dec)
-        _refuse_twice(dec, what)
-        _refuse_if_relied_on(s, facts, "decision", dec.id, what, ref)
-        _mark(env, dec, text)
-        changes = _recompute(versions, _without(facts, "decision", dec.id))
+        draft, ref, changes = _void(env, s, dec, "decision", _("steering decision {id}").format(id=dec.id), text)
+        assert draft is not None
         audit.record(
             env,
             s,
@@ -241,68 +236,33 @@ def void_resolution(env: Env, resolution_id: str | int, reason: str | None, *, g
             raise NotFound(_("no resolution with id {id}").format(id=number), hint)
         body = s.get(m.Body, res.body_id)
         assert body is not None
-        kind = "council" if body.kind == "council" else "committee"
-        if kind != group:
+        if _group(body) != group:
             raise Refused(
                 _("resolution {id} is {body}'s, not the {group}'s").format(id=res.id, body=body.slug, group=group),
-                _("void it with: lipctl {kind} void {id} --reason TEXT").format(kind=kind, id=res.id),
+                _("void it with: lipctl {kind} void {id} --reason TEXT").format(kind=_group(body), id=res.id),
             )
-        what = _("resolution {id}").format(id=res.id)
-        if res.draft_id is None:
-            repo.lock_plan_chain(s)
-            s.refresh(res)
-            _refuse_twice(res, what)
-            facts = read_drafts.plan_facts(repo.reader(s))
-            _refuse_if_relied_on(s, facts, "tally", res.id, what, "plan")
-            _mark(env, res, text)
-            audit.record(
-                env,
-                s,
-                "resolution.voided",
-                entity="resolution",
-                entity_id=res.id,
-                happened_on=env.today,
-                resolution=res.id,
-                scope="plan",
-                body=body.slug,
-                result=res.result.value,
-                reason=text,
-            )
-            uow.commit()
-            return {
-                "id": res.id,
-                "voided": voided_json(res.voided_at, res.voided_by, res.void_reason),
-                "scope": "plan",
-                "body": body.slug,
-                "result": res.result.value,
-                "draft": None,
-                "ref": None,
-                "version": None,
-                "state": None,
-                "changes": [],
-            }
-        draft, versions, facts, ref = _document(s, res.draft_id, res)
-        _refuse_twice(res, what)
-        _refuse_if_relied_on(s, facts, "tally", res.id, what, ref)
-        _mark(env, res, text)
-        changes = _recompute(versions, _without(facts, "tally", res.id))
+        draft, ref, changes = _void(env, s, res, "tally", _("resolution {id}").format(id=res.id), text)
+        # A tally on the plan is the resolution's own event; one on a version is the draft's.
+        on: dict[str, Any] = (
+            {"entity": "resolution", "entity_id": res.id, "scope": "plan"}
+            if draft is None
+            else {"entity": "draft", "entity_id": draft.id, "ref": ref, "version": draft.version}
+        )
         audit.record(
             env,
             s,
             "resolution.voided",
-            entity="draft",
-            entity_id=draft.id,
             happened_on=env.today,
             resolution=res.id,
-            ref=ref,
-            version=draft.version,
             body=body.slug,
             result=res.result.value,
             reason=text,
             changes=changes or None,
+            **on,
         )
         uow.commit()
-        return _result(res, draft, ref, changes, scope="document", body=body.slug, result=res.result.value)
+        scope = "plan" if draft is None else "document"
+        return _result(res, draft, ref, changes, scope=scope, body=body.slug, result=res.result.value)
 
 
 def withdraw_draft(env: Env, ref: str, version: int | None, reason: str | None) -> dict[str, Any]:
@@ -310,17 +270,11 @@ def withdraw_draft(env: Env, ref: str, version: int | None, reason: str | None) 
     text = _reason(reason)
     with env.uow(write=True) as uow:
         s = uow.session
-        draft_id = _version_named(s, ref, version)
-        target = s.get(m.Draft, draft_id)
+        target = s.get(m.Draft, _version_named(s, ref, version))
         assert target is not None
-        draft, versions, facts, doc = _document(s, draft_id, target)
-        what = f"{doc} v{draft.version}"
-        _refuse_twice(draft, what)
-        _refuse_if_relied_on(s, facts, "version", draft.id, what, doc)
-        _mark(env, draft, text)
-        changes = _recompute(versions, _without(facts, "version", draft.id))
-        live = [v for v in versions if v.voided_at is None]
-        restored = live[-1] if live else None
+        draft, doc, changes = _void(env, s, target, "version", dr.label(s, target), text)
+        assert draft is target
+        restored = repo.latest_live(s, draft.field_id, draft.kind)
         audit.record(
             env,
             s,

@@ -119,11 +119,13 @@ def show(env: Env, ref: str) -> dict[str, Any]:
         row = draft_row(draft)
         need = opinions.requirements(r)
         got = opinions.received(r, draft.id)
-        open_ = draft.state in lifecycle.AWAITING_OPINIONS
+        # A withdrawn version waits for nothing: it counts for nothing, whatever state it was left in.
+        open_ = draft.voided_at is None and draft.state in lifecycle.AWAITING_OPINIONS
         row["missing_opinions"] = lifecycle.missing_opinions([b for b, _d in need], got) if open_ else []
-        listed = opinions.opinions(r, draft.id)
+        # The version's opinions, withdrawn ones too; those that count are the ones ``got`` names.
+        every_opinion = opinions.opinions(r, draft.id, include_voided=True)
         first: dict[str, dt.date] = {}
-        for o in listed:
+        for o in (o for o in every_opinion if o.voided_at is None):
             first[o.body] = min(first.get(o.body, o.received_on), o.received_on)
         late = {b: due for b, due, _got in standing.late_opinions(draft.submitted_on, need, first)}
         row["opinions_due"] = [
@@ -147,7 +149,7 @@ def show(env: Env, ref: str) -> dict[str, Any]:
                 **opinion_row(o),
                 "late": o.voided_at is None and o.body in late and standing.is_late(o.received_on, late[o.body]),
             }
-            for o in opinions.opinions(r, draft.id, include_voided=True)
+            for o in every_opinion
         ]
         every = [decision_row(d) for d in drafts.decisions(r, draft.id)]
         live = [d for d in every if d["voided"] is None]

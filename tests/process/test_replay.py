@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from lipctl.errors import Refused
 from lipctl.process import lifecycle
-from lipctl.process.replay import Blocker, Decision, Document, Opinion, Standing, Tally, Version, blocker, replay
+from lipctl.process.replay import Blocker, Decision, Document, Opinion, Standing, Tally, Version, blocker, replay, without
 from lipctl.process.states import DecisionOutcome, DraftState, ResolutionResult
 
 S = DraftState
@@ -276,3 +276,20 @@ def test_the_state_after_a_void_is_the_state_as_if_it_had_never_been_recorded(
 def test_an_unknown_kind_is_a_programming_error() -> None:
     with pytest.raises(ValueError):
         blocker(doc(versions=[Version(1, 1, day(0))]), "survey", 1)
+    with pytest.raises(ValueError):
+        without(doc(versions=[Version(1, 1, day(0))]), "survey", 1)
+
+
+def test_without_marks_the_one_record_of_its_kind_void_and_nothing_else() -> None:
+    facts = doc(
+        versions=[Version(1, 1, day(0)), Version(2, 2, day(5))],
+        opinions=[Opinion(1, 1, "beirat", day(1)), Opinion(2, 1, "runder-tisch", day(2))],
+        decisions=[Decision(1, 1, F, day(3))],
+        tallies=[Tally(1, 1, "ausschuss", A, day(4))],
+    )
+    for kind, items in (("version", "versions"), ("opinion", "opinions"), ("decision", "decisions"), ("tally", "tallies")):
+        after = without(facts, kind, 1)
+        assert [x.voided for x in getattr(after, items)] == [x.id == 1 for x in getattr(facts, items)], kind
+        others = {"versions", "opinions", "decisions", "tallies"} - {items}
+        assert all(getattr(after, o) == getattr(facts, o) for o in others), kind
+        assert (after.required, after.chain) == (facts.required, facts.chain)

@@ -21,7 +21,7 @@ class Opinion(NamedTuple):
     received_on: dt.date
     recorded_at: dt.datetime
     recorded_by: str | None
-    voided_at: dt.datetime | None = None  # naive UTC; set when the opinion (or its version) was withdrawn
+    voided_at: dt.datetime | None = None  # naive UTC; set when the opinion itself was withdrawn (not its version)
     voided_by: str | None = None
     void_reason: str | None = None
 

@@ -296,6 +296,26 @@ def test_withdrawing_the_only_version_leaves_the_document_without_one(office: Of
     assert office.submit()["version"] == 2
 
 
+def test_a_withdrawn_version_is_shown_marked_and_waits_for_no_opinion(office: Office) -> None:
+    v1 = office.submit(today="2021-02-01")
+    opinion = office.opinion("runder-tisch", today="2021-02-02")
+    office("draft", "withdraw", REF, "--version", "1", "--reason", "falsches Feld", actor="mueller", today="2021-02-03")
+
+    show = office("draft", "show", str(v1["id"]), today="2021-04-01")  # after the opinions were due
+    voided_by(show, "mueller", "falsches Feld")
+    assert (show["missing_opinions"], show["overdue_opinions"]) == ([], [])
+    due = {d["body"]: (d["received"], d["received_on"]) for d in show["opinions_due"]}
+    assert due == {"integrationsbeiraete": (False, None), "runder-tisch": (True, "2021-02-02")}
+    assert [o["id"] for o in show["opinions"]] == [opinion["id"]]
+
+    assert office("opinion", "list") == []
+    assert [o["id"] for o in office("opinion", "list", "--include-voided")] == [opinion["id"]]
+    table = office.cli("draft", "list", "--include-voided")
+    assert table.exit_code == ExitCode.OK and "voided 2021-02-03 by mueller: falsches Feld" in table.stdout
+    shown = office.cli("--today", "2021-04-01", "draft", "show", str(v1["id"]))
+    assert shown.exit_code == ExitCode.OK and "voided 2021-02-03 by mueller: falsches Feld" in shown.stdout
+
+
 # --- refusals without a record --------------------------------------------------------------------------
 
 
@@ -307,13 +327,63 @@ def test_withdrawing_the_only_version_leaves_the_document_without_one(office: Of
         (("committee", "void", "99", "--reason", "x"), "no resolution with id 99"),
         (("council", "void", "abc", "--reason", "x"), "'abc' is not the id of a resolution"),
         (("draft", "withdraw", "99", "--reason", "x"), "no draft with id 99"),
+        (("council", "void", "99", "--reason", "x"), "no resolution with id 99"),
+        (("opinion", "withdraw", "abc", "--reason", "x"), "'abc' is not the id of an opinion"),
+        (("steering", "void", "abc", "--reason", "x"), "'abc' is not the id of a steering decision"),
+        (("committee", "void", "1x", "--reason", "x"), "'1x' is not the id of a resolution"),
+        (("committee", "void", "99999999999999999999999", "--reason", "x"), "is not the id of a resolution"),
+        (("draft", "withdraw", "abc", "--version", "1", "--reason", "x"), "'abc' is not a draft reference"),
         (("opinion", "withdraw", "1", "--reason", "  "), "a correction needs a reason"),
+        (("steering", "void", "1", "--reason", ""), "a correction needs a reason"),
+        (("committee", "void", "1", "--reason", " "), "a correction needs a reason"),
+        (("council", "void", "1", "--reason", ""), "a correction needs a reason"),
+        (("draft", "withdraw", "1", "--reason", "\t"), "a correction needs a reason"),
     ],
 )
 def test_what_is_not_there_is_refused(office: Office, args: tuple[str, ...], message: str) -> None:
     office.submit()
     office.opinion("integrationsbeiraete")
     office.refused(*args, message=message)
+
+
+def _opinion(office: Office) -> list[str]:
+    office.submit()
+    return ["opinion", "withdraw", str(office.opinion("integrationsbeiraete")["id"])]
+
+
+def _decision(office: Office) -> list[str]:
+    office.submit()
+    office.ready()
+    return ["steering", "void", str(office.forward()["decision"])]
+
+
+def _tally(office: Office) -> list[str]:
+    office.submit()
+    office.ready()
+    office.forward()
+    return [
+        "committee",
+        "void",
+        str(office("committee", "tally", REF, "--yes", "7", "--no", "7", "--abstain", "0", *TALLY)["id"]),
+    ]
+
+
+def _plan(office: Office) -> list[str]:
+    plan = ["--present", "42", "--members", "66", "--without-all-fields", "--reason", "Sondersitzung"]
+    return ["council", "void", str(office("council", "tally", "--yes", "40", "--no", "2", "--abstain", "0", *plan)["id"])]
+
+
+def _version(office: Office) -> list[str]:
+    office.submit()
+    return ["draft", "withdraw", REF, "--version", "1"]
+
+
+@pytest.mark.parametrize("record", [_opinion, _decision, _tally, _plan, _version], ids=lambda f: f.__name__.strip("_"))
+def test_the_same_correction_run_twice_is_refused_the_second_time_and_changes_nothing(office: Office, record: Any) -> None:
+    args = [*record(office), "--reason", "Zählfehler"]
+    first = office.cli("--actor", "mueller", "--today", "2021-03-02", *args)
+    assert first.exit_code == ExitCode.OK, first.stderr
+    office.refused(*args, message="was already voided on 2021-03-02 by mueller: Zählfehler")
 
 
 def test_a_council_vote_on_the_plan_is_voided_and_the_second_convocation_first(office: Office) -> None:

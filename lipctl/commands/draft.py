@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from lipctl.commands._boundary import command, env, message
+from lipctl.commands._corrections import VoidReasonOpt, correction_columns, voided_cell
 from lipctl.commands._options import DateOpt, FieldOpt, FormatOpt, RefArg
 from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
@@ -43,14 +44,8 @@ def _draft_columns() -> list[Column]:
         Column("title", _("Title")),
         Column("submitted_on", _("Submitted")),
         Column("submitted_by", _("By")),
-        Column("voided", _("Voided"), _voided),
+        Column("voided", _("Voided"), voided_cell),
     ]
-
-
-def _voided(value: dict[str, Any] | None) -> str:
-    from lipctl.services.listings import voided_text
-
-    return voided_text(value) or "—"
 
 
 def _dues(rows: list[dict[str, Any]]) -> str:
@@ -69,7 +64,8 @@ def _opinions(rows: list[dict[str, Any]] | None) -> str:
 
     return (
         "; ".join(
-            f"{o['body']}: {stance_label(o['stance'])}" + (f" ({_voided(o['voided'])})" if o.get("voided") else "") for o in rows
+            f"{o['body']}: {stance_label(o['stance'])}" + (f" ({voided_cell(o['voided'])})" if o.get("voided") else "")
+            for o in rows
         )
         if rows
         else "—"
@@ -82,7 +78,7 @@ def _decision(v: dict[str, Any] | None) -> str:
     if not v:
         return "—"
     text = f"#{v['id']} {v['result']} {plain(v['decided_on'])}" + (f" — {v['reason']}" if v["reason"] else "")
-    return text + (f" ({_voided(v['voided'])})" if v.get("voided") else "")
+    return text + (f" ({voided_cell(v['voided'])})" if v.get("voided") else "")
 
 
 def register(root: typer.Typer) -> None:
@@ -217,14 +213,13 @@ def register(root: typer.Typer) -> None:
         ref: Annotated[
             str, typer.Argument(help=_("The version: a numeric draft id, or FIELD/KIND with --version N."), show_default=False)
         ],
-        reason: Annotated[str, typer.Option("--reason", help=_("Why it is void; recorded."), show_default=False)],
+        reason: VoidReasonOpt,
         version: Annotated[
             int | None, typer.Option("--version", help=_("The version number (needed with FIELD/KIND)."), show_default=False)
         ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Withdraw a version submitted by mistake: it stays, marked void; the version before gets its state back."""
-        from lipctl.commands.opinion import correction_columns
         from lipctl.output.emit import emit_record
         from lipctl.services import corrections as svc
 

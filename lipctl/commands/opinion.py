@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from lipctl.commands._boundary import command, env, message
+from lipctl.commands._corrections import VoidReasonOpt, correction_columns, voided_cell
 from lipctl.commands._options import DateOpt, FormatOpt, RefArg
 from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
@@ -31,42 +32,13 @@ def _columns() -> list[Column]:
         Column("text", _("Text")),
         Column("received_on", _("Received")),
         Column("recorded_at", _("Recorded (UTC)")),
-        Column("voided", _("Voided"), _voided),
+        Column("voided", _("Voided"), voided_cell),
     ]
-
-
-def _voided(value: dict | None) -> str:
-    from lipctl.services.listings import voided_text
-
-    return voided_text(value) or "—"
 
 
 IncludeVoidedOpt = Annotated[
     bool, typer.Option("--include-voided", help=_("Also list withdrawn opinions (and those on withdrawn versions), marked."))
 ]
-ReasonOpt = Annotated[str, typer.Option("--reason", help=_("Why it is void; recorded."), show_default=False)]
-
-
-def correction_columns() -> list[Column]:
-    """What a correction (withdraw, void) shows: the voided record and the states computed again."""
-    from lipctl.report.labels import state_label
-
-    return [
-        Column("id", "#"),
-        Column("ref", _("Document")),
-        Column("version", _("Version"), lambda v: f"v{v}" if v is not None else "—"),
-        Column("voided", _("Voided"), _voided),
-        Column("state", _("Draft state"), lambda v: state_label(v) if v else "—"),
-        Column(
-            "changes",
-            _("States computed again"),
-            lambda v: (
-                "; ".join(f"v{c['version']}: {state_label(c['state_before'])} → {state_label(c['state'])}" for c in v)
-                if v
-                else "—"
-            ),
-        ),
-    ]
 
 
 def register(root: typer.Typer) -> None:
@@ -129,7 +101,7 @@ def register(root: typer.Typer) -> None:
     @command(grp, "withdraw", path="opinion withdraw")
     def withdraw(
         opinion_id: Annotated[str, typer.Argument(metavar="ID", help=_("The opinion's id (opinion list, opinion record)."))],
-        reason: ReasonOpt,
+        reason: VoidReasonOpt,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Withdraw an opinion recorded by mistake: it stays, marked void; the draft's readiness is computed again."""

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from lipctl.commands._boundary import command, env
+from lipctl.commands._corrections import VoidReasonOpt, correction_columns
 from lipctl.commands._options import DateOpt, FormatOpt, RefArg
 from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
@@ -57,11 +58,10 @@ def register(root: typer.Typer) -> None:
         decision_id: Annotated[
             str, typer.Argument(metavar="ID", help=_("The decision's id (steering decide, draft show: decision.id)."))
         ],
-        reason: Annotated[str, typer.Option("--reason", help=_("Why it is void; recorded."), show_default=False)],
+        reason: VoidReasonOpt,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Void a steering decision recorded by mistake: it stays, marked; the draft returns to its state before."""
-        from lipctl.commands.opinion import correction_columns
         from lipctl.output.emit import emit_record
         from lipctl.services import corrections as svc
 

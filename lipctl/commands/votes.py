@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from lipctl.commands._boundary import command, env
+from lipctl.commands._corrections import VoidReasonOpt, correction_columns
 from lipctl.commands._options import DateOpt, FormatOpt, RefArg
 from lipctl.i18n import _
 from lipctl.output.emit import OutputFormat
@@ -42,7 +43,6 @@ BodyOpt = Annotated[
 ]
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help=_("The resolution's id (the tally's JSON: id)."))]
-ReasonOpt = Annotated[str, typer.Option("--reason", help=_("Why it is void; recorded."), show_default=False)]
 
 
 def _columns() -> list[Any]:
@@ -155,7 +155,6 @@ def register(root: typer.Typer) -> None:
         _emit_resolution(row, fmt, hidden=("ref", "state"))
 
     def _void(group: str, resolution_id: str, reason: str, fmt: OutputFormat) -> None:
-        from lipctl.commands.opinion import correction_columns
         from lipctl.output.emit import emit_record
         from lipctl.services import corrections as svc
 
@@ -163,12 +162,12 @@ def register(root: typer.Typer) -> None:
         emit_record(row, fmt, correction_columns(), title=_("Resolution {id} voided").format(id=row["id"]))
 
     @command(committee, "void", path="committee void")
-    def committee_void(resolution_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+    def committee_void(resolution_id: IdArg, reason: VoidReasonOpt, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """Void a committee resolution recorded by mistake: it stays, marked; the draft returns to forwarded."""
         _void("committee", resolution_id, reason, fmt)
 
     @command(council, "void", path="council void")
-    def council_void(resolution_id: IdArg, reason: ReasonOpt, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+    def council_void(resolution_id: IdArg, reason: VoidReasonOpt, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """Void a council resolution recorded by mistake: it stays, marked; the vote can be recorded again."""
         _void("council", resolution_id, reason, fmt)
 

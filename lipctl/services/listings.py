@@ -95,7 +95,15 @@ def list_opinions(env: Env, ref: str | None = None, *, include_voided: bool = Fa
 
     with env.reader() as r:
         draft = drafts.draft_id(r, ref) if ref is not None else None
-        return [opinion_row(o) for o in opinions.opinions(r, draft, include_voided=include_voided)]
+        rows = [opinion_row(o) for o in opinions.opinions(r, draft, include_voided=include_voided)]
+        live_drafts = sorted({row["draft"] for row in rows if row["voided"] is None})
+        if include_voided and live_drafts:  # an opinion on a withdrawn version is void with it: marked so
+            withdrawn = drafts.voided_records(r, live_drafts)
+            for row in rows:
+                mark = withdrawn.get(("version", row["draft"])) if row["voided"] is None else None
+                if mark is not None:
+                    row["voided"] = voided_json(mark.at, mark.by, mark.reason)
+        return rows
 
 
 def decision_row(dec: drafts.Decision) -> dict[str, Any]:

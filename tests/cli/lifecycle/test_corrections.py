@@ -310,6 +310,10 @@ def test_a_withdrawn_version_is_shown_marked_and_waits_for_no_opinion(office: Of
 
     assert office("opinion", "list") == []
     assert [o["id"] for o in office("opinion", "list", "--include-voided")] == [opinion["id"]]
+    # marked with the version's withdrawal, as --help says: it counts for nothing with its version
+    assert office("opinion", "list", "--include-voided")[0]["voided"]["reason"] == "falsches Feld"
+    listed = office.cli("opinion", "list", "--include-voided")
+    assert listed.exit_code == ExitCode.OK and "voided 2021-02-03 by mueller: falsches Feld" in listed.stdout
     table = office.cli("draft", "list", "--include-voided")
     assert table.exit_code == ExitCode.OK and "voided 2021-02-03 by mueller: falsches Feld" in table.stdout
     shown = office.cli("--today", "2021-04-01", "draft", "show", str(v1["id"]))

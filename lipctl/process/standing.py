@@ -182,7 +182,7 @@ def late_opinions(
     out = []
     for body, days in requirements:
         received = first_received.get(body)
-        due = submitted_on + dt.timedelta(days=days)
+        due = lifecycle.opinion_due(submitted_on, days)
         if received is not None and is_late(received, due):
             out.append((body, due, received))
     return out

@@ -53,26 +53,25 @@ def check_submission(
         )
 
 
-def check_opinion(day: dt.date, *, what: str, submitted_on: dt.date) -> None:
-    """An opinion on a version is received on or after the day the version was submitted."""
+def _not_before_submission(day: dt.date, what: str, submitted_on: dt.date, hint: str) -> None:
+    """Whatever happens to a version (an opinion, a decision) happens on or after its submission."""
     if day < submitted_on:
         raise InvalidInput(
             _("--date {date} is before {draft} was submitted ({submitted})").format(
                 date=_iso(day), draft=what, submitted=_iso(submitted_on)
             ),
-            _("give the date the opinion was received"),
+            hint,
         )
+
+
+def check_opinion(day: dt.date, *, what: str, submitted_on: dt.date) -> None:
+    """An opinion on a version is received on or after the day the version was submitted."""
+    _not_before_submission(day, what, submitted_on, _("give the date the opinion was received"))
 
 
 def check_decision(day: dt.date, *, what: str, submitted_on: dt.date) -> None:
     """A steering decision on a version is taken on or after the day the version was submitted."""
-    if day < submitted_on:
-        raise InvalidInput(
-            _("--date {date} is before {draft} was submitted ({submitted})").format(
-                date=_iso(day), draft=what, submitted=_iso(submitted_on)
-            ),
-            _("give the date of the steering group's meeting"),
-        )
+    _not_before_submission(day, what, submitted_on, _("give the date of the steering group's meeting"))
 
 
 def check_tally(day: dt.date, *, what: str, forwarded_on: dt.date, previous_tally: dt.date | None = None) -> None:

@@ -6,14 +6,17 @@ Every refusal: exit 1, one line naming both dates, nothing stored. On SQLite and
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import text
 
 from lipctl.errors import ExitCode
 from tests.helpers import engine_on, snapshot
 
 REF = "bildung/grundsatzpapier"
+SEED = Path(__file__).resolve().parents[3] / "data" / "seed.yaml"
 
 
 @pytest.fixture
@@ -143,3 +146,18 @@ def test_a_late_opinion_is_accepted_and_marked_late(lip) -> None:
     assert doc["late_opinions"] == [{"body": "integrationsbeiraete", "due": "2020-06-29", "received_on": "2020-09-20"}]
     text = lip("--today", "2020-09-30", "status").stdout
     assert "late:" in text and "2020-09-20" in text
+
+
+def test_ready_for_decision_is_dated_by_the_act_that_made_it_so(lip, db_url: str, cli, tmp_path: Path) -> None:
+    """By the last required opinion's date, or, with a seed that requires none, by the submission's."""
+    ok(lip, *submit("2020-06-30", "2020-06-01"))
+    ok(lip, *opinion("integrationsbeiraete", "2020-06-10"))
+    ok(lip, *opinion("runder-tisch", "2020-06-12"))
+    assert happened_on(db_url, "draft.ready_for_decision") == ["2020-06-12"]
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    data["requires_opinions_from"] = []
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert cli("init", "--seed", str(seed)).exit_code == ExitCode.OK
+    ok(cli, "--today", "2020-06-30", "draft", "submit", "soziales", "--kind", "grundsatzpapier", "--date", "2020-06-03")
+    assert happened_on(db_url, "draft.ready_for_decision") == ["2020-06-12", "2020-06-03"]

@@ -152,6 +152,8 @@ def test_reschedule_refusals_change_nothing(db_url: str, seeded) -> None:
     )
     bad = _refused(seeded, db_url, "milestone", "reschedule", "ratsbeschluss", "--due", "Herbst 2021", "--reason", "x")
     assert "--due" in bad
+    blank = _refused(seeded, db_url, "milestone", "reschedule", "ratsbeschluss", "--due", " ", "--reason", "x")
+    assert blank.startswith("lipctl: --due is empty — ")
     missing = seeded("milestone", "reschedule", "ratsbeschluss", "--due", "2021-09-30")
     assert missing.exit_code == ExitCode.USAGE and "--reason" in missing.stderr
 

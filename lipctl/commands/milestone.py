@@ -13,12 +13,9 @@ from lipctl.output.emit import Column, OutputFormat
 
 
 def _state(value: str) -> str:
-    return {
-        "met_on_time": _("met on time"),
-        "met_late": _("met late"),
-        "open": _("open"),
-        "overdue": _("overdue"),
-    }.get(value, value)
+    from lipctl.report.status_text import milestone_state_label
+
+    return milestone_state_label(value)
 
 
 class _Name(Column):

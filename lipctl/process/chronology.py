@@ -9,8 +9,9 @@ here. Every refusal names both dates. Pure: no database, no terminal.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from lipctl.errors import InvalidInput
+from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
+from lipctl.process import lifecycle
 
 
 def _iso(day: dt.date) -> str:
@@ -53,26 +54,25 @@ def check_submission(
         )
 
 
-def check_opinion(day: dt.date, *, what: str, submitted_on: dt.date) -> None:
-    """An opinion on a version is received on or after the day the version was submitted."""
+def _not_before_submission(day: dt.date, what: str, submitted_on: dt.date, hint: str) -> None:
+    """Whatever happens to a version (an opinion, a decision) happens on or after its submission."""
     if day < submitted_on:
         raise InvalidInput(
             _("--date {date} is before {draft} was submitted ({submitted})").format(
                 date=_iso(day), draft=what, submitted=_iso(submitted_on)
             ),
-            _("give the date the opinion was received"),
+            hint,
         )
+
+
+def check_opinion(day: dt.date, *, what: str, submitted_on: dt.date) -> None:
+    """An opinion on a version is received on or after the day the version was submitted."""
+    _not_before_submission(day, what, submitted_on, _("give the date the opinion was received"))
 
 
 def check_decision(day: dt.date, *, what: str, submitted_on: dt.date) -> None:
     """A steering decision on a version is taken on or after the day the version was submitted."""
-    if day < submitted_on:
-        raise InvalidInput(
-            _("--date {date} is before {draft} was submitted ({submitted})").format(
-                date=_iso(day), draft=what, submitted=_iso(submitted_on)
-            ),
-            _("give the date of the steering group's meeting"),
-        )
+    _not_before_submission(day, what, submitted_on, _("give the date of the steering group's meeting"))
 
 
 def check_tally(day: dt.date, *, what: str, forwarded_on: dt.date, previous_tally: dt.date | None = None) -> None:
@@ -106,3 +106,22 @@ def arrived_after(opinions: Iterable[tuple[str, dt.date]], day: dt.date, require
         if body not in first or received < first[body]:
             first[body] = received
     return [(b, first[b]) for b in required if b in first and first[b] > day]
+
+
+def lacking_at_decision(
+    day: dt.date, opinions: Sequence[tuple[str, dt.date]], required: Sequence[str], *, without_opinions: bool
+) -> list[str]:
+    """The required opinions a steering decision taken on ``day`` goes without: those not arrived by its
+    date (``opinions``: (body, received_on) pairs). A decision dated before an opinion it would rely on
+    is refused, unless it is the explicit exception (``without_opinions``)."""
+    lacking = lifecycle.missing_opinions(required, received_by(opinions, day))
+    later = arrived_after(opinions, day, lacking)
+    if later and not without_opinions:
+        body, received = later[0]
+        raise Refused(
+            _("--date {date} is before the opinion of {body} arrived ({received}): the decision cannot rely on it").format(
+                date=_iso(day), body=body, received=_iso(received)
+            ),
+            _("give the date of the steering group's meeting, or decide without it: --without-opinions --reason TEXT"),
+        )
+    return lacking

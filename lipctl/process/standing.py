@@ -6,7 +6,7 @@ functions compute the standing, the service shapes it for output.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from lipctl.process import lifecycle
@@ -24,6 +24,7 @@ __all__ = [
     "not_submitted",
     "overdue_order",
     "plan_adopted",
+    "plan_adopted_on",
     "roles",
 ]
 
@@ -148,6 +149,15 @@ def plan_adopted(chain: Sequence[str], adopted_by: Iterable[str]) -> bool:
     return bool(bodies) and set(chain) <= bodies
 
 
+def plan_adopted_on(chain: Sequence[str], adopted_on: Mapping[str, dt.date]) -> dt.date | None:
+    """The day the plan was adopted: when the last body of its Beratungsfolge first adopted it (without a
+    Beratungsfolge, the last adopting body's day); None while it is not adopted. ``adopted_on`` maps each
+    body that adopted the plan to the first day it did."""
+    if not plan_adopted(chain, adopted_on):
+        return None
+    return max(day for body, day in adopted_on.items() if body in chain or not chain)
+
+
 class OverdueKey(NamedTuple):
     """What orders the overdue list: due date, milestones before opinions, field order, document, body."""
 
@@ -182,7 +192,7 @@ def late_opinions(
     out = []
     for body, days in requirements:
         received = first_received.get(body)
-        due = submitted_on + dt.timedelta(days=days)
+        due = lifecycle.opinion_due(submitted_on, days)
         if received is not None and is_late(received, due):
             out.append((body, due, received))
     return out

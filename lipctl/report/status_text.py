@@ -57,14 +57,19 @@ def overdue_text(item: dict[str, Any], names: Any) -> str:
     return _("{milestone}: {field}").format(milestone=name, field=names.fields.get(item["field"], item["field"]))
 
 
-def milestone_state(item: dict[str, Any]) -> str:
-    """A milestone's state in words: met on time, met late, open (with how many fields met it), overdue."""
-    label = {
+def milestone_state_label(state: str) -> str:
+    """A milestone's state (lipctl.process.milestones.State) in words."""
+    return {
         "met_on_time": _("met on time"),
         "met_late": _("met late"),
         "open": _("open"),
         "overdue": _("overdue"),
-    }.get(item["state"], item["state"])
+    }.get(state, state)
+
+
+def milestone_state(item: dict[str, Any]) -> str:
+    """A milestone's state in words: met on time, met late, open (with how many fields met it), overdue."""
+    label = milestone_state_label(item["state"])
     if item["state"] in ("open", "overdue") and item["applies_to"] != "plan":
         met, total = len(item["met"]), len(item["met"]) + len(item["open"])
         label += " (" + _("{met} of {total} fields").format(met=met, total=total) + ")"

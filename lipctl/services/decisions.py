@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from lipctl.errors import InvalidInput, Refused
+from lipctl.errors import InvalidInput
 from lipctl.i18n import _
 from lipctl.process import chronology, lifecycle, limits
 from lipctl.process.states import DecisionOutcome
@@ -47,20 +47,9 @@ def decide(
         draft = dr.locked_draft(s, ref)
         what = dr.label(s, draft)
         chronology.check_decision(day, what=what, submitted_on=draft.submitted_on)
-        # A decision counts the opinions that had arrived by its date: one dated before an opinion
-        # it would rely on is a decision without that opinion (the explicit exception).
         arrived = [(o.body, o.received_on) for o in read_opinions.opinions(repo.reader(s), draft.id)]
         required = [b for b, _d in read_opinions.requirements(repo.reader(s))]
-        lacking = lifecycle.missing_opinions(required, chronology.received_by(arrived, day))
-        later = chronology.arrived_after(arrived, day, lacking)
-        if later and not without_opinions:
-            body, received = later[0]
-            raise Refused(
-                _("--date {date} is before the opinion of {body} arrived ({received}): the decision cannot rely on it").format(
-                    date=day.isoformat(), body=body, received=received.isoformat()
-                ),
-                _("give the date of the steering group's meeting, or decide without it: --without-opinions --reason TEXT"),
-            )
+        lacking = chronology.lacking_at_decision(day, arrived, required, without_opinions=without_opinions)
         before = draft.state
         after = lifecycle.decide(before, outcome, lacking, reason=reason, without_opinions=without_opinions, what=what)
         exception = bool(without_opinions and lacking)

@@ -107,6 +107,14 @@ def set_state(draft: m.Draft, event: str, day: dt.date, **kw: Any) -> DraftState
     return before
 
 
+def mark_ready(env: Env, session: Session, draft: m.Draft, ref: str, day: dt.date) -> None:
+    """Every required opinion is in (or none is required): the version awaits the steering group's
+    decision from ``day``, and the log says so, dated ``day``."""
+    set_state(draft, "opinions_complete", day)
+    ready = "draft.ready_for_decision"
+    audit.record(env, session, ready, entity="draft", entity_id=draft.id, happened_on=day, ref=ref, version=draft.version)
+
+
 # --- document files ---------------------------------------------------------------------
 
 
@@ -352,8 +360,7 @@ def _submit_once(
         for sv in considered:
             s.add(m.DraftSurvey(draft_id=draft.id, survey_id=sv.id))
         if not need:  # a seed without required opinions: the steering group may decide at once
-            set_state(draft, "opinions_complete", today)
-            audit.record(env, s, "draft.ready_for_decision", entity="draft", entity_id=draft.id, ref=ref, version=draft.version)
+            mark_ready(env, s, draft, ref, today)
         if facts is not None:
             if s.get_bind().dialect.name == "sqlite":
                 draft.file_copy = keep(facts)

@@ -25,9 +25,10 @@ def list_milestones(env: Env) -> list[dict[str, Any]]:
     """Every milestone with its due date (or the seed's words), the original one, and its state as of --today."""
     from lipctl.services import status
 
-    data, _names = status.status(env)
     with env.reader() as r:
-        rows = {row.slug: row for row in q.milestones(r)}
+        facts = status.read(r)
+    data, _names = status.shape(facts, env.today)
+    rows = {row.slug: row for row in facts.milestones}
     out = []
     for item in data["milestones"]:
         row = rows[item["milestone"]]

@@ -87,17 +87,7 @@ def record(
         )
         lacking = dr.missing(s, draft)
         if draft.state == DraftState.SUBMITTED and not lacking:
-            dr.set_state(draft, "opinions_complete", day)
-            audit.record(
-                env,
-                s,
-                "draft.ready_for_decision",
-                entity="draft",
-                entity_id=draft.id,
-                happened_on=day,
-                ref=doc,
-                version=draft.version,
-            )
+            dr.mark_ready(env, s, draft, doc, day)
         uow.commit()
         row = opinion_row(read_opinions.opinions(repo.reader(s), draft.id)[-1])
         row["draft_state"] = draft.state.value

@@ -276,9 +276,7 @@ def _milestones(
     field_slugs = [f.slug for f in facts.fields]
     adopted = {(slug_of_field[d.field_id], d.kind): d.adopted_on or today for d in facts.adopted}
     plan_by = {slug_of_body[b]: day for b, day in facts.plan_adopted_on.items()}
-    plan_adopted_on = None
-    if standing.plan_adopted(plan_chain, plan_by):
-        plan_adopted_on = max(day for body, day in plan_by.items() if body in plan_chain or not plan_chain)
+    plan_adopted_on = standing.plan_adopted_on(plan_chain, plan_by)
     defs = [ms.Milestone(m.slug, m.due, m.applies_to) for m in facts.milestones]
     by_slug = {m.slug: m for m in facts.milestones}
     milestone_rows = [

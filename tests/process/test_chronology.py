@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from lipctl.errors import InvalidInput
+from lipctl.errors import InvalidInput, Refused
 from lipctl.process import chronology, standing
 
 D = dt.date
@@ -55,6 +55,17 @@ def test_a_decision_counts_only_the_opinions_that_had_arrived_by_its_date() -> N
         ("integrationsbeiraete", D(2020, 6, 20))
     ]
     assert chronology.arrived_after(got, D(2020, 6, 30), ["integrationsbeiraete", "runder-tisch"]) == []
+
+
+def test_a_decision_before_an_opinion_it_would_rely_on_is_refused_unless_the_exception() -> None:
+    need = ["integrationsbeiraete", "runder-tisch"]
+    got = [("integrationsbeiraete", D(2020, 6, 20)), ("runder-tisch", D(2020, 6, 2))]
+    assert chronology.lacking_at_decision(D(2020, 6, 20), got, need, without_opinions=False) == []
+    with pytest.raises(Refused, match=r"2020-06-02.*integrationsbeiraete.*2020-06-20"):
+        chronology.lacking_at_decision(D(2020, 6, 2), got, need, without_opinions=False)
+    assert chronology.lacking_at_decision(D(2020, 6, 2), got, need, without_opinions=True) == ["integrationsbeiraete"]
+    # An opinion that has not arrived at all is no refusal here: lifecycle.decide asks for the exception.
+    assert chronology.lacking_at_decision(D(2020, 6, 2), got[1:], need, without_opinions=False) == ["integrationsbeiraete"]
 
 
 def test_an_opinion_after_its_due_date_is_late_and_only_the_first_one_counts() -> None:

@@ -104,6 +104,16 @@ def test_the_plan_is_adopted_once_every_body_of_its_chain_adopted_it() -> None:
     assert not standing.plan_adopted([], [])
 
 
+def test_the_plan_is_adopted_on_the_day_the_last_body_of_its_chain_adopted_it() -> None:
+    chain = ["verwaltungsausschuss", "rat"]
+    assert standing.plan_adopted_on(chain, {"verwaltungsausschuss": D(2021, 5, 3)}) is None
+    assert standing.plan_adopted_on(chain, {"rat": D(2021, 6, 17), "verwaltungsausschuss": D(2021, 5, 3)}) == D(2021, 6, 17)
+    # A body outside the chain does not move the day; without a chain every adopting body counts.
+    assert standing.plan_adopted_on(["rat"], {"rat": D(2021, 6, 17), "ausschuss": D(2021, 7, 1)}) == D(2021, 6, 17)
+    assert standing.plan_adopted_on([], {"rat": D(2021, 6, 17), "ausschuss": D(2021, 7, 1)}) == D(2021, 7, 1)
+    assert standing.plan_adopted_on([], {}) is None
+
+
 def test_last_votes_keeps_the_last_and_collects_the_adopting_bodies() -> None:
     v = standing.Vote
     votes = [

@@ -152,6 +152,8 @@ def test_reschedule_refusals_change_nothing(db_url: str, seeded) -> None:
     )
     bad = _refused(seeded, db_url, "milestone", "reschedule", "ratsbeschluss", "--due", "Herbst 2021", "--reason", "x")
     assert "--due" in bad
+    blank = _refused(seeded, db_url, "milestone", "reschedule", "ratsbeschluss", "--due", " ", "--reason", "x")
+    assert blank.startswith("lipctl: --due is empty — ")
     missing = seeded("milestone", "reschedule", "ratsbeschluss", "--due", "2021-09-30")
     assert missing.exit_code == ExitCode.USAGE and "--reason" in missing.stderr
 
@@ -231,3 +233,31 @@ def test_a_catalogue_on_its_basis_or_as_a_recorded_exception(db_url: str, seeded
     assert early["version"] == 1
     # The policy paper itself needs no basis.
     assert seeded.json("--today", "2020-09-12", "draft", "submit", "wirtschaft", "--kind", "grundsatzpapier")["version"] == 1
+
+
+def test_the_same_reschedule_run_twice_is_refused_the_second_time(db_url: str, seeded) -> None:
+    args = ("milestone", "reschedule", "massnahmenkataloge", "--due", "2021-06-30", "--reason", "Corona")
+    row = seeded.json(*args)
+    assert (row["due_before"], row["due"], row["original_due"], row["due_text"]) == (None, "2021-06-30", None, "bis April 2021")
+    again = _refused(seeded, db_url, *args)
+    assert again == (
+        "lipctl: milestone massnahmenkataloge is already due on 2021-06-30 — give a different --due date; nothing was changed"
+    )
+    assert len(_events(seeded, "milestone.rescheduled")) == 1
+
+
+def test_a_seed_milestone_with_neither_a_day_nor_due_text_is_refused(db_url: str, seeded, tmp_path: Path) -> None:
+    """No day is made up for it, and the words are not left out either: init refuses the seed, and changes nothing."""
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    council = next(ms for ms in data["milestones"] if ms["slug"] == "ratsbeschluss")
+    council["due"] = None
+    del council["due_text"]
+    path = tmp_path / "seed.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    msg = _refused(seeded, db_url, "init", "--seed", str(path))
+    assert msg == (
+        f"lipctl: {path}: milestones[2].due: missing: give a date YYYY-MM-DD, or null with due_text saying what the source"
+        " gives — fix the seed file and run 'lipctl init' again"
+    )
+    listed = {r["milestone"]: r["due_text"] for r in seeded.json("milestone", "list")}
+    assert listed["ratsbeschluss"] == "Ergebnis nach April 2021 dem Rat zum Beschluss"

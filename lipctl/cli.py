@@ -16,7 +16,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from lipctl import __version__
 from lipctl.i18n import N_, _
@@ -62,7 +62,43 @@ def command_tree(module: str) -> TyperGroup:
     # __import__, not importlib.import_module: the import statement's machinery, which
     # `python -X importtime` reports (tests/meta/test_imports.py relies on it).
     __import__(f"lipctl.commands.{module}", fromlist=["register"]).register(sub)
-    return typer.main.get_group(sub)
+    group = typer.main.get_group(sub)
+    for cmd in group.commands.values():
+        _accept_global_options(cmd)
+    return group
+
+
+#: The root's options that a command accepts after its name too (``lipctl status --today D``).
+GLOBAL_OPTIONS = ("db", "actor", "today", "lang", "debug")
+_GLOBAL_PARAMS = {f"global_{name}": name for name in GLOBAL_OPTIONS}
+
+
+def _accept_global_options(cmd: Any) -> None:
+    """Give ``cmd`` (and every command under it) the global options, hidden, with the root's meaning.
+
+    People type them where they think of them: ``lipctl status --today 2020-12-01``. Each level
+    that is given one applies it over what the levels before it set, so the later one wins, and
+    a typed option wins over its environment variable (which only the root reads).
+    """
+    for sub in getattr(cmd, "commands", {}).values():
+        _accept_global_options(sub)
+    for param, name in _GLOBAL_PARAMS.items():
+        if any(f"--{name}" in p.opts for p in cmd.params):
+            continue  # a command with an option of that name of its own keeps it (none today)
+        if name == "debug":
+            cmd.params.append(TyperOption(param_decls=[f"--{name}", param], is_flag=True, default=None, hidden=True))
+        else:
+            check = (lambda c, p, v: _language(v)) if name == "lang" else None
+            cmd.params.append(TyperOption(param_decls=[f"--{name}", param], default=None, hidden=True, callback=check))
+    inner = cmd.callback
+
+    def callback(*args: Any, **kwargs: Any) -> Any:
+        given = {_GLOBAL_PARAMS[k]: kwargs.pop(k) for k in list(kwargs) if k in _GLOBAL_PARAMS}
+        if any(v is not None for v in given.values()):
+            _set_globals(**given)
+        return inner(*args, **kwargs) if inner is not None else None
+
+    cmd.callback = callback
 
 
 class LazyRoot(TyperGroup):
@@ -162,17 +198,40 @@ def root(
     ] = False,
 ) -> None:
     """lipctl — the LIP 2.0 process, recorded."""
+    _set_globals(db=db_, actor=actor, today=today, lang=lang, debug=debug, over=False)
+
+
+def _set_globals(
+    db: str | None = None,
+    actor: str | None = None,
+    today: str | None = None,
+    lang: str | None = None,
+    debug: bool | None = None,
+    *,
+    over: bool = True,
+) -> None:
+    """The invocation's context from the global options; ``over``: given after the command, these
+    replace what the root set (``None``: not given there, the root's value stays)."""
     from lipctl.commands._boundary import fail
-    from lipctl.context import AppContext, default_actor, parse_today, set_current
+    from lipctl.context import AppContext, current, default_actor, parse_today, set_current
     from lipctl.errors import LipctlError
     from lipctl.i18n import set_language
 
     if lang:
         set_language(lang)
+    before = current() if over else None
+    if before is not None:
+        db = before.db if db is None else db
+        debug = before.debug if debug is None else debug
     try:
-        ctx = AppContext(db=db_ or None, actor=(actor or "").strip() or default_actor(), today=parse_today(today), debug=debug)
+        ctx = AppContext(
+            db=db or None,
+            actor=before.actor if before is not None and actor is None else (actor or "").strip() or default_actor(),
+            today=before.today if before is not None and today is None else parse_today(today),
+            debug=bool(debug),
+        )
     except LipctlError as exc:
-        set_current(AppContext(debug=debug))
+        set_current(AppContext(debug=bool(debug)))
         raise fail(exc) from None
     set_current(ctx)
 

@@ -1,0 +1,83 @@
+"""The global options (--db, --actor, --today, --lang, --debug) after the command too (issue 19).
+
+``lipctl status --today 2020-12-01`` means what ``lipctl --today 2020-12-01 status`` means; given
+both before and after the command, the later one wins; a typed option wins over its environment
+variable, wherever it stands.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lipctl.errors import ExitCode
+
+
+def _as_of(result) -> str:
+    assert result.exit_code == ExitCode.OK, result.stderr
+    return json.loads(result.stdout)["as_of"]
+
+
+def test_today_after_the_command_is_the_same_as_before_it(seeded) -> None:
+    before = seeded("--today", "2020-12-01", "status", "--format", "json")
+    after = seeded("status", "--today", "2020-12-01", "--format", "json")
+    assert _as_of(before) == _as_of(after) == "2020-12-01"
+    assert before.stdout == after.stdout
+
+
+def test_the_later_of_two_wins_and_a_typed_option_beats_the_environment(seeded) -> None:
+    assert _as_of(seeded("--today", "2020-12-01", "status", "--today", "2021-03-04", "--format", "json")) == "2021-03-04"
+    # LIPCTL_TODAY (set by the test environment) loses against the option after the command.
+    assert _as_of(seeded("status", "--format", "json", "--today", "2019-01-02", env={"LIPCTL_TODAY": "2020-06-30"})) == (
+        "2019-01-02"
+    )
+    assert _as_of(seeded("status", "--format", "json", env={"LIPCTL_TODAY": "2020-06-30"})) == "2020-06-30"
+
+
+def test_lang_after_the_command_translates_the_output(seeded) -> None:
+    result = seeded("fields", "--lang", "de")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert "Handlungsfeld" in result.stdout
+    refused = seeded("fields", "--lang", "xx")
+    assert refused.exit_code == ExitCode.USAGE
+    assert "'xx' is not a language of lipctl" in refused.stderr
+
+
+def test_db_after_the_command_opens_that_database(cli, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    assert cli("init", "--db", str(other)).exit_code == ExitCode.OK
+    assert other.exists()
+    result = cli("contacts", "--db", str(other), "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert len(json.loads(result.stdout)) == 6
+
+
+def test_actor_after_a_subcommand_is_recorded(seeded) -> None:
+    result = seeded("draft", "submit", "bildung", "--kind", "grundsatzpapier", "--actor", "dana")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    events = json.loads(seeded("log", "--format", "json").stdout)
+    assert events[-1]["actor"] == "dana"
+
+
+def test_a_bad_value_after_the_command_is_refused_as_before_it(seeded) -> None:
+    before = seeded("--today", "bad", "status")
+    after = seeded("status", "--today", "bad")
+    assert before.exit_code == after.exit_code != ExitCode.OK
+    assert after.stderr == before.stderr
+    assert "--today 'bad' is not a date" in after.stderr
+
+
+def test_debug_after_the_command_is_taken(seeded) -> None:
+    # An unknown draft: an ordinary refusal, one line; --debug after the command is accepted like before it.
+    plain = seeded("draft", "show", "bildung/nichts")
+    debug = seeded("draft", "show", "bildung/nichts", "--debug")
+    assert plain.exit_code == debug.exit_code != ExitCode.OK
+    assert "No such option" not in debug.stderr
+
+
+def test_the_options_stay_out_of_the_commands_help(seeded) -> None:
+    result = seeded("status", "--help")
+    assert result.exit_code == ExitCode.OK
+    options = result.stdout.split("Options:")[1]
+    assert "--format" in options
+    assert not any(f"--{name}" in options for name in ("db", "actor", "today", "lang", "debug"))

@@ -97,6 +97,7 @@ def register(root: typer.Typer) -> None:
         """Upgrade the database's schema to this lipctl's version, without loading the seed."""
         from lipctl.output.emit import emit
         from lipctl.services import db
+        from lipctl.store.location import shown
 
         result = db.upgrade(env())
         tell_permissions(result["permissions"])
@@ -104,14 +105,14 @@ def register(root: typer.Typer) -> None:
             emit(result, fmt, [])
         elif result["changed"]:
             message(
-                _("Database {db}: schema {before} → {after}.").format(
-                    db=result["database"], before=result["schema_before"], after=result["schema"]
+                _("Database {db}, upgraded: schema {before} → {after}").format(
+                    db=shown(result["database"]), before=result["schema_before"], after=result["schema"]
                 )
             )
         else:
             message(
-                _("Database {db} already has schema {schema}; nothing changed.").format(
-                    db=result["database"], schema=result["schema"]
+                _("Database {db}, up to date (schema {schema}); nothing changed").format(
+                    db=shown(result["database"]), schema=result["schema"]
                 )
             )
 

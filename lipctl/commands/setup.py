@@ -26,14 +26,22 @@ def register(root: typer.Typer) -> None:
         from lipctl.commands.db import tell_permissions
         from lipctl.output.emit import Column, emit
         from lipctl.services import seed as seed_service
+        from lipctl.store.location import shown
 
         result = seed_service.init(env(), seed)
         tell_permissions(result["permissions"])
         if fmt is OutputFormat.JSON:
             emit(result, fmt, [])
             return
-        if result["schema_before"] != result["schema"]:
-            message(_("Database {db}: schema {schema}.").format(db=result["database"], schema=result["schema"]))
+        db = shown(result["database"])
+        if result["schema_before"] is None:
+            message(_("Database {db}, created (schema {schema})").format(db=db, schema=result["schema"]))
+        elif result["schema_before"] != result["schema"]:
+            message(
+                _("Database {db}, upgraded: schema {before} → {after}").format(
+                    db=db, before=result["schema_before"], after=result["schema"]
+                )
+            )
         n = len(result["changes"])
         if n and result["schema_before"] is None:
             message(_("Loaded {seed}: {fields} action fields.").format(seed=result["seed"], fields=result["fields"]))
@@ -41,4 +49,4 @@ def register(root: typer.Typer) -> None:
             message(ngettext("Seed {seed}: {n} change.", "Seed {seed}: {n} changes.", n).format(seed=result["seed"], n=n))
             emit(result["changes"], fmt, [Column("change", _("Change")), Column("what", _("What"))])
         else:
-            message(_("Database {db} is up to date; nothing changed.").format(db=result["database"]))
+            message(_("Database {db}, up to date; nothing changed").format(db=db))

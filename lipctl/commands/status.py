@@ -21,7 +21,10 @@ FailOpt = Annotated[
 OutputOpt = Annotated[
     Path,
     typer.Option(
-        "--output", "-o", help=_("The file to write: FILE.html (self-contained, prints on A4) or FILE.md."), show_default=False
+        "--output",
+        "-o",
+        help=_("The file to write: FILE.html (self-contained, prints on A4) or FILE.md; - writes Markdown to standard output."),
+        show_default=False,
     ),
 ]
 
@@ -53,7 +56,8 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import report as svc
 
         written = svc.write_report(env(), output, since, force=force)
-        if _interactive():  # a cron job stays silent unless something goes wrong (cron mails any output)
+        # a cron job stays silent unless something goes wrong (cron mails any output)
+        if written != svc.STDOUT and _interactive():
             message(_("wrote the briefing to {path}").format(path=written))
 
 

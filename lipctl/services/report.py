@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -33,19 +34,29 @@ SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "ma
 STAGES = ("submitted", "opinions", "steering", "committee")
 
 
+#: ``--output -``: the briefing on standard output, as Markdown (readable in a terminal and a pipe).
+STDOUT = "-"
+
+
 def target(output: Path | str, *, force: bool = False) -> tuple[outputs.Target, str]:
-    """The file to write and its format; refuses an unknown suffix and every path lipctl must not write.
+    """The file to write and its format; refuses a folder, an unknown suffix and every path lipctl must not write.
 
     An earlier briefing (lipctl's own, recognised by its generator mark) is replaced without --force.
     """
     path = Path(output).expanduser()
+    if path.is_dir():  # whatever its name says: refused as a folder (--output: … is a folder — name a file inside it)
+        outputs.check_output(path, outputs.REPORT, force=force)
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise InvalidInput(
             _("cannot write a briefing to {path}: unknown file type {suffix!r}").format(path=str(path), suffix=path.suffix or ""),
-            _("name the file FILE.html or FILE.md"),
+            _("name the file with one of {suffixes}, or give - for standard output").format(suffixes=_suffixes()),
         )
     return outputs.check_output(path, outputs.REPORT, force=force), fmt
+
+
+def _suffixes() -> str:
+    return ", ".join(SUFFIXES)
 
 
 def parse_since(value: str | None) -> dt.date | None:
@@ -58,6 +69,10 @@ def write_report(env: Env, output: Path | str, since: str | None = None, *, forc
     """Render the briefing to ``output`` (HTML or Markdown by its suffix) and return the path written."""
     from lipctl.report import render
 
+    if str(output) == STDOUT:
+        data = briefing(env, parse_since(since))
+        sys.stdout.write(mark(render.markdown(data), "markdown"))
+        return STDOUT
     out, fmt = target(output, force=force)  # before anything else: a refused path costs nothing
     since_day = parse_since(since)
     data = briefing(env, since_day)

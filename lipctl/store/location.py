@@ -110,6 +110,16 @@ def safe_url(url: str) -> str:
     return _split_secrets(url, HIDDEN)
 
 
+def shown(url: str) -> str:
+    """A database as office staff name it: a SQLite database by its file's path, any other by its URL
+    without password (``safe_url``)."""
+    safe = safe_url(url)
+    scheme, sep, rest = safe.partition(":///")
+    if sep and scheme.split("+")[0] == "sqlite" and rest and rest != ":memory:":
+        return rest.split("?")[0]
+    return safe
+
+
 def url_without_password(url: str) -> str:
     """A PostgreSQL URL for libpq's tools (pg_dump, psql): no password in it at all, libpq's scheme.
 

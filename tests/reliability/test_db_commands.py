@@ -236,7 +236,7 @@ def test_upgrade_of_a_current_database_changes_nothing(cli, fresh_db: Path) -> N
     before = snapshot(fresh_db)
     result = cli("db", "upgrade")
     assert result.exit_code == ExitCode.OK, result.stderr
-    assert result.stderr.strip() == f"Database sqlite:///{fresh_db} already has schema {HEAD}; nothing changed."
+    assert result.stderr.strip() == f"Database {fresh_db}, up to date (schema {HEAD}); nothing changed"
     assert cli.json("db", "upgrade") == {
         "database": f"sqlite:///{fresh_db}",
         "schema_before": HEAD,

@@ -81,3 +81,24 @@ def test_the_options_stay_out_of_the_commands_help(seeded) -> None:
     options = result.stdout.split("Options:")[1]
     assert "--format" in options
     assert not any(f"--{name}" in options for name in ("db", "actor", "today", "lang", "debug"))
+
+
+def test_init_names_the_database_by_its_path(cli, tmp_path: Path) -> None:
+    """Issue 19: init greeted with "Database sqlite:////…/lipctl.db: schema 0001."."""
+    from lipctl.store.schema import HEAD
+
+    db = tmp_path / "office.db"
+    first = cli("--db", str(db), "init")
+    assert first.exit_code == ExitCode.OK, first.stderr
+    assert first.stderr.splitlines()[0] == f"Database {db}, created (schema {HEAD})"
+    again = cli("--db", str(db), "init")
+    assert again.stderr.splitlines() == [f"Database {db}, up to date; nothing changed"]
+    assert "sqlite:" not in first.stderr + again.stderr
+
+
+def test_a_server_database_is_shown_by_its_url_without_password() -> None:
+    from lipctl.store.location import shown
+
+    assert shown("postgresql+psycopg://clerk:geheim@db.example/lip") == "postgresql+psycopg://clerk:***@db.example/lip"
+    assert shown("sqlite:////var/lib/lipctl/lipctl.db") == "/var/lib/lipctl/lipctl.db"
+    assert shown("sqlite:///relative.db") == "relative.db"

@@ -92,8 +92,8 @@ def test_german_briefing_uses_german_names_and_dates(seeded, story, tmp_path: Pa
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("briefing.pdf", "unknown file type '.pdf' — name the file FILE.html or FILE.md"),
-        ("briefing", "unknown file type '' — name the file FILE.html or FILE.md"),
+        ("briefing.pdf", "unknown file type '.pdf' — name the file with one of .html, .htm, .md, .markdown, or give -"),
+        ("briefing", "unknown file type '' — name the file with one of .html, .htm, .md, .markdown, or give - for"),
         ("missing/briefing.html", "does not exist — create it first, or choose another path"),
     ],
 )
@@ -112,6 +112,24 @@ def test_a_folder_as_output_is_refused(seeded, tmp_path: Path) -> None:
     result = seeded("report", "--output", str(folder))
     assert result.exit_code == ExitCode.REFUSED
     assert f"lipctl: --output: {folder} is a folder — name a file inside it" in result.stderr
+
+
+def test_a_folder_without_a_suffix_is_refused_as_a_folder(seeded, tmp_path: Path) -> None:
+    result = seeded("report", "--output", str(tmp_path))
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr == f"lipctl: --output: {tmp_path} is a folder — name a file inside it, e.g. {tmp_path}/briefing.html\n"
+    assert "unknown file type" not in result.stderr
+
+
+def test_output_dash_writes_markdown_to_stdout(seeded, story, tmp_path: Path) -> None:
+    to_file = tmp_path / "briefing.md"
+    assert seeded("report", "--output", str(to_file)).exit_code == ExitCode.OK
+    result = seeded("report", "--output", "-")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert result.stdout == to_file.read_text(encoding="utf-8")
+    assert "# Lokaler Integrationsplan 2.0\n" in result.stdout
+    assert result.stderr == ""
+    assert not (tmp_path / "-").exists()
 
 
 def test_bad_since_is_refused(seeded, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from lipctl.errors import ExitCode, LipctlError
+from lipctl.errors import ExitCode, LipctlError, StoreError
 from lipctl.i18n import _
 
 if TYPE_CHECKING:
@@ -123,7 +123,9 @@ def guarded(fn: F, path: str) -> F:
             check_arguments(fn, kw)
             return fn(*args, **kw)
         except LipctlError as exc:
-            if ctx.debug:
+            # A refusal is the answer, not a fault: no traceback, even with --debug — except where the
+            # store failed (StoreError wraps what the database or the file system said).
+            if ctx.debug and isinstance(exc, StoreError):
                 sys.stderr.write(scrub(traceback.format_exc()))
             raise fail(exc) from None
         except (typer.Exit, typer.Abort):

@@ -73,6 +73,10 @@ def test_debug_after_the_command_is_taken(seeded) -> None:
     debug = seeded("draft", "show", "bildung/nichts", "--debug")
     assert plain.exit_code == debug.exit_code != ExitCode.OK
     assert "No such option" not in debug.stderr
+    # An ordinary refusal is one line, with --debug too (issue 19: it printed a traceback).
+    assert debug.stderr == plain.stderr
+    assert len(debug.stderr.splitlines()) == 1 and "Traceback" not in debug.stderr
+    assert seeded("--debug", "draft", "show", "bildung/nichts").stderr == plain.stderr
 
 
 def test_the_options_stay_out_of_the_commands_help(seeded) -> None:

@@ -82,6 +82,7 @@ def _accept_global_options(cmd: Any) -> None:
     """
     for sub in getattr(cmd, "commands", {}).values():
         _accept_global_options(sub)
+    _name_placeholders(cmd)
     for param, name in _GLOBAL_PARAMS.items():
         if any(f"--{name}" in p.opts for p in cmd.params):
             continue  # a command with an option of that name of its own keeps it (none today)
@@ -99,6 +100,57 @@ def _accept_global_options(cmd: Any) -> None:
         return inner(*args, **kwargs) if inner is not None else None
 
     cmd.callback = callback
+
+
+#: What an option's value is, where its name alone does not say it (``--date DATE``, ``--yes N``).
+PLACEHOLDERS = {
+    "date": "DATE",
+    "due": "DATE",
+    "since": "DATE",
+    "until": "DATE",
+    "on": "DATE",
+    "invited-on": "DATE",
+    "today": "DATE",
+    "file": "FILE",
+    "rejects": "FILE",
+    "output": "FILE",
+    "seed": "FILE",
+    "from": "BODY",
+    "body": "BODY",
+    "field": "FIELD",
+    "survey": "SURVEY",
+    "considered-survey": "SURVEY",
+    "meeting": "MEETING",
+    "text": "TEXT",
+    "reason": "TEXT",
+    "title": "TEXT",
+    "map": "KEY=COLUMN",
+    "by": "NAME",
+    "actor": "NAME",
+    "draft": "REF",
+}
+
+
+def _name_placeholders(cmd: Any) -> None:
+    """Placeholders that say what to type (``--date DATE``, ``draft submit FIELD``), not ``<str>`` / ``{field}``.
+
+    An option or argument that names its own metavar keeps it; a choice keeps its list of values.
+    """
+    for param in cmd.params:
+        if getattr(param, "hidden", False) or getattr(param, "is_flag", False) or getattr(param, "count", False):
+            continue
+        if param.param_type_name == "argument":
+            shown = param.metavar or (param.name or "").upper().replace("_", "-")
+            if param.nargs != 1 and not shown.endswith("..."):
+                shown += "..."
+            label = shown if param.required else f"[{shown}]"
+            param.make_metavar = lambda ctx=None, *, usage=False, _label=label, _plain=shown: _label if usage else _plain
+        elif param.metavar is None and not hasattr(param.type, "choices"):
+            long = next((o[2:] for o in param.opts if o.startswith("--")), param.name or "")
+            if param.type.name in ("integer", "int", "integer range", "int range"):
+                param.metavar = "N"
+            else:
+                param.metavar = PLACEHOLDERS.get(long, long.upper())
 
 
 class LazyRoot(TyperGroup):
@@ -170,6 +222,7 @@ def root(
         typer.Option(
             "--db",
             envvar="LIPCTL_DB",
+            metavar="PATH|URL",
             help=_("Database: a SQLite file path or a URL (postgresql+psycopg://…)."),
             show_default=False,
         ),
@@ -177,19 +230,32 @@ def root(
     actor: Annotated[
         str | None,
         typer.Option(
-            "--actor", envvar="LIPCTL_ACTOR", help=_("Who records the change (default: your login name)."), show_default=False
+            "--actor",
+            envvar="LIPCTL_ACTOR",
+            metavar="NAME",
+            help=_("Who records the change (default: your login name)."),
+            show_default=False,
         ),
     ] = None,
     today: Annotated[
         str | None,
         typer.Option(
-            "--today", envvar="LIPCTL_TODAY", help=_("The date 'as of', YYYY-MM-DD (default: today)."), show_default=False
+            "--today",
+            envvar="LIPCTL_TODAY",
+            metavar="DATE",
+            help=_("The date 'as of', YYYY-MM-DD (default: today)."),
+            show_default=False,
         ),
     ] = None,
     lang: Annotated[
         str | None,
         typer.Option(
-            "--lang", envvar="LIPCTL_LANG", callback=_language, help=_("Language of the interface: de or en."), show_default=False
+            "--lang",
+            envvar="LIPCTL_LANG",
+            metavar="de|en",
+            callback=_language,
+            help=_("Language of the interface: de or en."),
+            show_default=False,
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help=_("Show tracebacks for unexpected errors."))] = False,

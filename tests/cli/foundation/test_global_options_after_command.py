@@ -106,3 +106,33 @@ def test_a_server_database_is_shown_by_its_url_without_password() -> None:
     assert shown("postgresql+psycopg://clerk:geheim@db.example/lip") == "postgresql+psycopg://clerk:***@db.example/lip"
     assert shown("sqlite:////var/lib/lipctl/lipctl.db") == "/var/lib/lipctl/lipctl.db"
     assert shown("sqlite:///relative.db") == "relative.db"
+
+
+def _leaves(cmd, path: tuple[str, ...]):
+    subs = getattr(cmd, "commands", {})
+    if not subs:
+        yield path
+    for name, sub in subs.items():
+        yield from _leaves(sub, (*path, name))
+
+
+def test_every_help_names_its_placeholders(cli) -> None:
+    """Issue 19: ``--kind <str>``, ``draft submit [OPTIONS] {field}`` looked raw; now KIND, FIELD, DATE, N."""
+    import re
+
+    from lipctl.cli import COMMANDS, command_tree
+
+    seen = 0
+    for module in sorted({m for m, _text in COMMANDS.values()}):
+        for path in _leaves(command_tree(module), ()):
+            result = cli(*path, "--help")
+            assert result.exit_code == ExitCode.OK, (path, result.stderr)
+            raw = re.findall(r"<(?:str|int|path|float)>|\{[a-z_]+\}", result.stdout)
+            assert not raw, f"lipctl {' '.join(path)} --help: {raw}"
+            seen += 1
+    assert seen > 30
+    submit = cli("draft", "submit", "--help").stdout
+    assert "Usage: lipctl draft submit [OPTIONS] FIELD" in submit
+    assert "--date DATE" in submit and "--file FILE" in submit
+    assert "--yes N" in cli("committee", "tally", "--help").stdout
+    assert "--today DATE" in cli("--help").stdout

@@ -11,6 +11,8 @@ Measures, on a freshly seeded SQLite database (`lipctl init`):
 - `lipctl --help`                  target ≤ 150 ms (median)
 - `lipctl contacts`                target ≤ 300 ms
 - `lipctl status --format json`    target ≤ 300 ms (skipped, with a note, while it does not exist)
+- shell completion of a draft reference and of a body slug (what `lipctl completion bash` makes the
+  shell run at TAB: lipctl with `_LIPCTL_COMPLETE` set), target ≤ 150 ms
 - `lipctl contacts` and `lipctl status` as staff see them, on a terminal (a pseudo-terminal made by
   script(1), so rich draws the tables; script's own start adds a few ms), target ≤ 300 ms
 
@@ -123,6 +125,14 @@ def main() -> None:
         ]
         if not command_exists(["status"], env):
             cases[-1].skipped = "`lipctl status` is not registered yet"
+        subprocess.run([*LIPCTL, "draft", "submit", "bildung", "--kind", "grundsatzpapier"], env=env, cwd=ROOT, capture_output=True)
+        for words, cword in ((["draft", "show", "b"], 3), (["opinion", "record", "bildung/grundsatzpapier", "--from", "r"], 5)):
+            line = " ".join(["lipctl", *words])
+            asks = dict(env, _LIPCTL_COMPLETE="complete_bash", COMP_WORDS=line, COMP_CWORD=str(cword))
+            case = Case(f"completion: {line}<TAB>", LIPCTL, asks, target_ms=150)
+            if not command_exists(["completion", "bash"], env):
+                case.skipped = "`lipctl completion` is not registered yet"
+            cases.append(case)
         script = shutil.which("script")
         for words in (["contacts"], ["status"]):
             line = shlex.join([*LIPCTL, *words])

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
-from lipctl import __version__
+from lipctl import __version__, completion
 from lipctl.i18n import N_, _
 
 # Top-level name -> (module in lipctl.commands that registers it, its help as the root lists it),
@@ -47,6 +47,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "milestone": ("milestone", N_("The milestones (Meilensteine): due dates, what is met, moving a due date.")),
     "survey": ("survey", N_("Online surveys: import citizens' answers, count them, export them per action field.")),
     "db": ("db", N_("The database itself: back it up, check it, upgrade its schema.")),
+    "completion": (
+        "completion",
+        N_("Print the shell's completion script: commands, options, field and body slugs, drafts, surveys, meetings."),
+    ),
 }
 
 
@@ -145,12 +149,14 @@ def _name_placeholders(cmd: Any) -> None:
                 shown += "..."
             label = shown if param.required else f"[{shown}]"
             param.make_metavar = lambda ctx=None, *, usage=False, _label=label, _plain=shown: _label if usage else _plain
+            completion.attach(param, shown)
         elif param.metavar is None and not hasattr(param.type, "choices"):
             long = next((o[2:] for o in param.opts if o.startswith("--")), param.name or "")
             if param.type.name in ("integer", "int", "integer range", "int range"):
                 param.metavar = "N"
             else:
                 param.metavar = PLACEHOLDERS.get(long, long.upper())
+                completion.attach(param, param.metavar)
 
 
 class LazyRoot(TyperGroup):
@@ -177,6 +183,14 @@ class LazyRoot(TyperGroup):
             for name in COMMANDS:
                 self.get_command(ctx, name)
         return super().resolve_command(ctx, args)
+
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        # _LIPCTL_COMPLETE, however lipctl was started (as `python -m lipctl` Click would look for
+        # another name): the shell asks for completions
+        complete_var = complete_var or completion.COMPLETE_VAR
+        if os.environ.get(complete_var):
+            completion.enable()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The root's list of commands, from ``COMMANDS`` alone.

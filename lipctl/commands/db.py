@@ -50,7 +50,7 @@ def register(root: typer.Typer) -> None:
         ] = False,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
-        """Copy the SQLite database to PATH, consistently even while others work (for PostgreSQL: pg_dump)."""
+        """Copy the SQLite database to PATH, its documents to PATH.files/, consistent while others work (PostgreSQL: pg_dump)."""
         from lipctl.output.emit import Column, emit
         from lipctl.services import db
 
@@ -63,8 +63,33 @@ def register(root: typer.Typer) -> None:
                 Column("bytes", _("Bytes")),
                 Column("schema", _("Schema")),
                 Column("check", _("Check")),
+                Column("documents", _("Documents")),
             ],
         )
+
+    @command(grp, "restore", path="db restore")
+    def restore(
+        path: Annotated[Path, typer.Argument(help=_("The backup file ('lipctl db backup PATH' wrote it)."), show_default=False)],
+        force: Annotated[bool, typer.Option("--force", help=_("Replace the database if it exists."))] = False,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """Put a backup back as the SQLite database, with the documents in PATH.files/; an existing database needs --force."""
+        from lipctl.output.emit import Column, emit
+        from lipctl.services import db
+
+        result = db.restore(env(), path, force=force)
+        emit(
+            result,
+            fmt,
+            [
+                Column("backup", _("Backup")),
+                Column("schema", _("Schema")),
+                Column("check", _("Check")),
+                Column("documents", _("Documents")),
+            ],
+        )
+        if result["upgrade_needed"] and fmt is not OutputFormat.JSON:
+            message(_("the backup has an older schema: run 'lipctl db upgrade' before working with it"))
 
     @command(grp, "check", path="db check")
     def check(

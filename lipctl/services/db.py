@@ -68,6 +68,9 @@ def backup(env: Env, target: Path, *, force: bool = False) -> dict[str, Any]:
     if revision is None:
         raise StoreError(_("the database is not initialised"), _("run 'lipctl init' first"))
 
+    documents = Documents(files_dir(env), documents_beside(out.given))
+    documents.check_target(force=force)  # before anything is written: an existing folder needs --force too
+    documents.verify()  # and a damaged document is named before a backup without it is made
     pending = outputs.PendingFile(out)  # created 0600 beside the target, renamed into place when complete
     try:
         integrity = maintenance.sqlite_backup(source, pending.path)  # one step: a consistent, self-contained copy
@@ -82,13 +85,244 @@ def backup(env: Env, target: Path, *, force: bool = False) -> dict[str, Any]:
     finally:
         pending.discard()  # nothing left when the copy failed (after a commit there is nothing to remove)
     target = out.given
+    copied = documents.copy(replace=force)
     return {
         "database": safe_url(url),
         "backup": str(target),
         "bytes": target.stat().st_size,
         "schema": revision,
         "check": integrity,
+        "documents": copied,
+        "documents_folder": str(documents.target) if copied else None,
     }
+
+
+def files_dir(env: Env) -> Path:
+    """The database's stored documents (``files/`` beside a SQLite file): lipctl.services.drafts.files_dir."""
+    from lipctl.services.drafts import files_dir as where
+
+    return where(env)
+
+
+def documents_beside(backup: Path) -> Path:
+    """Where a backup's documents go: ``PATH.files/`` beside ``PATH``, so that a plain copy of both restores."""
+    return backup.with_name(backup.name + ".files")
+
+
+class Documents:
+    """The stored documents of a SQLite database, copied as a folder beside its backup (and back).
+
+    The files are named by their SHA-256 (``files/<sha256>.pdf``); each copy is checked against its
+    name. The new folder is written under a temporary name and renamed into place when complete.
+    """
+
+    def __init__(self, source: Path, target: Path) -> None:
+        self.source = source
+        self.target = target
+
+    def files(self) -> list[Path]:
+        if not self.source.is_dir():
+            return []
+        return sorted(p for p in self.source.iterdir() if p.is_file() and not p.is_symlink() and not p.name.startswith("."))
+
+    def check_target(self, *, force: bool) -> None:
+        if self.target.is_symlink() or (self.target.exists() and not self.target.is_dir()):
+            raise Refused(
+                _("{path} is in the way of the backup's documents: it is not a folder").format(path=self.target),
+                _("move it away, or back up to another path"),
+            )
+        if self.target.exists() and not force and self.files():
+            raise Refused(
+                _("the documents folder {path} exists").format(path=self.target),
+                _("add --force to replace it with the backup, or back up to another path"),
+            )
+
+    def copy(self, *, replace: bool) -> int:
+        """Copy every document into a new folder at ``target``; returns how many (0: no folder made)."""
+        import shutil
+        import tempfile
+
+        files = self.files()
+        if not files:
+            return 0
+        fresh = Path(tempfile.mkdtemp(prefix=".lipctl-documents-", dir=self.target.parent))
+        try:
+            for file in files:
+                _copy_checked(file, fresh / file.name)
+            old = None
+            if self.target.exists() and replace:
+                old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+                self.target.rename(old)
+            fresh.rename(self.target)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        finally:
+            if fresh.exists():
+                shutil.rmtree(fresh, ignore_errors=True)
+        return len(files)
+
+    def verify(self) -> None:
+        """Refuse (naming it) a document whose SHA-256 is not the one its name gives."""
+        for file in self.files():
+            _check_digest(file, _sha256(file))
+
+    def merge_into(self, folder: Path) -> int:
+        """Copy the documents of ``source`` that ``folder`` lacks into it (restore); returns how many."""
+        files = self.files()
+        if files:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        added = 0
+        for file in files:
+            if not (folder / file.name).exists():
+                _copy_checked(file, folder / file.name)
+                added += 1
+        return added
+
+
+def _copy_checked(source: Path, target: Path) -> None:
+    """Copy one document (0600) and refuse a copy whose SHA-256 is not the one its name says."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    pending = target.with_name(f".{target.name}.tmp")
+    with open(source, "rb") as src, open(os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as dst:
+        while chunk := src.read(1 << 20):
+            digest.update(chunk)
+            dst.write(chunk)
+        dst.flush()
+        os.fsync(dst.fileno())
+    try:
+        _check_digest(source, digest.hexdigest())
+    except StoreError:
+        pending.unlink()
+        raise
+    pending.rename(target)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_digest(source: Path, digest: str) -> None:
+    expected = source.name.split(".")[0].lower()
+    if len(expected) == 64 and digest != expected:
+        raise StoreError(
+            _("the stored document {path} is damaged: its SHA-256 is not the one its name gives").format(path=source),
+            _("restore it from an earlier backup, then run this again"),
+        )
+
+
+def restore(env: Env, source: Path, *, force: bool = False) -> dict[str, Any]:
+    """Put a backup (``lipctl db backup``) back as this SQLite database, with its documents (Wiederherstellung).
+
+    The backup is checked first (a SQLite file of a lipctl schema this lipctl knows, intact); it is
+    then copied into the database through SQLite's backup API, so that other lipctl processes see
+    either the old database or the restored one. An existing database is replaced only with --force.
+    """
+    from lipctl.store import schema
+    from lipctl.store.engine import is_sqlite, safe_url, sqlite_path
+
+    url = env.store.url
+    if not is_sqlite(url):
+        raise Refused(
+            _("lipctl restores SQLite files only; this database is on a PostgreSQL server"),
+            _("use PostgreSQL's own tool: pg_restore --clean --dbname='{url}' BACKUP.dump").format(url=_pg_dump_url(url)),
+        )
+    target = sqlite_path(url)
+    if target is None:
+        raise Refused(_("an in-memory database cannot be restored into"), _("point --db at a database file"))
+    given = Path(source).expanduser()
+    if not given.is_file():
+        raise Refused(
+            _("{path} is not a backup file").format(path=given),
+            _("give the file that 'lipctl db backup PATH' wrote"),
+        )
+    if target.exists() and given.resolve() == target.resolve():
+        raise Refused(_("{path} is the database itself").format(path=given), _("give the backup file"))
+    revision, integrity = _backup_facts(given)
+    if revision not in schema.REVISIONS:
+        raise Refused(
+            _("{path} was written by a newer lipctl (schema {rev})").format(path=given, rev=revision),
+            _("restore it with that lipctl version, or a newer one"),
+        )
+    if target.exists() and target.stat().st_size > 0 and not force:
+        raise Refused(
+            _("the database {path} exists; restoring replaces everything in it").format(path=target),
+            _("add --force to replace it (keep a copy first: lipctl db backup COPY)"),
+        )
+    if not target.parent.is_dir():
+        raise Refused(
+            _("the folder {path} does not exist").format(path=target.parent), _("create it first, or point --db elsewhere")
+        )
+    documents = Documents(documents_beside(given), files_dir(env))
+    documents.verify()  # a damaged document refuses the restore before the database is touched
+    env.store.dispose()  # no connection of this process holds the database while it is replaced
+    src = sqlite3.connect(f"file:{given}?mode=ro", uri=True, timeout=30)
+    dst = sqlite3.connect(target, timeout=30)
+    try:
+        src.backup(dst)
+    except sqlite3.DatabaseError as exc:
+        raise _unreadable(given, exc) from None
+    finally:
+        dst.close()
+        src.close()
+    added = documents.merge_into(files_dir(env))
+    if revision == schema.HEAD:  # the restored log says who restored it, when, from what
+        from lipctl.services import audit
+
+        with env.uow(write=True) as uow:
+            audit.record(env, uow.session, "db.restored", backup=given.name, schema=revision, documents=added)
+            uow.commit()
+    return {
+        "database": safe_url(url),
+        "backup": str(given),
+        "schema": revision,
+        "check": integrity,
+        "documents": added,
+        "upgrade_needed": revision != schema.HEAD,
+    }
+
+
+def _backup_facts(path: Path) -> tuple[str, str]:
+    """The schema revision and quick_check of a backup file; refuses anything that is not a lipctl database."""
+    with open(path, "rb") as fh:
+        magic = fh.read(len(outputs.SQLITE_MAGIC))
+    if magic != outputs.SQLITE_MAGIC:
+        raise Refused(
+            _("{path} is not a SQLite database").format(path=path),
+            _("give the file that 'lipctl db backup PATH' wrote"),
+        )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            integrity = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if "no such table" in str(exc):
+            raise Refused(
+                _("{path} is not a lipctl database (it has no schema version)").format(path=path),
+                _("give the file that 'lipctl db backup PATH' wrote"),
+            ) from None
+        raise _unreadable(path, exc) from None
+    if integrity != "ok":
+        raise StoreError(
+            _("the backup {path} fails its check: {problem}").format(path=path, problem=integrity),
+            _("restore an earlier backup"),
+        )
+    if row is None:
+        raise Refused(
+            _("{path} is not a lipctl database (it has no schema version)").format(path=path),
+            _("give the file that 'lipctl db backup PATH' wrote"),
+        )
+    return str(row[0]), integrity
 
 
 def check(env: Env, *, quick: bool = False) -> dict[str, Any]:

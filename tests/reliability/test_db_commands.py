@@ -40,6 +40,8 @@ def test_backup_is_a_complete_private_copy_that_lipctl_can_open(cli, fresh_db: P
         "bytes": target.stat().st_size,
         "schema": HEAD,
         "check": "ok",
+        "documents": 0,  # no document kept: no PATH.files/ folder
+        "documents_folder": None,
     }
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert counts(target) == counts(fresh_db)

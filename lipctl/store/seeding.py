@@ -91,7 +91,9 @@ def legislative_terms_json(pd: d.ProcessDefinition) -> str | None:
 
     if not pd.legislative_terms:
         return None
-    terms = [{"name": t.name, "start": t.start.isoformat(), "end": t.end.isoformat() if t.end else None} for t in pd.legislative_terms]
+    terms = [
+        {"name": t.name, "start": t.start.isoformat(), "end": t.end.isoformat() if t.end else None} for t in pd.legislative_terms
+    ]
     return json.dumps(terms, ensure_ascii=False, sort_keys=True)
 
 

@@ -198,8 +198,7 @@ def build(snap: src.Snapshot, urls: Urls, documents: dict[int, DocumentFacts] | 
     }
     if with_files:
         lists["file"] = files
-    council = next((b for b in snap.bodies if b.kind == "council"), None)
-    body = system_body(snap, urls, body_url, st, terms, council, with_files)
+    body = system_body(snap, urls, body_url, st, terms, with_files)
     system = stamp(
         {
             "id": urls.url("system.json"),
@@ -231,7 +230,6 @@ def system_body(
     body_url: str,
     st: Stamps,
     terms: list[dict[str, Any]],
-    council: src.BodyRow | None,
     with_files: bool,
 ) -> dict[str, Any]:
     """The Body: the city that runs the process (``process.city`` of the seed)."""
@@ -254,8 +252,8 @@ def system_body(
     }
     if with_files:
         body["file"] = lists("body/1/file.json")
-    if council is not None:
-        body["mainOrganization"] = urls.url(f"organization/{council.slug}.json")
+    # No ``mainOrganization``: the 1.1 schema gives it ``"$ref": "Organization"`` beside ``type: string``,
+    # and under draft-07 the $ref wins, so a URL there would fail validation against the published schema.
     keywords = [x for x in (info.get("name"), info.get("short_name")) if x]
     if keywords:
         body["keyword"] = keywords

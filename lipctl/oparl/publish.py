@@ -161,9 +161,11 @@ class Staging:
     def __init__(self, target: Target) -> None:
         self.target = target
         self.committed = False
+        self._lock = _lock(target)  # one export into DIR at a time: a second one waits, then swaps after it
         try:
             self.root = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=SUFFIX, dir=target.folder))
         except OSError as exc:
+            self._unlock()
             raise _refuse(
                 Refused,
                 _("cannot write into {folder}: {reason}").format(
@@ -231,6 +233,9 @@ class Staging:
 
     def _prune(self) -> None:
         keep = {self.root.name, self.target.previous.name if self.target.previous else None}
+        current = _current(self.target.link)
+        if current is not None:  # whatever DIR points at now is never removed
+            keep.add(current.name)
         prefix = f".{self.target.name}."
         for entry in sorted(os.listdir(self.target.folder)):
             path = self.target.folder / entry
@@ -242,12 +247,38 @@ class Staging:
     def discard(self) -> None:
         if not self.committed:
             shutil.rmtree(self.root, ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the lock
+            self._lock = None
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.discard()
+
+
+def _lock(target: Target) -> int | None:
+    """An exclusive lock on ``.DIR.lock`` beside DIR (POSIX; elsewhere none), held until the export ends."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    try:
+        fd = os.open(target.folder / f".{target.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _refuse(
+            Refused,
+            _("cannot write into {folder}: {reason}").format(
+                folder=target.given.parent, reason=exc.strerror or type(exc).__name__
+            ),
+            _("choose a folder you can write to"),
+        ) from None
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
 
 
 def _sync(folder: Path) -> None:

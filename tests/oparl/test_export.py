@@ -231,7 +231,7 @@ def test_exporting_again_gives_identical_files_and_swaps_the_link(recorded: Any,
     assert export(recorded, out, "--with-files")["counts"]["Paper"] == 7
     assert not first_folder.exists() and second_folder.is_dir()  # older versions are removed
     assert _files(second_folder) == first
-    versions = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".oparl."))
+    versions = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".oparl.") and p.name.endswith(".oparl"))
     assert len(versions) == 2
     check_tree(out, BASE)
 
@@ -317,3 +317,25 @@ def test_the_export_reads_through_the_driver_alone(seeded: Any, tmp_path: Path) 
     assert {"lipctl.store.reader", "lipctl.oparl.build"} <= modules
     assert offending(modules, ("sqlalchemy", "alembic", "yaml", "jinja2", "lipctl.store.models")) == []
     assert (out / "system.json").is_file()
+
+
+def test_two_exports_at_once_leave_a_complete_tree(recorded: Any, tmp_path: Path, make_env: Any) -> None:
+    from lipctl.oparl.export import export as run_export
+
+    out = tmp_path / "oparl"
+    errors: list[BaseException] = []
+
+    def one() -> None:
+        try:
+            run_export(make_env(), out, BASE)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    check_tree(out, BASE)
+    assert len([p for p in tmp_path.iterdir() if p.name.endswith(".oparl")]) <= 2

@@ -276,7 +276,27 @@ def _dangling(path: Path) -> None:
     path.symlink_to(path.parent / "nowhere")
 
 
-@pytest.mark.parametrize("make", [_plain_folder, _plain_file, _link_elsewhere, _dangling], ids=lambda f: f.__name__.strip("_"))
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _loop(path: Path) -> None:
+    path.symlink_to(path)
+
+
+def _marker_gone(path: Path) -> None:
+    """A link to a folder that looks like an export but lacks lipctl's marker."""
+    other = path.parent / ".site.abcd.oparl"
+    other.mkdir()
+    (other / "system.json").write_text("{}")
+    path.symlink_to(other.name)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [_plain_folder, _plain_file, _link_elsewhere, _dangling, _fifo, _loop, _marker_gone],
+    ids=lambda f: f.__name__.strip("_"),
+)
 def test_an_output_that_is_not_an_earlier_export_is_refused(seeded: Any, tmp_path: Path, make: Any) -> None:
     out = tmp_path / "site"
     make(out)

@@ -351,7 +351,14 @@ def persons(
             m["organization"] = urls.url(f"organization/{group.slug}.json")
             by_org[group.id].append(m["id"])
         m["role"] = role
+        changes = [e for e in snap.events if e.action == "contact.changed" and (e.entity_id, e.role) == (c.field_id, c.role)]
+        if changes:
+            m["startDate"] = changes[-1].occurred_at.date().isoformat()
         by_person[c.person_id].append(stamp(m, st.contact(c.field_id, c.role)))
+    for pid, group_id, m in ended_contacts(snap, urls, st, expert_group):
+        by_person[pid].append(m)
+        if group_id is not None:
+            by_org[group_id].append(m["id"])
     for mem in snap.members:
         if mem.body_id not in orgs:
             continue
@@ -388,6 +395,41 @@ def persons(
         person["membership"] = ms
         people.append(stamp(person, span_of((_parse(m["created"]), _parse(m["modified"])) for m in ms)))
     return people, dict(by_org)
+
+
+def ended_contacts(
+    snap: src.Snapshot, urls: Urls, st: Stamps, expert_group: dict[int, src.BodyRow]
+) -> list[tuple[int, int | None, dict[str, Any]]]:
+    """The memberships of people who held a field's post before a changed seed gave it to another
+    (``contact.changed`` in the audit trail): they stay, with their ``endDate``, never silently gone.
+
+    Each as (person id, the expert group's body id, the Membership)."""
+    posts = {(c.field_id, c.role): c for c in snap.contacts}
+    ids = {name: pid for pid, name in snap.people.items()}
+    fields = {f.id: f.name for f in snap.fields}
+    ended: dict[str, tuple[int, int | None, dict[str, Any]]] = {}
+    for e in snap.events:
+        if e.action != "contact.changed" or e.before is None or e.entity_id is None:
+            continue
+        post, pid = posts.get((e.entity_id, e.role or "")), ids.get(e.before)
+        if post is None or pid is None or pid == post.person_id:
+            continue
+        role = CONTACT_ROLE.get(post.role, post.role)
+        if post.field_id in fields:
+            role = f"{role}, Handlungsfeld {fields[post.field_id]}"
+        m: dict[str, Any] = {
+            "id": urls.url(f"membership/contact-{post.id}-{pid}.json"),
+            "type": SCHEMA + "Membership",
+            "person": urls.url(f"person/{pid}.json"),
+        }
+        group = expert_group.get(post.field_id)
+        if group is not None:
+            m["organization"] = urls.url(f"organization/{group.slug}.json")
+        m["role"] = role
+        m["endDate"] = e.occurred_at.date().isoformat()
+        # the last change that ended it counts
+        ended[m["id"]] = (pid, group.id if group is not None else None, stamp(m, (st.seed()[0], e.occurred_at)))
+    return [ended[key] for key in sorted(ended)]
 
 
 def _parse(text: str) -> dt.datetime:

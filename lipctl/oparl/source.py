@@ -105,6 +105,7 @@ class EventRow(NamedTuple):
     decision: int | None
     resolution: int | None
     role: str | None  # contact.changed: the post that changed
+    before: str | None = None  # contact.changed: the name of who held the post before (a public role)
 
 
 class Snapshot(NamedTuple):
@@ -204,6 +205,7 @@ def events(r: Reader) -> list[EventRow]:
                 _id(details.get("decision")),
                 _id(details.get("resolution")),
                 details.get("role") if isinstance(details.get("role"), str) else None,
+                _before(row.action, details),
             )
         )
     return out
@@ -215,6 +217,12 @@ def _details(text: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _before(action: str, details: dict[str, Any]) -> str | None:
+    before = details.get("before") if action == "contact.changed" else None
+    name = before.get("name") if isinstance(before, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def _id(value: Any) -> int | None:

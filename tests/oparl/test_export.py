@@ -359,3 +359,23 @@ def test_two_exports_at_once_leave_a_complete_tree(recorded: Any, tmp_path: Path
     assert errors == []
     check_tree(out, BASE)
     assert len([p for p in tmp_path.iterdir() if p.name.endswith(".oparl")]) <= 2
+
+
+def test_a_contact_who_left_keeps_a_membership_with_its_end(seeded: Any, tmp_path: Path) -> None:
+    import yaml
+
+    seed_file = Path(__file__).resolve().parents[2] / "data" / "seed.yaml"
+    seed = yaml.safe_load(seed_file.read_text(encoding="utf-8"))
+    seed["action_fields"][0]["external_speaker"] = {"name": "Anna Beispiel"}
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(seed, allow_unicode=True), encoding="utf-8")
+    assert seeded("init", "--seed", str(changed)).exit_code == 0
+    out = tmp_path / "oparl"
+    export(seeded, out)
+    check_tree(out, BASE)
+    people = {p["name"]: p for p in objects(load_tree(out), "Person")}
+    [gone] = people["Helga Barbara Gundlach"]["membership"]
+    [new] = people["Anna Beispiel"]["membership"]
+    assert gone["organization"] == new["organization"] == BASE + "organization/expertinnengruppe-bildung.json"
+    assert "endDate" in gone and "startDate" in new and gone["endDate"] == new["startDate"]
+    assert gone["role"] == new["role"] == "Externe*r Sprecher*in, Handlungsfeld Bildung"

@@ -530,6 +530,15 @@ def paper_objects(
     versions: dict[tuple[int, str], list[int]] = defaultdict(list)
     for d in snap.drafts:
         versions[d.field_id, d.kind].append(d.id)
+    opinions_of: dict[int, list[src.OpinionRow]] = defaultdict(list)
+    for op in snap.opinions:
+        opinions_of[op.draft_id].append(op)
+    decisions_of: dict[int, list[src.DecisionRow]] = defaultdict(list)
+    for dec in snap.decisions:
+        decisions_of[dec.draft_id].append(dec)
+    resolutions_of: dict[int | None, list[src.ResolutionRow]] = defaultdict(list)
+    for res in snap.resolutions:
+        resolutions_of[res.draft_id].append(res)
     papers: list[dict[str, Any]] = []
     consultations: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []
@@ -572,7 +581,7 @@ def paper_objects(
             "body": body_url,
             "name": _version_name(d, kinds, fields),
         }
-        numbers = [r.drucksache for r in snap.resolutions if r.draft_id == d.id and r.drucksache and not r.voided]
+        numbers = [r.drucksache for r in resolutions_of[d.id] if r.drucksache and not r.voided]
         if numbers:
             paper["reference"] = numbers[-1]
         paper["date"] = d.submitted_on.isoformat()
@@ -589,9 +598,7 @@ def paper_objects(
             paper["mainFile"] = f
             files.append(f)
         cons = []
-        for op in snap.opinions:
-            if op.draft_id != d.id:
-                continue
+        for op in opinions_of[d.id]:
             org = orgs.get(op.body_id)
             c = consultation(
                 f"opinion-{op.id}",
@@ -602,9 +609,7 @@ def paper_objects(
                 keyword=[STANCE.get(op.stance, op.stance)],
             )
             cons.append(stamp(c, st.of("opinion", op.id), deleted=op.voided))
-        for dec in snap.decisions:
-            if dec.draft_id != d.id:
-                continue
+        for dec in decisions_of[d.id]:
             c = consultation(
                 f"steering-{dec.id}",
                 url,
@@ -614,14 +619,14 @@ def paper_objects(
                 keyword=[OUTCOME.get(dec.outcome, dec.outcome)],
             )
             cons.append(stamp(c, st.of("decision", dec.id), deleted=dec.voided))
-        cons.extend(tallies(url, [r for r in snap.resolutions if r.draft_id == d.id]))
+        cons.extend(tallies(url, resolutions_of[d.id]))
         if cons:
             paper["consultation"] = cons
         consultations.extend(cons)
         paper["keyword"] = [STATE.get(d.state, d.state)]
         papers.append(stamp(paper, st.of("draft", d.id), deleted=d.voided_at is not None))
 
-    plan = [r for r in snap.resolutions if r.draft_id is None]
+    plan = resolutions_of[None]
     if plan:
         url = urls.url("paper/plan.json")
         cons = tallies(url, plan)

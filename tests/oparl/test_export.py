@@ -379,3 +379,46 @@ def test_a_contact_who_left_keeps_a_membership_with_its_end(seeded: Any, tmp_pat
     assert gone["organization"] == new["organization"] == BASE + "organization/expertinnengruppe-bildung.json"
     assert "endDate" in gone and "startDate" in new and gone["endDate"] == new["startDate"]
     assert gone["role"] == new["role"] == "Externe*r Sprecher*in, Handlungsfeld Bildung"
+
+
+@pytest.mark.parametrize("name", ["..", "x" * 300], ids=["dot-dot", "name-too-long"])
+def test_an_output_that_names_no_usable_folder_is_refused(seeded: Any, tmp_path: Path, name: str) -> None:
+    (tmp_path / "sub").mkdir()
+    result = seeded("oparl", "export", "--output", str(tmp_path / "sub" / name), "--base-url", BASE)
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr.startswith("lipctl: --output: ") and "Traceback" not in result.stderr
+    assert list((tmp_path / "sub").iterdir()) == []
+
+
+def test_an_export_that_holds_the_database_is_never_replaced(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "oparl"
+    assert cli("init").exit_code == 0
+    export(cli, out)
+    inside = Path(os.path.realpath(out)) / "lip.db"
+    monkeypatch.setenv("LIPCTL_DB", str(inside))
+    assert cli("init").exit_code == 0
+    result = cli("oparl", "export", "--output", str(out), "--base-url", BASE)
+    assert result.exit_code == ExitCode.REFUSED
+    assert "holds lipctl's database or its stored documents" in result.stderr
+    assert inside.is_file()
+
+
+def test_an_output_created_by_someone_else_meanwhile_is_left_alone(
+    recorded: Any, tmp_path: Path, make_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lipctl.errors import Refused
+    from lipctl.oparl import publish
+    from lipctl.oparl.export import export as run_export
+
+    out = tmp_path / "oparl"
+    write = publish.Staging.write
+
+    def meanwhile(self: publish.Staging, tree: Any) -> int:
+        out.mkdir()  # someone else's folder appears while lipctl works
+        return write(self, tree)
+
+    monkeypatch.setattr(publish.Staging, "write", meanwhile)
+    with pytest.raises(Refused, match="was created by someone else while lipctl worked"):
+        run_export(make_env(), out, BASE)
+    assert out.is_dir() and not out.is_symlink() and list(out.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".oparl")] == []  # the new tree was removed

@@ -216,8 +216,13 @@ def build(snap: src.Snapshot, urls: Urls, documents: dict[int, DocumentFacts] | 
         for obj in objects:
             tree.add(obj)
     tree.add(body)
+    consultations_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in consultations:
+        for org_url in c.get("organization", []):
+            consultations_of[org_url].append(c)
     for org in organizations:
         tree.add_list(org["meeting"], meetings_of.get(org["id"], []))
+        tree.add_list(org["consultation"], consultations_of.get(org["id"], []))
     counts = {"System": 1, "Body": 1}
     for name, objects in lists.items():
         counts[name[0].upper() + name[1:]] = len(objects)
@@ -299,6 +304,7 @@ def organization(
         "organizationType": ORGANIZATION_TYPE,
         "classification": CLASSIFICATION.get(b.kind, "Sonstiges"),
         "meeting": urls.url(f"organization/{b.slug}/meeting.json"),
+        "consultation": urls.url(f"organization/{b.slug}/consultation.json"),
     }
     if memberships:
         obj["membership"] = memberships

@@ -106,6 +106,12 @@ def test_every_object_is_valid_and_every_url_resolves(db_url: str, recorded: Any
     assert classes["Integrationsbeiräte"] == "Beirat"
     assert classes["Expert*innengruppe Bildung"] == "Arbeitsgruppe"
 
+    advised = tree["organization/integrationsbeiraete/consultation.json"]["data"]
+    assert [(c["keyword"], c.get("deleted", False)) for c in advised] == [(["Zustimmung"], False), (["Ablehnung"], True)]
+    assert [m["name"] for m in tree["organization/rat/meeting.json"]["data"]] == [
+        "Rat der Landeshauptstadt Hannover, Sitzung am 20.01.2021"
+    ]
+
     # One session of the committee on 1 Oct 2020: the voided tally and the one that counts.
     meeting = tree["meeting/internationaler-ausschuss-2020-10-01.json"]
     assert [(i["result"], i.get("deleted", False)) for i in meeting["agendaItem"]] == [

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lipctl.commands._boundary import command, env
+from lipctl.commands._boundary import command, env, message
 from lipctl.commands._options import FormatOpt
 from lipctl.i18n import _
 from lipctl.output.emit import OutputFormat
@@ -47,6 +47,8 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import Column, emit
 
         result = svc.export(env(), output, base_url, with_files=with_files)
+        for what in result["missing_documents"]:
+            message(_("lipctl: the stored document of {draft} was not found; it was published without it").format(draft=what))
         rows = [{"type": name, "count": n} for name, n in result["counts"].items()]
         emit(  # JSON: the whole result; the other formats: objects per type
             result,

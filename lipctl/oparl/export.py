@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,8 +27,9 @@ def export(env: Env, output: Path | str, base_url: str, *, with_files: bool = Fa
     target = publish.check(env, output)
     with env.reader() as r:
         snap = source.read(r)
+    missing: list[str] = []
     with publish.Staging(target) as stage:
-        documents = copy_documents(env, snap, stage) if with_files else None
+        documents = copy_documents(env, snap, stage, missing) if with_files else None
         result = build.build(snap, urls, documents)
         written = stage.write(result.tree)
         stage.commit()
@@ -38,6 +40,7 @@ def export(env: Env, output: Path | str, base_url: str, *, with_files: bool = Fa
         "with_files": with_files,
         "files": written + len(documents or {}),
         "counts": result.counts,
+        "missing_documents": missing,  # versions whose kept copy was not found: published without their File
     }
 
 
@@ -68,8 +71,12 @@ class _Hashing:
         self.out.flush()
 
 
-def copy_documents(env: Env, snap: source.Snapshot, stage: publish.Staging) -> dict[int, build.DocumentFacts]:
-    """Each live version's stored document, copied into ``file/draft-ID/NAME``; a version without a kept copy has none."""
+def copy_documents(env: Env, snap: source.Snapshot, stage: publish.Staging, missing: list[str]) -> dict[int, build.DocumentFacts]:
+    """Each live version's stored document, copied into ``file/draft-ID/NAME`` (its SHA-256 checked on the way).
+
+    A version whose kept copy is gone is published without its File and named in ``missing``
+    (FIELD/KIND vN); a copy that does not match its SHA-256 refuses the whole export (StoreError).
+    """
     from lipctl.errors import NotFound
     from lipctl.services.drafts import write_document
 
@@ -83,10 +90,11 @@ def copy_documents(env: Env, snap: source.Snapshot, stage: publish.Staging) -> d
             sink = _Hashing(fh)
             try:
                 write_document(env, str(d.id), sink)  # type: ignore[arg-type]
-            except NotFound:  # recorded with its hash only (no copy kept)
+            except NotFound:  # the kept copy is gone (files/ moved or cleaned by hand)
+                missing.append(f"{d.field}/{d.kind} v{d.version}")
                 fh.close()
                 stage.path(relative).unlink()
-                stage.path(relative).parent.rmdir()
+                os.removedirs(stage.path(relative).parent)  # and file/ when it is left empty
                 continue
         mime = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
         out[d.id] = build.DocumentFacts(relative, d.file_name or name, sink.size, sink.sha512.hexdigest(), mime)

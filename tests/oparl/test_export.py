@@ -428,3 +428,16 @@ def test_an_output_created_by_someone_else_meanwhile_is_left_alone(
         run_export(make_env(), out, BASE)
     assert out.is_dir() and not out.is_symlink() and list(out.iterdir()) == []
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".oparl")] == []  # the new tree was removed
+
+
+def test_a_lost_document_is_named_and_the_rest_is_published(recorded: Any, tmp_path: Path) -> None:
+    for kept in (Path(os.environ["LIPCTL_DB"]).parent / "files").iterdir():
+        kept.unlink()
+    out = tmp_path / "oparl"
+    result = recorded("oparl", "export", "--output", str(out), "--base-url", BASE, "--with-files", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "the stored document of bildung/grundsatzpapier v1 was not found" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["missing_documents"] == ["bildung/grundsatzpapier v1"] and data["counts"]["File"] == 0
+    assert not (out / "file").exists()
+    check_tree(out, BASE)

@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "milestone": ("milestone", N_("The milestones (Meilensteine): due dates, what is met, moving a due date.")),
     "survey": ("survey", N_("Online surveys: import citizens' answers, count them, export them per action field.")),
     "db": ("db", N_("The database itself: back it up, check it, upgrade its schema.")),
+    "oparl": ("oparl", N_("Open council data: the process as an OParl 1.1 tree for any web server.")),
     "completion": (
         "completion",
         N_("Print the shell's completion script: commands, options, field and body slugs, drafts, surveys, meetings."),

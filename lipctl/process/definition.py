@@ -144,6 +144,16 @@ class Event:
     note: str | None = None
 
 
+# --- legislative terms (issue 17, OParl export) ---
+@dataclass(frozen=True)
+class LegislativeTerm:
+    """Wahlperiode of the council: the OParl export's LegislativeTerm (the Body requires one)."""
+
+    name: str
+    start: dt.date
+    end: dt.date | None = None
+
+
 @dataclass(frozen=True)
 class ProcessDefinition:
     name: str
@@ -162,6 +172,7 @@ class ProcessDefinition:
     milestones: tuple[Milestone, ...]
     categories: tuple[Category, ...]
     events: tuple[Event, ...] = field(default=())
+    legislative_terms: tuple[LegislativeTerm, ...] = field(default=())  # issue 17
 
     def body(self, slug: str) -> Body:
         return next(b for b in self.bodies if b.slug == slug)
@@ -312,6 +323,7 @@ _TOP_KEYS = {
     "milestones",
     "survey_categories",
     "events",
+    "legislative_terms",  # issue 17
 }
 _BODY_KEYS = {
     "slug",
@@ -565,6 +577,18 @@ def _events(r: _Reader, value: Any) -> list[Event]:
     ]
 
 
+def _legislative_terms(r: _Reader, value: Any) -> list[LegislativeTerm]:
+    """Issue 17: the council's terms, each with a name, a start and (once known) an end date."""
+    terms = []
+    for k, m in _entries(r, value, "legislative_terms", {"name", "start", "end"}):
+        start = r.date(m, "start", k)
+        end = r.date(m, "end", k) if m.get("end") is not None else None
+        if end is not None and end < start:
+            raise r.fail(f"{k}.end", _("the end {end} lies before the start {start}").format(end=end, start=start))
+        terms.append(LegislativeTerm(r.text(m, "name", k) or "", start, end))
+    return terms
+
+
 def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
     """Validate a seed mapping and return the process definition (Prozessdefinition).
 
@@ -587,6 +611,7 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
     milestones = _milestones(r, root.get("milestones"), kinds)
     categories = _categories(r, root.get("survey_categories"))
     events = _events(r, root.get("events"))
+    terms = _legislative_terms(r, root.get("legislative_terms"))
     return ProcessDefinition(
         name=r.text(proc, "name", "process") or "",
         name_en=r.text(proc, "name_en", "process", required=False),
@@ -604,4 +629,5 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         milestones=tuple(milestones),
         categories=tuple(categories),
         events=tuple(events),
+        legislative_terms=tuple(terms),
     )

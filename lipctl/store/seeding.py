@@ -85,6 +85,18 @@ def _contact_of(contact: m.FieldContact | None, names: dict[int, str]) -> Contac
     return Contact(names[contact.person_id], contact.unit, contact.title)
 
 
+def legislative_terms_json(pd: d.ProcessDefinition) -> str | None:
+    """The seed's legislative terms as the process_info value ``legislative_terms`` (issue 17)."""
+    import json
+
+    if not pd.legislative_terms:
+        return None
+    terms = [
+        {"name": t.name, "start": t.start.isoformat(), "end": t.end.isoformat() if t.end else None} for t in pd.legislative_terms
+    ]
+    return json.dumps(terms, ensure_ascii=False, sort_keys=True)
+
+
 def sync_process_info(sync: Sync, pd: d.ProcessDefinition) -> None:
     info = {
         "name": pd.name,
@@ -94,6 +106,8 @@ def sync_process_info(sync: Sync, pd: d.ProcessDefinition) -> None:
         "office": pd.office,
         "founding_drucksache": pd.founding_drucksache,
         "founding_body": pd.founding_body,
+        # issue 17: the council's terms for the OParl export, as JSON (no table of their own)
+        "legislative_terms": legislative_terms_json(pd),
     }
     for key, value in info.items():
         sync.upsert(m.ProcessInfo, {"key": key}, {"value": value}, f"process {key}")

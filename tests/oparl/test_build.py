@@ -1,0 +1,183 @@
+"""The OParl builders as pure functions, and the seed's legislative terms (no database)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from lipctl.errors import SeedInvalid
+from lipctl.oparl import build
+from lipctl.oparl import source as src
+from lipctl.oparl.tree import Urls
+from lipctl.process.definition import parse_definition
+from lipctl.store.read.definition import Field, Kind
+from lipctl.store.seeding import legislative_terms_json
+from tests.oparl.oparl_check import check_tree, validation_errors
+
+SEED = Path(__file__).resolve().parents[2] / "data" / "seed.yaml"
+BASE = "https://example.org/oparl/"
+T0 = dt.datetime(2020, 1, 1, 8, 0)  # noqa: DTZ001 - naive UTC, as stored
+
+
+def _event(minutes: int, action: str, **ids: Any) -> src.EventRow:
+    values = {"entity": None, "entity_id": None, "opinion": None, "decision": None, "resolution": None, "role": None, **ids}
+    return src.EventRow(T0 + dt.timedelta(minutes=minutes), action, **values)
+
+
+def _resolution(id: int, body: int, day: str, result: str, *, draft: int | None = 1, voided: bool = False) -> src.ResolutionRow:
+    return src.ResolutionRow(
+        id, "document" if draft else "plan", draft, body, 9, 3, 1, 13, 15, True, result, None, dt.date.fromisoformat(day), voided
+    )
+
+
+def snapshot(resolutions: list[src.ResolutionRow], terms: str | None = None) -> src.Snapshot:
+    from lipctl.store.read.drafts import Draft
+
+    draft = Draft(
+        1,
+        "bildung",
+        "grundsatzpapier",
+        1,
+        "adopted",
+        None,
+        dt.date(2020, 9, 1),
+        dt.date(2020, 9, 1),
+        "x",
+        None,
+        None,
+        None,
+        1,
+        None,
+    )
+    return src.Snapshot(
+        info={"name": "LIP", "city": "Stadt", "legislative_terms": terms},
+        fields=[Field(1, "bildung", "Bildung", None, 0)],
+        kinds=[Kind(1, "grundsatzpapier", "Grundsatzpapier", None, None, 0)],
+        bodies=[
+            src.BodyRow(1, "ausschuss", "Ausschuss für X", "committee", None, None, 15),
+            src.BodyRow(2, "rat", "Rat", "council", None, None, None),
+            src.BodyRow(3, "gruppe-bildung", "Gruppe Bildung", "expert_group", None, 1, None),
+        ],
+        seat_categories=[],
+        people={},
+        contacts=[],
+        members=[],
+        drafts=[draft],
+        opinions=[],
+        decisions=[],
+        resolutions=resolutions,
+        events=[
+            _event(0, "seed.loaded"),
+            _event(10, "draft.submitted", entity="draft", entity_id=1),
+            *(_event(20 + r.id, "resolution.recorded", entity="draft", entity_id=1, resolution=r.id) for r in resolutions),
+        ],
+    )
+
+
+def test_tallies_of_one_body_on_one_day_are_one_session() -> None:
+    rows = [
+        _resolution(1, 1, "2020-10-01", "rejected", voided=True),
+        _resolution(2, 1, "2020-10-01", "adopted"),
+        _resolution(3, 1, "2020-11-05", "deferred"),
+        _resolution(4, 2, "2020-10-01", "not_quorate", draft=None),
+    ]
+    snap = snapshot(rows)
+    meetings, items, links = build.meetings_from_resolutions(
+        snap, Urls(BASE), {b.id: b for b in snap.bodies}, build.Stamps(snap.events)
+    )
+    assert [m["id"].removeprefix(BASE) for m in meetings] == [
+        "meeting/ausschuss-2020-10-01.json",
+        "meeting/rat-2020-10-01.json",
+        "meeting/ausschuss-2020-11-05.json",
+    ]
+    assert [(i["order"], i["result"], i.get("deleted", False)) for i in meetings[0]["agendaItem"]] == [
+        (1, "Abgelehnt", True),
+        (2, "Unverändert beschlossen", False),
+    ]
+    assert [i["result"] for i in items] == ["Abgelehnt", "Unverändert beschlossen", "Nicht beschlussfähig", "Vertagt"]
+    assert meetings[1]["agendaItem"][0]["resolutionText"].startswith("Abstimmungsergebnis: 9 Ja, 3 Nein, 1 Enthaltung;")
+    assert links[4] == (BASE + "agendaitem/resolution-4.json", BASE + "meeting/rat-2020-10-01.json")
+    for obj in [*meetings, *items]:
+        assert validation_errors(obj) == []
+
+
+def test_a_session_whose_every_tally_is_voided_is_deleted() -> None:
+    snap = snapshot([_resolution(1, 1, "2020-10-01", "adopted", voided=True)])
+    meetings, _items, _links = build.meetings_from_resolutions(
+        snap, Urls(BASE), {b.id: b for b in snap.bodies}, build.Stamps(snap.events)
+    )
+    assert meetings[0]["deleted"] is True
+
+
+def test_created_and_modified_come_from_the_events_about_the_record() -> None:
+    snap = snapshot([_resolution(1, 1, "2020-10-01", "adopted")])
+    st = build.Stamps([*snap.events, _event(90, "resolution.voided", entity="draft", entity_id=1, resolution=1)])
+    assert st.of("resolution", 1) == (T0 + dt.timedelta(minutes=21), T0 + dt.timedelta(minutes=90))
+    assert st.of("draft", 1) == (T0 + dt.timedelta(minutes=10), T0 + dt.timedelta(minutes=90))
+    assert st.of("opinion", 7) == st.seed() == (T0, T0)  # nothing about it: the seed's times
+    assert build.stamp({}, st.seed()) == {"created": "2020-01-01T08:00:00+00:00", "modified": "2020-01-01T08:00:00+00:00"}
+
+
+def test_a_whole_small_export_is_valid(tmp_path: Path) -> None:
+    from lipctl.oparl.tree import Tree
+
+    terms = json.dumps([{"name": "WP", "start": "2016-11-01", "end": None}])
+    result = build.build(snapshot([_resolution(1, 1, "2020-10-01", "adopted")], terms), Urls(BASE))
+    assert result.counts["LegislativeTerm"] == 1 and result.counts["Meeting"] == 1
+    assert isinstance(result.tree, Tree)
+    for path, data in result.tree.serialized():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    check_tree(tmp_path, BASE)
+
+
+def test_without_legislative_terms_the_body_has_an_empty_list() -> None:
+    result = build.build(snapshot([]), Urls(BASE))
+    assert result.tree.files["body/1.json"]["legislativeTerm"] == []
+    assert validation_errors(result.tree.files["body/1.json"]) == []
+
+
+# --- the seed's legislative terms ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict[str, Any]:
+    return yaml.safe_load(SEED.read_text(encoding="utf-8"))
+
+
+def test_the_shipped_seed_has_the_council_term_of_lower_saxony(raw: dict[str, Any]) -> None:
+    pd = parse_definition(raw)
+    assert [(t.name, t.start, t.end) for t in pd.legislative_terms] == [
+        ("Wahlperiode 2016–2021", dt.date(2016, 11, 1), dt.date(2021, 10, 31))
+    ]
+    assert json.loads(legislative_terms_json(pd) or "") == [
+        {"name": "Wahlperiode 2016–2021", "start": "2016-11-01", "end": "2021-10-31"}
+    ]
+
+
+def test_a_seed_without_terms_stores_none(raw: dict[str, Any]) -> None:
+    data = copy.deepcopy(raw)
+    del data["legislative_terms"]
+    assert legislative_terms_json(parse_definition(data)) is None
+
+
+@pytest.mark.parametrize(
+    ("term", "key", "problem"),
+    [
+        ({"name": "WP", "start": "2021-11-01", "end": "2016-10-31"}, "legislative_terms[0].end", "lies before the start"),
+        ({"name": "WP", "start": "1. November"}, "legislative_terms[0].start", "expected a date"),
+        ({"name": "WP", "start": "2016-11-01", "until": "2021-10-31"}, "legislative_terms[0].until", "unknown key"),
+    ],
+)
+def test_a_broken_term_is_refused_with_its_key(raw: dict[str, Any], term: dict[str, Any], key: str, problem: str) -> None:
+    data = copy.deepcopy(raw)
+    data["legislative_terms"] = [term]
+    with pytest.raises(SeedInvalid) as caught:
+        parse_definition(data)
+    assert key in str(caught.value) and problem in str(caught.value)

@@ -93,7 +93,7 @@ def upgrade() -> None:
 def _register_existing(papers: sa.Table) -> None:
     """The founding number, then each resolution's number for the first resolution that used it."""
     conn = op.get_bind()
-    info = dict(conn.execute(sa.text("SELECT key, value FROM process_info")).all())
+    info: dict[str, str | None] = dict(conn.execute(sa.text("SELECT key, value FROM process_info")).all())
     rows: list[dict[str, object]] = []
     seen: set[str] = set()
     founding = info.get("founding_drucksache")

@@ -88,6 +88,14 @@ def register(root: typer.Typer) -> None:
             emit(result, fmt, [Column("table", _("Table")), Column("rows", _("Rows"))], rows=rows, title=title)
         for problem in result["problems"]:
             message(_("lipctl: {problem}").format(problem=problem))
+        for reuse in result.get("drucksache_reuse", []):  # revision 0007: listed, not a problem
+            message(
+                _(
+                    "lipctl: note: resolution {resolution} ({used_for}) carries Drucksache {number}, which belongs to {owner}"
+                ).format(
+                    resolution=reuse["resolution"], used_for=reuse["used_for"], number=reuse["drucksache"], owner=reuse["owner"]
+                )
+            )
         if not result["ok"]:
             raise typer.Exit(int(ExitCode.REFUSED))
         message(_("Database is ok."))

@@ -148,6 +148,9 @@ def check(env: Env, *, quick: bool = False) -> dict[str, Any]:
             )
             result["differences"] = differences
             problems.extend(differences)
+            # Drucksachen register (revision 0007): numbers reused before the register existed. Listed, not a
+            # problem: the votes stand as recorded; only new reuse is refused.
+            result["drucksache_reuse"] = _drucksache_reuse(uow.session) if result["schema_state"] == "current" else []
             result["tables"] = maintenance.row_counts(conn)
     except DatabaseError as exc:
         raise _unreadable(sqlite_path(url) or safe_url(url), exc) from None
@@ -155,6 +158,12 @@ def check(env: Env, *, quick: bool = False) -> dict[str, Any]:
     result["problems"] = problems
     result["ok"] = not problems
     return result
+
+
+def _drucksache_reuse(session: Any) -> list[dict[str, Any]]:
+    from lipctl.services.papers import reuse
+
+    return reuse(session)
 
 
 def _audit_chain(env: Env, result: dict[str, Any], problems: list[str]) -> dict[str, Any] | None:

@@ -109,12 +109,16 @@ def _register_existing(papers: sa.Table) -> None:
         sa.column("recorded_by", sa.String()),
     )
     drafts = sa.table("drafts", sa.column("id", sa.Integer()), sa.column("title", sa.String()))
-    events = sa.table("audit_events", sa.column("occurred_at", sa.DateTime()))
+    events = sa.table(
+        "audit_events", sa.column("id", sa.Integer()), sa.column("occurred_at", sa.DateTime()), sa.column("actor", sa.String())
+    )
     first = conn.execute(sa.select(sa.func.min(res.c.recorded_at))).scalar()
     if founding:
         body = info.get("founding_body")
         body_id = conn.execute(sa.text("SELECT id FROM bodies WHERE slug = :s"), {"s": body}).scalar() if body else None
-        created = conn.execute(sa.select(sa.func.min(events.c.occurred_at))).scalar() or first
+        # Registered when the database was first loaded (its first audit event: init), by who did it.
+        loaded = conn.execute(sa.select(events.c.occurred_at, events.c.actor).order_by(events.c.id).limit(1)).first()
+        created, actor = loaded if loaded is not None else (first, None)
         rows.append(
             {
                 "number": founding,
@@ -125,7 +129,7 @@ def _register_existing(papers: sa.Table) -> None:
                 "date": None,
                 "title": None,
                 "registered_at": created or dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                "registered_by": "lipctl init",
+                "registered_by": actor or "lipctl",
             }
         )
         seen.add(founding)

@@ -52,7 +52,7 @@ def test_init_registers_the_founding_resolution_once(office) -> None:
     assert office.json("paper", "list") == [FOUNDING]
     assert office("init").exit_code == ExitCode.OK
     assert office.json("paper", "list") == [FOUNDING]
-    assert [e["number"] for e in registered()] == ["2472/2019"]
+    assert registered() == []  # a change of the seed: init's seed.loaded event counts it
     table = office("paper", "list")
     assert table.exit_code == ExitCode.OK and "Beschlussdrucksache" in table.stdout and "founding" in table.stdout
 
@@ -82,8 +82,7 @@ def test_a_tally_registers_its_paper_and_uses_it_again_for_the_same_version(offi
         "resolutions": [1, 2],
     }
     assert [(e["number"], e["carries"], e.get("ref")) for e in registered()] == [
-        ("2472/2019", "founding", None),
-        ("0042/2021", "draft", "bildung/grundsatzpapier"),
+        ("0042/2021", "draft", "bildung/grundsatzpapier")
     ]
     assert draft == 1
 

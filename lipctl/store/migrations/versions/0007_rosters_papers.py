@@ -173,7 +173,9 @@ def downgrade() -> None:
     conn = op.get_bind()
     dated = conn.execute(sa.text("SELECT COUNT(*) FROM memberships WHERE since IS NOT NULL OR until IS NOT NULL")).scalar()
     if dated:
-        raise RuntimeError(f"cannot downgrade below 0007: {dated} memberships have from/until dates that the revision before cannot keep")
+        raise RuntimeError(
+            f"cannot downgrade below 0007: {dated} memberships have from/until dates that the revision before cannot keep"
+        )
     with op.batch_alter_table("papers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_papers_draft_id"))
         batch_op.drop_index(batch_op.f("ix_papers_body_id"))

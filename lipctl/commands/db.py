@@ -96,6 +96,10 @@ def register(root: typer.Typer) -> None:
                     resolution=reuse["resolution"], used_for=reuse["used_for"], number=reuse["drucksache"], owner=reuse["owner"]
                 )
             )
+        for over in result.get("roster_over_seats", []):
+            message(
+                _("lipctl: note: {body} has {voting} voting members on its roster on {date}, but {seats} seats").format(**over)
+            )
         if not result["ok"]:
             raise typer.Exit(int(ExitCode.REFUSED))
         message(_("Database is ok."))

@@ -247,3 +247,17 @@ def edit_seats(env: Env, body: str, *, seats: int, since: str | None = None) -> 
         )
         uow.commit()
     return row
+
+
+def over_seats_everywhere(s: Session) -> list[dict[str, Any]]:
+    """For db check: every body whose roster has more voting members than seats on some day (from when)."""
+    out = []
+    for b in s.scalars(select(m.Body).order_by(m.Body.position, m.Body.id)):
+        terms = [_term(ms, n) for ms, n in _memberships(s, b)]
+        if not any(t.voting for t in terms):
+            continue
+        days = sorted({t.since for t in terms if t.since is not None} | {d for d, _n in _history(s, b)})
+        over = _excess(s, b, terms, days or [dt.date.min])
+        if over:
+            out.append({"body": b.slug, **over[0]})
+    return out

@@ -164,6 +164,12 @@ def test_a_voting_member_beyond_the_seats_is_refused_and_a_smaller_count_is_repo
     assert smaller["over_seats"] == [{"date": "2022-02-01", "voting": 2, "seats": 1}]
     listed = office.json("member", "list", "ausschuss", "--on", "2022-02-01")
     assert (listed["seats"], listed["voting"], listed["over_seats"], listed["statutory"]) == (1, 2, True, 1)
+    check = office("db", "check", "--format", "json")
+    assert check.exit_code == ExitCode.OK  # reported, not an error: the office ends a membership or corrects the seats
+    assert json.loads(check.stdout)["roster_over_seats"] == [
+        {"body": "internationaler-ausschuss", "date": "2022-02-01", "voting": 2, "seats": 1}
+    ]
+    assert "internationaler-ausschuss has 2 voting members on its roster on 2022-02-01, but 1 seats" in check.stderr
 
 
 def test_the_rats_statutory_members_count_the_oberbuergermeisterin(office, make_draft) -> None:

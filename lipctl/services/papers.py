@@ -11,6 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lipctl.i18n import _
@@ -67,8 +68,14 @@ def register_for_tally(
         registered_at=audit.utcnow(),
         registered_by=env.actor,
     )
-    s.add(paper)
-    s.flush()
+    try:
+        with s.begin_nested():  # two offices registering the same new number at once: the second sees the first's
+            s.add(paper)
+            s.flush()
+    except IntegrityError:
+        first = s.scalars(select(m.Paper).where(m.Paper.number == number)).one()
+        rules.check_owner(number, _carried(first), carried, owner_label(s, _carried(first)))
+        return first
     audit.record(
         env,
         s,

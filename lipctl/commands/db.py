@@ -113,6 +113,18 @@ def register(root: typer.Typer) -> None:
             emit(result, fmt, [Column("table", _("Table")), Column("rows", _("Rows"))], rows=rows, title=title)
         for problem in result["problems"]:
             message(_("lipctl: {problem}").format(problem=problem))
+        for reuse in result.get("drucksache_reuse", []):  # revision 0007: listed, not a problem
+            message(
+                _(
+                    "lipctl: note: resolution {resolution} ({used_for}) carries Drucksache {number}, which belongs to {owner}"
+                ).format(
+                    resolution=reuse["resolution"], used_for=reuse["used_for"], number=reuse["drucksache"], owner=reuse["owner"]
+                )
+            )
+        for over in result.get("roster_over_seats", []):
+            message(
+                _("lipctl: note: {body} has {voting} voting members on its roster on {date}, but {seats} seats").format(**over)
+            )
         if not result["ok"]:
             raise typer.Exit(int(ExitCode.REFUSED))
         message(_("Database is ok."))

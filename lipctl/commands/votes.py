@@ -23,7 +23,12 @@ PresentOpt = Annotated[
 MembersOpt = Annotated[
     int | None,
     typer.Option(
-        "--members", help=_("Statutory number of voting members (default: the body's seats in seed.yaml)."), show_default=False
+        "--members",
+        help=_(
+            "Statutory number of voting members (default: the recorded seat count or roster on --date, else the seed's "
+            "seats; required where none is known)."
+        ),
+        show_default=False,
     ),
 ]
 DrucksacheOpt = Annotated[
@@ -40,6 +45,13 @@ SecondOpt = Annotated[
 BodyOpt = Annotated[
     str | None,
     typer.Option("--body", help=_("The deciding body (default: the next one in the seed's decision chain)."), show_default=False),
+]
+
+MembersOverrideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--members-override", help=_("Count with --members although it differs from the statutory number (needs --reason).")
+    ),
 ]
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help=_("The resolution's id (the tally's JSON: id)."))]
@@ -59,6 +71,7 @@ def _columns() -> list[Any]:
         Column("abstain", _("Abstentions")),
         Column("present", _("Present")),
         Column("members", _("Members")),
+        Column("members_reason", _("Members override")),
         Column("quorate", _("Quorate")),
         Column("drucksache", _("Drucksache")),
         Column("date", _("Date")),
@@ -93,6 +106,10 @@ def register(root: typer.Typer) -> None:
         defer: DeferOpt = False,
         second_convocation: SecondOpt = False,
         body: BodyOpt = None,
+        members_override: MembersOverrideOpt = False,
+        reason: Annotated[
+            str | None, typer.Option("--reason", help=_("Why --members-override is made; recorded."), show_default=False)
+        ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Record the committee's vote on a forwarded draft; the result is computed from the numbers."""
@@ -111,6 +128,8 @@ def register(root: typer.Typer) -> None:
             defer=defer,
             second_convocation=second_convocation,
             body=body,
+            members_override=members_override,
+            reason=reason,
         )
         _emit_resolution(row, fmt, hidden=("exception_reason",))
 
@@ -129,8 +148,14 @@ def register(root: typer.Typer) -> None:
         without_all_fields: Annotated[
             bool, typer.Option("--without-all-fields", help=_("Vote although not every action field is ready (needs --reason)."))
         ] = False,
+        members_override: MembersOverrideOpt = False,
         reason: Annotated[
-            str | None, typer.Option("--reason", help=_("Why the exception is made; recorded."), show_default=False)
+            str | None,
+            typer.Option(
+                "--reason",
+                help=_("Why the exception is made (--without-all-fields, --members-override; one reason for both); recorded."),
+                show_default=False,
+            ),
         ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
@@ -151,6 +176,7 @@ def register(root: typer.Typer) -> None:
             body=body,
             without_all_fields=without_all_fields,
             reason=reason,
+            members_override=members_override,
         )
         _emit_resolution(row, fmt, hidden=("ref", "state"))
 

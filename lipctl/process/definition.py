@@ -173,6 +173,9 @@ class ProcessDefinition:
     categories: tuple[Category, ...]
     events: tuple[Event, ...] = field(default=())
     legislative_terms: tuple[LegislativeTerm, ...] = field(default=())  # issue 17
+    # The founding resolution's paper (Drucksachen register): its title and date, where the seed gives them.
+    founding_title: str | None = None
+    founding_date: dt.date | None = None
 
     def body(self, slug: str) -> Body:
         return next(b for b in self.bodies if b.slug == slug)
@@ -375,6 +378,19 @@ def _process(r: _Reader, value: Any) -> tuple[dict[str, Any], str | None, str | 
     drucksache = r.text(fm, "drucksache", "process.founding_resolution")
     body = r.text(fm, "body", "process.founding_resolution", required=False)
     return proc, drucksache, body
+
+
+def _founding_paper(r: _Reader, proc: dict[str, Any]) -> tuple[str | None, dt.date | None]:
+    """The founding resolution's title and date (both optional: the source may not give them)."""
+    founding = proc.get("founding_resolution")
+    if founding is None:
+        return None, None
+    fm = r.mapping(founding, "process.founding_resolution")
+    title = r.text(fm, "title", "process.founding_resolution", required=False)
+    raw = fm.get("date")
+    if raw is None or isinstance(raw, dt.date):
+        return title, raw
+    raise r.fail("process.founding_resolution.date", _("{value!r} is not a date YYYY-MM-DD").format(value=raw))
 
 
 def _document_kinds(r: _Reader, value: Any) -> list[DocumentKind]:
@@ -598,6 +614,7 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
     _unknown_keys(r, root, "", _TOP_KEYS)
     _format(r, root)
     proc, founding_drucksache, founding_body = _process(r, root.get("process"))
+    founding_title, founding_date = _founding_paper(r, proc)
     kinds = _document_kinds(r, root.get("document_kinds"))
     fields = _fields(r, root.get("action_fields"))
     rule_sets = _rule_sets(r, root.get("rule_sets"))
@@ -630,4 +647,6 @@ def parse_definition(data: Any, source: str = "seed.yaml") -> ProcessDefinition:
         categories=tuple(categories),
         events=tuple(events),
         legislative_terms=tuple(terms),
+        founding_title=founding_title,
+        founding_date=founding_date,
     )

@@ -51,6 +51,7 @@ class ContactRole(StrEnum):
 
 class MembershipRole(StrEnum):
     CHAIR = "chair"
+    DEPUTY = "deputy"
     MEMBER = "member"
 
 

@@ -382,6 +382,11 @@ def check(env: Env, *, quick: bool = False) -> dict[str, Any]:
             )
             result["differences"] = differences
             problems.extend(differences)
+            # Drucksachen register (revision 0007): numbers reused before the register existed. Listed, not a
+            # problem: the votes stand as recorded; only new reuse is refused.
+            result["drucksache_reuse"] = _drucksache_reuse(uow.session) if result["schema_state"] == "current" else []
+            # Rosters (revision 0007): more voting members than seats on a day, from a seat count recorded later.
+            result["roster_over_seats"] = _roster_over_seats(uow.session) if result["schema_state"] == "current" else []
             result["tables"] = maintenance.row_counts(conn)
     except DatabaseError as exc:
         raise _unreadable(sqlite_path(url) or safe_url(url), exc) from None
@@ -389,6 +394,18 @@ def check(env: Env, *, quick: bool = False) -> dict[str, Any]:
     result["problems"] = problems
     result["ok"] = not problems
     return result
+
+
+def _roster_over_seats(session: Any) -> list[dict[str, Any]]:
+    from lipctl.services.rosters import over_seats_everywhere
+
+    return over_seats_everywhere(session)
+
+
+def _drucksache_reuse(session: Any) -> list[dict[str, Any]]:
+    from lipctl.services.papers import reuse
+
+    return reuse(session)
 
 
 def _audit_chain(env: Env, result: dict[str, Any], problems: list[str]) -> dict[str, Any] | None:

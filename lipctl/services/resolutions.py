@@ -68,15 +68,32 @@ def _deciding_body(session: Session, scope: DecisionScope, draft_id: int | None,
     return next(b for b in chain if b.slug == slug), last
 
 
-def _members(body: m.Body, members: int | None) -> int:
-    if members is not None:
-        return members
-    if body.seats is None:
-        raise InvalidInput(
-            _("the seed gives no number of voting members for {body}").format(body=body.slug),
-            _("pass --members N, the statutory number of voting members (advisory members do not count)"),
-        )
-    return body.seats
+def _members(
+    s: Session, body: m.Body, day: dt.date, members: int | None, override: bool, reason: str | None
+) -> tuple[int, int | None, str | None]:
+    """Rosters (issue 16): the members the tally counts with, the statutory number on ``day`` and the
+    override's reason — lipctl.services.rosters.tally_members (process rules in lipctl.process.rosters)."""
+    from lipctl.services import rosters
+
+    return rosters.tally_members(s, body, day, members, override=override, reason=reason)
+
+
+def _register_paper(
+    env: Env, s: Session, number: str | None, body: m.Body, day: dt.date, draft: m.Draft | None, title: str | None
+) -> None:
+    """Drucksachen register (issue 16): the tally's --drucksache is its paper's number (lipctl.services.papers)."""
+    if number is None:
+        return
+    from lipctl.process.papers import Carried
+    from lipctl.services import papers
+
+    carried = Carried("draft", draft.id) if draft is not None else Carried("plan")
+    papers.register_for_tally(env, s, number, carried=carried, body=body, day=day, title=title)
+
+
+def _members_fields(res: m.Resolution, statutory: int | None, why: str | None) -> dict[str, Any]:
+    res.members_statutory, res.members_reason = statutory, why
+    return {"members_statutory": statutory, "members_reason": why}
 
 
 def _refuse_unless_forwarded(session: Session, draft: m.Draft, ref: str) -> None:
@@ -171,8 +188,12 @@ def tally_document(
     defer: bool = False,
     second_convocation: bool = False,
     body: str | None = None,
+    members_override: bool = False,
+    reason: str | None = None,
 ) -> dict[str, Any]:
-    """Record the committee's vote on a forwarded draft; adopted or rejected settles that version."""
+    """Record the committee's vote on a forwarded draft; adopted or rejected settles that version.
+
+    ``members_override``/``reason``: count with --members although it differs from the statutory number."""
     from lipctl.process import lifecycle
 
     _check_counts(yes=yes, no=no, abstain=abstain, present=present, members=members)
@@ -199,9 +220,12 @@ def tally_document(
         )
         deciding, last = _deciding_body(s, DecisionScope.DOCUMENT, draft.id, body)
         rules = _rule_set(s, deciding)
-        tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)
+        counted, statutory, why = _members(s, deciding, day, members, members_override, reason)
+        tally = votes.Tally(yes, no, abstain, present, counted, second_convocation, defer)
         outcome = votes.decide(tally, rules)
+        _register_paper(env, s, number, deciding, day, draft, draft.title or f"{doc_ref} v{draft.version}")
         res = _store(env, s, DecisionScope.DOCUMENT, draft.id, deciding, rules, tally, outcome, number, day)
+        members_fields = _members_fields(res, statutory, why)
         event = lifecycle.tally_event(outcome.result, final=outcome.final, last=last)
         before = draft.state
         draft.state = lifecycle.apply(draft.state, event, what=f"{doc_ref} v{draft.version}")
@@ -209,6 +233,7 @@ def tally_document(
             draft.state_since = day
         row = _row(res, deciding, draft=draft.id, ref=doc_ref, field=field.slug, kind=draft.kind, version=draft.version)
         row["state"] = draft.state.value
+        row.update(members_fields)
         audit.record(
             env,
             s,
@@ -222,6 +247,7 @@ def tally_document(
             **_vote_fields(res, deciding),
             state_before=before.value,
             state=draft.state.value,
+            **members_fields,
         )
         uow.commit()
     return row
@@ -254,8 +280,11 @@ def tally_plan(
     body: str | None = None,
     without_all_fields: bool = False,
     reason: str | None = None,
+    members_override: bool = False,
 ) -> dict[str, Any]:
-    """Record the council's vote on the plan; refused until every field's documents are adopted."""
+    """Record the council's vote on the plan; refused until every field's documents are adopted.
+
+    One ``reason`` serves both exceptions: --without-all-fields and --members-override."""
 
     reason = (reason or "").strip() or None
     if reason is not None:
@@ -266,9 +295,10 @@ def tally_plan(
             _("--without-all-fields needs --reason TEXT"),
             _("say why the council votes before every action field is ready; the reason is recorded"),
         )
-    if reason is not None and not without_all_fields:
+    if reason is not None and not without_all_fields and not members_override:
         raise InvalidInput(
-            _("--reason is only used with --without-all-fields"), _("leave out --reason, or add --without-all-fields")
+            _("--reason is only used with --without-all-fields or --members-override"),
+            _("leave out --reason, or add the exception it explains"),
         )
     number = parse_drucksache(drucksache) if drucksache is not None else None
     day = parse_date(date, env.today)
@@ -286,12 +316,16 @@ def tally_plan(
             )
         deciding, _last = _deciding_body(s, DecisionScope.PLAN, None, body)
         rules = _rule_set(s, deciding)
-        tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)
+        counted, statutory, why = _members(s, deciding, day, members, members_override, reason if members_override else None)
+        tally = votes.Tally(yes, no, abstain, present, counted, second_convocation, defer)
         outcome = votes.decide(tally, rules)
         exception = reason if missing else None
+        _register_paper(env, s, number, deciding, day, None, None)
         res = _store(env, s, DecisionScope.PLAN, None, deciding, rules, tally, outcome, number, day, exception)
+        members_fields = _members_fields(res, statutory, why)
         row = _row(res, deciding, draft=None)
         row["missing"] = missing
+        row.update(members_fields)
         audit.record(
             env,
             s,
@@ -305,6 +339,7 @@ def tally_plan(
             without_all_fields=True if missing else None,
             reason=exception,
             missing=missing or None,
+            **members_fields,
         )
         uow.commit()
     return row

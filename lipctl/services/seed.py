@@ -85,6 +85,9 @@ def apply_definition(env: Env, session: Session, pd: d.ProcessDefinition) -> lis
     seeding.sync_milestones(sync, pd)
     seeding.sync_categories(sync, pd)
     seeding.sync_events(sync, pd)
+    from lipctl.services import papers
+
+    sync.changes.extend(papers.sync_founding(env, session, pd))  # the Drucksachen register (revision 0007)
     session.flush()
     return sync.changes
 

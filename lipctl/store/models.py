@@ -201,7 +201,12 @@ class SeatCategory(Base):
 
 
 class Membership(Base):
-    """Mitgliedschaft: a person in a body (the chair, or a member in a seat category)."""
+    """Mitgliedschaft: a person in a body (chair, deputy or member, voting or advisory), from/until.
+
+    ``since``/``until`` NULL: from/until an unknown day (the seed's chair); ``until`` is the last
+    day of membership. A person holds one membership of a body at a time (lipctl.process.rosters);
+    a person who left may join again, so (body, person, role) is no longer unique (revision 0007).
+    """
 
     __tablename__ = "memberships"
     id: Mapped[IntPK]
@@ -210,7 +215,9 @@ class Membership(Base):
     role: Mapped[MembershipRole]
     title: Mapped[OptName]
     seat_category_id: Mapped[int | None] = fk("seat_categories.id", nullable=True)
-    __table_args__ = (UniqueConstraint("body_id", "person_id", "role"),)
+    voting: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    since: Mapped[dt.date | None]
+    until: Mapped[dt.date | None]
 
 
 class OpinionRequirement(Base):
@@ -420,6 +427,9 @@ class Resolution(Base):
     drucksache: Mapped[str | None] = mapped_column(String(40))
     decided_on: Mapped[dt.date]
     exception_reason: Mapped[LongText]
+    # revision 0007: the statutory number on decided_on (None: unknown) and why --members differs from it
+    members_statutory: Mapped[int | None] = mapped_column(Integer)
+    members_reason: Mapped[LongText]
     recorded_at: Mapped[Timestamp]
     recorded_by: Mapped[Actor]
     voided_at: Mapped[dt.datetime | None]
@@ -535,3 +545,43 @@ class AuditHead(Base):
 
 Index("ix_drafts_field_kind", Draft.field_id, Draft.kind)
 Index("ix_opinions_draft_body", Opinion.draft_id, Opinion.body_id)
+
+
+# --- rosters and the Drucksachen register (revision 0007) ---------------------------------
+
+
+class BodySeats(Base):
+    """Sitzzahl: the statutory number of voting members of a body from a day on (``body edit --seats``).
+
+    The history is kept: the number on a day is the one with the latest ``since`` on or before it.
+    """
+
+    __tablename__ = "body_seats"
+    id: Mapped[IntPK]
+    body_id: Mapped[int] = fk("bodies.id", index=False)
+    seats: Mapped[int] = mapped_column(Integer, nullable=False)
+    since: Mapped[dt.date]
+    recorded_at: Mapped[Timestamp]
+    recorded_by: Mapped[Actor]
+    __table_args__ = (UniqueConstraint("body_id", "since"), CheckConstraint("seats >= 0", name="seats_non_negative"))
+
+
+class Paper(Base):
+    """Drucksache: a registered printed-matter number, its type and what it carries.
+
+    ``kind``: resolution (Beschlussdrucksache), information (Informationsdrucksache H-…) or
+    amendment (Änderungsantrag … E1); ``carries``: a draft version (``draft_id``), the plan,
+    information, or the founding resolution of the process. A number belongs to one paper.
+    """
+
+    __tablename__ = "papers"
+    id: Mapped[IntPK]
+    number: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    carries: Mapped[str] = mapped_column(String(32), nullable=False)
+    draft_id: Mapped[int | None] = fk("drafts.id", nullable=True)
+    body_id: Mapped[int | None] = fk("bodies.id", nullable=True)
+    date: Mapped[dt.date | None]
+    title: Mapped[LongText]
+    registered_at: Mapped[Timestamp]
+    registered_by: Mapped[Actor]

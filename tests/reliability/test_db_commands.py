@@ -156,6 +156,8 @@ def test_check_reports_integrity_schema_and_rows(cli, fresh_db: Path, isolated: 
         "schema_head": HEAD,
         "schema_state": "current",
         "differences": [],
+        "drucksache_reuse": [],  # numbers reused before the Drucksachen register (revision 0007)
+        "roster_over_seats": [],  # rosters above a seat count recorded later (revision 0007)
         "unlinked_references": [],
         "tables": stored,
         "problems": [],

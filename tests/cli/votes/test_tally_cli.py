@@ -40,7 +40,7 @@ def audit(engine, action: str = "resolution.recorded") -> list[m.AuditEvent]:  #
 def test_committee_tally_json_in_spec_shape(seeded, engine, make_draft) -> None:  # noqa: ANN001
     draft_id = make_draft()
     data = seeded.json(
-        "committee", "tally", "bildung/grundsatzpapier", *EXAMPLE, "--drucksache", "2472/2019", "--date", "2021-01-28"
+        "committee", "tally", "bildung/grundsatzpapier", *EXAMPLE, "--drucksache", "0042/2021", "--date", "2021-01-28"
     )
     assert data == {
         "id": 1,
@@ -61,11 +61,13 @@ def test_committee_tally_json_in_spec_shape(seeded, engine, make_draft) -> None:
         "quorate": True,
         "second_convocation": False,
         "arithmetic": ARITHMETIC,
-        "drucksache": "2472/2019",
+        "drucksache": "0042/2021",
         "date": "2021-01-28",
         "exception_reason": None,
         "voided": None,
         "state": "adopted",
+        "members_statutory": None,  # no seats or roster recorded: --members as typed
+        "members_reason": None,
     }
     assert draft_state(engine, draft_id) == (DraftState.ADOPTED, dt.date(2021, 1, 28))
     [res] = resolutions(engine)
@@ -83,7 +85,7 @@ def test_committee_tally_json_in_spec_shape(seeded, engine, make_draft) -> None:
         True,
         "adopted",
         ARITHMETIC,
-        "2472/2019",
+        "0042/2021",
         dt.date(2021, 1, 28),
         "tester",
     )
@@ -239,7 +241,7 @@ def test_refused_unless_forwarded(seeded, make_draft, snap, state, message, hint
         ),
         (
             ["--yes", "7", "--no", "5", "--abstain", "2", "--present", "14"],
-            "the seed gives no number of voting members for internationaler-ausschuss",
+            "no statutory number of voting members is recorded for internationaler-ausschuss on",
         ),
         ([*EXAMPLE, "--body", "lenkungsgruppe"], "lenkungsgruppe does not decide on the document"),
         ([*EXAMPLE, "--body", "sportausschuss"], "no body 'sportausschuss'"),
@@ -263,8 +265,8 @@ def test_members_missing_names_the_option(seeded, make_draft) -> None:  # noqa: 
     )
     assert result.exit_code == ExitCode.REFUSED
     assert result.stderr == (
-        "lipctl: the seed gives no number of voting members for internationaler-ausschuss — "
-        "pass --members N, the statutory number of voting members (advisory members do not count)\n"
+        "lipctl: no statutory number of voting members is recorded for internationaler-ausschuss on 2021-02-01 — "
+        "pass --members N, or record it with 'lipctl body edit BODY --seats N --from DATE' or 'lipctl member add'\n"
     )
 
 
@@ -394,7 +396,7 @@ def test_council_members_required_where_the_seed_gives_none(seeded, make_draft, 
     before = snap()
     result = seeded("council", "tally", "--yes", "40", "--no", "20", "--abstain", "3", "--present", "63")
     assert result.exit_code == ExitCode.REFUSED
-    assert "the seed gives no number of voting members for rat — pass --members N" in result.stderr
+    assert "no statutory number of voting members is recorded for rat on 2021-02-01 — pass --members N" in result.stderr
     assert snap() == before
 
 
@@ -423,6 +425,8 @@ def test_council_adopts_the_plan_when_every_field_is_ready(seeded, engine, make_
         "exception_reason": None,
         "voided": None,
         "missing": [],
+        "members_statutory": None,  # the seed gives the Rat no seats: --members 65 as typed
+        "members_reason": None,
     }
     [res] = resolutions(engine)
     assert (res.scope.value, res.draft_id, res.result.value, res.drucksache) == ("plan", None, "adopted", "H-0375/2019")

@@ -1,0 +1,121 @@
+"""lipctl.process.rosters: membership spans, seat history, the statutory number, the members override."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lipctl.errors import InvalidInput, Refused
+from lipctl.process import rosters as r
+
+D = dt.date
+NOV1 = D(2021, 11, 1)
+
+
+def term(since: dt.date | None = None, until: dt.date | None = None, *, voting: bool = True, person: str = "A") -> r.Term:
+    return r.Term(person, voting, since, until)
+
+
+@pytest.mark.parametrize(
+    ("day", "on"),
+    [(D(2021, 10, 31), False), (NOV1, True), (D(2022, 3, 31), True), (D(2022, 4, 1), False)],
+)
+def test_a_membership_holds_from_its_first_to_its_last_day_both_included(day: dt.date, on: bool) -> None:
+    assert term(NOV1, D(2022, 3, 31)).on(day) is on
+
+
+def test_a_membership_without_dates_always_holds() -> None:
+    assert term().on(D(1990, 1, 1)) and term().on(D(2090, 1, 1))
+
+
+def test_advisory_members_never_count() -> None:
+    terms = [term(NOV1), term(NOV1, voting=False, person="B"), term(D(2022, 1, 1), person="C")]
+    assert r.voting_on(terms, NOV1) == 1
+    assert r.voting_on(terms, D(2022, 1, 1)) == 2
+
+
+def test_the_seat_count_changes_between_two_dates() -> None:
+    history = [(D(2016, 11, 1), 15), (NOV1, 9)]
+    assert r.seats_on(history, D(2016, 10, 31)) is None
+    assert r.seats_on(history, D(2016, 11, 1)) == 15
+    assert r.seats_on(history, D(2021, 10, 31)) == 15
+    assert r.seats_on(history, NOV1) == 9
+
+
+def test_the_statutory_number_prefers_the_recorded_seats_then_the_seed_then_the_roster() -> None:
+    roster = [term(NOV1), term(NOV1, person="B")]
+    assert r.statutory(9, 23, roster, NOV1) == (9, "seats")
+    assert r.statutory(None, 23, roster, NOV1) == (23, "seed")
+    assert r.statutory(None, None, roster, NOV1) == (2, "roster")
+    assert r.statutory(None, None, roster, D(2021, 10, 31)) == (None, None)
+    assert r.statutory(None, None, [term(NOV1, voting=False)], NOV1) == (None, None)
+
+
+def members(
+    statutory: int | None, typed: int | None, override: bool = False, reason: str | None = None
+) -> tuple[int, str | None]:
+    return r.check_members(statutory, typed, override=override, reason=reason, body="ausschuss", day=NOV1)
+
+
+def test_members_default_to_the_statutory_number_and_may_repeat_it() -> None:
+    assert members(15, None) == (15, None)
+    assert members(15, 15) == (15, None)
+
+
+def test_a_different_number_is_refused_without_the_override() -> None:
+    with pytest.raises(
+        Refused, match="--members 9 differs from ausschuss's statutory number of voting members on 2021-11-01, 15"
+    ):
+        members(15, 9)
+
+
+def test_the_override_needs_a_reason_and_records_it() -> None:
+    with pytest.raises(InvalidInput, match="--members-override needs --reason"):
+        members(15, 9, override=True)
+    with pytest.raises(InvalidInput, match="--members-override needs --reason"):
+        members(15, 9, override=True, reason="   ")
+    assert members(15, 9, override=True, reason=" Sitz vakant ") == (9, "Sitz vakant")
+
+
+def test_the_override_needs_a_number_that_differs() -> None:
+    with pytest.raises(InvalidInput, match="--members-override needs --members N"):
+        members(15, None, override=True, reason="x")
+    with pytest.raises(InvalidInput, match="nothing to override"):
+        members(15, 15, override=True, reason="x")
+
+
+def test_a_reason_without_the_override_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="--reason is only used with --members-override"):
+        members(15, None, reason="x")
+
+
+def test_without_a_statutory_number_members_is_required_and_taken_as_typed() -> None:
+    with pytest.raises(InvalidInput, match="no statutory number of voting members is recorded for ausschuss on 2021-11-01"):
+        members(None, None)
+    assert members(None, 9) == (9, None)
+    assert members(None, 9, override=True, reason="x") == (9, "x")
+
+
+def test_the_roster_above_the_seats_is_found_on_the_days_given() -> None:
+    roster = [term(NOV1), term(NOV1, person="B"), term(D(2022, 1, 1), person="C")]
+    assert r.over_seats(2, roster, [NOV1, D(2022, 1, 1)]) == [(D(2022, 1, 1), 3)]
+    assert r.over_seats(3, roster, [NOV1, D(2022, 1, 1)]) == []
+    assert r.over_seats(None, roster, [NOV1]) == []
+
+
+def test_one_membership_of_a_body_at_a_time() -> None:
+    ended = term(D(2016, 11, 1), D(2021, 10, 31))
+    r.check_overlap([ended], NOV1, None, body="rat")  # the next day: fine
+    with pytest.raises(Refused, match="A is already a member of rat from 2016-11-01 until 2021-10-31"):
+        r.check_overlap([ended], D(2021, 10, 31), None, body="rat")
+    with pytest.raises(Refused, match="without dates"):
+        r.check_overlap([term()], NOV1, None, body="rat")
+
+
+def test_a_membership_ends_once_on_or_after_its_first_day() -> None:
+    r.check_end(term(NOV1), NOV1)  # a one-day membership
+    with pytest.raises(InvalidInput, match="--on 2021-10-31 is before the membership began"):
+        r.check_end(term(NOV1), D(2021, 10, 31))
+    with pytest.raises(Refused, match="already ended on 2022-01-01"):
+        r.check_end(term(NOV1, D(2022, 1, 1)), D(2022, 2, 1))

@@ -1,0 +1,195 @@
+"""Migration 0007 (rosters, seat counts, the Drucksachen register): a populated database of the
+previous revision upgrades with every row kept and the numbers in use registered.
+
+The database is built at BEFORE from the rows a lipctl of that revision wrote through its commands
+(tests/fixtures/revisions/0005.json, made by ``make.py 0005`` from main at c63e200): init, imports,
+three draft versions, opinions, steering decisions, four committee/council resolutions — the first of
+them reused the founding resolution's number 2472/2019 for a 2021 vote, as the README's example did.
+After the upgrade:
+
+- every row of every table is as it was in the columns it had; the new columns are NULL, but for
+  ``memberships.voting`` (the seed's chair votes: true);
+- ``papers`` holds the founding number (registered for the founding resolution, by the actor and
+  at the time of the database's first event), then each number the resolutions carry, for the
+  first resolution that used it; ``body_seats`` is empty;
+- ``db check`` is ok and lists the old reuse of 2472/2019; a new reuse is refused, naming its owner;
+- a second upgrade changes nothing; the downgrade gives the previous revision's rows back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from lipctl.errors import ExitCode
+from lipctl.store import schema
+from tests.fixtures import revisions
+from tests.helpers import snapshot
+
+#: The revision the fixture was made at (the lead switches it to "0006" when 0007 follows 0006).
+BEFORE = "0005"
+AFTER = "0007"
+#: The columns 0007 adds to existing tables.
+ADDED = {
+    "memberships": ("voting", "since", "until"),
+    "resolutions": ("members_statutory", "members_reason"),
+}
+#: The tables 0007 adds.
+NEW = {"papers", "body_seats"}
+
+
+def _populated(db_url: str) -> dict[str, list[revisions.Row]]:
+    assert schema.REVISIONS[-2:] == (BEFORE, AFTER)
+    revisions.load(db_url, BEFORE)
+    before = revisions.rows(db_url)
+    assert [r["drucksache"] for r in before["resolutions"]] == ["2472/2019", "0142/2021", None, "1234/2021"]
+    assert len(before["memberships"]) == 1
+    return before
+
+
+def _papers(before: dict[str, list[revisions.Row]]) -> list[revisions.Row]:
+    """The register the upgrade makes from the fixture's rows."""
+    first = before["audit_events"][0]
+    res = {r["id"]: r for r in before["resolutions"]}
+    titles = {d["id"]: d["title"] for d in before["drafts"]}
+    common = {"kind": "resolution", "body_id": None, "date": None, "title": None, "draft_id": None}
+    return [
+        {
+            **common,
+            "id": 1,
+            "number": "2472/2019",
+            "carries": "founding",
+            "body_id": 1,
+            "registered_at": first["occurred_at"],
+            "registered_by": first["actor"],
+        },
+        {
+            **common,
+            "id": 2,
+            "number": "0142/2021",
+            "carries": "draft",
+            "draft_id": res[2]["draft_id"],
+            "body_id": res[2]["body_id"],
+            "date": dt.date(2021, 2, 10),
+            "title": titles[res[2]["draft_id"]],
+            "registered_at": res[2]["recorded_at"],
+            "registered_by": "tester",
+        },
+        {
+            **common,
+            "id": 3,
+            "number": "1234/2021",
+            "carries": "plan",
+            "body_id": res[4]["body_id"],
+            "date": dt.date(2021, 5, 27),
+            "registered_at": res[4]["recorded_at"],
+            "registered_by": "tester",
+        },
+    ]
+
+
+def test_a_populated_database_upgrades_to_0007_with_every_row_kept_and_its_numbers_registered(db_url: str, cli) -> None:
+    before = _populated(db_url)
+    logged = len(before["audit_events"])
+
+    result = cli("db", "upgrade", "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert json.loads(result.stdout)["schema"] == AFTER == schema.HEAD
+    after = revisions.rows(db_url)
+    assert set(after) == set(before) | NEW
+    for name, rows in before.items():
+        if name == "audit_head":  # the upgrade's own event moves the head of the chain
+            continue
+        added = ADDED.get(name, ())
+        got = after[name][: len(rows)] if name == "audit_events" else after[name]
+        assert revisions.without(got, *added) == rows, f"{name}: rows changed"
+    assert [(r["voting"], r["since"], r["until"]) for r in after["memberships"]] == [(True, None, None)]
+    assert {(r["members_statutory"], r["members_reason"]) for r in after["resolutions"]} == {(None, None)}
+    assert [(e["action"], json.loads(e["details"])) for e in after["audit_events"][logged:]] == [
+        ("schema.upgraded", {"before": BEFORE, "after": AFTER})
+    ]
+    assert after["papers"] == _papers(before)
+    assert after["body_seats"] == []
+
+    # A second upgrade finds nothing to do and changes nothing, not even the log.
+    again = cli("db", "upgrade", "--format", "json")
+    assert again.exit_code == ExitCode.OK, again.stderr
+    assert json.loads(again.stdout)["changed"] is False
+    assert revisions.rows(db_url) == after
+
+    # db check is ok and lists the reuse from before the register.
+    check = cli("db", "check", "--format", "json")
+    assert check.exit_code == ExitCode.OK, check.stderr
+    data = json.loads(check.stdout)
+    assert data["ok"] is True and data["schema"] == schema.HEAD
+    assert data["drucksache_reuse"] == [
+        {
+            "drucksache": "2472/2019",
+            "resolution": 1,
+            "used_for": "bildung/grundsatzpapier v2",
+            "owner": "the founding resolution of the process",
+        }
+    ]
+    assert "resolution 1 (bildung/grundsatzpapier v2) carries Drucksache 2472/2019" in check.stderr
+
+
+def test_after_the_upgrade_init_completes_the_founding_paper_and_new_reuse_is_refused(db_url: str, cli) -> None:
+    _populated(db_url)
+    assert cli("db", "upgrade").exit_code == ExitCode.OK
+    assert cli("--today", "2021-06-02", "init").exit_code == ExitCode.OK
+    papers = cli.json("paper", "list")
+    assert [(p["number"], p["type"], p["carries"], p["ref"], p["resolutions"]) for p in papers] == [
+        ("2472/2019", "resolution", "founding", None, [1]),
+        ("0142/2021", "resolution", "draft", "soziales/grundsatzpapier", [2]),
+        ("1234/2021", "resolution", "plan", None, [4]),
+    ]
+    assert papers[0]["title"] == "Wie wird der Lokale Integrationsplan weiterentwickelt?"
+    assert papers[0]["body"] == "internationaler-ausschuss"
+    # soziales/grundsatzpapier is still forwarded (its tallies were not quorate, then a voided deferral).
+    tally = ["--yes", "9", "--no", "1", "--abstain", "0", "--present", "10", "--members", "15", "--date", "2021-06-01"]
+    for number, owner in (("2472/2019", "the founding resolution of the process"), ("1234/2021", "the complete plan")):
+        refused = cli("--today", "2021-06-02", "committee", "tally", "soziales/grundsatzpapier", *tally, "--drucksache", number)
+        assert refused.exit_code == ExitCode.REFUSED
+        assert f"Drucksache {number} is already registered for {owner}" in refused.stderr
+    same = cli.json(
+        "--today", "2021-06-02", "committee", "tally", "soziales/grundsatzpapier", *tally, "--drucksache", "0142/2021"
+    )
+    assert same["result"] == "adopted"
+
+
+def test_0007_downgrades_with_every_row_as_it_was(db_url: str) -> None:
+    before = _populated(db_url)
+    engine = revisions.upgraded_engine(db_url, AFTER)
+    try:
+        from alembic import command
+
+        with engine.begin() as conn:
+            command.downgrade(schema.alembic_config(conn), BEFORE)
+            assert schema.current_revision(conn) == BEFORE
+    finally:
+        engine.dispose()
+    assert revisions.rows(db_url) == before
+
+
+def test_the_downgrade_stops_while_a_membership_has_dates(db_url: str) -> None:
+    _populated(db_url)
+    engine = revisions.upgraded_engine(db_url, AFTER)
+    try:
+        from alembic import command
+        from sqlalchemy import text
+
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE memberships SET since = '2021-11-01'"))
+        unchanged = snapshot(db_url)
+        with (
+            pytest.raises(RuntimeError, match="1 memberships have from/until dates that the revision before cannot keep"),
+            engine.begin() as conn,
+        ):
+            command.downgrade(schema.alembic_config(conn), BEFORE)
+        with engine.connect() as conn:
+            assert schema.current_revision(conn) == AFTER
+    finally:
+        engine.dispose()
+    assert snapshot(db_url) == unchanged

@@ -95,7 +95,8 @@ def register(root: typer.Typer) -> None:
         body: BodyOpt = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
-        """Record the committee's vote on a forwarded draft; the result is computed from the numbers."""
+        """Record the committee's vote on a forwarded draft, or on the complete plan (REF plan); the result is
+        computed from the numbers."""
         from lipctl.services import resolutions as svc
 
         row = svc.tally_document(
@@ -126,15 +127,25 @@ def register(root: typer.Typer) -> None:
         defer: DeferOpt = False,
         second_convocation: SecondOpt = False,
         body: BodyOpt = None,
+        # issue 16 (the plan as a document): the exception moved to 'draft submit plan'; kept here for scripts.
         without_all_fields: Annotated[
-            bool, typer.Option("--without-all-fields", help=_("Vote although not every action field is ready (needs --reason)."))
+            bool,
+            typer.Option(
+                "--without-all-fields",
+                help=_(
+                    "Kept for existing scripts: the fields' readiness is checked at 'draft submit plan'. Needed here"
+                    " (with --reason, recorded) only when a field lost its adopted document after the plan's version"
+                    " was submitted without this exception; otherwise it changes nothing."
+                ),
+            ),
         ] = False,
         reason: Annotated[
             str | None, typer.Option("--reason", help=_("Why the exception is made; recorded."), show_default=False)
         ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
-        """Record the council's vote on the plan; refused until every action field's documents are adopted."""
+        """Record the council's vote on the complete plan's forwarded version (lipctl draft submit plan), after the
+        committee adopted it (Beratungsfolge); the result is computed from the numbers."""
         from lipctl.services import resolutions as svc
 
         row = svc.tally_plan(
@@ -152,7 +163,7 @@ def register(root: typer.Typer) -> None:
             without_all_fields=without_all_fields,
             reason=reason,
         )
-        _emit_resolution(row, fmt, hidden=("ref", "state"))
+        _emit_resolution(row, fmt, hidden=())
 
     def _void(group: str, resolution_id: str, reason: str, fmt: OutputFormat) -> None:
         from lipctl.output.emit import emit_record

@@ -20,6 +20,8 @@ The downgrade stops, changing nothing, while a plan version exists (it has no fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,10 +34,56 @@ depends_on = None
 PLAN_KIND = "gesamtplan"
 
 
+CHECK = f"CONSTRAINT ck_drafts_plan_has_no_field CHECK (field_id IS NOT NULL OR kind = '{PLAN_KIND}')"
+
+
+def _sqlite_table_sql(conn: sa.Connection, change: Callable[[str], str]) -> None:
+    """Change the drafts table's definition in place (SQLite).
+
+    Copying the table (Alembic's batch mode) would drop it while opinions, decisions and resolutions
+    refer to it, and the foreign keys cannot be switched off inside the upgrade's one transaction.
+    Removing a NOT NULL and adding a CHECK that every row meets leave the stored rows as they are, so
+    this is SQLite's documented in-place change (lang_altertable.html, "other kinds of table schema
+    changes"): rewrite the CREATE TABLE text, bump the schema version, in the same transaction.
+    """
+    before = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'drafts'").scalar_one()
+    after = change(before)
+    version = conn.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    conn.exec_driver_sql("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'drafts'"), {"sql": after})
+        conn.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        conn.exec_driver_sql("PRAGMA writable_schema = OFF")
+    problems = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+    if problems != ["ok"]:
+        raise RuntimeError(f"drafts after revision 0008's change: {problems}")
+
+
+def _replaced(text: str, old: str, new: str) -> str:
+    if text.count(old) != 1:
+        raise RuntimeError(f"revision 0008: the drafts table's definition is not as expected (looked for {old!r})")
+    return text.replace(old, new)
+
+
+def _nullable_field(sql: str) -> str:
+    sql = _replaced(sql, "field_id INTEGER NOT NULL,", "field_id INTEGER,")
+    head, _sep, tail = sql.rpartition(")")
+    return f"{head.rstrip()}, \n\t{CHECK}\n){tail}"
+
+
+def _required_field(sql: str) -> str:
+    sql = _replaced(sql, ", \n\t" + CHECK, "")
+    return _replaced(sql, "field_id INTEGER,", "field_id INTEGER NOT NULL,")
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("drafts", schema=None) as batch_op:
-        batch_op.alter_column("field_id", existing_type=sa.Integer(), nullable=True)
-        batch_op.create_check_constraint("plan_has_no_field", f"field_id IS NOT NULL OR kind = '{PLAN_KIND}'")
+    conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        _sqlite_table_sql(conn, _nullable_field)
+    else:
+        op.alter_column("drafts", "field_id", existing_type=sa.Integer(), nullable=True)
+        op.create_check_constraint("plan_has_no_field", "drafts", f"field_id IS NOT NULL OR kind = '{PLAN_KIND}'")
     op.create_index(
         "uq_drafts_plan_version",
         "drafts",
@@ -55,6 +103,8 @@ def downgrade() -> None:
             " (revision 0005 cannot hold them)"
         )
     op.drop_index("uq_drafts_plan_version", table_name="drafts")
-    with op.batch_alter_table("drafts", schema=None) as batch_op:
-        batch_op.drop_constraint("plan_has_no_field", type_="check")
-        batch_op.alter_column("field_id", existing_type=sa.Integer(), nullable=False)
+    if conn.dialect.name == "sqlite":
+        _sqlite_table_sql(conn, _required_field)
+    else:
+        op.drop_constraint(op.f("ck_drafts_plan_has_no_field"), "drafts", type_="check")
+        op.alter_column("drafts", "field_id", existing_type=sa.Integer(), nullable=False)

@@ -261,7 +261,7 @@ def void_resolution(env: Env, resolution_id: str | int, reason: str | None, *, g
             **on,
         )
         uow.commit()
-        scope = "plan" if draft is None else "document"
+        scope = res.scope.value  # the plan's: with a version of it (revision 0008) or without (before)
         return _result(res, draft, ref, changes, scope=scope, body=body.slug, result=res.result.value)
 
 

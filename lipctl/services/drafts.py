@@ -204,7 +204,7 @@ def write_document(env: Env, ref: str, out: BinaryIO) -> StoredDocument:
 
     with env.reader() as r:
         row = read_drafts.draft(r, read_drafts.draft_id(r, ref))
-        what = f"{row.field}/{row.kind} v{row.version}"
+        what = f"{row.ref} v{row.version}"
         sha256 = row.file_sha256
         if not sha256:
             raise NotFound(

@@ -32,6 +32,11 @@ class Draft(NamedTuple):
     voided_by: str | None = None
     void_reason: str | None = None
 
+    @property
+    def ref(self) -> str:
+        """FIELD/KIND of the document, ``plan`` for the complete plan."""
+        return plan.PLAN_REF if self.field is None else f"{self.field}/{self.kind}"
+
 
 class Decision(NamedTuple):
     """The steering group's decision on a version."""
@@ -63,12 +68,14 @@ _DRAFTS = """
 
 
 def drafts(r: Reader, field: str | None = None, state: str | None = None, *, include_voided: bool = False) -> list[Draft]:
-    """Every draft version (of the field with slug ``field``, in ``state``), by field, document and version;
+    """Every draft version (of the field with slug ``field``, or ``plan``; in ``state``), by field, document and version;
     withdrawn versions only with ``include_voided``."""
     where, params = [], {}
     if not include_voided:
         where.append("d.voided_at IS NULL")
-    if field is not None:
+    if field == plan.PLAN_REF:  # the complete plan's versions (no field)
+        where.append("d.field_id IS NULL")
+    elif field is not None:
         where.append("f.slug = :field")
         params["field"] = field
     if state is not None:

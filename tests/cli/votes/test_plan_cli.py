@@ -326,3 +326,26 @@ def test_a_plan_submitted_as_the_exception_needs_none_at_the_council(office) -> 
     council = office.json("council", "tally", *COUNCIL)
     assert (council["result"], council["exception_reason"]) == ("adopted", None)
     assert len(council["missing"]) == len(FIELDS)
+
+
+def test_a_plan_version_is_withdrawn_listed_and_its_document_written(office, db_url, tmp_path) -> None:
+    doc = tmp_path / "lip.txt"
+    doc.write_bytes(b"LIP 2.0")
+    office.json("draft", "submit", "plan", *EXCEPTION, "--file", str(doc))
+    office.json("draft", "submit", "plan", *EXCEPTION)
+    refused = office("draft", "withdraw", "plan", "--version", "7", "--reason", "x")
+    assert refused.exit_code == ExitCode.REFUSED
+    assert "plan has no version 7 — 'lipctl draft list --field plan --include-voided' lists its versions" in refused.stderr
+    out = office.json("draft", "withdraw", "plan", "--version", "2", "--reason", "aus Versehen")
+    assert (out["ref"], out["version"], out["latest"]["version"], out["latest"]["state"]) == ("plan", 2, 1, "submitted")
+    assert [
+        (d["ref"], d["version"], d["voided"] is not None)
+        for d in office.json("draft", "list", "--field", "plan", "--include-voided")
+    ] == [
+        ("plan", 1, False),
+        ("plan", 2, True),
+    ]
+    written = office("draft", "document", "plan")
+    assert written.exit_code == ExitCode.OK, written.stderr
+    assert written.stdout_bytes == b"LIP 2.0"
+    assert "plan v1: lip.txt" in written.stderr

@@ -68,7 +68,7 @@ def test_a_populated_database_upgrades_to_0008_with_every_row_kept(db_url: str, 
     assert check["ok"] is True and check["schema"] == schema.HEAD
 
 
-def test_the_old_plan_resolution_stays_readable_and_the_plan_becomes_a_document(db_url: str, cli) -> None:
+def test_the_old_plan_resolution_stays_readable_and_the_plan_becomes_a_document(db_url: str, cli, tmp_path) -> None:
     _populated(db_url)
     assert cli("db", "upgrade").exit_code == ExitCode.OK
     status = cli.json("--today", "2021-06-01", "status")
@@ -90,7 +90,7 @@ def test_the_old_plan_resolution_stays_readable_and_the_plan_becomes_a_document(
 
     submitted = cli.json("--today", "2021-06-01", "draft", "submit", "plan", "--without-all-fields", "--reason", "Neufassung")
     assert (submitted["ref"], submitted["field"], submitted["kind"], submitted["version"]) == ("plan", None, "gesamtplan", 1)
-    assert cli("--today", "2021-06-01", "report", "--output", "briefing.md").exit_code == ExitCode.OK
+    assert cli("--today", "2021-06-01", "report", "--output", str(tmp_path / "briefing.md")).exit_code == ExitCode.OK
 
 
 def test_the_store_allows_no_field_only_for_the_plan_and_each_plan_version_once(db_url: str, cli) -> None:

@@ -300,6 +300,8 @@ def submit(
                 _("--without-grundsatzpapier is for a field's Maßnahmenkatalog"),
                 _("the plan's exception is --without-all-fields --reason TEXT"),
             )
+        if reason is not None and reason.strip():
+            limits.check_text(reason.strip(), "--reason", limits.MAX_REASON, multiline=True)
         plan.check_exception(without_all_fields, reason)
         kind, basis = plan.PLAN_KIND, (without_all_fields, reason)
     else:

@@ -136,6 +136,7 @@ def test_submit_plan_when_every_field_is_ready_with_a_file_and_a_second_version(
         (["plan", "--without-all-fields"], "--without-all-fields needs --reason TEXT"),
         (["plan", "--reason", "Eilig"], "--reason is only used with --without-all-fields"),
         (["plan", "--without-grundsatzpapier", "--reason", "x"], "--without-grundsatzpapier is for a field's Maßnahmenkatalog"),
+        (["plan", "--without-all-fields", "--reason", "x" * 2001], "--reason has 2,001 characters, more than 2,000"),
         (["bildung"], "say which document of bildung this is"),
         (["bildung", "--kind", "grundsatzpapier", *EXCEPTION], "--without-all-fields is for the complete plan"),
     ],

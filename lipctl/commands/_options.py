@@ -18,7 +18,13 @@ FieldArg = Annotated[
 ]
 FieldOpt = Annotated[str | None, typer.Option("--field", help=_("Action field: slug, name or alias."), show_default=False)]
 RefArg = Annotated[
-    str, typer.Argument(help=_("Draft: a numeric id, or FIELD/KIND for the latest version (bildung/grundsatzpapier)."))
+    str,
+    typer.Argument(
+        help=_(
+            "Draft: a numeric id, FIELD/KIND for the latest version (bildung/grundsatzpapier),"
+            " or 'plan' for the complete plan's latest version."
+        )
+    ),
 ]
 DateOpt = Annotated[
     str | None,

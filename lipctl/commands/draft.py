@@ -13,7 +13,8 @@ from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
 
 KindOpt = Annotated[
-    str, typer.Option("--kind", help=_("Document kind: grundsatzpapier or massnahmenkatalog."), show_default=False)
+    str | None,
+    typer.Option("--kind", help=_("Document kind: grundsatzpapier or massnahmenkatalog (not for the plan)."), show_default=False),
 ]
 TitleOpt = Annotated[str | None, typer.Option("--title", help=_("Title of this version."), show_default=False)]
 FileOpt = Annotated[
@@ -89,9 +90,13 @@ def register(root: typer.Typer) -> None:
     @command(grp, "submit", path="draft submit")
     def submit(
         field: Annotated[
-            str, typer.Argument(help=_("Action field: slug, name or alias (case-insensitive)."), show_default=False)
+            str,
+            typer.Argument(
+                help=_("Action field: slug, name or alias (case-insensitive); or 'plan' for the complete plan (Gesamtplan)."),
+                show_default=False,
+            ),
         ],
-        kind: KindOpt,
+        kind: KindOpt = None,
         title: TitleOpt = None,
         file: FileOpt = None,
         considered_survey: SurveyOpt = None,
@@ -103,12 +108,23 @@ def register(root: typer.Typer) -> None:
                 help=_("Submit a Maßnahmenkatalog before its field's Grundsatzpapier: a recorded exception (needs --reason)."),
             ),
         ] = False,
+        without_all_fields: Annotated[
+            bool,
+            typer.Option(
+                "--without-all-fields",
+                help=_(
+                    "Submit the plan before every action field has an adopted Grundsatzpapier and Maßnahmenkatalog:"
+                    " a recorded exception (needs --reason)."
+                ),
+            ),
+        ] = False,
         reason: Annotated[
             str | None, typer.Option("--reason", help=_("Why the exception; recorded."), show_default=False)
         ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
-        """Record a new version (v1, v2, …) of a field's document, received on --date; an open earlier version is superseded."""
+        """Record a new version (v1, v2, …) of a field's document, or of the complete plan ('draft submit plan'),
+        received on --date; an open earlier version is superseded."""
         from lipctl.output.emit import emit_record
         from lipctl.services import drafts as svc
 
@@ -122,6 +138,7 @@ def register(root: typer.Typer) -> None:
             date=date,
             without_basis=without_grundsatzpapier,
             reason=reason,
+            without_all_fields=without_all_fields,
         )
         if row["superseded"] and fmt is not OutputFormat.JSON:
             message(

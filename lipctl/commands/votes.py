@@ -112,7 +112,8 @@ def register(root: typer.Typer) -> None:
         ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
-        """Record the committee's vote on a forwarded draft; the result is computed from the numbers."""
+        """Record the committee's vote on a forwarded draft, or on the complete plan (REF plan); the result is
+        computed from the numbers."""
         from lipctl.services import resolutions as svc
 
         row = svc.tally_document(
@@ -145,8 +146,17 @@ def register(root: typer.Typer) -> None:
         defer: DeferOpt = False,
         second_convocation: SecondOpt = False,
         body: BodyOpt = None,
+        # issue 16 (the plan as a document): the exception moved to 'draft submit plan'; kept here for scripts.
         without_all_fields: Annotated[
-            bool, typer.Option("--without-all-fields", help=_("Vote although not every action field is ready (needs --reason)."))
+            bool,
+            typer.Option(
+                "--without-all-fields",
+                help=_(
+                    "Kept for existing scripts: the fields' readiness is checked at 'draft submit plan'. Needed here"
+                    " (with --reason, recorded) only when a field lost its adopted document after the plan's version"
+                    " was submitted without this exception; otherwise it changes nothing."
+                ),
+            ),
         ] = False,
         members_override: MembersOverrideOpt = False,
         reason: Annotated[
@@ -159,7 +169,8 @@ def register(root: typer.Typer) -> None:
         ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
-        """Record the council's vote on the plan; refused until every action field's documents are adopted."""
+        """Record the council's vote on the complete plan's forwarded version (lipctl draft submit plan), after the
+        committee adopted it (Beratungsfolge); the result is computed from the numbers."""
         from lipctl.services import resolutions as svc
 
         row = svc.tally_plan(
@@ -178,7 +189,7 @@ def register(root: typer.Typer) -> None:
             reason=reason,
             members_override=members_override,
         )
-        _emit_resolution(row, fmt, hidden=("ref", "state"))
+        _emit_resolution(row, fmt, hidden=())
 
     def _void(group: str, resolution_id: str, reason: str, fmt: OutputFormat) -> None:
         from lipctl.output.emit import emit_record

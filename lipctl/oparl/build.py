@@ -514,7 +514,10 @@ def tally_text(res: src.ResolutionRow) -> str:
 
 
 def _version_name(d: Any, kinds: dict[str, str], fields: dict[str, str]) -> str:
-    base = f"{kinds.get(d.kind, d.kind)} {fields.get(d.field, d.field)}, Fassung {d.version}"
+    if d.field_id is None:  # the complete plan (Gesamtplan)
+        base = f"Lokaler Integrationsplan 2.0 (Gesamtplan), Fassung {d.version}"
+    else:
+        base = f"{kinds.get(d.kind, d.kind)} {fields.get(d.field, d.field)}, Fassung {d.version}"
     return f"{base}: {d.title}" if d.title else base
 
 
@@ -533,7 +536,7 @@ def paper_objects(
     kinds = {k.slug: k.name for k in snap.kinds}
     fields = {f.slug: f.name for f in snap.fields}
     steering = next((b for b in snap.bodies if b.kind == "steering_group"), None)
-    versions: dict[tuple[int, str], list[int]] = defaultdict(list)
+    versions: dict[tuple[int | None, str], list[int]] = defaultdict(list)
     for d in snap.drafts:
         versions[d.field_id, d.kind].append(d.id)
     opinions_of: dict[int, list[src.OpinionRow]] = defaultdict(list)
@@ -595,7 +598,7 @@ def paper_objects(
         related = [urls.url(f"paper/draft-{other}.json") for other in versions[d.field_id, d.kind] if other != d.id]
         if related:
             paper["relatedPaper"] = related
-        group = expert_group.get(d.field_id)
+        group = expert_group.get(d.field_id) if d.field_id is not None else None  # the plan: no expert group
         if group is not None:
             paper["originatorOrganization"] = [urls.url(f"organization/{group.slug}.json")]
         doc = documents.get(d.id)

@@ -104,6 +104,21 @@ def _plain_milestones(data: dict[str, Any], names: Any) -> list[str]:
     return [*lines, ""]
 
 
+def plan_text(data: dict[str, Any], names: Any) -> str | None:
+    """The complete plan (Gesamtplan) in one line: its current version, state and whom it waits on; None
+    for a status document without ``plan`` (older callers)."""
+    plan = data.get("plan")
+    if plan is None:
+        return None
+    if plan["version"] is None:
+        return _("Complete plan: not submitted yet")
+    return _("Complete plan: v{version} {state}, waiting on {waiting}").format(
+        version=plan["version"],
+        state=lb.state_label(plan["state"]),
+        waiting=waiting_text({**plan, "last_resolution": None}, names),
+    )
+
+
 def _responses(n: int) -> str:
     return ngettext("{n} survey response", "{n} survey responses", n).format(n=lb.number(n))
 
@@ -148,6 +163,8 @@ def plain(data: dict[str, Any], names: Any) -> str:
             )
             lines.extend(" " * lead + more for more in wrapped[1:])
     lines.append("")
+    if (line := plan_text(data, names)) is not None:
+        lines.extend([line, ""])
     lines.extend(_plain_milestones(data, names))
     lines.extend(_plain_overdue(data, names))
     return visible("\n".join(line.rstrip() for line in lines) + "\n")
@@ -198,6 +215,8 @@ def markdown(data: dict[str, Any], names: Any) -> str:
     out += ["", f"## {_('Survey responses')}", "", "| " + _("Action field") + " | " + _("Responses") + " |", "|---|--:|"]
     for f in data["fields"]:
         out.append(f"| {_md(lb.field_name(f))} | {lb.number(f['survey_responses'])} |")
+    if (line := plan_text(data, names)) is not None:
+        out += ["", _md(line)]
     if data.get("milestones"):
         out += ["", f"## {_('Milestones')}", ""]
         out += ["| " + " | ".join([_("Milestone"), _("Due"), _("Status")]) + " |", "|---|---|---|"]
@@ -256,6 +275,9 @@ def rich(data: dict[str, Any], names: Any) -> None:
             )
         out.print(table)
     out.print()
+    if (line := plan_text(data, names)) is not None:
+        out.print(f"[bold]{_esc(line)}[/bold]")
+        out.print()
     if data.get("milestones"):
         out.print(f"[bold]{_esc(_('Milestones'))}[/bold]")
         mst = Table(box=box.SIMPLE_HEAD, show_header=False, pad_edge=False, show_edge=False, expand=True)

@@ -261,7 +261,7 @@ def void_resolution(env: Env, resolution_id: str | int, reason: str | None, *, g
             **on,
         )
         uow.commit()
-        scope = "plan" if draft is None else "document"
+        scope = res.scope.value  # the plan's: with a version of it (revision 0008) or without (before)
         return _result(res, draft, ref, changes, scope=scope, body=body.slug, result=res.result.value)
 
 
@@ -307,7 +307,7 @@ def _version_named(session: Session, ref: str, version: int | None) -> int:
         if version is not None and version != draft.version:
             raise InvalidInput(
                 _("draft {id} is v{actual} of {ref}, not v{version}").format(
-                    id=draft.id, actual=draft.version, ref=f"{draft.field}/{draft.kind}", version=version
+                    id=draft.id, actual=draft.version, ref=draft.ref, version=version
                 ),
                 _("name the version by its id alone, or by FIELD/KIND --version N"),
             )
@@ -321,7 +321,7 @@ def _version_named(session: Session, ref: str, version: int | None) -> int:
     found = read_drafts.version_id(r, field_id, kind, version)
     if found is None:
         raise NotFound(
-            _("{ref} has no version {version}").format(ref=f"{field}/{kind}", version=version),
+            _("{ref} has no version {version}").format(ref=f"{field}/{kind}" if field_id is not None else field, version=version),
             _("'lipctl draft list --field {field} --include-voided' lists its versions").format(field=field),
         )
     return found

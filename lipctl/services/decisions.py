@@ -1,5 +1,7 @@
 """The steering group's decision (Entscheidung der Lenkungsgruppe): forward to the committee or return.
 
+On a field's document or on the complete plan (REF ``plan``) alike.
+
 Refused while a required opinion is missing, unless the user makes the explicit, recorded
 exception (``without_opinions`` with a reason). Returning needs a reason.
 """
@@ -91,7 +93,7 @@ def decide(
             "draft": draft.id,
             "result": after.value,
             "ref": doc,
-            "field": doc.split("/")[0],
+            "field": doc.split("/")[0] if draft.field_id is not None else None,  # the plan has no field
             "kind": draft.kind,
             "version": draft.version,
             "reason": reason,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from lipctl.errors import InvalidInput, NotFound, Refused, StoreError
 from lipctl.files import inputs
 from lipctl.i18n import _
-from lipctl.process import chronology, lifecycle, limits
+from lipctl.process import chronology, lifecycle, limits, plan
 from lipctl.process.states import DraftState
 from lipctl.services import audit
 from lipctl.store import models as m
@@ -61,6 +61,9 @@ def missing(session: Session, draft: m.Draft) -> list[str]:
 
 
 def doc_ref(session: Session, draft: m.Draft) -> str:
+    """FIELD/KIND of a field's document, ``plan`` for the complete plan (Gesamtplan)."""
+    if draft.field_id is None:
+        return plan.PLAN_REF
     field = session.get(m.ActionField, draft.field_id)
     assert field is not None
     return f"{field.slug}/{draft.kind}"
@@ -201,7 +204,7 @@ def write_document(env: Env, ref: str, out: BinaryIO) -> StoredDocument:
 
     with env.reader() as r:
         row = read_drafts.draft(r, read_drafts.draft_id(r, ref))
-        what = f"{row.field}/{row.kind} v{row.version}"
+        what = f"{row.ref} v{row.version}"
         sha256 = row.file_sha256
         if not sha256:
             raise NotFound(
@@ -269,7 +272,7 @@ def _kept_path(env: Env, recorded: str | None, sha256: str, what: str) -> Path:
 def submit(
     env: Env,
     field: str,
-    kind: str,
+    kind: str | None,
     *,
     title: str | None = None,
     file: str | None = None,
@@ -277,11 +280,42 @@ def submit(
     date: str | None = None,
     without_basis: bool = False,
     reason: str | None = None,
+    without_all_fields: bool = False,
 ) -> dict[str, Any]:
     """A new version of a field's document (draft submit), received on ``date`` (default: as of
     --today); a still-open earlier version is superseded. A kind written on the basis of another
-    (the seed's ``based_on``) needs that basis first, or ``without_basis`` with a ``reason``."""
+    (the seed's ``based_on``) needs that basis first, or ``without_basis`` with a ``reason``.
 
+    ``field`` ``plan`` submits a version of the complete plan (Gesamtplan, no ``kind``): refused until
+    every field has an adopted version of every kind, or ``without_all_fields`` with a ``reason``."""
+
+    if plan.is_plan_ref(field):
+        if kind is not None and kind.strip().lower() != plan.PLAN_KIND:
+            raise InvalidInput(
+                _("the complete plan has no document kind {kind!r}").format(kind=kind),
+                _("leave out --kind: lipctl draft submit plan [--file PATH]"),
+            )
+        if without_basis:
+            raise InvalidInput(
+                _("--without-grundsatzpapier is for a field's Maßnahmenkatalog"),
+                _("the plan's exception is --without-all-fields --reason TEXT"),
+            )
+        if reason is not None and reason.strip():
+            limits.check_text(reason.strip(), "--reason", limits.MAX_REASON, multiline=True)
+        plan.check_exception(without_all_fields, reason)
+        kind, basis = plan.PLAN_KIND, (without_all_fields, reason)
+    else:
+        if kind is None:
+            raise InvalidInput(
+                _("say which document of {field} this is").format(field=field),
+                _("pass --kind KIND, e.g. --kind grundsatzpapier (or submit the complete plan: lipctl draft submit plan)"),
+            )
+        if without_all_fields:
+            raise InvalidInput(
+                _("--without-all-fields is for the complete plan"),
+                _("lipctl draft submit plan --without-all-fields --reason TEXT"),
+            )
+        basis = (without_basis, reason)
     if title is not None:
         limits.check_name(title.strip(), "--title")
     if file:
@@ -291,13 +325,11 @@ def submit(
     try:
         for attempt in range(SUBMIT_ATTEMPTS):
             try:
-                return _submit_once(env, field, kind, title, facts, considered_surveys, day, (without_basis, reason))
+                return _submit_once(env, field, kind, title, facts, considered_surveys, day, basis)
             except IntegrityError as exc:
                 # Another office submitted the same document at the same moment and took our
                 # version number first: start again in a fresh transaction with the next one.
-                if "uq_drafts_field_kind_version" not in str(exc) and "drafts.field_id, drafts.kind, drafts.version" not in str(
-                    exc
-                ):
+                if not any(name in str(exc) for name in _VERSION_TAKEN):
                     raise
                 if attempt == SUBMIT_ATTEMPTS - 1:
                     raise Refused(
@@ -308,6 +340,26 @@ def submit(
     finally:
         if facts is not None:
             facts.discard()
+
+
+#: How the stores name a version number taken by a concurrent submit (a field's document; the plan's).
+_VERSION_TAKEN = (
+    "uq_drafts_field_kind_version",
+    "drafts.field_id, drafts.kind, drafts.version",
+    "uq_drafts_plan_version",
+    "UNIQUE constraint failed: drafts.version",
+)
+
+
+def plan_missing(session: Session) -> list[plan.Missing]:
+    """What the complete plan still lacks: per field, the kinds without a committee-adopted version."""
+    adopted = repo.adopted_documents(session)
+    slug = {f.id: f.slug for f in repo.all_fields(session)}
+    return plan.missing_fields(
+        [f.slug for f in repo.all_fields(session)],
+        [k.slug for k in repo.all_kinds(session)],
+        {(slug[f], k) for f, k in adopted if f in slug},
+    )
 
 
 def _submit_once(
@@ -325,18 +377,30 @@ def _submit_once(
     ``today`` is the day the version was received (--date)."""
     with env.uow(write=True) as uow:
         s = uow.session
-        f = repo.get_field(s, field)
-        k = repo.get_kind(s, kind)
-        from lipctl.services.milestones import check_basis  # the basis rule ("auf dieser Grundlage")
+        exceptions: dict[str, Any] = {}
+        if plan.is_plan_ref(field):
+            f, kind_slug, ref = None, plan.PLAN_KIND, plan.PLAN_REF
+            missing_fields = plan_missing(s)
+            excepted = plan.check_submit(missing_fields, without_all_fields=basis[0], reason=basis[1])
+            if excepted is not None:
+                exceptions = {
+                    "without_all_fields": True,
+                    "reason": excepted,
+                    "missing": [{"field": x.field, "kinds": list(x.kinds)} for x in missing_fields],
+                }
+        else:
+            f = repo.get_field(s, field)
+            k = repo.get_kind(s, kind)
+            kind_slug, ref = k.slug, f"{f.slug}/{k.slug}"
+            from lipctl.services.milestones import check_basis  # the basis rule ("auf dieser Grundlage")
 
-        without_basis = check_basis(s, f.id, f.slug, k.slug, today, without_basis=basis[0], reason=basis[1])
+            exceptions["without_basis"] = check_basis(s, f.id, f.slug, k.slug, today, without_basis=basis[0], reason=basis[1])
         considered = _considered(s, surveys)
-        draft = _new_version(env, s, f, k, title, facts, today)
+        draft = _new_version(env, s, f, kind_slug, title, facts, today)
         # Every open earlier version (normally at most one) is superseded by this one.
         older = [old for old in repo.other_versions(s, draft) if lifecycle.is_open(old.state)]
         superseded = {"id": older[-1].id, "version": older[-1].version, "state_before": older[-1].state.value} if older else None
         need = read_opinions.requirements(repo.reader(s))
-        ref = f"{f.slug}/{k.slug}"
         audit.record(
             env,
             s,
@@ -354,7 +418,7 @@ def _submit_once(
             considered_surveys=[sv.name for sv in considered] or None,
             supersedes=superseded["id"] if superseded else None,
             required_opinions=[b for b, _d in need] or None,
-            without_basis=without_basis,
+            **exceptions,
         )
         _supersede(env, s, older, draft, ref, today)
         for sv in considered:
@@ -383,18 +447,19 @@ def _considered(session: Session, names: Sequence[str]) -> list[m.Survey]:
 def _new_version(
     env: Env,
     session: Session,
-    field: m.ActionField,
-    kind: m.DocumentKind,
+    field: m.ActionField | None,
+    kind: str,
     title: str | None,
     facts: FileFacts | None,
     day: dt.date,
 ) -> m.Draft:
-    """The next version of the document, received on ``day``, stored (flushed): the unique (field,
-    kind, version) constraint speaks here. It comes after the version it revises (chronology)."""
-    prev = repo.latest_for_update(session, field.id, kind.slug)  # numbers are never reused: withdrawn ones count
-    live = prev if prev is None or prev.voided_at is None else repo.latest_live(session, field.id, kind.slug)
+    """The next version of the document (field None: of the plan), received on ``day``, stored (flushed):
+    the unique version constraint speaks here. It comes after the version it revises (chronology)."""
+    field_id = field.id if field is not None else None
+    prev = repo.latest_for_update(session, field_id, kind)  # numbers are never reused: withdrawn ones count
+    live = prev if prev is None or prev.voided_at is None else repo.latest_live(session, field_id, kind)
     if live is not None and prev is not None:
-        doc = f"{field.slug}/{kind.slug}"
+        doc = f"{field.slug}/{kind}" if field is not None else plan.PLAN_REF
         returned = read_drafts.decision(repo.reader(session), live.id) if live.state == DraftState.RETURNED else None
         chronology.check_submission(
             day,
@@ -406,8 +471,8 @@ def _new_version(
             previous_since=live.state_since if lifecycle.is_open(live.state) else None,
         )
     draft = m.Draft(
-        field_id=field.id,
-        kind=kind.slug,
+        field_id=field_id,
+        kind=kind,
         version=prev.version + 1 if prev is not None else 1,
         state=lifecycle.apply(None, "submitted"),
         state_since=day,

@@ -54,7 +54,7 @@ def list_fields(env: Env) -> list[dict[str, Any]]:
 
     with env.reader() as r:
         kinds = definition.kinds(r)
-        docs: dict[int, dict[str, Latest]] = {}
+        docs: dict[int | None, dict[str, Latest]] = {}  # None: the plan (never a field of the list)
         for d in latest_versions(r):
             docs.setdefault(d.field_id, {})[d.kind] = d
         aliases = definition.field_aliases(r)

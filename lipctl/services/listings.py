@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from lipctl.process import lifecycle, standing
+from lipctl.process.plan import PLAN_REF
 from lipctl.store.read import definition, drafts, opinions
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def draft_row(d: drafts.Draft) -> dict[str, Any]:
         "kind": d.kind,
         "version": d.version,
         "state": d.state,
-        "ref": f"{d.field}/{d.kind}",
+        "ref": d.ref,
         "title": d.title,
         "state_since": d.state_since,
         "submitted_on": d.submitted_on,
@@ -63,7 +64,9 @@ def list_drafts(
 
     wanted = lifecycle.parse_state(state) if state is not None else None
     with env.reader() as r:
-        slug = definition.field_slug(r, field) if field is not None else None
+        slug = PLAN_REF if field is not None and field.strip().lower() == PLAN_REF else None
+        if field is not None and slug is None:
+            slug = definition.field_slug(r, field)
         return [
             draft_row(d)
             for d in drafts.drafts(r, slug, wanted.value if wanted is not None else None, include_voided=include_voided)
@@ -75,7 +78,7 @@ def opinion_row(o: opinions.Opinion) -> dict[str, Any]:
     return {
         "id": o.id,
         "draft": o.draft_id,
-        "ref": f"{o.field}/{o.kind}",
+        "ref": f"{o.field}/{o.kind}" if o.field is not None else PLAN_REF,
         "version": o.version,
         "body": o.body,
         "stance": o.stance,

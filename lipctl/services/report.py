@@ -195,7 +195,7 @@ def _decisions(facts: Facts) -> list[dict[str, Any]]:
                 "type": "steering",
                 "date": dec.decided_on,
                 "body": steering,
-                "field": field_slug[dec.field_id],
+                "field": field_slug.get(dec.field_id) if dec.field_id is not None else None,  # None: the plan
                 "kind": dec.kind,
                 "version": dec.version,
                 "draft": dec.draft_id,

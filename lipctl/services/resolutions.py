@@ -8,13 +8,13 @@ arithmetic (lipctl.process.votes). A tally is one resolution row and one audit e
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
-from lipctl.errors import InvalidInput, Refused
+from lipctl.errors import Refused
 from lipctl.i18n import _
-from lipctl.process import chronology, lifecycle, limits, votes
+from lipctl.process import chronology, lifecycle, limits, plan, votes
 from lipctl.process import definition as d
 from lipctl.process.drucksache import parse_drucksache
 from lipctl.process.states import DecisionScope
@@ -94,14 +94,6 @@ def _register_paper(
 def _members_fields(res: m.Resolution, statutory: int | None, why: str | None) -> dict[str, Any]:
     res.members_statutory, res.members_reason = statutory, why
     return {"members_statutory": statutory, "members_reason": why}
-
-
-def _refuse_unless_forwarded(session: Session, draft: m.Draft, ref: str) -> None:
-    field = session.get(m.ActionField, draft.field_id)
-    assert field is not None
-    lifecycle.check_tally(
-        draft.state, label=f"{ref} v{draft.version}", ref=ref, field=field.slug, kind=draft.kind, since=draft.state_since
-    )
 
 
 def _row(res: m.Resolution, body: m.Body, **extra: Any) -> dict[str, Any]:
@@ -193,14 +185,16 @@ def tally_document(
 ) -> dict[str, Any]:
     """Record the committee's vote on a forwarded draft; adopted or rejected settles that version.
 
-    ``members_override``/``reason``: count with --members although it differs from the statutory number."""
-    from lipctl.process import lifecycle
+    REF ``plan`` is the complete plan's current version: the committee's vote on it (by default the
+    Beratungsfolge's committee) passes it on to the council when adopted."""
 
     _check_counts(yes=yes, no=no, abstain=abstain, present=present, members=members)
     number = parse_drucksache(drucksache) if drucksache is not None else None
     day = parse_date(date, env.today)
     with env.uow(write=True) as uow:
         s = uow.session
+        if plan.is_plan_ref(ref):
+            repo.lock_plan_chain(s)  # one plan tally at a time
         draft = repo.get_draft(s, ref)
         # Two offices tallying the same draft at once: the second waits here and then sees the
         # first one's result (SQLite serialises writers with BEGIN IMMEDIATE already).
@@ -208,61 +202,98 @@ def tally_document(
         from lipctl.services.drafts import refuse_withdrawn
 
         refuse_withdrawn(s, draft)
-        field = s.get(m.ActionField, draft.field_id)
-        assert field is not None
-        doc_ref = f"{field.slug}/{draft.kind}"
-        _refuse_unless_forwarded(s, draft, doc_ref)
-        chronology.check_tally(
-            day,
-            what=f"{doc_ref} v{draft.version}",
-            forwarded_on=draft.state_since,
-            previous_tally=read_drafts.last_tally(repo.reader(s), draft.id),
-        )
-        deciding, last = _deciding_body(s, DecisionScope.DOCUMENT, draft.id, body)
-        rules = _rule_set(s, deciding)
-        counted, statutory, why = _members(s, deciding, day, members, members_override, reason)
-        tally = votes.Tally(yes, no, abstain, present, counted, second_convocation, defer)
-        outcome = votes.decide(tally, rules)
-        _register_paper(env, s, number, deciding, day, draft, draft.title or f"{doc_ref} v{draft.version}")
-        res = _store(env, s, DecisionScope.DOCUMENT, draft.id, deciding, rules, tally, outcome, number, day)
-        members_fields = _members_fields(res, statutory, why)
-        event = lifecycle.tally_event(outcome.result, final=outcome.final, last=last)
-        before = draft.state
-        draft.state = lifecycle.apply(draft.state, event, what=f"{doc_ref} v{draft.version}")
-        if draft.state != before:
-            draft.state_since = day
-        row = _row(res, deciding, draft=draft.id, ref=doc_ref, field=field.slug, kind=draft.kind, version=draft.version)
-        row["state"] = draft.state.value
-        row.update(members_fields)
-        audit.record(
-            env,
-            s,
-            "resolution.recorded",
-            entity="draft",
-            entity_id=draft.id,
-            happened_on=day,
-            resolution=res.id,
-            ref=doc_ref,
-            version=draft.version,
-            **_vote_fields(res, deciding),
-            state_before=before.value,
-            state=draft.state.value,
-            **members_fields,
-        )
+        requested = body
+        if draft.field_id is None and requested is None:
+            requested = _plan_body(s, "committee", "committee tally")
+        counts = _Counts(yes, no, abstain, present, members, second_convocation, defer, members_override, reason)
+        row = _tally_version(env, s, draft, requested, counts, number, day)
         uow.commit()
     return row
 
 
-def missing_documents(session: Session) -> list[dict[str, Any]]:
-    """Per action field, the document kinds that have no committee-adopted version yet."""
-    adopted = repo.adopted_documents(session)
-    kinds = [k.slug for k in repo.all_kinds(session)]
-    out = []
-    for f in repo.all_fields(session):
-        lacking = [k for k in kinds if (f.id, k) not in adopted]
-        if lacking:
-            out.append({"field": f.slug, "kinds": lacking})
-    return out
+class _Counts(NamedTuple):
+    """The numbers as typed (``members`` None: the body's seats), in votes.Tally's order."""
+
+    yes: int
+    no: int
+    abstain: int
+    present: int
+    members: int | None
+    second_convocation: bool
+    deferred: bool
+    members_override: bool = False  # --members-override: count with --members although it is not the statutory number
+    members_reason: str | None = None
+
+
+def _plan_body(session: Session, body_kind: str, command: str) -> str:
+    """The body of the plan's Beratungsfolge that ``command`` records by default (lipctl.process.plan)."""
+    return plan.tallying_body([(b.slug, b.kind) for b in repo.decision_chain(session, DecisionScope.PLAN)], body_kind, command)
+
+
+def _tally_version(
+    env: Env,
+    s: Session,
+    draft: m.Draft,
+    requested: str | None,
+    counts: _Counts,
+    number: str | None,
+    day: dt.date,
+    exception: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """One body's vote on a forwarded version (a field's document or the plan), stored with its effect
+    on the version and its audit event. ``counts.members`` None: the body's seats."""
+    from lipctl.services.drafts import doc_ref
+
+    is_plan = draft.field_id is None
+    scope = DecisionScope.PLAN if is_plan else DecisionScope.DOCUMENT
+    ref = doc_ref(s, draft)
+    field = ref.split("/")[0] if not is_plan else None
+    what = f"{ref} v{draft.version}"
+    lifecycle.check_tally(
+        draft.state, label=what, ref=ref, field=field or plan.PLAN_REF, kind=draft.kind, since=draft.state_since
+    )
+    chronology.check_tally(
+        day, what=what, forwarded_on=draft.state_since, previous_tally=read_drafts.last_tally(repo.reader(s), draft.id)
+    )
+    deciding, last = _deciding_body(s, scope, draft.id, requested)
+    rules = _rule_set(s, deciding)
+    c = counts
+    counted, statutory, why = _members(s, deciding, day, c.members, c.members_override, c.members_reason)
+    tally = votes.Tally(c.yes, c.no, c.abstain, c.present, counted, c.second_convocation, c.deferred)
+    outcome = votes.decide(tally, rules)
+    _register_paper(env, s, number, deciding, day, None if is_plan else draft, draft.title or what)
+    res = _store(env, s, scope, draft.id, deciding, rules, tally, outcome, number, day, exception)
+    members_fields = _members_fields(res, statutory, why)
+    event = lifecycle.tally_event(outcome.result, final=outcome.final, last=last)
+    before = draft.state
+    draft.state = lifecycle.apply(draft.state, event, what=what)
+    if draft.state != before:
+        draft.state_since = day
+    row = _row(res, deciding, draft=draft.id, ref=ref, field=field, kind=draft.kind, version=draft.version)
+    row["state"] = draft.state.value
+    row.update(extra)
+    row.update(members_fields)
+    audit.record(
+        env,
+        s,
+        "resolution.recorded",
+        entity="draft",
+        entity_id=draft.id,
+        happened_on=day,
+        resolution=res.id,
+        ref=ref,
+        version=draft.version,
+        scope="plan" if is_plan else None,
+        **_vote_fields(res, deciding),
+        state_before=before.value,
+        state=draft.state.value,
+        without_all_fields=True if exception else None,
+        reason=exception,
+        missing=extra.get("missing") or None,
+        **members_fields,
+    )
+    return row
 
 
 def tally_plan(
@@ -282,64 +313,52 @@ def tally_plan(
     reason: str | None = None,
     members_override: bool = False,
 ) -> dict[str, Any]:
-    """Record the council's vote on the plan; refused until every field's documents are adopted.
+    """Record the council's vote on the complete plan's forwarded version (council tally), once the bodies
+    before it in the Beratungsfolge (the committee) adopted that version. Refused while no version was
+    submitted (lipctl draft submit plan).
 
-    One ``reason`` serves both exceptions: --without-all-fields and --members-override."""
+    The readiness of the fields was checked when the version was submitted; a field that has lost its
+    adopted document since (a voided resolution) needs ``without_all_fields`` with a ``reason`` here,
+    unless the version was submitted as that exception."""
 
-    reason = (reason or "").strip() or None
-    if reason is not None:
-        limits.check_text(reason, "--reason", limits.MAX_REASON, multiline=True)
+    if reason is not None and reason.strip():
+        limits.check_text(reason.strip(), "--reason", limits.MAX_REASON, multiline=True)
+    # One --reason serves both exceptions: --without-all-fields and --members-override.
+    plan_reason = reason if without_all_fields or not members_override else None
+    members_reason = reason if members_override else None
+    plan.check_exception(without_all_fields, plan_reason)
     _check_counts(yes=yes, no=no, abstain=abstain, present=present, members=members)
-    if without_all_fields and reason is None:
-        raise InvalidInput(
-            _("--without-all-fields needs --reason TEXT"),
-            _("say why the council votes before every action field is ready; the reason is recorded"),
-        )
-    if reason is not None and not without_all_fields and not members_override:
-        raise InvalidInput(
-            _("--reason is only used with --without-all-fields or --members-override"),
-            _("leave out --reason, or add the exception it explains"),
-        )
     number = parse_drucksache(drucksache) if drucksache is not None else None
     day = parse_date(date, env.today)
     with env.uow(write=True) as uow:
         s = uow.session
         repo.lock_plan_chain(s)  # one plan tally at a time
-        missing = missing_documents(s)
-        if missing and not without_all_fields:
-            listed = ", ".join("{field} ({kinds})".format(field=x["field"], kinds=", ".join(x["kinds"])) for x in missing)
-            raise Refused(
-                _("the plan is not ready for the council: no committee-adopted document yet for {missing}").format(
-                    missing=listed
-                ),
-                _("record the committee's resolutions first, or record an exception with --without-all-fields --reason TEXT"),
-            )
-        deciding, _last = _deciding_body(s, DecisionScope.PLAN, None, body)
-        rules = _rule_set(s, deciding)
-        counted, statutory, why = _members(s, deciding, day, members, members_override, reason if members_override else None)
-        tally = votes.Tally(yes, no, abstain, present, counted, second_convocation, defer)
-        outcome = votes.decide(tally, rules)
-        exception = reason if missing else None
-        _register_paper(env, s, number, deciding, day, None, None)
-        res = _store(env, s, DecisionScope.PLAN, None, deciding, rules, tally, outcome, number, day, exception)
-        members_fields = _members_fields(res, statutory, why)
-        row = _row(res, deciding, draft=None)
-        row["missing"] = missing
-        row.update(members_fields)
-        audit.record(
+        draft_id = read_drafts.plan_draft_id(repo.reader(s))
+        if draft_id is None:
+            raise plan.no_version()
+        draft = s.get(m.Draft, draft_id)
+        assert draft is not None
+        s.refresh(draft, with_for_update=True)
+        from lipctl.services.drafts import plan_missing
+
+        missing = plan_missing(s)
+        exception = plan.check_final_vote(
+            missing,
+            submitted_with_exception=read_drafts.submitted_without_all_fields(repo.reader(s), draft.id),
+            without_all_fields=without_all_fields,
+            reason=plan_reason,
+        )
+        requested = body if body is not None else _plan_body(s, "council", "council tally")
+        row = _tally_version(
             env,
             s,
-            "resolution.recorded",
-            entity="resolution",
-            entity_id=res.id,
-            happened_on=day,
-            resolution=res.id,
-            scope="plan",
-            **_vote_fields(res, deciding),
-            without_all_fields=True if missing else None,
-            reason=exception,
-            missing=missing or None,
-            **members_fields,
+            draft,
+            requested,
+            _Counts(yes, no, abstain, present, members, second_convocation, defer, members_override, members_reason),
+            number,
+            day,
+            exception,
+            missing=[{"field": x.field, "kinds": list(x.kinds)} for x in missing],
         )
         uow.commit()
     return row

@@ -70,6 +70,8 @@ class Facts(NamedTuple):
     milestones: list[q.MilestoneRow]
     adopted: list[q.Document]
     plan_adopted_on: dict[int, dt.date]
+    plan_version: q.LatestVersion | None = None  # the complete plan (issue 16)
+    plan_resolutions: tuple[q.PlanResolution, ...] = ()
 
 
 def read(r: Reader) -> Facts:
@@ -82,7 +84,8 @@ def read(r: Reader) -> Facts:
     returns = q.returns(r)
     requirements = read_opinions.requirements(r)
     latest_ids = [d.id for d in latest]
-    received = q.received(r, latest_ids)
+    plan = q.plan_version(r)
+    received = q.received(r, latest_ids + ([plan.id] if plan is not None else []))
     resolutions = q.resolutions(r, latest_ids)
     steps = q.decision_steps(r)
     responses = q.responses_per_field(r)
@@ -101,6 +104,8 @@ def read(r: Reader) -> Facts:
         q.milestones(r),
         q.adopted_documents(r),
         q.plan_adopted_on(r),
+        plan,
+        tuple(q.plan_resolutions(r)),
     )
 
 
@@ -149,6 +154,7 @@ def shape(facts: Facts, today: dt.date) -> tuple[dict[str, Any], Names]:
         "as_of": today,
         "fields": field_rows,
         "milestones": milestone_rows,
+        "plan": _plan(facts, today, slug_of_body, chains[DecisionScope.PLAN]),
         "overdue": overdue,
         "overdue_count": len(overdue),
     }
@@ -167,7 +173,7 @@ def _fields(
     last, adopted_by = standing.last_votes(
         standing.Vote(v.draft_id, slug_of_body[v.body_id], v.result, v.decided_on, v.drucksache) for v in facts.resolutions
     )
-    by_field: dict[int, dict[str, q.LatestVersion]] = {}
+    by_field: dict[int | None, dict[str, q.LatestVersion]] = {}
     for version in facts.latest:
         by_field.setdefault(version.field_id, {})[version.kind] = version
 
@@ -268,6 +274,64 @@ def _overdue_opinion(field_slug: str, d: q.LatestVersion, ref: str, body: str, d
     }
 
 
+def _plan(facts: Facts, today: dt.date, slug_of_body: dict[int, str], chain: list[str]) -> dict[str, Any]:
+    """The complete plan (Gesamtplan): its current version, where it stands, and every live resolution
+    on it (those recorded before it was a document have ``draft`` null)."""
+    from lipctl.process.plan import PLAN_REF
+
+    resolutions = [
+        {
+            "id": res.id,
+            "draft": res.draft_id,
+            "body": slug_of_body[res.body_id],
+            "result": res.result.value,
+            "decided_on": res.decided_on,
+            "drucksache": res.drucksache,
+        }
+        for res in facts.plan_resolutions
+    ]
+    d = facts.plan_version
+    if d is None:
+        return {
+            "ref": PLAN_REF,
+            "draft": None,
+            "version": None,
+            "state": None,
+            "since": None,
+            "waiting_on": [],
+            "resolutions": resolutions,
+        }
+    received = {slug_of_body[row.body_id] for row in facts.received if row.draft_id == d.id}
+    adopted_by = {
+        slug_of_body[res.body_id] for res in facts.plan_resolutions if res.draft_id == d.id and res.result.value == "adopted"
+    }
+    stand = standing.document(
+        d.state,
+        since=d.state_since,
+        submitted_on=d.submitted_on,
+        requirements=facts.requirements,
+        received=received,
+        chain=chain,
+        adopted_by=adopted_by,
+        steering=standing.roles(facts.bodies).steering,
+        expert_group=None,
+        today=today,
+    )
+    return {
+        "ref": PLAN_REF,
+        "draft": d.id,
+        "kind": d.kind,
+        "version": d.version,
+        "state": d.state.value,
+        "since": d.state_since,
+        "days_in_state": stand.days_in_state,
+        "waiting_on": stand.waiting_on,
+        "missing_opinions": stand.missing_opinions,
+        "adopted_by": [b for b in chain if b in adopted_by],
+        "resolutions": resolutions,
+    }
+
+
 def _milestones(
     facts: Facts, today: dt.date, slug_of_body: dict[int, str], plan_chain: list[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -276,7 +340,9 @@ def _milestones(
     field_slugs = [f.slug for f in facts.fields]
     adopted = {(slug_of_field[d.field_id], d.kind): d.adopted_on or today for d in facts.adopted}
     plan_by = {slug_of_body[b]: day for b, day in facts.plan_adopted_on.items()}
-    plan_adopted_on = standing.plan_adopted_on(plan_chain, plan_by)
+    # The plan is adopted by the last body of its Beratungsfolge, who votes only after the others
+    # (a council resolution recorded before revision 0008 had no committee vote before it).
+    plan_adopted_on = standing.plan_adopted_on(plan_chain[-1:], plan_by)
     defs = [ms.Milestone(m.slug, m.due, m.applies_to) for m in facts.milestones]
     by_slug = {m.slug: m for m in facts.milestones}
     milestone_rows = [

@@ -297,11 +297,12 @@ class Survey(Base):
 
 
 class Draft(Base):
-    """Entwurf: one version of one document (kind) of one action field."""
+    """Entwurf: one version of one document (kind) of one action field, or of the complete plan
+    (Gesamtplan: kind 'gesamtplan', no field; revision 0008)."""
 
     __tablename__ = "drafts"
     id: Mapped[IntPK]
-    field_id: Mapped[int] = fk("action_fields.id", index=False)
+    field_id: Mapped[int | None] = fk("action_fields.id", index=False, nullable=True)
     kind: Mapped[str] = mapped_column(String(80), nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     state: Mapped[DraftState] = mapped_column(index=True)
@@ -321,6 +322,15 @@ class Draft(Base):
         # Two concurrent submissions must not both become v2: the second one fails here and retries.
         UniqueConstraint("field_id", "kind", "version", name="uq_drafts_field_kind_version"),
         CheckConstraint("version >= 1", name="version_positive"),
+        # issue 16, the complete plan (revision 0008): only the plan has no field; its versions are unique.
+        CheckConstraint("field_id IS NOT NULL OR kind = 'gesamtplan'", name="plan_has_no_field"),
+        Index(
+            "uq_drafts_plan_version",
+            "version",
+            unique=True,
+            sqlite_where=sql_text("field_id IS NULL"),
+            postgresql_where=sql_text("field_id IS NULL"),
+        ),
     )
 
 

@@ -85,7 +85,7 @@ def reader(session: Session) -> Reader:
 # --- drafts -------------------------------------------------------------------------------
 
 
-def latest_for_update(session: Session, field_id: int, kind: str) -> m.Draft | None:
+def latest_for_update(session: Session, field_id: int | None, kind: str) -> m.Draft | None:
     """The latest version of a field's document, its row locked for this transaction (None: the first one)."""
     return session.scalars(
         select(m.Draft)
@@ -96,7 +96,7 @@ def latest_for_update(session: Session, field_id: int, kind: str) -> m.Draft | N
     ).first()
 
 
-def latest_live(session: Session, field_id: int, kind: str) -> m.Draft | None:
+def latest_live(session: Session, field_id: int | None, kind: str) -> m.Draft | None:
     """The latest version of a field's document that was not withdrawn (None: there is none)."""
     return session.scalars(
         select(m.Draft)
@@ -122,7 +122,7 @@ def other_versions(session: Session, draft: m.Draft) -> list[m.Draft]:
     )
 
 
-def document_for_update(session: Session, field_id: int, kind: str) -> list[m.Draft]:
+def document_for_update(session: Session, field_id: int | None, kind: str) -> list[m.Draft]:
     """Every version of a field's document (withdrawn ones too), oldest first, their rows locked for this
     transaction: a correction computes the document's states again while nobody records on it."""
     return list(

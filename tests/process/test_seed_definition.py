@@ -70,7 +70,8 @@ def test_steering_group_composition_and_process_facts(raw: dict) -> None:
     assert steering.chair.title == "Sozial- und Sportdezernentin"
     assert pd.founding_drucksache == "2472/2019"
     assert [r.body for r in pd.requirements] == ["integrationsbeiraete", "runder-tisch"]
-    assert pd.decision_chain == {"document": ("internationaler-ausschuss",), "plan": ("rat",)}
+    # The complete plan: the committee ("das letzte Wort"), then the council (issue 16).
+    assert pd.decision_chain == {"document": ("internationaler-ausschuss",), "plan": ("internationaler-ausschuss", "rat")}
     # The source gives a season, a month and "after": no day is made up, the words are kept.
     assert {m.applies_to: (m.due, m.due_text) for m in pd.milestones} == {
         "grundsatzpapier": (None, "bis Herbst 2020"),

@@ -365,9 +365,18 @@ def test_huge_tally_counts_are_refused(store: str, cli, option: str) -> None:
 
 def test_the_largest_count_is_stored(store: str, cli) -> None:
     big = str(MAX_INT)
+    # the complete plan at the council: submitted, its opinions in, forwarded, adopted by the committee
+    for args in (
+        ("draft", "submit", "plan", "--without-all-fields", "--reason", "vor der Sommerpause"),
+        ("opinion", "record", "plan", "--from", "integrationsbeiraete", "--stance", "approve", "--text", "ok"),
+        ("opinion", "record", "plan", "--from", "runder-tisch", "--stance", "approve", "--text", "ok"),
+        ("steering", "decide", "plan", "--forward", "--reason", "ok"),
+        ("committee", "tally", "plan", "--yes", "9", "--no", "0", "--abstain", "0", "--present", "9", "--members", "15"),
+    ):
+        assert cli(*args).exit_code == ExitCode.OK, args
     result = cli("council", "tally", "--yes", big, "--present", big, "--members", big, *COUNTS)
     assert result.exit_code == ExitCode.OK, result.stderr
-    (res,) = rows(store, "resolutions")
+    (_committee, res) = rows(store, "resolutions")
     assert (res["yes"], res["present"], res["members"]) == (MAX_INT, MAX_INT, MAX_INT)
 
 

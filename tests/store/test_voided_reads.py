@@ -54,6 +54,15 @@ def story(db_url: str, cli: Any) -> dict[str, Any]:
     run(cli, "committee", "tally", REF, "--yes", "8", "--no", "5", "--abstain", "1", *tally, today="2021-02-21")
     ids["v3"] = run(cli, "draft", "submit", "bildung", "--kind", "grundsatzpapier", today="2021-02-25")["id"]
     run(cli, "draft", "withdraw", str(ids["v3"]), "--reason", "aus Versehen", today="2021-02-26")
+    # the complete plan (issue 16): submitted, its opinions in, forwarded, adopted by the committee
+    ids["plan"] = run(cli, "draft", "submit", "plan", "--without-all-fields", "--reason", "Sondersitzung", today="2021-02-27")[
+        "id"
+    ]
+    for body in ("integrationsbeiraete", "runder-tisch"):
+        run(cli, "opinion", "record", "plan", "--from", body, "--stance", "approve", "--text", "t", today="2021-02-27")
+    run(cli, "steering", "decide", "plan", "--forward", "--reason", "r", today="2021-02-27")
+    plan_tally = ["--yes", "9", "--no", "1", "--abstain", "0", "--present", "10", "--members", "15"]
+    run(cli, "committee", "tally", "plan", *plan_tally, today="2021-02-27")
     plan = run(
         cli, "council", "tally", "--yes", "40", "--no", "2", "--abstain", "0", "--present", "42", "--members", "66",
         "--without-all-fields", "--reason", "Sondersitzung", today="2021-02-27",
@@ -75,14 +84,16 @@ def test_state_status_and_report_count_only_what_was_not_voided(story: dict[str,
         assert {x.draft_id for x in status.received(r, [story["v2"], story["v3"]])} == {story["v2"]}
         assert [x.result for x in status.resolutions(r, [story["v2"]])] == [ResolutionResult.ADOPTED]
         assert [(x.field_id, x.kind) for x in status.adopted_documents(r)] == [(v2.field_id, "grundsatzpapier")]
-        assert status.plan_adopted_on(r) == {}
+        assert len(status.plan_adopted_on(r)) == 1  # the committee's; the council's was voided
         decided = report.steering_decisions(r, None, today)
         assert [(d.draft_id, d.outcome) for d in decided] == [
             (story["v1"], DecisionOutcome.RETURN),
             (story["v2"], DecisionOutcome.FORWARD),
+            (story["plan"], DecisionOutcome.FORWARD),
         ]
         assert story["voided_tally"] not in {x.id for x in report.resolutions(r, None, today)}
-        assert {x.scope for x in report.resolutions(r, None, today)} == {DecisionScope.DOCUMENT}
+        # the committee's vote on the plan counts; the council's, voided, does not
+        assert [x.scope for x in report.resolutions(r, None, today)] == [DecisionScope.DOCUMENT, DecisionScope.PLAN]
         assert opinions.received(r, story["v2"]) == ["integrationsbeiraete", "runder-tisch"]
         assert story["withdrawn_opinion"] not in {o.id for o in opinions.opinions(r)}
         assert story["withdrawn_opinion"] in {o.id for o in opinions.opinions(r, include_voided=True)}
@@ -92,7 +103,8 @@ def test_state_status_and_report_count_only_what_was_not_voided(story: dict[str,
         assert [(v.version, v.voided) for v in facts.versions] == [(1, False), (2, False), (3, True)]
         assert [d.voided for d in facts.decisions] == [True, False, False]
         assert [t.voided for t in facts.tallies] == [True, False]
-        assert [t.voided for t in drafts.plan_facts(r).tallies] == [True]
+        assert [t.voided for t in drafts.document_facts(r, None, "gesamtplan").tallies] == [False, True]
+        assert drafts.plan_facts(r).tallies == []  # only resolutions recorded before the plan was a document
 
 
 def test_status_and_fields_show_the_live_latest_version(story: dict[str, Any], cli: Any) -> None:

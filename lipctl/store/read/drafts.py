@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from lipctl.errors import InvalidInput, NotFound
 from lipctl.i18n import _
-from lipctl.process import replay
+from lipctl.process import plan, replay
 from lipctl.process.limits import id_in_range
 from lipctl.process.states import DecisionOutcome, DecisionScope, ResolutionResult
 from lipctl.store.read import definition, status
@@ -15,7 +15,7 @@ from lipctl.store.reader import Reader
 
 class Draft(NamedTuple):
     id: int
-    field: str  # the action field's slug
+    field: str | None  # the action field's slug; None for the complete plan (kind gesamtplan)
     kind: str
     version: int
     state: str
@@ -26,11 +26,16 @@ class Draft(NamedTuple):
     file_name: str | None
     file_size: int | None
     file_sha256: str | None
-    field_id: int
+    field_id: int | None
     file_copy: str | None
     voided_at: dt.datetime | None = None  # naive UTC; set when the version was withdrawn
     voided_by: str | None = None
     void_reason: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """FIELD/KIND of the document, ``plan`` for the complete plan."""
+        return plan.PLAN_REF if self.field is None else f"{self.field}/{self.kind}"
 
 
 class Decision(NamedTuple):
@@ -58,17 +63,19 @@ _DRAFTS = """
     SELECT d.id, f.slug AS field, d.kind, d.version, d.state, d.title, d.state_since, d.submitted_on,
            d.submitted_by, d.file_name, d.file_size, d.file_sha256, d.field_id, d.file_copy,
            d.voided_at, d.voided_by, d.void_reason
-    FROM drafts d JOIN action_fields f ON f.id = d.field_id
+    FROM drafts d LEFT JOIN action_fields f ON f.id = d.field_id
 """
 
 
 def drafts(r: Reader, field: str | None = None, state: str | None = None, *, include_voided: bool = False) -> list[Draft]:
-    """Every draft version (of the field with slug ``field``, in ``state``), by field, document and version;
+    """Every draft version (of the field with slug ``field``, or ``plan``; in ``state``), by field, document and version;
     withdrawn versions only with ``include_voided``."""
     where, params = [], {}
     if not include_voided:
         where.append("d.voided_at IS NULL")
-    if field is not None:
+    if field == plan.PLAN_REF:  # the complete plan's versions (no field)
+        where.append("d.field_id IS NULL")
+    elif field is not None:
         where.append("f.slug = :field")
         params["field"] = field
     if state is not None:
@@ -83,7 +90,9 @@ def draft(r: Reader, draft_id: int) -> Draft:
 
 
 def _drafts(r: Reader, where: str = "", params: dict[str, Any] | None = None) -> list[Draft]:
-    sql = _DRAFTS + (f" WHERE {where}" if where else "") + " ORDER BY f.position, f.id, d.kind, d.version"
+    # The plan (no field) after the fields on both stores (SQLite sorts NULL first, PostgreSQL last).
+    order = " ORDER BY CASE WHEN d.field_id IS NULL THEN 1 ELSE 0 END, f.position, f.id, d.kind, d.version"
+    sql = _DRAFTS + (f" WHERE {where}" if where else "") + order
     return [Draft(**row) for row in r.rows(sql, params, dates=("state_since", "submitted_on"), times=("voided_at",))]
 
 
@@ -95,8 +104,14 @@ _REF = re.compile(r"^\s*(?P<field>[^/]+?)\s*/\s*(?P<kind>[^/]+?)\s*$")
 
 
 def draft_id(r: Reader, ref: str) -> int:
-    """The draft named by a numeric id, or by FIELD/KIND for the latest live (not withdrawn) version of that document."""
+    """The draft named by a numeric id, by FIELD/KIND for the latest live (not withdrawn) version of that
+    document, or by ``plan`` for the complete plan's (Gesamtplan) latest live version."""
     text = ref.strip()
+    if plan.is_plan_ref(text):
+        found = plan_draft_id(r)
+        if found is None:
+            raise plan.no_version()
+        return found
     if text.isascii() and text.isdigit():
         # An id beyond the INTEGER column (99999999999999999999999) is unknown on both stores, never sent to them.
         number = id_in_range(text)
@@ -116,6 +131,20 @@ def draft_id(r: Reader, ref: str) -> int:
     return int(latest[0])
 
 
+def plan_draft_id(r: Reader) -> int | None:
+    """The complete plan's current version (REF ``plan``): its latest live draft id, None before the first one."""
+    latest = r.column(
+        "SELECT id FROM drafts WHERE field_id IS NULL AND kind = :kind AND voided_at IS NULL ORDER BY version DESC LIMIT 1",
+        {"kind": plan.PLAN_KIND},
+    )
+    return int(latest[0]) if latest else None
+
+
+def _of_document(field_id: int | None, alias: str = "") -> str:
+    """The SQL condition for the versions of one document (``:kind``, ``:field``); the plan has no field."""
+    return f"{alias}field_id IS NULL" if field_id is None else f"{alias}field_id = :field"
+
+
 def _document(r: Reader, ref: str) -> tuple[definition.Field, definition.Kind]:
     match = _REF.match(ref.strip())
     if not match:
@@ -128,8 +157,10 @@ def _document(r: Reader, ref: str) -> tuple[definition.Field, definition.Kind]:
     return field, kind
 
 
-def document(r: Reader, ref: str) -> tuple[int, str, str]:
-    """The document FIELD/KIND names: the field's id and slug, the kind's slug."""
+def document(r: Reader, ref: str) -> tuple[int | None, str, str]:
+    """The document FIELD/KIND names: the field's id and slug, the kind's slug (``plan``: None, plan, gesamtplan)."""
+    if plan.is_plan_ref(ref):
+        return None, plan.PLAN_REF, plan.PLAN_KIND
     field, kind = _document(r, ref)
     return field.id, field.slug, kind.slug
 
@@ -139,9 +170,12 @@ Latest = status.LatestVersion
 latest_versions = status.latest_versions
 
 
-def versions(r: Reader, field_id: int, kind: str) -> dict[int, int]:
-    """Every version of one document: version number by draft id."""
-    return r.pairs("SELECT id, version FROM drafts WHERE field_id = :field AND kind = :kind", {"field": field_id, "kind": kind})
+def versions(r: Reader, field_id: int | None, kind: str) -> dict[int, int]:
+    """Every version of one document (field None: the plan's): version number by draft id."""
+    return r.pairs(
+        f"SELECT id, version FROM drafts WHERE {_of_document(field_id)} AND kind = :kind",  # noqa: S608 - a constant condition
+        {"field": field_id, "kind": kind},
+    )
 
 
 def decision(r: Reader, draft_id: int) -> Decision | None:
@@ -198,10 +232,10 @@ def chunk(r: Reader, sha256: str, seq: int) -> bytes | None:
 # --- corrections: what was recorded on one document, voided records marked -------------------------
 
 
-def version_id(r: Reader, field_id: int, kind: str, version: int) -> int | None:
+def version_id(r: Reader, field_id: int | None, kind: str, version: int) -> int | None:
     """The draft id of version ``version`` of a document (withdrawn or not), if there is one."""
     found = r.column(
-        "SELECT id FROM drafts WHERE field_id = :field AND kind = :kind AND version = :version",
+        f"SELECT id FROM drafts WHERE {_of_document(field_id)} AND kind = :kind AND version = :version",  # noqa: S608
         {"field": field_id, "kind": kind, "version": version},
     )
     return int(found[0]) if found else None
@@ -215,22 +249,23 @@ def chain(r: Reader, scope: DecisionScope) -> list[str]:
     )
 
 
-def document_facts(r: Reader, field_id: int, kind: str) -> replay.Document:
-    """Every version of one document and what was recorded on them, voided records marked (process/replay.py)."""
+def document_facts(r: Reader, field_id: int | None, kind: str) -> replay.Document:
+    """Every version of one document (field None: the plan's) and what was recorded on them, voided records
+    marked (process/replay.py)."""
     params = {"field": field_id, "kind": kind}
     versions = [
         replay.Version(row.id, row.version, row.submitted_on, row.voided)
         for row in r.rows(
-            """
+            f"""
             SELECT id, version, submitted_on, CASE WHEN voided_at IS NULL THEN 0 ELSE 1 END AS voided
-            FROM drafts WHERE field_id = :field AND kind = :kind ORDER BY version
-            """,
+            FROM drafts WHERE {_of_document(field_id)} AND kind = :kind ORDER BY version
+            """,  # noqa: S608 - a constant condition
             params,
             dates=("submitted_on",),
             flags=("voided",),
         )
     ]
-    of_doc = "d.field_id = :field AND d.kind = :kind"
+    of_doc = f"{_of_document(field_id, 'd.')} AND d.kind = :kind"
     opinions = [
         replay.Opinion(row.id, row.draft_id, row.body, row.received_on, row.voided)
         for row in r.rows(
@@ -269,11 +304,12 @@ def document_facts(r: Reader, field_id: int, kind: str) -> replay.Document:
         params,
     )
     required = r.column("SELECT b.slug FROM opinion_requirements q JOIN bodies b ON b.id = q.body_id ORDER BY q.position, q.id")
-    return replay.Document(versions, opinions, decisions_, tallies, required, chain(r, DecisionScope.DOCUMENT))
+    scope = DecisionScope.PLAN if field_id is None else DecisionScope.DOCUMENT
+    return replay.Document(versions, opinions, decisions_, tallies, required, chain(r, scope))
 
 
 def plan_facts(r: Reader) -> replay.Document:
-    """The council's (and any other body's) resolutions on the plan, voided ones marked."""
+    """The resolutions on the plan recorded before it was a document (revision 0008: no draft), voided ones marked."""
     tallies = _tallies(
         r,
         """
@@ -361,3 +397,14 @@ def voided_resolutions(r: Reader, ids: list[int]) -> dict[tuple[str, int], Voide
         times=("voided_at",),
     )
     return {("tally", row.id): Voided(row.voided_at, row.voided_by or "", row.void_reason or "") for row in rows}
+
+
+def submitted_without_all_fields(r: Reader, draft_id: int) -> bool:
+    """Whether the plan's version was submitted as the recorded exception (--without-all-fields)."""
+    import json
+
+    details = r.column(
+        "SELECT details FROM audit_events WHERE entity = 'draft' AND entity_id = :id AND action = 'draft.submitted'",
+        {"id": draft_id},
+    )
+    return any(json.loads(d).get("without_all_fields") for d in details if d)

@@ -9,7 +9,7 @@ from lipctl.store.reader import Reader
 class Opinion(NamedTuple):
     id: int
     draft_id: int
-    field: str
+    field: str | None  # None: an opinion on the complete plan
     kind: str
     version: int
     body: str
@@ -33,7 +33,7 @@ _OPINIONS = """
     FROM opinions o
     JOIN bodies b ON b.id = o.body_id
     JOIN drafts d ON d.id = o.draft_id
-    JOIN action_fields f ON f.id = d.field_id
+    LEFT JOIN action_fields f ON f.id = d.field_id
 """
 
 

@@ -22,7 +22,7 @@ class SteeringDecision(NamedTuple):
     reason: str
     decided_on: dt.date
     without_opinions: bool
-    field_id: int
+    field_id: int | None  # None: a decision on the plan
     kind: str
     version: int
 

@@ -15,10 +15,10 @@ from lipctl.store.reader import Reader
 
 
 class LatestVersion(NamedTuple):
-    """The latest version of one document (field, kind)."""
+    """The latest version of one document (field, kind); field_id None: the plan's."""
 
     id: int
-    field_id: int
+    field_id: int | None
     kind: str
     version: int
     state: DraftState
@@ -174,7 +174,7 @@ def adopted_documents(r: Reader) -> list[Document]:
         for row in r.rows(
             """
             SELECT field_id, kind, min(state_since) AS adopted_on FROM drafts
-            WHERE state = :state AND voided_at IS NULL GROUP BY field_id, kind
+            WHERE state = :state AND voided_at IS NULL AND field_id IS NOT NULL GROUP BY field_id, kind
             """,
             {"state": DraftState.ADOPTED.value},
             dates=("adopted_on",),
@@ -183,14 +183,69 @@ def adopted_documents(r: Reader) -> list[Document]:
 
 
 def plan_adopted_on(r: Reader) -> dict[int, dt.date]:
-    """The bodies that adopted the plan (ids), each with the first day it did (live resolutions only)."""
+    """The bodies that adopted the plan (ids), each with the first day it did (live resolutions only): on a
+    version of the plan, or before it was a document (no draft; revision 0008)."""
     rows = r.rows(
         """
         SELECT body_id, min(decided_on) AS first_on FROM resolutions
-        WHERE draft_id IS NULL AND scope = :scope AND result = :result AND voided_at IS NULL
+        WHERE scope = :scope AND result = :result AND voided_at IS NULL
         GROUP BY body_id
         """,
         {"scope": DecisionScope.PLAN.value, "result": ResolutionResult.ADOPTED.value},
         dates=("first_on",),
     )
     return {row.body_id: row.first_on for row in rows}
+
+
+# --- the complete plan (Gesamtplan; issue 16, revision 0008) ----------------------------------
+
+
+class PlanResolution(NamedTuple):
+    """A resolution on the plan: on one of its versions (``draft_id``), or before it was a document (None)."""
+
+    id: int
+    draft_id: int | None
+    body_id: int
+    result: ResolutionResult
+    decided_on: dt.date
+    drucksache: str | None
+
+
+def plan_version(r: Reader) -> LatestVersion | None:
+    """The plan's current version (its latest live draft: no field, kind gesamtplan), None before the first."""
+    rows = r.rows(
+        """
+        SELECT id, field_id, kind, version, state, state_since, submitted_on FROM drafts
+        WHERE field_id IS NULL AND voided_at IS NULL ORDER BY version DESC LIMIT 1
+        """,
+        dates=("state_since", "submitted_on"),
+    )
+    return (
+        LatestVersion(
+            rows[0].id,
+            rows[0].field_id,
+            rows[0].kind,
+            rows[0].version,
+            DraftState(rows[0].state),
+            rows[0].state_since,
+            rows[0].submitted_on,
+        )
+        if rows
+        else None
+    )
+
+
+def plan_resolutions(r: Reader) -> list[PlanResolution]:
+    """Every live resolution on the plan (any version, or none), oldest first."""
+    rows = r.rows(
+        """
+        SELECT id, draft_id, body_id, result, decided_on, drucksache FROM resolutions
+        WHERE scope = :scope AND voided_at IS NULL ORDER BY decided_on, id
+        """,
+        {"scope": DecisionScope.PLAN.value},
+        dates=("decided_on",),
+    )
+    return [
+        PlanResolution(row.id, row.draft_id, row.body_id, ResolutionResult(row.result), row.decided_on, row.drucksache)
+        for row in rows
+    ]

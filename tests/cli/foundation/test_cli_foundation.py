@@ -114,7 +114,7 @@ def test_bodies_show_the_steering_group(seeded) -> None:
     assert steering["chair"] == {"name": "Konstanze Beckedorf", "title": "Sozial- und Sportdezernentin"}
     assert bodies["integrationsbeiraete"]["opinion_required"] is True
     assert bodies["runder-tisch"]["opinion_deadline_days"] == 28
-    assert bodies["internationaler-ausschuss"]["decides_on"] == ["document"]
+    assert bodies["internationaler-ausschuss"]["decides_on"] == ["document", "plan"]  # the plan: committee, then council
     assert bodies["rat"]["decides_on"] == ["plan"]
     assert bodies["expertinnengruppe-bildung"]["field"] == "bildung"
     assert len(bodies) == 11

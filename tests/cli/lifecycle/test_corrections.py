@@ -53,6 +53,30 @@ class Office:
     def forward(self, today: str = "2021-02-15") -> dict:
         return self("steering", "decide", REF, "--forward", "--reason", "gut", today=today)
 
+    def plan_to_the_council(self, today: str = "2021-03-01") -> int:
+        """The complete plan's v1 as the exception, its opinions in, forwarded, adopted by the committee (issue 16)."""
+        plan = self("draft", "submit", "plan", "--without-all-fields", "--reason", "Sondersitzung", today=today)["id"]
+        for body in ("integrationsbeiraete", "runder-tisch"):
+            self.opinion(body, today, ref="plan")
+        self("steering", "decide", "plan", "--forward", "--reason", "gut", today=today)
+        self(
+            "committee",
+            "tally",
+            "plan",
+            "--yes",
+            "9",
+            "--no",
+            "1",
+            "--abstain",
+            "0",
+            "--present",
+            "10",
+            "--members",
+            "15",
+            today=today,
+        )
+        return int(plan)
+
     def state(self, ref: str = REF) -> str:
         return str(self("draft", "show", ref)["state"])
 
@@ -373,6 +397,7 @@ def _tally(office: Office) -> list[str]:
 
 
 def _plan(office: Office) -> list[str]:
+    office.plan_to_the_council()
     plan = ["--present", "42", "--members", "66", "--without-all-fields", "--reason", "Sondersitzung"]
     return ["council", "void", str(office("council", "tally", "--yes", "40", "--no", "2", "--abstain", "0", *plan)["id"])]
 
@@ -391,6 +416,7 @@ def test_the_same_correction_run_twice_is_refused_the_second_time_and_changes_no
 
 
 def test_a_council_vote_on_the_plan_is_voided_and_the_second_convocation_first(office: Office) -> None:
+    draft = office.plan_to_the_council()
     plan = ["--without-all-fields", "--reason", "Sondersitzung", "--members", "66"]
     nq = office("council", "tally", "--yes", "10", "--no", "2", "--abstain", "0", "--present", "12", *plan)
     assert nq["result"] == "not_quorate"
@@ -401,7 +427,7 @@ def test_a_council_vote_on_the_plan_is_voided_and_the_second_convocation_first(o
     office.refused("council", "void", str(nq["id"]), "--reason", "x", message=f"lipctl council void {second['id']} --reason")
     office.refused("committee", "void", str(second["id"]), "--reason", "x", message="void it with: lipctl council void")
     out = office("council", "void", str(second["id"]), "--reason", "Stimmen falsch gezählt")
-    assert (out["id"], out["scope"], out["draft"]) == (second["id"], "plan", None)
+    assert (out["id"], out["scope"], out["draft"], out["state"]) == (second["id"], "plan", draft, "forwarded")
     again = office(
         "council", "tally", "--yes", "40", "--no", "2", "--abstain", "0", "--present", "42", "--members", "66",
         "--without-all-fields", "--reason", "Sondersitzung",

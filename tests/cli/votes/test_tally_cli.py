@@ -356,19 +356,27 @@ def test_seats_and_chain_come_from_the_seed(cli, two_step_seed, tmp_path) -> Non
 COUNCIL = ["--yes", "40", "--no", "20", "--abstain", "3", "--present", "63", "--members", "65"]
 
 
-def test_council_refused_before_all_fields_are_ready(seeded, make_draft, snap) -> None:  # noqa: ANN001
+def plan_at_the_council(cli, *submit: str) -> int:  # noqa: ANN001
+    """The complete plan's v1 submitted, its opinions in, forwarded, adopted by the committee (issue 16)."""
+    plan = cli.json("draft", "submit", "plan", *submit)["id"]
+    for body in ("integrationsbeiraete", "runder-tisch"):
+        assert cli("opinion", "record", "plan", "--from", body, "--stance", "approve", "--text", "ok").exit_code == 0
+    assert cli("steering", "decide", "plan", "--forward", "--reason", "ok").exit_code == 0
+    counts = ["--yes", "9", "--no", "4", "--abstain", "1", "--present", "14", "--members", "15"]
+    assert cli.json("committee", "tally", "plan", *counts)["state"] == "forwarded"
+    return plan
+
+
+def test_council_refused_before_the_plan_is_submitted(seeded, make_draft, snap) -> None:  # noqa: ANN001
     for field in FIELDS:
-        make_draft(field=field, kind="grundsatzpapier", state=DraftState.ADOPTED)
-    make_draft(field="bildung", kind="massnahmenkatalog", state=DraftState.ADOPTED)
-    make_draft(field="soziales", kind="massnahmenkatalog", state=DraftState.FORWARDED)
+        for kind in KINDS:
+            make_draft(field=field, kind=kind, state=DraftState.ADOPTED)
     before = snap()
     result = seeded("council", "tally", *COUNCIL)
     assert result.exit_code == ExitCode.REFUSED
     assert result.stderr == (
-        "lipctl: the plan is not ready for the council: no committee-adopted document yet for soziales (massnahmenkatalog), "
-        "demokratie (massnahmenkatalog), stadtleben-kultur (massnahmenkatalog), wirtschaft (massnahmenkatalog), "
-        "stadtverwaltung-diversitaet (massnahmenkatalog) — record the committee's resolutions first, or record an exception "
-        "with --without-all-fields --reason TEXT\n"
+        "lipctl: no version of the complete plan (Gesamtplan) has been submitted — submit it first:"
+        " lipctl draft submit plan [--file PATH]\n"
     )
     assert snap() == before
 
@@ -393,6 +401,7 @@ def test_council_members_required_where_the_seed_gives_none(seeded, make_draft, 
     for field in FIELDS:
         for kind in KINDS:
             make_draft(field=field, kind=kind, state=DraftState.ADOPTED)
+    plan_at_the_council(seeded)
     before = snap()
     result = seeded("council", "tally", "--yes", "40", "--no", "20", "--abstain", "3", "--present", "63")
     assert result.exit_code == ExitCode.REFUSED
@@ -404,11 +413,16 @@ def test_council_adopts_the_plan_when_every_field_is_ready(seeded, engine, make_
     for field in FIELDS:
         for kind in KINDS:
             make_draft(field=field, kind=kind, state=DraftState.ADOPTED)
-    data = seeded.json("council", "tally", *COUNCIL, "--drucksache", "h-0375/2019", "--date", "2021-01-30")
+    plan = plan_at_the_council(seeded)
+    data = seeded.json("council", "tally", *COUNCIL, "--drucksache", "h-0375/2019")
     assert data == {
-        "id": 1,
+        "id": 2,
         "scope": "plan",
-        "draft": None,
+        "draft": plan,
+        "ref": "plan",
+        "field": None,
+        "kind": "gesamtplan",
+        "version": 1,
         "body": "rat",
         "rule_set": "nkomvg",
         "result": "adopted",
@@ -421,37 +435,47 @@ def test_council_adopts_the_plan_when_every_field_is_ready(seeded, engine, make_
         "second_convocation": False,
         "arithmetic": "40 yes of 60 yes/no votes; 3 abstentions not counted; quorum 33 of 65, 63 present; more yes than no: adopted",
         "drucksache": "H-0375/2019",
-        "date": "2021-01-30",
+        "date": "2021-02-01",
         "exception_reason": None,
         "voided": None,
+        "state": "adopted",
         "missing": [],
         "members_statutory": None,  # the seed gives the Rat no seats: --members 65 as typed
         "members_reason": None,
     }
-    [res] = resolutions(engine)
-    assert (res.scope.value, res.draft_id, res.result.value, res.drucksache) == ("plan", None, "adopted", "H-0375/2019")
-    [event] = audit(engine)
-    assert (event.entity, event.entity_id, event.command) == ("resolution", 1, "council tally")
-    # adopted by the last body of the chain: a second council tally is refused
+    committee, council = resolutions(engine)
+    assert (committee.scope.value, committee.draft_id, committee.result.value) == ("plan", plan, "adopted")
+    assert (council.scope.value, council.draft_id, council.result.value, council.drucksache) == (
+        "plan",
+        plan,
+        "adopted",
+        "H-0375/2019",
+    )
+    event = audit(engine)[-1]
+    assert (event.entity, event.entity_id, event.command) == ("draft", plan, "council tally")
+    # adopted by the last body of the chain: that version's result is final
     again = seeded("council", "tally", *COUNCIL)
     assert again.exit_code == ExitCode.REFUSED
-    assert "the plan has already been adopted by every body of the Beratungsfolge (rat)" in again.stderr
-    assert len(resolutions(engine)) == 1
+    assert "plan v1 was already adopted on 2021-02-01; that result is final for this version" in again.stderr
+    assert len(resolutions(engine)) == 2
 
 
-def test_council_exception_is_recorded(seeded, engine, make_draft) -> None:  # noqa: ANN001
-    for field in FIELDS:
-        make_draft(field=field, kind="grundsatzpapier", state=DraftState.ADOPTED)
+def test_council_exception_is_recorded_where_a_field_lost_its_adoption(seeded, engine, make_draft) -> None:  # noqa: ANN001
+    ids = {(f, k): make_draft(field=f, kind=k, state=DraftState.ADOPTED) for f in FIELDS for k in KINDS}
+    plan_at_the_council(seeded)
+    with Session(engine) as s:  # as after a voided committee resolution on a field's catalogue
+        for field in FIELDS:
+            s.get(m.Draft, ids[(field, "massnahmenkatalog")]).state = DraftState.FORWARDED
+        s.commit()
     data = seeded.json(
         "council", "tally", *COUNCIL, "--without-all-fields", "--reason", "Haushaltsberatung: Beschluss vor der Sommerpause"
     )
     assert data["result"] == "adopted"
     assert data["exception_reason"] == "Haushaltsberatung: Beschluss vor der Sommerpause"
     assert data["missing"] == [{"field": f, "kinds": ["massnahmenkatalog"]} for f in FIELDS]
-    [res] = resolutions(engine)
+    res = resolutions(engine)[-1]
     assert res.exception_reason == "Haushaltsberatung: Beschluss vor der Sommerpause"
-    [event] = audit(engine)
-    details = json.loads(event.details)
+    details = json.loads(audit(engine)[-1].details)
     assert details["without_all_fields"] is True
     assert details["reason"] == "Haushaltsberatung: Beschluss vor der Sommerpause"
     assert details["missing"] == data["missing"]

@@ -71,9 +71,9 @@ def test_from_submission_to_the_council(seeded) -> None:  # noqa: ANN001
     )
     assert (rejected["result"], rejected["state"]) == ("rejected", "rejected")
     forward(cli, "bildung/massnahmenkatalog")  # version 2
-    council_early = cli("council", "tally", *TALLY)
-    assert council_early.exit_code == ExitCode.REFUSED
-    assert "bildung (grundsatzpapier, massnahmenkatalog)" in council_early.stderr
+    plan_early = cli("draft", "submit", "plan")
+    assert plan_early.exit_code == ExitCode.REFUSED
+    assert "bildung (grundsatzpapier, massnahmenkatalog)" in plan_early.stderr
     for n, ref in enumerate(refs, start=42):  # a number belongs to one paper: each draft its own
         data = cli.json("committee", "tally", ref, *TALLY, "--drucksache", f"{n:04d}/2021")
         assert (data["result"], data["state"]) == ("adopted", "adopted"), ref
@@ -86,7 +86,15 @@ def test_from_submission_to_the_council(seeded) -> None:  # noqa: ANN001
     history = cli("draft", "history", "bildung/massnahmenkatalog")
     assert history.stdout.count("resolution.recorded") == 2
 
+    # the complete plan, once every field is ready: the committee first, then the council
+    assert cli.json("draft", "submit", "plan")["ref"] == "plan"
+    forward_opinions = ("integrationsbeiraete", "runder-tisch")
+    for body in forward_opinions:
+        assert cli("opinion", "record", "plan", "--from", body, "--stance", "approve", "--text", "ok").exit_code == ExitCode.OK
+    assert cli("steering", "decide", "plan", "--forward", "--reason", "ok").exit_code == ExitCode.OK
+    assert cli.json("committee", "tally", "plan", *TALLY)["state"] == "forwarded"
     council = cli.json("council", "tally", "--yes", "40", "--no", "20", "--abstain", "3", "--present", "63", "--members", "65")
     assert (council["result"], council["body"], council["missing"], council["exception_reason"]) == ("adopted", "rat", [], None)
+    assert council["state"] == "adopted"
     log = cli.json("log")
-    assert [e["command"] for e in log if e["action"] == "resolution.recorded"] == ["committee tally"] * 14 + ["council tally"]
+    assert [e["command"] for e in log if e["action"] == "resolution.recorded"] == ["committee tally"] * 15 + ["council tally"]

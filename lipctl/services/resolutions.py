@@ -115,6 +115,7 @@ def _vote_fields(res: m.Resolution, body: m.Body) -> dict[str, Any]:
         "arithmetic": res.arithmetic,
         "drucksache": res.drucksache,
         "date": res.decided_on,
+        "meeting": res.meeting_id,
     }
 
 
@@ -125,11 +126,12 @@ def _store(
     draft_id: int | None,
     body: m.Body,
     rules: d.RuleSet,
-    tally: votes.Tally,
+    counts: votes.Tally | votes.Deferral,
     outcome: votes.Outcome,
     drucksache: str | None,
     day: dt.date,
     exception_reason: str | None = None,
+    meeting_id: int | None = None,
 ) -> m.Resolution:
 
     res = m.Resolution(
@@ -137,12 +139,12 @@ def _store(
         draft_id=draft_id,
         body_id=body.id,
         rule_set=rules.slug,
-        yes=tally.yes,
-        no=tally.no,
-        abstain=tally.abstain,
-        present=tally.present,
-        members=tally.members,
-        second_convocation=tally.second_convocation,
+        yes=counts.yes,
+        no=counts.no,
+        abstain=counts.abstain,
+        present=counts.present,
+        members=counts.members,
+        second_convocation=counts.second_convocation,
         quorate=outcome.quorate,
         result=outcome.result,
         arithmetic=outcome.arithmetic,
@@ -151,33 +153,82 @@ def _store(
         exception_reason=exception_reason,
         recorded_at=audit.utcnow(),
         recorded_by=env.actor,
+        meeting_id=meeting_id,
     )
     session.add(res)
     session.flush()
     return res
 
 
+# --- sessions, deferral, second convocation (issue 16) ---------------------------------------
+
+
+def _counts_given(defer: bool, **counts: int | None) -> None:
+    """A vote needs every count (a missing one is a usage error, exit 2); a deferral needs none."""
+    _check_counts(**counts)
+    if not defer:
+        votes.require_counts(**counts)
+
+
+def _decide(
+    session: Session,
+    meeting: m.Meeting,
+    scope: DecisionScope,
+    draft_id: int | None,
+    what: str,
+    rules: d.RuleSet,
+    members: int,
+    counts: dict[str, int | None],
+    *,
+    defer: bool,
+    second_convocation: bool,
+) -> tuple[votes.Tally | votes.Deferral, votes.Outcome]:
+    """The counts as recorded and the result: a deferral, or a vote (in a second convocation where it is one)."""
+    from lipctl.services import meetings
+
+    second = meetings.second_convocation(session, meeting, scope, draft_id, what=what, requested=second_convocation)
+    if defer:
+        deferral = votes.Deferral(members, second_convocation=second, **counts)
+        return deferral, votes.defer(deferral, rules)
+    yes, no, abstain, present = (counts[k] for k in votes.COUNT_OPTIONS)
+    assert yes is not None and no is not None and abstain is not None and present is not None
+    tally = votes.Tally(yes, no, abstain, present, members, second)
+    return tally, votes.decide(tally, rules)
+
+
+def _paper(item: m.AgendaItem, number: str | None) -> str | None:
+    """The Drucksache of the vote: --drucksache (noted on the agenda item where it has none), else the item's."""
+    if number is None:
+        return item.drucksache
+    if item.drucksache is None:
+        item.drucksache = number
+    return number
+
+
 def tally_document(
     env: Env,
     ref: str,
     *,
-    yes: int,
-    no: int,
-    abstain: int,
-    present: int,
+    yes: int | None = None,
+    no: int | None = None,
+    abstain: int | None = None,
+    present: int | None = None,
     members: int | None = None,
     drucksache: str | None = None,
     date: str | None = None,
     defer: bool = False,
     second_convocation: bool = False,
     body: str | None = None,
+    meeting: str | None = None,
 ) -> dict[str, Any]:
-    """Record the committee's vote on a forwarded draft; adopted or rejected settles that version."""
+    """Record the committee's vote on a forwarded draft in a session; adopted or rejected settles that version."""
     from lipctl.process import lifecycle
+    from lipctl.services import meetings
 
-    _check_counts(yes=yes, no=no, abstain=abstain, present=present, members=members)
+    counts = {"yes": yes, "no": no, "abstain": abstain, "present": present}
+    _counts_given(defer, **counts, members=members)
     number = parse_drucksache(drucksache) if drucksache is not None else None
-    day = parse_date(date, env.today)
+    day = parse_date(date, env.today) if date is not None or meeting is None else None
     with env.uow(write=True) as uow:
         s = uow.session
         draft = repo.get_draft(s, ref)
@@ -191,17 +242,31 @@ def tally_document(
         assert field is not None
         doc_ref = f"{field.slug}/{draft.kind}"
         _refuse_unless_forwarded(s, draft, doc_ref)
+        deciding, last = _deciding_body(s, DecisionScope.DOCUMENT, draft.id, body)
+        session_, item = meetings.session_for_tally(env, s, deciding, DecisionScope.DOCUMENT, draft.id, meeting=meeting, day=day)
+        day = session_.date
         chronology.check_tally(
             day,
             what=f"{doc_ref} v{draft.version}",
             forwarded_on=draft.state_since,
             previous_tally=read_drafts.last_tally(repo.reader(s), draft.id),
         )
-        deciding, last = _deciding_body(s, DecisionScope.DOCUMENT, draft.id, body)
         rules = _rule_set(s, deciding)
-        tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)
-        outcome = votes.decide(tally, rules)
-        res = _store(env, s, DecisionScope.DOCUMENT, draft.id, deciding, rules, tally, outcome, number, day)
+        what = f"{doc_ref} v{draft.version}"
+        recorded, outcome = _decide(
+            s,
+            session_,
+            DecisionScope.DOCUMENT,
+            draft.id,
+            what,
+            rules,
+            _members(deciding, members),
+            counts,
+            defer=defer,
+            second_convocation=second_convocation,
+        )
+        number = _paper(item, number)
+        res = _store(env, s, DecisionScope.DOCUMENT, draft.id, deciding, rules, recorded, outcome, number, day, None, session_.id)
         event = lifecycle.tally_event(outcome.result, final=outcome.final, last=last)
         before = draft.state
         draft.state = lifecycle.apply(draft.state, event, what=f"{doc_ref} v{draft.version}")
@@ -242,10 +307,10 @@ def missing_documents(session: Session) -> list[dict[str, Any]]:
 def tally_plan(
     env: Env,
     *,
-    yes: int,
-    no: int,
-    abstain: int,
-    present: int,
+    yes: int | None = None,
+    no: int | None = None,
+    abstain: int | None = None,
+    present: int | None = None,
     members: int | None = None,
     drucksache: str | None = None,
     date: str | None = None,
@@ -254,13 +319,16 @@ def tally_plan(
     body: str | None = None,
     without_all_fields: bool = False,
     reason: str | None = None,
+    meeting: str | None = None,
 ) -> dict[str, Any]:
-    """Record the council's vote on the plan; refused until every field's documents are adopted."""
+    """Record the council's vote on the plan in a session; refused until every field's documents are adopted."""
+    from lipctl.services import meetings
 
     reason = (reason or "").strip() or None
     if reason is not None:
         limits.check_text(reason, "--reason", limits.MAX_REASON, multiline=True)
-    _check_counts(yes=yes, no=no, abstain=abstain, present=present, members=members)
+    counts = {"yes": yes, "no": no, "abstain": abstain, "present": present}
+    _counts_given(defer, **counts, members=members)
     if without_all_fields and reason is None:
         raise InvalidInput(
             _("--without-all-fields needs --reason TEXT"),
@@ -271,7 +339,7 @@ def tally_plan(
             _("--reason is only used with --without-all-fields"), _("leave out --reason, or add --without-all-fields")
         )
     number = parse_drucksache(drucksache) if drucksache is not None else None
-    day = parse_date(date, env.today)
+    day = parse_date(date, env.today) if date is not None or meeting is None else None
     with env.uow(write=True) as uow:
         s = uow.session
         repo.lock_plan_chain(s)  # one plan tally at a time
@@ -285,11 +353,24 @@ def tally_plan(
                 _("record the committee's resolutions first, or record an exception with --without-all-fields --reason TEXT"),
             )
         deciding, _last = _deciding_body(s, DecisionScope.PLAN, None, body)
+        session_, item = meetings.session_for_tally(env, s, deciding, DecisionScope.PLAN, None, meeting=meeting, day=day)
+        day = session_.date
         rules = _rule_set(s, deciding)
-        tally = votes.Tally(yes, no, abstain, present, _members(deciding, members), second_convocation, defer)
-        outcome = votes.decide(tally, rules)
+        recorded, outcome = _decide(
+            s,
+            session_,
+            DecisionScope.PLAN,
+            None,
+            "plan",
+            rules,
+            _members(deciding, members),
+            counts,
+            defer=defer,
+            second_convocation=second_convocation,
+        )
+        number = _paper(item, number)
         exception = reason if missing else None
-        res = _store(env, s, DecisionScope.PLAN, None, deciding, rules, tally, outcome, number, day, exception)
+        res = _store(env, s, DecisionScope.PLAN, None, deciding, rules, recorded, outcome, number, day, exception, session_.id)
         row = _row(res, deciding, draft=None)
         row["missing"] = missing
         audit.record(

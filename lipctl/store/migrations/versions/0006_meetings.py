@@ -176,9 +176,9 @@ def downgrade() -> None:
         )
     resolutions = sa.Table("resolutions", sa.MetaData(), *(sa.CheckConstraint(sql, name=name) for name, sql in CHECKS))
     with op.batch_alter_table("resolutions", schema=None, reflect_args=tuple(resolutions.constraints)) as batch_op:
-        batch_op.drop_constraint("ck_resolutions_counts_unless_deferred", type_="check")
-        batch_op.drop_constraint("fk_resolutions_meeting_id_meetings", type_="foreignkey")
-        batch_op.drop_index("ix_resolutions_meeting_id")
+        batch_op.drop_constraint(op.f("ck_resolutions_counts_unless_deferred"), type_="check")
+        batch_op.drop_constraint(op.f("fk_resolutions_meeting_id_meetings"), type_="foreignkey")
+        batch_op.drop_index(op.f("ix_resolutions_meeting_id"))
         batch_op.drop_column("meeting_id")
         batch_op.alter_column("quorate", existing_type=sa.Boolean(), nullable=False)
         for column in reversed(COUNTS):

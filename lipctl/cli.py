@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "paper": ("paper", N_("The Drucksachen register: printed-matter numbers, their type and what each carries.")),
     "committee": ("votes", N_("The committee's resolutions on forwarded drafts (Internationaler Ausschuss).")),
     "council": ("votes", N_("The council's resolution on the complete plan (Rat).")),
+    "meeting": ("meeting", N_("Sessions (Sitzungen) of the committee and the council: invitation, agenda, results.")),
     "milestone": ("milestone", N_("The milestones (Meilensteine): due dates, what is met, moving a due date.")),
     "survey": ("survey", N_("Online surveys: import citizens' answers, count them, export them per action field.")),
     "db": ("db", N_("The database itself: back it up, check it, upgrade its schema.")),

@@ -46,6 +46,12 @@ class InvalidInput(LipctlError):
     """A value that cannot be: impossible numbers, a malformed date or reference."""
 
 
+class MissingOption(LipctlError):
+    """A required option is missing: a usage error (exit 2), as Click reports its own."""
+
+    exit_code = ExitCode.USAGE
+
+
 class SeedInvalid(LipctlError):
     """The seed file is broken: names the file, the key and the problem."""
 

@@ -12,13 +12,37 @@ from lipctl.commands._options import DateOpt, FormatOpt, RefArg
 from lipctl.i18n import _
 from lipctl.output.emit import OutputFormat
 
-YesOpt = Annotated[int, typer.Option("--yes", help=_("Yes votes (Ja-Stimmen)."), show_default=False)]
-NoOpt = Annotated[int, typer.Option("--no", help=_("No votes (Nein-Stimmen)."), show_default=False)]
+# The counts are required for a vote and not needed for a deferral (--defer): the service says
+# which are missing, as a usage error (exit 2) like Click's own.
+YesOpt = Annotated[
+    int | None, typer.Option("--yes", help=_("Yes votes (Ja-Stimmen); required unless --defer."), show_default=False)
+]
+NoOpt = Annotated[
+    int | None, typer.Option("--no", help=_("No votes (Nein-Stimmen); required unless --defer."), show_default=False)
+]
 AbstainOpt = Annotated[
-    int, typer.Option("--abstain", help=_("Abstentions (Enthaltungen); never counted as votes cast."), show_default=False)
+    int | None,
+    typer.Option(
+        "--abstain",
+        help=_("Abstentions (Enthaltungen), never counted as votes cast; required unless --defer."),
+        show_default=False,
+    ),
 ]
 PresentOpt = Annotated[
-    int, typer.Option("--present", help=_("Voting members present (advisory members do not count)."), show_default=False)
+    int | None,
+    typer.Option(
+        "--present",
+        help=_("Voting members present (advisory members do not count); required unless --defer."),
+        show_default=False,
+    ),
+]
+MeetingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--meeting",
+        help=_("The session (Sitzung) that voted, by id (default: the body's session on --date, created if there is none)."),
+        show_default=False,
+    ),
 ]
 MembersOpt = Annotated[
     int | None,
@@ -35,11 +59,18 @@ DrucksacheOpt = Annotated[
     str | None,
     typer.Option("--drucksache", help=_("Printed-matter number: 2472/2019, H-0375/2019 or 15-0067/2019 F1."), show_default=False),
 ]
-DeferOpt = Annotated[bool, typer.Option("--defer", help=_("The body postponed the item (vertagt); the draft stays forwarded."))]
+DeferOpt = Annotated[
+    bool,
+    typer.Option("--defer", help=_("The body postponed the item (vertagt), no vote counts needed; the draft stays forwarded.")),
+]
 SecondOpt = Annotated[
     bool,
     typer.Option(
-        "--second-convocation", help=_("A second convocation whose invitation said it is quorate regardless of attendance.")
+        "--second-convocation",
+        help=_(
+            "Decided in a second convocation (§65(2) NKomVG): only in a session scheduled with --second-convocation-of "
+            "after the item was not quorate, where it is implied."
+        ),
     ),
 ]
 BodyOpt = Annotated[
@@ -75,6 +106,7 @@ def _columns() -> list[Any]:
         Column("quorate", _("Quorate")),
         Column("drucksache", _("Drucksache")),
         Column("date", _("Date")),
+        Column("meeting", _("Session")),
         Column("state", _("Draft state")),
         Column("exception_reason", _("Exception")),
     ]
@@ -96,10 +128,10 @@ def register(root: typer.Typer) -> None:
     @command(committee, "tally", path="committee tally")
     def committee_tally(
         ref: RefArg,
-        yes: YesOpt,
-        no: NoOpt,
-        abstain: AbstainOpt,
-        present: PresentOpt,
+        yes: YesOpt = None,
+        no: NoOpt = None,
+        abstain: AbstainOpt = None,
+        present: PresentOpt = None,
         members: MembersOpt = None,
         drucksache: DrucksacheOpt = None,
         date: DateOpt = None,
@@ -110,6 +142,7 @@ def register(root: typer.Typer) -> None:
         reason: Annotated[
             str | None, typer.Option("--reason", help=_("Why --members-override is made; recorded."), show_default=False)
         ] = None,
+        meeting: MeetingOpt = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Record the committee's vote on a forwarded draft, or on the complete plan (REF plan); the result is
@@ -131,15 +164,16 @@ def register(root: typer.Typer) -> None:
             body=body,
             members_override=members_override,
             reason=reason,
+            meeting=meeting,
         )
         _emit_resolution(row, fmt, hidden=("exception_reason",))
 
     @command(council, "tally", path="council tally")
     def council_tally(
-        yes: YesOpt,
-        no: NoOpt,
-        abstain: AbstainOpt,
-        present: PresentOpt,
+        yes: YesOpt = None,
+        no: NoOpt = None,
+        abstain: AbstainOpt = None,
+        present: PresentOpt = None,
         members: MembersOpt = None,
         drucksache: DrucksacheOpt = None,
         date: DateOpt = None,
@@ -167,6 +201,7 @@ def register(root: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        meeting: MeetingOpt = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Record the council's vote on the complete plan's forwarded version (lipctl draft submit plan), after the
@@ -188,6 +223,7 @@ def register(root: typer.Typer) -> None:
             without_all_fields=without_all_fields,
             reason=reason,
             members_override=members_override,
+            meeting=meeting,
         )
         _emit_resolution(row, fmt, hidden=())
 
@@ -208,5 +244,8 @@ def register(root: typer.Typer) -> None:
         """Void a council resolution recorded by mistake: it stays, marked; the vote can be recorded again."""
         _void("council", resolution_id, reason, fmt)
 
+    from lipctl.commands.meeting import register_inform
+
+    register_inform(committee)
     root.add_typer(committee, name="committee")
     root.add_typer(council, name="council")

@@ -85,6 +85,8 @@ class Body:
     chair: PersonRef | None = None
     opinion_name: str | None = None
     field: str | None = None
+    invitation_days: int | None = None  # Ladungsfrist (None: the default of 7 days)
+    information_interval_days: int | None = None  # how often it is informed (Unterrichtung)
 
     @property
     def voting_seats(self) -> int | None:
@@ -340,6 +342,8 @@ _BODY_KEYS = {
     "seat_categories",
     "chair",
     "opinion_name",
+    "invitation_days",
+    "information_interval_days",
 }
 
 
@@ -486,6 +490,8 @@ def _body(r: _Reader, m: dict[str, Any], k: str, rule_slugs: set[str]) -> Body:
         seat_categories=tuple(cats),
         chair=r.person(m, "chair", k, required=False),
         opinion_name=r.text(m, "opinion_name", k, required=False),
+        invitation_days=r.integer(m, "invitation_days", k, required=False, minimum=0),
+        information_interval_days=r.integer(m, "information_interval_days", k, required=False, minimum=1),
     )
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lipctl.errors import InvalidInput
+from lipctl.errors import InvalidInput, MissingOption, Refused
 from lipctl.i18n import _, ngettext
 from lipctl.process.definition import MAJORITY_RULES, QUORUM_RULES, RuleSet
 from lipctl.process.states import ResolutionResult
 
-__all__ = ["Outcome", "Tally", "decide", "quorum_needed", "validate", "yes_needed"]
+__all__ = ["Deferral", "Outcome", "Tally", "decide", "defer", "quorum_needed", "require_counts", "validate", "yes_needed"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Outcome:
     """Beschlussergebnis: the result, whether the body was quorate, and the arithmetic as text."""
 
     result: ResolutionResult
-    quorate: bool
+    quorate: bool | None  # None: a deferral recorded without the number present
     arithmetic: str
 
     @property
@@ -91,6 +91,11 @@ def validate(tally: Tally) -> None:
                 present=tally.present, members=tally.members
             ),
             _("present cannot exceed members; advisory members never count — check --present and --members"),
+        )
+    if tally.second_convocation and tally.present == 0:
+        raise InvalidInput(
+            _("a second convocation with nobody present decides nothing: --present is 0"),
+            _("§65(2) NKomVG waives the quorum, not the members: give the number present (at least 1)"),
         )
     total = tally.yes + tally.no + tally.abstain
     if total > tally.present:
@@ -198,17 +203,85 @@ def decide(tally: Tally, rules: RuleSet) -> Outcome:
         raise ValueError(f"unknown quorum rule {rules.quorum!r}")
     if rules.majority not in MAJORITY_RULES:
         raise ValueError(f"unknown majority rule {rules.majority!r}")
+    if tally.deferred:
+        return defer(Deferral(tally.members, tally.yes, tally.no, tally.abstain, tally.present, tally.second_convocation), rules)
     validate(tally)
     quorate = _is_quorate(tally, rules)
     parts = [_votes_text(tally, rules.majority), _quorum_text(tally, rules)]
     if not quorate:
         parts.append(_("not quorate: no resolution"))
         result = ResolutionResult.NOT_QUORATE
-    elif tally.deferred:
-        parts.append(_("deferred: the body postponed its decision"))
-        result = ResolutionResult.DEFERRED
     else:
         adopted = _passes(tally, rules.majority)
         parts.append(_verdict_text(tally, rules.majority, adopted))
         result = ResolutionResult.ADOPTED if adopted else ResolutionResult.REJECTED
     return Outcome(result=result, quorate=quorate, arithmetic="; ".join(parts))
+
+
+# --- deferral (Vertagung) -------------------------------------------------------------------------
+
+#: The counts a vote on the item needs, as the options that give them.
+COUNT_OPTIONS = ("yes", "no", "abstain", "present")
+
+
+def require_counts(**counts: int | None) -> None:
+    """A vote on the item needs every count: a missing one is a usage error (exit 2), as Click's own."""
+    missing = [f"--{name}" for name in COUNT_OPTIONS if name in counts and counts[name] is None]
+    if missing:
+        raise MissingOption(
+            ngettext("missing option {options}", "missing options {options}", len(missing)).format(options=", ".join(missing)),
+            _("give --yes, --no, --abstain and --present, or record a postponement with --defer"),
+        )
+
+
+@dataclass(frozen=True)
+class Deferral:
+    """Vertagung: the body postponed the item, a procedural decision without a vote on it.
+
+    The counts are optional; those given are recorded and must be possible. ``present`` given
+    shows whether the body was quorate: one that was not cannot decide a postponement (the item
+    is then ``not_quorate``, which opens the second convocation of §65(2) NKomVG).
+    """
+
+    members: int
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    present: int | None = None
+    second_convocation: bool = False
+
+
+def defer(deferral: Deferral, rules: RuleSet) -> Outcome:
+    """The result of a postponement: ``deferred``, quorate as far as the number present tells."""
+    given = {name: getattr(deferral, name) for name in COUNT_OPTIONS if getattr(deferral, name) is not None}
+    if len(given) == len(COUNT_OPTIONS):
+        tally = Tally(
+            deferral.yes or 0,
+            deferral.no or 0,
+            deferral.abstain or 0,
+            deferral.present or 0,
+            deferral.members,
+            deferral.second_convocation,
+        )
+    else:  # the counts that were given, checked as far as they go
+        present = deferral.present if deferral.present is not None else deferral.members
+        votes = {k: v for k, v in given.items() if k != "present"}
+        tally = Tally(votes.get("yes", 0), votes.get("no", 0), votes.get("abstain", 0), present, deferral.members)
+    validate(tally)
+    if deferral.present is None:
+        return Outcome(
+            ResolutionResult.DEFERRED,
+            None,
+            _("deferred: the body postponed its decision (a procedural decision, no vote counts)"),
+        )
+    quorate = _is_quorate(tally, rules)
+    if not quorate:
+        raise Refused(
+            _("{present} of {members} members present is not quorate: a body without quorum cannot postpone an item").format(
+                present=deferral.present, members=deferral.members
+            ),
+            _("record the vote without --defer (it is not_quorate, which opens a second convocation), or leave out --present"),
+        )
+    parts = [_votes_text(tally, rules.majority)] if len(given) == len(COUNT_OPTIONS) else []
+    parts += [_quorum_text(tally, rules), _("deferred: the body postponed its decision")]
+    return Outcome(ResolutionResult.DEFERRED, True, "; ".join(parts))

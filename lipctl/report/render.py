@@ -70,6 +70,12 @@ def _milestone_due(item: dict[str, Any]) -> str:
     return milestone_due(item)
 
 
+def _information(item: dict[str, Any], names: Any) -> str:
+    from lipctl.report.status_text import information_text
+
+    return information_text(item, names)
+
+
 def _context(data: dict[str, Any]) -> dict[str, Any]:
     names = data["names"]
     return {
@@ -79,6 +85,7 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
         "body_name": lambda slug: names.bodies.get(slug, slug) if slug else "—",
         "milestone_name": lambda slug: names.milestones.get(slug, slug),
         "milestone_due": _milestone_due,
+        "information": lambda item: _information(item, names),
         "field_label": lambda slug: names.fields.get(slug, slug) if slug else "—",
         "stages": [_("submitted"), _("opinions"), _("steering group"), _("committee")],
         "field_items": [(lb.field_name(x["name_row"]), x["count"]) for x in data["survey"]["by_field"]],

@@ -51,10 +51,28 @@ def overdue_text(item: dict[str, Any], names: Any) -> str:
     """One overdue item in words."""
     if item["kind"] == "opinion":
         return _("opinion of {body} on {ref} v{version}").format(body=item["body"], ref=item["ref"], version=item["version"])
+    if item["kind"] == "information":
+        return _("informing {body} about the state of the process").format(body=names.bodies.get(item["body"], item["body"]))
     name = names.milestones.get(item["milestone"], item["milestone"])
     if item["field"] is None:
         return name
     return _("{milestone}: {field}").format(milestone=name, field=names.fields.get(item["field"], item["field"]))
+
+
+def information_text(item: dict[str, Any], names: Any) -> str:
+    """When a body (the committee) was last informed about the state of the process, and when next."""
+    body = names.bodies.get(item["body"], item["body"])
+    if item["last_informed"] is None:
+        text = _("{body} has not been informed yet").format(body=body)
+    else:
+        text = _("{body} was last informed on {date} (session {meeting})").format(
+            body=body, date=lb.date(item["last_informed"]), meeting=item["meeting"]
+        )
+    if item["next_due"] is not None:
+        text += "; " + (_("overdue since {date}") if item["overdue"] else _("next by {date}")).format(
+            date=lb.date(item["next_due"])
+        )
+    return text
 
 
 def milestone_state_label(state: str) -> str:
@@ -166,6 +184,7 @@ def plain(data: dict[str, Any], names: Any) -> str:
     if (line := plan_text(data, names)) is not None:
         lines.extend([line, ""])
     lines.extend(_plain_milestones(data, names))
+    lines.extend([*(information_text(i, names) for i in data.get("information") or []), ""] if data.get("information") else [])
     lines.extend(_plain_overdue(data, names))
     return visible("\n".join(line.rstrip() for line in lines) + "\n")
 
@@ -223,6 +242,8 @@ def markdown(data: dict[str, Any], names: Any) -> str:
         for i in data["milestones"]:
             name = names.milestones.get(i["milestone"], i["milestone"])
             out.append(f"| {_md(name)} | {_md(milestone_due(i))} | {_md(milestone_state(i))} |")
+    for i in data.get("information") or []:
+        out += ["", _md(information_text(i, names))]
     out += ["", f"## {_('Overdue')}", ""]
     if not data["overdue"]:
         out.append(_("Nothing is overdue."))
@@ -293,6 +314,9 @@ def rich(data: dict[str, Any], names: Any) -> None:
                 f"[{st}]{state}[/{st}]" if st else state,
             )
         out.print(mst)
+        out.print()
+    for i in data.get("information") or []:
+        out.print(_esc(information_text(i, names)))
         out.print()
     items = data["overdue"]
     if not items:

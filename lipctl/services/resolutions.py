@@ -124,6 +124,7 @@ def _vote_fields(res: m.Resolution, body: m.Body) -> dict[str, Any]:
         "arithmetic": res.arithmetic,
         "drucksache": res.drucksache,
         "date": res.decided_on,
+        "meeting": res.meeting_id,
     }
 
 
@@ -134,11 +135,12 @@ def _store(
     draft_id: int | None,
     body: m.Body,
     rules: d.RuleSet,
-    tally: votes.Tally,
+    counts: votes.Tally | votes.Deferral,
     outcome: votes.Outcome,
     drucksache: str | None,
     day: dt.date,
     exception_reason: str | None = None,
+    meeting_id: int | None = None,
 ) -> m.Resolution:
 
     res = m.Resolution(
@@ -146,12 +148,12 @@ def _store(
         draft_id=draft_id,
         body_id=body.id,
         rule_set=rules.slug,
-        yes=tally.yes,
-        no=tally.no,
-        abstain=tally.abstain,
-        present=tally.present,
-        members=tally.members,
-        second_convocation=tally.second_convocation,
+        yes=counts.yes,
+        no=counts.no,
+        abstain=counts.abstain,
+        present=counts.present,
+        members=counts.members,
+        second_convocation=counts.second_convocation,
         quorate=outcome.quorate,
         result=outcome.result,
         arithmetic=outcome.arithmetic,
@@ -160,20 +162,66 @@ def _store(
         exception_reason=exception_reason,
         recorded_at=audit.utcnow(),
         recorded_by=env.actor,
+        meeting_id=meeting_id,
     )
     session.add(res)
     session.flush()
     return res
 
 
+# --- sessions, deferral, second convocation (issue 16) ---------------------------------------
+
+
+def _counts_given(defer: bool, **counts: int | None) -> None:
+    """A vote needs every count (a missing one is a usage error, exit 2); a deferral needs none."""
+    _check_counts(**counts)
+    if not defer:
+        votes.require_counts(**counts)
+
+
+def _decide(
+    session: Session,
+    meeting: m.Meeting,
+    scope: DecisionScope,
+    draft_id: int | None,
+    what: str,
+    rules: d.RuleSet,
+    members: int,
+    counts: dict[str, int | None],
+    *,
+    defer: bool,
+    second_convocation: bool,
+) -> tuple[votes.Tally | votes.Deferral, votes.Outcome]:
+    """The counts as recorded and the result: a deferral, or a vote (in a second convocation where it is one)."""
+    from lipctl.services import meetings
+
+    second = meetings.second_convocation(session, meeting, scope, draft_id, what=what, requested=second_convocation)
+    if defer:
+        deferral = votes.Deferral(members, second_convocation=second, **counts)
+        return deferral, votes.defer(deferral, rules)
+    yes, no, abstain, present = (counts[k] for k in votes.COUNT_OPTIONS)
+    assert yes is not None and no is not None and abstain is not None and present is not None
+    tally = votes.Tally(yes, no, abstain, present, members, second)
+    return tally, votes.decide(tally, rules)
+
+
+def _paper(item: m.AgendaItem, number: str | None) -> str | None:
+    """The Drucksache of the vote: --drucksache (noted on the agenda item where it has none), else the item's."""
+    if number is None:
+        return item.drucksache
+    if item.drucksache is None:
+        item.drucksache = number
+    return number
+
+
 def tally_document(
     env: Env,
     ref: str,
     *,
-    yes: int,
-    no: int,
-    abstain: int,
-    present: int,
+    yes: int | None = None,
+    no: int | None = None,
+    abstain: int | None = None,
+    present: int | None = None,
     members: int | None = None,
     drucksache: str | None = None,
     date: str | None = None,
@@ -182,15 +230,16 @@ def tally_document(
     body: str | None = None,
     members_override: bool = False,
     reason: str | None = None,
+    meeting: str | None = None,
 ) -> dict[str, Any]:
-    """Record the committee's vote on a forwarded draft; adopted or rejected settles that version.
+    """Record the committee's vote on a forwarded draft in a session; adopted or rejected settles that version.
 
     REF ``plan`` is the complete plan's current version: the committee's vote on it (by default the
     Beratungsfolge's committee) passes it on to the council when adopted."""
 
-    _check_counts(yes=yes, no=no, abstain=abstain, present=present, members=members)
+    _counts_given(defer, yes=yes, no=no, abstain=abstain, present=present, members=members)
     number = parse_drucksache(drucksache) if drucksache is not None else None
-    day = parse_date(date, env.today)
+    day = parse_date(date, env.today) if date is not None or meeting is None else None
     with env.uow(write=True) as uow:
         s = uow.session
         if plan.is_plan_ref(ref):
@@ -205,24 +254,25 @@ def tally_document(
         requested = body
         if draft.field_id is None and requested is None:
             requested = _plan_body(s, "committee", "committee tally")
-        counts = _Counts(yes, no, abstain, present, members, second_convocation, defer, members_override, reason)
+        counts = _Counts(yes, no, abstain, present, members, second_convocation, defer, members_override, reason, meeting)
         row = _tally_version(env, s, draft, requested, counts, number, day)
         uow.commit()
     return row
 
 
 class _Counts(NamedTuple):
-    """The numbers as typed (``members`` None: the body's seats), in votes.Tally's order."""
+    """The numbers as typed (None: not given; ``members`` None: the statutory number), and the session."""
 
-    yes: int
-    no: int
-    abstain: int
-    present: int
+    yes: int | None
+    no: int | None
+    abstain: int | None
+    present: int | None
     members: int | None
     second_convocation: bool
     deferred: bool
     members_override: bool = False  # --members-override: count with --members although it is not the statutory number
     members_reason: str | None = None
+    meeting: str | None = None  # --meeting ID; None: the body's session on the tally's day (created if none)
 
 
 def _plan_body(session: Session, body_kind: str, command: str) -> str:
@@ -237,12 +287,13 @@ def _tally_version(
     requested: str | None,
     counts: _Counts,
     number: str | None,
-    day: dt.date,
+    day: dt.date | None,
     exception: str | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """One body's vote on a forwarded version (a field's document or the plan), stored with its effect
-    on the version and its audit event. ``counts.members`` None: the body's seats."""
+    """One body's vote on a forwarded version (a field's document or the plan) in one of its sessions,
+    stored with its effect on the version and its audit event. ``day`` None: the session's (--meeting)."""
+    from lipctl.services import meetings
     from lipctl.services.drafts import doc_ref
 
     is_plan = draft.field_id is None
@@ -253,17 +304,30 @@ def _tally_version(
     lifecycle.check_tally(
         draft.state, label=what, ref=ref, field=field or plan.PLAN_REF, kind=draft.kind, since=draft.state_since
     )
+    deciding, last = _deciding_body(s, scope, draft.id, requested)
+    c = counts
+    session_, item = meetings.session_for_tally(env, s, deciding, scope, draft.id, meeting=c.meeting, day=day)
+    day = session_.date
     chronology.check_tally(
         day, what=what, forwarded_on=draft.state_since, previous_tally=read_drafts.last_tally(repo.reader(s), draft.id)
     )
-    deciding, last = _deciding_body(s, scope, draft.id, requested)
     rules = _rule_set(s, deciding)
-    c = counts
     counted, statutory, why = _members(s, deciding, day, c.members, c.members_override, c.members_reason)
-    tally = votes.Tally(c.yes, c.no, c.abstain, c.present, counted, c.second_convocation, c.deferred)
-    outcome = votes.decide(tally, rules)
+    recorded, outcome = _decide(
+        s,
+        session_,
+        scope,
+        draft.id,
+        what,
+        rules,
+        counted,
+        {"yes": c.yes, "no": c.no, "abstain": c.abstain, "present": c.present},
+        defer=c.deferred,
+        second_convocation=c.second_convocation,
+    )
+    number = _paper(item, number)
     _register_paper(env, s, number, deciding, day, None if is_plan else draft, draft.title or what)
-    res = _store(env, s, scope, draft.id, deciding, rules, tally, outcome, number, day, exception)
+    res = _store(env, s, scope, draft.id, deciding, rules, recorded, outcome, number, day, exception, session_.id)
     members_fields = _members_fields(res, statutory, why)
     event = lifecycle.tally_event(outcome.result, final=outcome.final, last=last)
     before = draft.state
@@ -299,10 +363,10 @@ def _tally_version(
 def tally_plan(
     env: Env,
     *,
-    yes: int,
-    no: int,
-    abstain: int,
-    present: int,
+    yes: int | None = None,
+    no: int | None = None,
+    abstain: int | None = None,
+    present: int | None = None,
     members: int | None = None,
     drucksache: str | None = None,
     date: str | None = None,
@@ -312,6 +376,7 @@ def tally_plan(
     without_all_fields: bool = False,
     reason: str | None = None,
     members_override: bool = False,
+    meeting: str | None = None,
 ) -> dict[str, Any]:
     """Record the council's vote on the complete plan's forwarded version (council tally), once the bodies
     before it in the Beratungsfolge (the committee) adopted that version. Refused while no version was
@@ -327,9 +392,9 @@ def tally_plan(
     plan_reason = reason if without_all_fields or not members_override else None
     members_reason = reason if members_override else None
     plan.check_exception(without_all_fields, plan_reason)
-    _check_counts(yes=yes, no=no, abstain=abstain, present=present, members=members)
+    _counts_given(defer, yes=yes, no=no, abstain=abstain, present=present, members=members)
     number = parse_drucksache(drucksache) if drucksache is not None else None
-    day = parse_date(date, env.today)
+    day = parse_date(date, env.today) if date is not None or meeting is None else None
     with env.uow(write=True) as uow:
         s = uow.session
         repo.lock_plan_chain(s)  # one plan tally at a time
@@ -354,7 +419,7 @@ def tally_plan(
             s,
             draft,
             requested,
-            _Counts(yes, no, abstain, present, members, second_convocation, defer, members_override, members_reason),
+            _Counts(yes, no, abstain, present, members, second_convocation, defer, members_override, members_reason, meeting),
             number,
             day,
             exception,

@@ -15,6 +15,7 @@ from lipctl.process import milestones as ms
 from lipctl.process import standing
 from lipctl.process.states import DecisionScope
 from lipctl.store.read import definition
+from lipctl.store.read import meetings as read_meetings
 from lipctl.store.read import opinions as read_opinions
 from lipctl.store.read import status as q
 from lipctl.store.reader import Reader
@@ -72,6 +73,7 @@ class Facts(NamedTuple):
     plan_adopted_on: dict[int, dt.date]
     plan_version: q.LatestVersion | None = None  # the complete plan (issue 16)
     plan_resolutions: tuple[q.PlanResolution, ...] = ()
+    information: list[read_meetings.Information] = []  # noqa: RUF012 - a NamedTuple default, never mutated
 
 
 def read(r: Reader) -> Facts:
@@ -106,6 +108,7 @@ def read(r: Reader) -> Facts:
         q.plan_adopted_on(r),
         plan,
         tuple(q.plan_resolutions(r)),
+        read_meetings.information(r),
     )
 
 
@@ -139,8 +142,9 @@ def shape(facts: Facts, today: dt.date) -> tuple[dict[str, Any], Names]:
     field_rows, opinion_overdue = _fields(facts, today, slug_of_body, chains[DecisionScope.DOCUMENT])
     milestone_rows, milestone_overdue = _milestones(facts, today, slug_of_body, chains[DecisionScope.PLAN])
     field_slugs = [f.slug for f in facts.fields]
+    information_rows, information_overdue = _information(facts, today)
     overdue = sorted(
-        milestone_overdue + opinion_overdue,
+        milestone_overdue + opinion_overdue + information_overdue,
         key=lambda o: standing.overdue_order(
             o["due"],
             milestone=o["kind"] == "milestone",
@@ -155,6 +159,7 @@ def shape(facts: Facts, today: dt.date) -> tuple[dict[str, Any], Names]:
         "fields": field_rows,
         "milestones": milestone_rows,
         "plan": _plan(facts, today, slug_of_body, chains[DecisionScope.PLAN]),
+        "information": information_rows,
         "overdue": overdue,
         "overdue_count": len(overdue),
     }
@@ -379,3 +384,39 @@ def _milestones(
         for o in ms.overdue(defs, field_slugs, adopted, plan_adopted_on, today)
     ]
     return milestone_rows, overdue
+
+
+def _information(facts: Facts, today: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """When each body to be informed regularly (the committee) was last informed, when next, and whether that is overdue."""
+    from lipctl.process import meetings
+
+    rows, overdue = [], []
+    for info in facts.information:
+        due = meetings.information_due(info.last_informed, info.interval_days, first_session=info.first_session)
+        late = meetings.information_overdue(due, today)
+        rows.append(
+            {
+                "body": info.slug,
+                "last_informed": info.last_informed,
+                "meeting": info.meeting,
+                "interval_days": info.interval_days,
+                "next_due": due,
+                "overdue": late is not None,
+            }
+        )
+        if late is not None and due is not None:
+            overdue.append(
+                {
+                    "kind": "information",
+                    "milestone": None,
+                    "field": None,
+                    "document": None,
+                    "draft": None,
+                    "ref": None,
+                    "version": None,
+                    "body": info.slug,
+                    "due": due,
+                    "days_overdue": late,
+                }
+            )
+    return rows, overdue

@@ -175,6 +175,10 @@ class Body(Base):
     rule_set_id: Mapped[int | None] = fk("rule_sets.id", nullable=True)
     seats: Mapped[int | None] = mapped_column(Integer)  # statutory voting members, if known
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Sessions (issue 16, revision 0006): the invitation period in days (Ladungsfrist; NULL: the
+    # default of 7) and how often the body is to be informed (Unterrichtung; NULL: no interval).
+    invitation_days: Mapped[int | None] = mapped_column(Integer)
+    information_interval_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class BodyAlias(Base):
@@ -425,13 +429,15 @@ class Resolution(Base):
     draft_id: Mapped[int | None] = fk("drafts.id", nullable=True)
     body_id: Mapped[int] = fk("bodies.id")
     rule_set: Mapped[str] = mapped_column(String(80), nullable=False)
-    yes: Mapped[int] = mapped_column(Integer, nullable=False)
-    no: Mapped[int] = mapped_column(Integer, nullable=False)
-    abstain: Mapped[int] = mapped_column(Integer, nullable=False)
-    present: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The counts are NULL for a deferral recorded without them (revision 0006); quorate too when
+    # the number present is not known. The checks hold for NULL counts (a NULL check is no violation).
+    yes: Mapped[int | None] = mapped_column(Integer)
+    no: Mapped[int | None] = mapped_column(Integer)
+    abstain: Mapped[int | None] = mapped_column(Integer)
+    present: Mapped[int | None] = mapped_column(Integer)
     members: Mapped[int] = mapped_column(Integer, nullable=False)
     second_convocation: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    quorate: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    quorate: Mapped[bool | None] = mapped_column(Boolean)
     result: Mapped[ResolutionResult]
     arithmetic: Mapped[str] = mapped_column(Text, nullable=False)
     drucksache: Mapped[str | None] = mapped_column(String(40))
@@ -445,9 +451,14 @@ class Resolution(Base):
     voided_at: Mapped[dt.datetime | None]
     voided_by: Mapped[str | None] = mapped_column(String(120))
     void_reason: Mapped[str | None] = mapped_column(Text)
+    meeting_id: Mapped[int | None] = fk("meetings.id", nullable=True)  # the session (Sitzung), revision 0006
     __table_args__ = (
         CheckConstraint("yes >= 0 AND no >= 0 AND abstain >= 0", name="votes_non_negative"),
         CheckConstraint("yes + no + abstain <= present AND present <= members", name="votes_possible"),
+        CheckConstraint(
+            "result = 'deferred' OR (yes IS NOT NULL AND no IS NOT NULL AND abstain IS NOT NULL AND present IS NOT NULL)",
+            name="counts_unless_deferred",
+        ),
     )
 
 
@@ -595,3 +606,62 @@ class Paper(Base):
     title: Mapped[LongText]
     registered_at: Mapped[Timestamp]
     registered_by: Mapped[Actor]
+
+
+# --- sessions, agenda, informing the committee (issue 16, revision 0006) ---------------------
+
+
+class Meeting(Base):
+    """Sitzung: a session of a deciding body, on a day, called with an invitation (Ladung).
+
+    ``second_convocation_of``: the session whose items that were not quorate this one decides
+    regardless of attendance (zweite Ladung, §65(2) NKomVG). ``urgent_reason``: why the invitation
+    period was shortened (Dringlichkeit).
+    """
+
+    __tablename__ = "meetings"
+    id: Mapped[IntPK]
+    body_id: Mapped[int] = fk("bodies.id")
+    date: Mapped[dt.date]
+    start: Mapped[str | None] = mapped_column(String(5))  # HH:MM
+    location: Mapped[str | None] = mapped_column(Text)
+    invited_on: Mapped[dt.date | None]
+    second_convocation_of: Mapped[int | None] = fk("meetings.id", nullable=True)
+    urgent_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[Timestamp]
+    created_by: Mapped[Actor]
+
+
+class AgendaItem(Base):
+    """Tagesordnungspunkt: a draft version or the plan, on a session's agenda, with its Drucksache."""
+
+    __tablename__ = "agenda_items"
+    id: Mapped[IntPK]
+    meeting_id: Mapped[int] = fk("meetings.id")
+    number: Mapped[str | None] = mapped_column(String(20))
+    scope: Mapped[DecisionScope]
+    draft_id: Mapped[int | None] = fk("drafts.id", nullable=True)
+    drucksache: Mapped[str | None] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_at: Mapped[Timestamp]
+    created_by: Mapped[Actor]
+
+
+class CommitteeInformation(Base):
+    """Unterrichtung: the committee was informed about the state of the process in a session.
+
+    A document goes with it as a draft's does (a kept copy on SQLite, stored in ``documents`` on PostgreSQL).
+    """
+
+    __tablename__ = "committee_information"
+    id: Mapped[IntPK]
+    meeting_id: Mapped[int] = fk("meetings.id")
+    body_id: Mapped[int] = fk("bodies.id")
+    informed_on: Mapped[dt.date]
+    drucksache: Mapped[str | None] = mapped_column(String(40))
+    file_name: Mapped[OptName]
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_copy: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[Timestamp]
+    recorded_by: Mapped[Actor]

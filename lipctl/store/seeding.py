@@ -209,6 +209,8 @@ def sync_bodies(sync: Sync, pd: d.ProcessDefinition, field_ids: dict[str, int], 
                 "rule_set_id": rule_ids.get(b.rule_set) if b.rule_set else None,
                 "seats": b.voting_seats,
                 "position": pos,
+                "invitation_days": b.invitation_days,
+                "information_interval_days": b.information_interval_days,
             },
             f"body {b.slug}",
         )

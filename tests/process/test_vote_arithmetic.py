@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lipctl.errors import InvalidInput
+from lipctl.errors import InvalidInput, Refused
 from lipctl.process.definition import RuleSet
 from lipctl.process.drucksache import parse_drucksache
 from lipctl.process.states import ResolutionResult
@@ -35,9 +35,8 @@ CASES = [
     ("nkomvg", 11, 10, 0, 21, 42, False, False, NQ, False, "Antragsgrün pitfall: ceil(42/2) = 21 is not a quorum"),
     ("nkomvg", 12, 10, 0, 22, 42, False, False, A, True, "42 members: quorum 22"),
     ("nkomvg", 3, 1, 0, 4, 15, True, False, A, True, "second convocation: quorate regardless of attendance"),
-    ("nkomvg", 0, 0, 0, 0, 15, True, False, R, True, "second convocation, nobody there: quorate, nothing carried"),
+    ("nkomvg", 0, 0, 1, 1, 15, True, False, R, True, "second convocation, the one there abstains: quorate, 0:0 rejected"),
     ("nkomvg", 7, 5, 2, 14, 15, False, True, D, True, "the committee postponed the item"),
-    ("nkomvg", 0, 0, 0, 5, 15, False, True, NQ, False, "a body without quorum cannot postpone either"),
     ("nkomvg", 1, 0, 0, 1, 1, False, False, A, True, "a one-member body"),
     # --- two thirds of the yes/no votes --------------------------------------------------------
     ("two-thirds-of-votes-cast", 10, 5, 0, 15, 20, False, False, A, True, "10:5 is exactly two thirds"),
@@ -61,7 +60,19 @@ CASES = [
     ("two-thirds-of-present", 6, 0, 0, 9, 15, False, False, A, True, "non-voters present count against, 6 of 9 enough"),
     ("two-thirds-of-present", 5, 5, 0, 10, 15, False, False, R, True, "a tie"),
     ("two-thirds-of-present", 0, 0, 11, 11, 20, False, False, R, True, "all abstain"),
-    ("two-thirds-of-present", 0, 0, 0, 0, 20, True, False, R, True, "second convocation, nobody present: nothing carried"),
+    (
+        "two-thirds-of-present",
+        0,
+        0,
+        1,
+        1,
+        20,
+        True,
+        False,
+        R,
+        True,
+        "second convocation, one present abstaining: nothing carried",
+    ),
     ("two-thirds-of-present", 20, 0, 0, 20, 20, False, False, A, True, "unanimity"),
     ("two-thirds-of-present", 10, 0, 0, 10, 20, False, False, NQ, False, "exactly half present"),
     # --- absolute majority of all members ------------------------------------------------------
@@ -85,6 +96,13 @@ CASES = [
 def test_rule_set_edges(rule, yes, no, abstain, present, members, second, deferred, result, quorate) -> None:
     outcome = decide(Tally(yes, no, abstain, present, members, second, deferred), RULES[rule])
     assert (outcome.result, outcome.quorate) == (result, quorate), outcome.arithmetic
+
+
+def test_nobody_present_in_a_second_convocation_and_a_deferral_without_quorum_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="a second convocation with nobody present decides nothing"):
+        decide(Tally(0, 0, 0, 0, 15, second_convocation=True), RULES["nkomvg"])
+    with pytest.raises(Refused, match="5 of 15 members present is not quorate: a body without quorum cannot postpone"):
+        decide(Tally(0, 0, 0, 5, 15, deferred=True), RULES["nkomvg"])
 
 
 def test_every_seed_rule_set_is_covered() -> None:
@@ -188,7 +206,10 @@ def tallies(draw: st.DrawFn, *, room: int = 0) -> Tally:
     yes = draw(st.integers(0, present - room))
     no = draw(st.integers(0, present - room - yes))
     abstain = draw(st.integers(0, present - room - yes - no))
-    return Tally(yes, no, abstain, present, members, draw(st.booleans()), draw(st.booleans()))
+    second = draw(st.booleans())
+    assume(not (second and present == 0))  # a second convocation needs someone present (§65(2) waives the quorum only)
+    deferred = draw(st.booleans()) and (second or 2 * present > members)  # a body without quorum cannot postpone
+    return Tally(yes, no, abstain, present, members, second, deferred)
 
 
 rule_sets = st.sampled_from(sorted(RULES.values(), key=lambda r: r.slug))
@@ -234,7 +255,7 @@ def test_result_is_one_of_four_and_quorum_is_consistent(t: Tally, rules: RuleSet
 @given(tallies(), rule_sets)
 def test_yes_needed_is_the_exact_threshold(t: Tally, rules: RuleSet) -> None:
     """The threshold printed in the arithmetic is the smallest yes count that passes."""
-    assume(not t.deferred)
+    assume(not t.deferred and t.present > 0)  # a second convocation needs someone present
     t = Tally(t.yes, t.no, t.abstain, t.present, t.members, second_convocation=True)  # quorate under every seed rule set
     needed = yes_needed(rules.majority, t)
     room = t.present - t.no - t.abstain  # the most yes votes these others leave room for

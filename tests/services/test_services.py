@@ -116,6 +116,7 @@ def test_a_draft_through_opinions_decision_and_vote(initialised: Env, engine: En
         ("opinion.recorded", "ben"),
         ("draft.ready_for_decision", "ben"),
         ("steering.decided", "clara"),
+        ("meeting.scheduled", "anna"),  # the committee's session of the day, created for the tally
         ("resolution.recorded", "anna"),
     ]
     history = listings.history(env, REF)

@@ -279,6 +279,7 @@ class Lifecycle(RuleBasedStateMachine):
         self._recompute(doc)
         assert row["state"] == target["state"]
         self.expected_events["resolution.recorded"] += 1
+        self.expected_events["meeting.scheduled"] = 1  # every tally is on TODAY: the first creates the committee's session
 
     # --- corrections ------------------------------------------------------------------------
 

@@ -219,14 +219,19 @@ def test_a_decision_is_voided_only_after_the_tally_and_the_next_version_that_fol
     office.submit()
     office.ready()
     decision = office.forward()["decision"]
-    nq = office("committee", "tally", REF, "--yes", "3", "--no", "1", "--abstain", "0", "--present", "4", "--members", "19")
+    nq = office(
+        "committee", "tally", REF, "--yes", "3", "--no", "1", "--abstain", "0", "--present", "4", "--members", "19",
+        "--date", "2021-02-20",
+    )  # fmt: skip
     assert nq["result"] == "not_quorate"
     office.refused(
         "steering", "void", str(decision), "--reason", "x", message=f"void it first: lipctl committee void {nq['id']} --reason"
     )
+    # §65(2) NKomVG: the second convocation of the session that was not quorate
+    again = office("meeting", "schedule", "ausschuss", "--date", "2021-02-27", "--second-convocation-of", str(nq["meeting"]))
     second = office(
         "committee", "tally", REF, "--yes", "3", "--no", "1", "--abstain", "0", "--present", "4", "--members", "19",
-        "--second-convocation",
+        "--meeting", str(again["id"]), "--second-convocation",
     )  # fmt: skip
     office.refused(
         "committee",
@@ -418,11 +423,15 @@ def test_the_same_correction_run_twice_is_refused_the_second_time_and_changes_no
 def test_a_council_vote_on_the_plan_is_voided_and_the_second_convocation_first(office: Office) -> None:
     draft = office.plan_to_the_council()
     plan = ["--without-all-fields", "--reason", "Sondersitzung", "--members", "66"]
-    nq = office("council", "tally", "--yes", "10", "--no", "2", "--abstain", "0", "--present", "12", *plan)
-    assert nq["result"] == "not_quorate"
-    second = office(
-        "council", "tally", "--yes", "10", "--no", "2", "--abstain", "0", "--present", "12", *plan, "--second-convocation"
+    nq = office(
+        "council", "tally", "--yes", "10", "--no", "2", "--abstain", "0", "--present", "12", *plan, "--date", "2021-02-20"
     )
+    assert nq["result"] == "not_quorate"
+    again = office("meeting", "schedule", "rat", "--date", "2021-02-27", "--second-convocation-of", str(nq["meeting"]))
+    second = office(
+        "council", "tally", "--yes", "10", "--no", "2", "--abstain", "0", "--present", "12", *plan,
+        "--meeting", str(again["id"]), "--second-convocation",
+    )  # fmt: skip
     assert second["result"] == "adopted"
     office.refused("council", "void", str(nq["id"]), "--reason", "x", message=f"lipctl council void {second['id']} --reason")
     office.refused("committee", "void", str(second["id"]), "--reason", "x", message="void it with: lipctl council void")

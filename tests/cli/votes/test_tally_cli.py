@@ -63,6 +63,7 @@ def test_committee_tally_json_in_spec_shape(seeded, engine, make_draft) -> None:
         "arithmetic": ARITHMETIC,
         "drucksache": "0042/2021",
         "date": "2021-01-28",
+        "meeting": 1,  # the committee's session of 2021-01-28, created for the tally
         "exception_reason": None,
         "voided": None,
         "state": "adopted",
@@ -142,9 +143,21 @@ def test_no_resolution_leaves_the_draft_forwarded(seeded, engine, make_draft, ar
 
 def test_second_convocation_is_quorate(seeded, make_draft) -> None:  # noqa: ANN001
     make_draft()
+    # §65(2) NKomVG: only in the second convocation of a session in which the item was not quorate
+    # (tests/cli/votes/test_meetings_cli.py has the refusals).
+    first = seeded.json(
+        "committee", "tally", "bildung/grundsatzpapier", "--yes", "3", "--no", "1", "--abstain", "0", "--present", "5",
+        "--members", "15", "--date", "2021-01-20",
+    )  # fmt: skip
+    assert first["result"] == "not_quorate"
+    second = seeded.json(
+        "meeting", "schedule", "internationaler-ausschuss", "--date", "2021-01-28", "--second-convocation-of", "1"
+    )["id"]
     data = seeded.json(
         "committee",
         "tally",
+        "--meeting",
+        str(second),
         "bildung/grundsatzpapier",
         "--yes",
         "3",
@@ -435,7 +448,8 @@ def test_council_adopts_the_plan_when_every_field_is_ready(seeded, engine, make_
         "second_convocation": False,
         "arithmetic": "40 yes of 60 yes/no votes; 3 abstentions not counted; quorum 33 of 65, 63 present; more yes than no: adopted",
         "drucksache": "H-0375/2019",
-        "date": "2021-02-01",
+        "date": "2021-01-30",
+        "meeting": 1,
         "exception_reason": None,
         "voided": None,
         "state": "adopted",

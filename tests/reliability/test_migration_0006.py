@@ -1,0 +1,188 @@
+"""Migration 0006 (sessions, agenda items, deferrals without counts, informing the committee): a populated
+database of revision 0005 upgrades with every row kept, and its tallies attached to sessions.
+
+The database is built at 0005 from the rows a lipctl of revision 0005 wrote through its commands
+(tests/fixtures/revisions/0005.json: four tallies — the committee's adoption on 2021-01-28, a
+not-quorate vote on 2021-02-10, a deferral on 2021-02-24 that was voided, the council's on
+2021-05-27). After the upgrade:
+
+- every row of every table is as it was in the columns it had; the new columns of existing tables
+  are NULL except ``resolutions.meeting_id``;
+- one session per body and day of the tallies, each with one agenda item per thing tallied there,
+  and every tally names its session (the voided one too: it was recorded in that session);
+- the committee's counts stay as they were (nothing becomes NULL);
+- a second upgrade changes nothing; the downgrade gives 0005's rows back, and stops (changing
+  nothing) while a deferral without counts exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from lipctl.errors import ExitCode
+from lipctl.store import schema
+from tests.fixtures import revisions
+from tests.helpers import snapshot
+
+BEFORE, AFTER = "0005", "0006"
+#: The columns 0006 adds to existing tables.
+ADDED = {"bodies": ("invitation_days", "information_interval_days"), "resolutions": ("meeting_id",)}
+NEW_TABLES = {"meetings", "agenda_items", "committee_information"}
+
+
+def _populated(db_url: str) -> dict[str, list[revisions.Row]]:
+    assert schema.REVISIONS[4:6] == (BEFORE, AFTER)
+    revisions.load(db_url, BEFORE)
+    before = revisions.rows(db_url)
+    assert [(r["id"], r["body_id"], r["decided_on"], r["result"]) for r in before["resolutions"]] == [
+        (1, 1, dt.date(2021, 1, 28), "adopted"),
+        (2, 1, dt.date(2021, 2, 10), "not_quorate"),
+        (3, 1, dt.date(2021, 2, 24), "deferred"),
+        (4, 2, dt.date(2021, 5, 27), "adopted"),
+    ]
+    return before
+
+
+def _kept(before: dict[str, list[revisions.Row]], after: dict[str, list[revisions.Row]]) -> None:
+    """Every table of ``before`` as it was in its columns; 0006's columns NULL (but the sessions of the tallies)."""
+    assert set(after) == set(before) | NEW_TABLES
+    for name, rows in before.items():
+        if name == "audit_head":  # the upgrade's own event moves the head of the chain
+            continue
+        added = ADDED.get(name, ())
+        got = after[name][: len(rows)] if name == "audit_events" else after[name]
+        assert revisions.without(got, *added) == rows, f"{name}: rows changed"
+    assert {(r["invitation_days"], r["information_interval_days"]) for r in after["bodies"]} == {(None, None)}
+
+
+def test_a_populated_0005_database_upgrades_to_0006_with_its_tallies_in_sessions(db_url: str, cli) -> None:
+    before = _populated(db_url)
+    logged = len(before["audit_events"])
+
+    result = cli("db", "upgrade", "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert json.loads(result.stdout)["schema"] == AFTER == schema.HEAD
+    after = revisions.rows(db_url)
+    _kept(before, after)
+    assert [(e["action"], json.loads(e["details"])) for e in after["audit_events"][logged:]] == [
+        ("schema.upgraded", {"before": BEFORE, "after": AFTER})
+    ]
+    by_resolution = {r["id"]: r for r in before["resolutions"]}
+    sessions = [
+        (x["id"], x["body_id"], x["date"], x["start"], x["location"], x["invited_on"], x["second_convocation_of"])
+        for x in after["meetings"]
+    ]
+    assert sessions == [
+        (1, 1, dt.date(2021, 1, 28), None, None, None, None),
+        (2, 1, dt.date(2021, 2, 10), None, None, None, None),
+        (3, 1, dt.date(2021, 2, 24), None, None, None, None),
+        (4, 2, dt.date(2021, 5, 27), None, None, None, None),
+    ]
+    # created when and by whom the first of its tallies was recorded
+    assert [(x["created_at"], x["created_by"]) for x in after["meetings"]] == [
+        (by_resolution[i]["recorded_at"], by_resolution[i]["recorded_by"]) for i in (1, 2, 3, 4)
+    ]
+    assert [
+        (i["meeting_id"], i["scope"], i["draft_id"], i["number"], i["drucksache"], i["position"]) for i in after["agenda_items"]
+    ] == [
+        (1, "document", 3, None, None, 1),
+        (2, "document", 2, None, None, 1),
+        (3, "document", 2, None, None, 1),
+        (4, "plan", None, None, None, 1),
+    ]
+    assert [r["meeting_id"] for r in after["resolutions"]] == [1, 2, 3, 4]
+    assert after["committee_information"] == []
+
+    # A second upgrade finds nothing to do and changes nothing, not even the log.
+    again = cli("db", "upgrade", "--format", "json")
+    assert again.exit_code == ExitCode.OK, again.stderr
+    assert json.loads(again.stdout)["changed"] is False
+    assert revisions.rows(db_url) == after
+    check = cli.json("db", "check")
+    assert check["ok"] is True and check["schema"] == schema.HEAD
+
+
+def test_after_the_upgrade_the_sessions_show_their_tallies_and_init_loads_the_periods(db_url: str, cli) -> None:
+    _populated(db_url)
+    assert cli("db", "upgrade").exit_code == ExitCode.OK
+    shown = cli.json("--today", "2021-06-01", "meeting", "show", "2")
+    assert shown["invitation"] == "invitation date unknown"
+    [item] = shown["agenda"]
+    assert (item["ref"], item["version"], [r["result"] for r in item["results"]]) == (
+        "soziales/grundsatzpapier",
+        1,
+        ["not_quorate"],
+    )
+    assert cli("--today", "2021-06-01", "init").exit_code == ExitCode.OK
+    bodies = {r["slug"]: (r["invitation_days"], r["information_interval_days"]) for r in revisions.rows(db_url)["bodies"]}
+    assert bodies["internationaler-ausschuss"] == (7, 90) and bodies["rat"] == (7, None)
+    # The not-quorate vote of 2021-02-10 opens a second convocation of session 2.
+    second = cli.json(
+        "--today", "2021-06-01", "meeting", "schedule", "internationaler-ausschuss", "--date", "2021-03-03",
+        "--invited-on", "2021-02-24", "--second-convocation-of", "2",
+    )  # fmt: skip
+    voted = cli.json(
+        "--today", "2021-06-01", "committee", "tally", "soziales/grundsatzpapier", "--meeting", str(second["id"]),
+        "--yes", "3", "--no", "1", "--abstain", "0", "--present", "4", "--members", "15",
+    )  # fmt: skip
+    assert (voted["result"], voted["second_convocation"], voted["meeting"], voted["date"]) == (
+        "adopted",
+        True,
+        second["id"],
+        "2021-03-03",
+    )
+
+
+def _downgrade(db_url: str) -> None:
+    engine = revisions.upgraded_engine(db_url, AFTER)
+    try:
+        from alembic import command
+
+        with engine.begin() as conn:
+            command.downgrade(schema.alembic_config(conn), BEFORE)
+            assert schema.current_revision(conn) == BEFORE
+    finally:
+        engine.dispose()
+
+
+def test_0006_downgrades_to_0005_with_every_row_as_it_was(db_url: str) -> None:
+    before = _populated(db_url)
+    _downgrade(db_url)
+    assert revisions.rows(db_url) == before
+
+
+def test_the_downgrade_stops_while_a_deferral_has_no_counts(db_url: str) -> None:
+    _populated(db_url)
+    engine = revisions.upgraded_engine(db_url, AFTER)
+    try:
+        from alembic import command
+        from sqlalchemy import text
+
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE resolutions SET yes = NULL, no = NULL, abstain = NULL, present = NULL WHERE id = 3"))
+        unchanged = snapshot(db_url)
+        with pytest.raises(RuntimeError, match="deferrals recorded without vote counts: resolutions 3"), engine.begin() as conn:
+            command.downgrade(schema.alembic_config(conn), BEFORE)
+        with engine.connect() as conn:
+            assert schema.current_revision(conn) == AFTER
+    finally:
+        engine.dispose()
+    assert snapshot(db_url) == unchanged
+
+
+def test_the_store_refuses_a_vote_without_counts_that_is_no_deferral(db_url: str) -> None:
+    _populated(db_url)
+    engine = revisions.upgraded_engine(db_url, AFTER)
+    try:
+        from sqlalchemy import text
+        from sqlalchemy.exc import IntegrityError
+
+        with pytest.raises(IntegrityError, match="counts_unless_deferred"), engine.begin() as conn:
+            conn.execute(text("UPDATE resolutions SET yes = NULL WHERE id = 1"))
+        with engine.begin() as conn:  # a deferral may be without them
+            conn.execute(text("UPDATE resolutions SET yes = NULL, no = NULL, abstain = NULL, present = NULL WHERE id = 3"))
+    finally:
+        engine.dispose()

@@ -60,9 +60,12 @@ def get_meeting(session: Session, value: str | int, what: str = "MEETING") -> m.
     return meeting
 
 
-def _deciding_bodies(session: Session) -> dict[int, DecisionScope]:
-    """The bodies of the Beratungsfolge, with the scope each decides on."""
-    return {step.body_id: step.scope for step in session.scalars(select(m.DecisionStep))}
+def _deciding_bodies(session: Session) -> dict[int, set[DecisionScope]]:
+    """The bodies of the Beratungsfolge, with what each decides on (the committee: documents and the plan)."""
+    scopes: dict[int, set[DecisionScope]] = {}
+    for step in session.scalars(select(m.DecisionStep)):
+        scopes.setdefault(step.body_id, set()).add(step.scope)
+    return scopes
 
 
 def _body_of(session: Session, meeting: m.Meeting) -> m.Body:
@@ -238,8 +241,7 @@ def _new_item(
 
 def _check_body_decides(session: Session, meeting: m.Meeting, scope: DecisionScope) -> None:
     body = _body_of(session, meeting)
-    decides = _deciding_bodies(session).get(body.id)
-    if decides != scope:
+    if scope not in _deciding_bodies(session).get(body.id, set()):
         what = _("the plan") if scope == DecisionScope.PLAN else _("a document")
         raise Refused(
             _("session {id} is one of {body}, which does not decide on {what}").format(id=meeting.id, body=body.slug, what=what),

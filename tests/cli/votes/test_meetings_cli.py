@@ -325,7 +325,7 @@ def test_the_agenda_with_numbers_and_drucksachen(office, db_url: str, make_draft
     for args, message in [
         ([REF], "bildung/grundsatzpapier is already on the agenda of session 1 (item 5.1)"),
         (["soziales/grundsatzpapier", "--number", "5.1"], "session 1 already has an item 5.1"),
-        (["plan"], "session 1 is one of internationaler-ausschuss, which does not decide on the plan"),
+        (["plan"], "no version of the complete plan (Gesamtplan) has been submitted"),  # the committee decides on it first
         (["soziales/grundsatzpapier", "--number", "TOP 5"], "'TOP 5' is not an agenda item number"),
         (["soziales/grundsatzpapier", "--drucksache", "Vorlage 7"], "is not a printed-matter number"),
     ]:
@@ -362,11 +362,14 @@ def test_a_tally_in_another_bodys_or_a_future_session_is_refused(office, db_url:
 
 
 def test_the_council_tallies_the_plan_in_its_session(office) -> None:
-    meeting = office.json("meeting", "schedule", "rat", "--date", "2021-01-28")["id"]
+    from tests.cli.votes.test_tally_cli import plan_at_the_council
+
+    plan_at_the_council(office, "--without-all-fields", "--reason", "Corona")  # the committee decided on it first
+    meeting = office.json("meeting", "schedule", "rat", "--date", "2021-02-01")["id"]
     office.json("meeting", "agenda", str(meeting), "plan", "--drucksache", "1234/2021")
     voted = office.json(
         "council", "tally", "--meeting", str(meeting), "--yes", "40", "--no", "20", "--abstain", "3", "--present", "63",
-        "--members", "65", "--without-all-fields", "--reason", "Corona",
+        "--members", "65",
     )  # fmt: skip
     assert (voted["meeting"], voted["drucksache"], voted["result"]) == (meeting, "1234/2021", "adopted")
     [item] = office.json("meeting", "show", str(meeting))["agenda"]

@@ -109,7 +109,10 @@ def test_the_plan_gets_its_own_paper_and_the_types_follow_the_number(office, mak
     for field in FIELDS:
         for kind in KINDS:
             make_draft(field=field, kind=kind, state=DraftState.ADOPTED)
-    council = ["--yes", "40", "--no", "20", "--abstain", "3", "--present", "63", "--members", "65", "--date", "2021-05-27"]
+    from tests.cli.votes.test_tally_cli import plan_at_the_council
+
+    plan_at_the_council(office)
+    council = ["--yes", "40", "--no", "20", "--abstain", "3", "--present", "63", "--members", "65"]
     refused = office("council", "tally", *council, "--drucksache", "2472/2019")
     assert refused.exit_code == ExitCode.REFUSED and "the founding resolution of the process" in refused.stderr
     assert office.json("council", "tally", *council, "--drucksache", "1234/2021 e1")["drucksache"] == "1234/2021 E1"

@@ -448,8 +448,8 @@ def test_council_adopts_the_plan_when_every_field_is_ready(seeded, engine, make_
         "second_convocation": False,
         "arithmetic": "40 yes of 60 yes/no votes; 3 abstentions not counted; quorum 33 of 65, 63 present; more yes than no: adopted",
         "drucksache": "H-0375/2019",
-        "date": "2021-01-30",
-        "meeting": 1,
+        "date": "2021-02-01",
+        "meeting": 2,  # the council's session that day; the committee's (1) decided on the plan first
         "exception_reason": None,
         "voided": None,
         "state": "adopted",

@@ -46,6 +46,8 @@ from lipctl.store import models as m
 
 COLUMNS = ("survey_id", "response_key", "field_id", "category_id", "text", "submitted_at", "batch_id", "line")
 """The order of the values in every row a writer receives."""
+TYPES = ("int4", "varchar", "int4", "int4", "text", "timestamp", "int4", "int4")
+"""Their PostgreSQL types (survey_responses' columns), for the binary COPY."""
 
 PAUSE_ENV = "LIPCTL_TEST_PAUSE_AFTER_ROWS"
 
@@ -184,8 +186,10 @@ class PostgresResponseWriter(ResponseWriter):
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ON COMMIT DROP AS "  # noqa: S608 - names are constants of this module
                 f"SELECT {names} FROM survey_responses WITH NO DATA"
             )
-        self.copy_sql = f"COPY {STAGING} ({names}) FROM STDIN"
-        self.direct_sql = f"COPY survey_responses ({names}) FROM STDIN"
+        # Binary: psycopg formats a row in a third of the time it takes for text, and the server
+        # parses it faster (no text input functions for the numbers and the timestamp).
+        self.copy_sql = f"COPY {STAGING} ({names}) FROM STDIN (FORMAT BINARY)"
+        self.direct_sql = f"COPY survey_responses ({names}) FROM STDIN (FORMAT BINARY)"
         self.stored_sql = "SELECT count(*) FROM survey_responses WHERE survey_id = %s AND response_key = ANY(%s)"
         self.locked: set[int] = set()  # the surveys whose advisory lock this transaction holds
         self.move_sql = (
@@ -212,6 +216,7 @@ class PostgresResponseWriter(ResponseWriter):
                 stored = cur.fetchone()[0]
                 if stored == 0:  # all new (keys are distinct within a batch): straight into the table
                     with cur.copy(self.direct_sql) as copy:
+                        copy.set_types(TYPES)
                         for row in self._handed(rows):
                             copy.write_row(row)
                     imported = len(rows)
@@ -219,6 +224,7 @@ class PostgresResponseWriter(ResponseWriter):
                     imported = 0
                 else:
                     with cur.copy(self.copy_sql) as copy:
+                        copy.set_types(TYPES)
                         for row in self._handed(rows):
                             copy.write_row(row)
                     cur.execute(self.move_sql)
@@ -244,6 +250,7 @@ class PostgresResponseWriter(ResponseWriter):
         stack = contextlib.ExitStack()
         cur = stack.enter_context(self.raw.cursor())
         self.stream = stack.enter_context(cur.copy(self.direct_sql))
+        self.stream.set_types(TYPES)
         self.streaming = stack
 
     def _write_stream(self, rows: list[tuple[Any, ...]]) -> None:

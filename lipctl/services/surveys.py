@@ -367,7 +367,9 @@ def _store(writer: bulk.ResponseWriter, routed: Iterator[tuple[int, Routed]], su
         if key in pending:
             duplicates += 1
             continue
-        pending[key] = (survey_id, key, field_id, category_id, text, to_date(at) if at else None, batch_id, line)
+        if to_date is not None and at is not None:
+            at = to_date(at)  # the value as the driver takes it
+        pending[key] = (survey_id, key, field_id, category_id, text, at, batch_id, line)
         if len(pending) >= BATCH:
             new, known = writer.write(list(pending.values()))
             imported, duplicates = imported + new, duplicates + known

@@ -70,8 +70,8 @@ class ResponseWriter:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.raw: Any = conn.connection.driver_connection  # the sqlite3 / psycopg connection SQLAlchemy holds
-        self.date: Callable[[dt.datetime], Any] = lambda v: v
-        """Converts a submitted_at value to what the driver takes for the column."""
+        self.date: Callable[[dt.datetime], Any] | None = None
+        """Converts a submitted_at value to what the driver takes for the column (None: as it is)."""
         pause = os.environ.get(PAUSE_ENV, "")
         self.pause_after = int(pause) if pause.isdigit() else None
 
@@ -127,7 +127,7 @@ class SqliteResponseWriter(ResponseWriter):
         to_db = table.c.submitted_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         sample = dt.datetime(2020, 6, 15, 14, 32, 10, 5)  # noqa: DTZ001 - the store keeps naive UTC; a probe of the format
         if to_db is None:
-            self.date = lambda v: v
+            self.date = None
         elif to_db(sample) == sample.isoformat(" ", "microseconds"):
             self.date = methodcaller("isoformat", " ", "microseconds")
         else:

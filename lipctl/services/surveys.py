@@ -3,7 +3,8 @@
 An import streams each file through lipctl.surveys.reader, checks every row with
 lipctl.process.routing and stores the routed ones through lipctl.store.bulk (SQLite: INSERT …
 ON CONFLICT DO NOTHING on (survey, response_key); PostgreSQL: COPY, then INSERT … SELECT), BATCH
-rows at a time. Each file is one
+rows at a time (a first import into an empty survey on PostgreSQL: one COPY for the file, run again
+batch by batch should the file hold a key twice). Each file is one
 transaction: it is imported whole or not at all, so a killed import, run again, ends with every
 row exactly once. One audit event per file.
 """

@@ -147,9 +147,11 @@ STAGING = "lipctl_staging_responses"
 
 
 class PostgresResponseWriter(ResponseWriter):
-    """Per batch: one look-up of the batch's keys, then COPY straight into survey_responses when none
-    is stored yet; when some are, COPY into a temporary staging table and one INSERT … SELECT … ON
-    CONFLICT DO NOTHING; when all are, nothing more.
+    """A first import into a survey without responses (``direct``): one binary COPY for the whole
+    file, streamed from the caller's thread (see _choose). Otherwise, per batch: one look-up of the
+    batch's keys, then COPY straight into survey_responses when none is stored yet; when some are,
+    COPY into a temporary staging table and one INSERT … SELECT … ON CONFLICT DO NOTHING; when all
+    are, nothing more.
 
     A first import so goes at COPY's speed, and a re-import costs one index look-up a batch. The
     look-up and the COPY must see the same keys: every import takes a transaction-level advisory lock

@@ -23,6 +23,8 @@ into a fresh database of that server:
 
 - lipctl: `lipctl survey import` (then the same file again: all duplicates);
 - `psql \copy` of the same file into a text staging table (12 text columns, no keys): the C floor;
+- `psql \copy` of lipctl's own rows (dumped after its import, COPY text) into lipctl's table in a
+  fresh database: what the server alone needs to store them (its keys, indexes and foreign key);
 - the plain psycopg COPY floor: csv module + `cursor.copy()` into lipctl's own survey_responses
   table (a fresh `lipctl init` database: the same keys and indexes), one transaction;
 - and, for the ratio, `lipctl survey import` into a fresh SQLite file.
@@ -208,6 +210,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="run every measurement N times (round robin) and keep the fastest")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep the files")
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite", help="where lipctl imports (default sqlite)")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="--store postgres: another lipctl source tree (e.g. `git archive` of an older commit), whose import "
+        "and re-import are timed in the same rounds, interleaved with this tree's",
+    )
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="lipctl-bench-"))
@@ -351,6 +359,7 @@ def postgres(args: argparse.Namespace, work: Path, csv_path: Path, env: dict[str
             subprocess.run([psql, "-X", "-q", conninfo, "-c", STAGING], check=True, capture_output=True)  # type: ignore[list-item]
 
         lip_url = server.url("lipctl")
+        before = dict(env, PYTHONPATH=str(Path(args.before).resolve())) if args.before else env
         sqlite_db = work / "lipctl.db"
 
         def sqlite_init() -> None:
@@ -359,10 +368,40 @@ def postgres(args: argparse.Namespace, work: Path, csv_path: Path, env: dict[str
             )
 
         copy_sql = f"\\copy staging FROM '{csv_path}' WITH (FORMAT csv, DELIMITER ';', HEADER true, ENCODING 'UTF8')"
+        rows_file = work / "lipctl-rows.copy"  # lipctl's rows as COPY text, written after its first import
+
+        def dump_rows() -> None:
+            subprocess.run(
+                [psql, "-X", "-q", f"host={server.socket_dir} user={server.user} dbname=lipctl", "-c",  # type: ignore[list-item]
+                 f"\\copy (SELECT {ROW_COLUMNS} FROM survey_responses ORDER BY id) TO '{rows_file}'"],
+                check=True, capture_output=True,
+            )  # fmt: skip
+
+        def table_floor() -> None:
+            init("table")
+            subprocess.run(
+                [psql, "-X", "-q", f"host={server.socket_dir} user={server.user} dbname=table",  # type: ignore[list-item]
+                 "-c", "INSERT INTO surveys (id, name, created_at) VALUES (1, 'Floor', now())",
+                 "-c", "INSERT INTO import_batches (id, survey_id, path, started_at, rows_read, imported, duplicates, rejected, skipped, actor) "
+                       "VALUES (1, 1, 'x', now(), 0, 0, 0, 0, 0, 'floor')"],
+                check=True, capture_output=True,
+            )  # fmt: skip
+
         cases: list[tuple[str, object, object, dict]] = [
             ("python -c pass", None, lambda: [sys.executable, "-c", "pass"], {}),
             (PG_IMPORT, lambda: init("lipctl"), lambda: lipctl(lip_url), {"env": env}),
-            (PG_REIMPORT, None, lambda: lipctl(lip_url), {"env": env}),
+            (PG_REIMPORT, dump_rows, lambda: lipctl(lip_url), {"env": env}),
+            *(
+                [
+                    (PG_BEFORE, lambda: init("before"), lambda: import_command(server.url("before"), csv_path), {"env": before}),
+                    (PG_BEFORE_REIMPORT, None, lambda: import_command(server.url("before"), csv_path), {"env": before}),
+                ]
+                if args.before
+                else []
+            ),
+            (PSQL_COPY_TABLE, table_floor,
+             lambda: [psql, "-X", "-q", f"host={server.socket_dir} user={server.user} dbname=table", "-c",
+                      f"\\copy survey_responses ({ROW_COLUMNS}) FROM '{rows_file}'"], {}),
             (PSQL_COPY, staging, lambda: [psql, "-X", "-q", f"host={server.socket_dir} user={server.user} dbname=copy", "-c", copy_sql], {}),
             (PG_FLOOR_LABEL, lambda: init("floor"),
              lambda: [sys.executable, "-c", PG_FLOOR, str(csv_path), f"host={server.socket_dir} user={server.user} dbname=floor"], {}),
@@ -395,7 +434,13 @@ def postgres(args: argparse.Namespace, work: Path, csv_path: Path, env: dict[str
     print(f"PostgreSQL import / SQLite import:                      {first / best[SQLITE_IMPORT][0]:.2f} (target ≤ 1.5)")
     print(f"PostgreSQL import / psql \\copy:                         {first / best[PSQL_COPY][0]:.2f} (target ≤ 4)")
     print(f"PostgreSQL import / plain psycopg COPY floor:           {first / best[PG_FLOOR_LABEL][0]:.2f}")
+    print(
+        f"PostgreSQL import / psql \\copy into lipctl's table:     {first / best[PSQL_COPY_TABLE][0]:.2f} (the server's own share)"
+    )
     print(f"re-import time / first import time:                     {best[PG_REIMPORT][0] / first:.2f} (target ≤ 1)")
+    if args.before:
+        print(f"this tree / --before tree (import, re-import):          {first / best[PG_BEFORE][0]:.2f}, "
+              f"{best[PG_REIMPORT][0] / best[PG_BEFORE_REIMPORT][0]:.2f}")  # fmt: skip
     lip_rss = max(v[1] for k, v in best.items() if k.startswith("lipctl"))
     print(f"lipctl max RSS:                                         {lip_rss:.1f} MB (target < 150 MB)")
 
@@ -404,6 +449,10 @@ PG_IMPORT = "lipctl survey import (PostgreSQL)"
 PG_REIMPORT = "lipctl survey import (PostgreSQL, again: all dup.)"
 PSQL_COPY = "psql \\copy into a text staging table"
 PG_FLOOR_LABEL = "plain psycopg COPY floor, lipctl's table"
+PG_BEFORE = "lipctl survey import (PostgreSQL), --before tree"
+PG_BEFORE_REIMPORT = "lipctl re-import (PostgreSQL), --before tree"
+PSQL_COPY_TABLE = "psql \\copy of lipctl's rows into lipctl's table"
+ROW_COLUMNS = "survey_id, response_key, field_id, category_id, text, submitted_at, batch_id, line"
 SQLITE_IMPORT = "lipctl survey import (SQLite, for the ratio)"
 
 

@@ -3,7 +3,8 @@
 An import streams each file through lipctl.surveys.reader, checks every row with
 lipctl.process.routing and stores the routed ones through lipctl.store.bulk (SQLite: INSERT …
 ON CONFLICT DO NOTHING on (survey, response_key); PostgreSQL: COPY, then INSERT … SELECT), BATCH
-rows at a time. Each file is one
+rows at a time (a first import into an empty survey on PostgreSQL: one COPY for the file, run again
+batch by batch should the file hold a key twice). Each file is one
 transaction: it is imported whole or not at all, so a killed import, run again, ends with every
 row exactly once. One audit event per file.
 """
@@ -203,13 +204,7 @@ def import_files(
         else:
             for i, plan in enumerate(plans):
                 try:
-                    with env.uow(write=True) as uow:
-                        survey_id = bulk.import_survey_id(uow.session.connection(), name, audit.utcnow())
-                        result = _import_file(
-                            env, uow.session, survey_id, plan, sink, progress(i, plan.source.size) if progress else None
-                        )
-                        uow.commit()
-                    results.append(result)
+                    results.append(_import_committed(env, name, plan, sink, progress(i, plan.source.size) if progress else None))
                 except Exception as exc:
                     if len(plans) == 1:
                         raise
@@ -230,6 +225,23 @@ def import_files(
         "empty_files": [r["path"] for r in results if r["empty"]],
         "files": results,
     }
+
+
+def _import_committed(env: Env, name: str, plan: _Plan, sink: _RejectSink, progress: Progress | None) -> dict[str, Any]:
+    """One file in its own transaction, committed. A first import into an empty survey goes through
+    one COPY (lipctl.store.bulk); should the file hold a key twice, in two batches, that COPY fails
+    and the file is imported again from the start, batch by batch with look-ups."""
+    for direct in (True, False):
+        try:
+            with env.uow(write=True) as uow:
+                survey_id = bulk.import_survey_id(uow.session.connection(), name, audit.utcnow())
+                result = _import_file(env, uow.session, survey_id, plan, sink, progress, direct=direct)
+                uow.commit()
+            return result
+        except bulk.DuplicateInFile:
+            if not direct:  # pragma: no cover - only the streamed COPY raises it
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _partly_stored(exc: Exception, plan: _Plan, stored: list[dict[str, Any]], missing: list[str]) -> LipctlError:
@@ -272,12 +284,13 @@ def _rules(session: Any, mapping: profiles.Mapping) -> RowRules:
 
 
 def _import_file(
-    env: Env, session: Any, survey_id: int, plan: _Plan, sink: _RejectSink, progress: Progress | None
+    env: Env, session: Any, survey_id: int, plan: _Plan, sink: _RejectSink, progress: Progress | None, *, direct: bool = False
 ) -> dict[str, Any]:
-    """One file in the session's transaction: its rows, its batch, and its rejects told known or new."""
+    """One file in the session's transaction: its rows, its batch, and its rejects told known or new.
+    ``direct``: the store may stream the file through one COPY (see _import_committed)."""
     rejects = sink.file_writer()
     try:
-        result = _import_stream(env, session, survey_id, plan, rejects, progress)
+        result = _import_stream(env, session, survey_id, plan, rejects, progress, direct)
         rejects.settle(session, survey_id, result["batch"])
         sink.accept(rejects)
     finally:
@@ -289,7 +302,7 @@ def _import_file(
 
 
 def _import_stream(
-    env: Env, session: Any, survey_id: int, plan: _Plan, rejects: _FileRejects, progress: Progress | None
+    env: Env, session: Any, survey_id: int, plan: _Plan, rejects: _FileRejects, progress: Progress | None, direct: bool
 ) -> dict[str, Any]:
     """Read, sort and store one file's rows: its batch row first, its counts and audit event last."""
     source, mapping = plan.source, plan.mapping
@@ -305,7 +318,7 @@ def _import_stream(
         rejects.add(source.name, line, code, reason, cells, raw())
 
     sorter = RowSorter(_rules(session, mapping), mapping.index, mapping.other, len(mapping.header), reject)
-    imported, duplicates = _store(bulk.response_writer(conn), sorter.routed(reader), survey_id, batch_id)
+    imported, duplicates = _store(bulk.response_writer(conn, direct=direct), sorter.routed(reader), survey_id, batch_id)
     counts = {
         "rows_read": sorter.rows_read,
         "imported": imported,
@@ -355,7 +368,9 @@ def _store(writer: bulk.ResponseWriter, routed: Iterator[tuple[int, Routed]], su
         if key in pending:
             duplicates += 1
             continue
-        pending[key] = (survey_id, key, field_id, category_id, text, to_date(at) if at else None, batch_id, line)
+        if to_date is not None and at is not None:
+            at = to_date(at)  # the value as the driver takes it
+        pending[key] = (survey_id, key, field_id, category_id, text, at, batch_id, line)
         if len(pending) >= BATCH:
             new, known = writer.write(list(pending.values()))
             imported, duplicates = imported + new, duplicates + known

@@ -209,3 +209,65 @@ def test_two_imports_into_one_survey_at_once_take_turns_and_count_every_row_once
     files = sorted((json.loads(o)["files"][0]["imported"], json.loads(o)["files"][0]["duplicates"]) for o, _e in results)
     assert files == [(0, 3000), (0, 3000), (3000, 0)]
     assert rows(pg, "SELECT count(*), count(DISTINCT response_key) FROM survey_responses") == [(3001, 3001)]
+
+
+def test_a_first_import_streams_one_copy_and_a_key_twice_in_the_file_imports_it_again(pg, cli, write, monkeypatch) -> None:
+    """Into a survey without responses a file goes through one COPY, without look-ups. A key in two
+    of its batches breaks that COPY (a unique violation): the file is rolled back and imported again
+    batch by batch — the same counts, rows, batch row and audit event as if it had gone that way at once."""
+    from lipctl.store import bulk
+
+    broken: list[str] = []
+    original = bulk.PostgresResponseWriter._end_stream
+
+    def spy(self: bulk.PostgresResponseWriter, exc: BaseException | None = None) -> None:
+        try:
+            original(self, exc)
+        except bulk.DuplicateInFile as error:
+            broken.append(str(error))
+            raise
+
+    monkeypatch.setattr(bulk.PostgresResponseWriter, "_end_stream", spy)
+    body = [LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", f"{TEXT} {i}") for i in range(1, 31)]
+    clean = write("clean.csv", csv_bytes(body))
+    twice = write("twice.csv", csv_bytes([*body, ls_row("3", "2020-06-15 14:32:10", "Bildung", "Idee", "again, batch 5")]))
+
+    assert counts(cli("survey", "import", str(clean), "--survey", "A", "--format", "json")) == ((30, 30, 0, 0, 0),)
+    assert broken == []
+    result = cli("survey", "import", str(twice), "--survey", "B", "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert counts(result) == ((31, 30, 1, 0, 0),)
+    assert len(broken) == 1 and "response_key" in broken[0]  # the streamed attempt, rolled back
+    stored = rows(pg, "SELECT s.name, r.response_key, r.text FROM survey_responses r JOIN surveys s ON s.id = r.survey_id")
+    assert sorted((name, key) for name, key, _t in stored) == sorted((n, str(i)) for n in "AB" for i in range(1, 31))
+    assert {key: t for name, key, t in stored if name == "B"}["3"] == f"{TEXT} 3"  # the first of the key
+    assert rows(
+        pg, "SELECT s.name, count(*) FROM import_batches b JOIN surveys s ON s.id = b.survey_id GROUP BY 1 ORDER BY 1"
+    ) == [
+        ("A", 1),
+        ("B", 1),
+    ]
+    assert rows(pg, "SELECT count(*) FROM audit_events WHERE action = 'survey.imported'") == [(2,)]
+    # the same file again: every row known, through the look-ups
+    assert counts(cli("survey", "import", str(twice), "--survey", "B", "--format", "json")) == ((31, 0, 31, 0, 0),)
+
+
+def test_a_dry_run_never_streams(pg, cli, write, monkeypatch) -> None:
+    """A dry run's files share one transaction that is never committed: no file may be run again alone."""
+    from lipctl.store import bulk
+
+    chosen: list[bool] = []
+    original = bulk.PostgresResponseWriter.__init__
+
+    def spy(self: bulk.PostgresResponseWriter, conn: object, *, direct: bool = False) -> None:
+        chosen.append(direct)
+        original(self, conn, direct=direct)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk.PostgresResponseWriter, "__init__", spy)
+    body = [LS_HEADER] + [ls_row(str(i), "2020-06-15 14:32:10", "Bildung", "Idee", "t") for i in range(20)]
+    path = write("a.csv", csv_bytes([*body, ls_row("3", "2020-06-15 14:32:10", "Bildung", "Idee", "again")]))
+    dry = cli("survey", "import", str(path), "--survey", "S", "--dry-run", "--format", "json")
+    assert dry.exit_code == ExitCode.OK, dry.stderr
+    assert counts(dry) == ((21, 20, 1, 0, 0),)
+    assert chosen == [False]
+    assert rows(pg, "SELECT count(*) FROM survey_responses") == [(0,)]

@@ -111,3 +111,23 @@ def test_statements_per_batch_do_not_grow_with_the_table(db_url: str, cli, state
         # The widest fixed statement is the ORM's insert of the file's audit events with their chain
         # columns (20 parameters); a look-up per key would send at least a batch's worth (50).
         assert statements.most_parameters < BATCH, "a statement with a parameter per key: its plan is the table's size"
+
+
+def test_a_first_import_into_an_empty_survey_sends_one_copy_whatever_its_batches(
+    db_url: str, cli, statements: Counter, tmp_path: Path
+) -> None:
+    """PostgreSQL streams a first import (the survey holds no responses) through one COPY: the
+    statements of a file of three batches and of one of twenty are the same. SQLite: as always."""
+    assert cli("init").exit_code == ExitCode.OK
+    three = h.write_survey(tmp_path / "three.csv", 3 * BATCH, prefix="a-")
+    twenty = h.write_survey(tmp_path / "twenty.csv", 20 * BATCH, prefix="b-")
+    counted = []
+    for survey, path in (("Erste", three), ("Zweite", twenty)):
+        before = statements.n
+        result = cli("survey", "import", str(path), "--survey", survey, "--format", "json")
+        assert result.exit_code == ExitCode.OK, result.stderr
+        counted.append(statements.n - before)
+    if "://" in db_url:
+        assert counted[0] == counted[1]
+    else:
+        assert counted[1] - counted[0] == 17 * BATCH  # a row each, the rest the same

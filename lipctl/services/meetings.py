@@ -494,6 +494,13 @@ def inform(env: Env, meeting: str, *, drucksache: str | None = None, file: str |
                     ),
                     _("record the information once the session has taken place"),
                 )
+            if paper is not None:  # the Drucksachen register: the number now carries this information
+                from lipctl.process.papers import Carried
+                from lipctl.services import papers
+
+                papers.register_for_tally(
+                    env, s, paper, carried=Carried("information"), body=body, day=mt.date, title=_("Information on the LIP 2.0")
+                )
             info = m.CommitteeInformation(
                 meeting_id=mt.id,
                 body_id=body.id,

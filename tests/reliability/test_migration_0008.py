@@ -1,10 +1,13 @@
 """Migration 0008 (the complete plan as a document): a populated database of the revision before upgrades
 with every row kept.
 
-The database is built from the rows a lipctl of that revision wrote through its commands
-(tests/fixtures/revisions/0005.json: init, imports with rejects, three draft versions, opinions, steering
-decisions, committee resolutions, one voided, and a council vote on the plan recorded without a draft, as
-``council tally --without-all-fields`` did). After the upgrade:
+The database of revision 0007 is built from the rows a lipctl of revision 0006 wrote through its
+commands (tests/fixtures/revisions/0006.json: init, imports with rejects, three draft versions,
+opinions, steering decisions, committee resolutions in their sessions, one voided, one in a second
+convocation, the committee informed, and a council vote on the plan recorded without a draft, as
+``council tally --without-all-fields`` did), upgraded to 0007 by its migration (which registers the
+numbers in use): no lipctl ever had 0007 as its newest revision on top of 0006 — 0007 and 0008 were
+written beside 0006 and chained after it when they merged. After the upgrade:
 
 - every row of every table is as it was (0008 adds no column: ``drafts.field_id`` may be NULL, for the
   plan only, and the plan's versions are unique);
@@ -28,15 +31,18 @@ from lipctl.store import schema
 from tests.fixtures import revisions
 from tests.helpers import engine_on, snapshot
 
-#: The revision the fixture is of (the lead re-chains 0008 after 0006 and 0007 at merge: switch it then).
-BEFORE = "0005"
+#: The revision before 0008, and the fixture its database is built from.
+BEFORE = "0007"
+FIXTURE = "0006"
 AFTER = "0008"
 
 
 def _populated(db_url: str) -> dict[str, list[revisions.Row]]:
     assert schema.REVISIONS[schema.REVISIONS.index(AFTER) - 1] == BEFORE
-    revisions.load(db_url, BEFORE)
+    revisions.load(db_url, FIXTURE)
+    revisions.upgraded_engine(db_url, BEFORE).dispose()  # 0007's migration, as `db upgrade` runs it
     before = revisions.rows(db_url)
+    assert [p["number"] for p in before["papers"]] == ["2472/2019", "0142/2021", "1234/2021", "H-0101/2021"]
     plan = [r for r in before["resolutions"] if r["scope"] == "plan"]
     assert [(r["draft_id"], r["result"]) for r in plan] == [(None, "adopted")]
     return before

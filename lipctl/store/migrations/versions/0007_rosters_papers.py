@@ -91,7 +91,8 @@ def upgrade() -> None:
 
 
 def _register_existing(papers: sa.Table) -> None:
-    """The founding number, then each resolution's number for the first resolution that used it."""
+    """The founding number, then each resolution's number for the first resolution that used it, then
+    the numbers the committee was informed with (Informationsdrucksachen)."""
     conn = op.get_bind()
     info: dict[str, str | None] = dict(conn.execute(sa.text("SELECT key, value FROM process_info")).all())
     rows: list[dict[str, object]] = []
@@ -161,6 +162,38 @@ def _register_existing(papers: sa.Table) -> None:
                 "body_id": body_id,
                 "date": decided_on,
                 "title": title,
+                "registered_at": recorded_at,
+                "registered_by": recorded_by,
+            }
+        )
+    # The committee informed with an Informationsdrucksache (revision 0006's committee_information).
+    ci = sa.table(
+        "committee_information",
+        sa.column("id", sa.Integer()),
+        sa.column("drucksache", sa.String()),
+        sa.column("body_id", sa.Integer()),
+        sa.column("informed_on", sa.Date()),
+        sa.column("recorded_at", sa.DateTime()),
+        sa.column("recorded_by", sa.String()),
+    )
+    informed = conn.execute(
+        sa.select(ci.c.drucksache, ci.c.body_id, ci.c.informed_on, ci.c.recorded_at, ci.c.recorded_by)
+        .where(ci.c.drucksache.is_not(None))
+        .order_by(ci.c.id)
+    ).all()
+    for number, body_id, informed_on, recorded_at, recorded_by in informed:
+        if number in seen:
+            continue
+        seen.add(number)
+        rows.append(
+            {
+                "number": number,
+                "kind": _kind(number),
+                "carries": "information",
+                "draft_id": None,
+                "body_id": body_id,
+                "date": informed_on,
+                "title": None,
                 "registered_at": recorded_at,
                 "registered_by": recorded_by,
             }

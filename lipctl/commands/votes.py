@@ -85,6 +85,8 @@ MembersOverrideOpt = Annotated[
     ),
 ]
 
+SinceOpt = Annotated[str | None, typer.Option("--since", help=_("Only from this date on, YYYY-MM-DD."), show_default=False)]
+ListVoidedOpt = Annotated[bool, typer.Option("--include-voided", help=_("Also list voided resolutions, marked."))]
 IdArg = Annotated[str, typer.Argument(metavar="ID", help=_("The resolution's id (the tally's JSON: id)."))]
 
 
@@ -243,6 +245,44 @@ def register(root: typer.Typer) -> None:
     def council_void(resolution_id: IdArg, reason: VoidReasonOpt, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """Void a council resolution recorded by mistake: it stays, marked; the vote can be recorded again."""
         _void("council", resolution_id, reason, fmt)
+
+    def _list(body_kind: str, since: str | None, include_voided: bool, fmt: OutputFormat) -> None:
+        from lipctl.output.emit import Column, emit
+        from lipctl.report.labels import result_label
+        from lipctl.services import listings
+
+        rows = listings.list_resolutions(env(), body_kind, since=since, include_voided=include_voided)
+        emit(
+            rows,
+            fmt,
+            [
+                Column("id", _("Id")),
+                Column("date", _("Date")),
+                Column("ref", _("Draft")),
+                Column("version", _("Version")),
+                Column(
+                    "result", _("Result"), lambda v: result_label(v) if fmt in (OutputFormat.TABLE, OutputFormat.MARKDOWN) else v
+                ),
+                Column("arithmetic", _("Arithmetic")),
+                Column("drucksache", _("Drucksache")),
+                Column("meeting", _("Session")),
+                Column("voided", _("Voided"), lambda v: _("yes") if v else ""),
+            ],
+        )
+
+    @command(
+        committee, "list", path="committee list", epilog=_("Example: lipctl committee list --since 2021-01-01 --format json")
+    )
+    def committee_list(
+        since: SinceOpt = None, include_voided: ListVoidedOpt = False, fmt: FormatOpt = OutputFormat.TABLE
+    ) -> None:
+        """The committee's resolutions, oldest first: on what, result and arithmetic, Drucksache, date, session."""
+        _list("committee", since, include_voided, fmt)
+
+    @command(council, "list", path="council list", epilog=_("Example: lipctl council list --format json"))
+    def council_list(since: SinceOpt = None, include_voided: ListVoidedOpt = False, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """The council's resolutions, oldest first: on what, result and arithmetic, Drucksache, date, session."""
+        _list("council", since, include_voided, fmt)
 
     from lipctl.commands.meeting import register_inform
 

@@ -247,3 +247,35 @@ def recorded(action: str, entity_id: int | None, details: dict[str, Any]) -> tup
     kind, key = _RECORDING[action]
     number = entity_id if key is None else details.get(key)
     return (kind, int(number)) if isinstance(number, int) else None
+
+
+def list_resolutions(env: Env, body_kind: str, *, since: str | None = None, include_voided: bool = False) -> list[dict[str, Any]]:
+    """The resolutions of the committee (``committee``) or the council (``council``), oldest first
+    (committee list, council list): what each was on, its result with the arithmetic, Drucksache, date, session."""
+    from lipctl.context import parse_day
+    from lipctl.store.read import resolutions as q
+
+    day = parse_day(since, "--since")
+    with env.reader() as r:
+        rows = q.listed(r, body_kind, since=day, include_voided=include_voided)
+    return [
+        {
+            "id": x.id,
+            "date": x.decided_on,
+            "body": x.body,
+            "ref": "plan" if x.scope == "plan" else f"{x.field}/{x.kind}",
+            "version": x.version,
+            "result": x.result,
+            "yes": x.yes,
+            "no": x.no,
+            "abstain": x.abstain,
+            "present": x.present,
+            "members": x.members,
+            "arithmetic": x.arithmetic,
+            "drucksache": x.drucksache,
+            "meeting": x.meeting_id,
+            "exception_reason": x.exception_reason,
+            "voided": voided_json(x.voided_at, x.voided_by, x.void_reason),
+        }
+        for x in rows
+    ]

@@ -205,6 +205,41 @@ def register(root: typer.Typer) -> None:
             )
         )
 
+    @command(
+        grp,
+        "file",
+        path="draft file",
+        epilog=_("Examples: lipctl draft file bildung/grundsatzpapier --output gp.pdf; lipctl draft file plan --output - | lpr"),
+    )
+    def file(
+        ref: RefArg,
+        output: Annotated[
+            str | None,
+            typer.Option(
+                "--output",
+                "-o",
+                help=_("Where to write it: a file, or - for stdout (default: its own name, in the current folder)."),
+                show_default=False,
+            ),
+        ] = None,
+        force: Annotated[bool, typer.Option("--force", help=_("Replace the file if it exists."))] = False,
+    ) -> None:
+        """Get back the document stored with a draft version, checked against its SHA-256 first."""
+        import sys
+
+        from lipctl.services import drafts as svc
+
+        if output == "-":
+            stored = svc.write_document(env(), ref, sys.stdout.buffer)
+            where = _("stdout")
+        else:
+            stored, where = svc.save_document(env(), ref, output, force=force)
+        message(
+            _("{draft}: {name}, {size} bytes, SHA-256 {sha256} checked, written to {where}").format(
+                draft=stored.label, name=stored.name or "—", size=f"{stored.size:,}", sha256=stored.sha256, where=where
+            )
+        )
+
     @command(grp, "history", path="draft history")
     def history(ref: RefArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """Every event of a document, all versions, in order, with actor and time."""

@@ -12,13 +12,13 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lipctl.errors import InvalidInput, NotFound, Refused, StoreError
-from lipctl.files import inputs
+from lipctl.files import inputs, outputs
 from lipctl.i18n import _
 from lipctl.process import chronology, lifecycle, limits, plan
 from lipctl.process.states import DraftState
@@ -197,6 +197,28 @@ class StoredDocument:
     size: int
     sha256: str
     label: str
+
+
+DOCUMENT = outputs.Purpose("document", "--output", "document.pdf", 0o600)
+
+
+def save_document(env: Env, ref: str, output: str | None, *, force: bool = False) -> tuple[StoredDocument, str]:
+    """Write the document stored with REF to ``output`` (default: the name it was submitted with, here),
+    atomically, after its SHA-256 has been checked (draft file); returns it and the path written."""
+    if output is None:
+        with env.reader() as r:
+            row = read_drafts.draft(r, read_drafts.draft_id(r, ref))
+        name = Path(row.file_name or "").name
+        fallback = f"{row.ref.replace('/', '-')}-v{row.version}"  # a name that says which version it is
+        output = name if row.file_sha256 and name not in ("", ".", "..") else fallback
+    target = outputs.check_output(Path(output), DOCUMENT, force=force)
+    pending = outputs.PendingFile(target)
+    try:
+        stored = write_document(env, ref, cast("BinaryIO", pending.open(binary=True)))
+        pending.commit()
+    finally:
+        pending.discard()
+    return stored, str(target.given)
 
 
 def write_document(env: Env, ref: str, out: BinaryIO) -> StoredDocument:

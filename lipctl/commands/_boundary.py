@@ -104,6 +104,10 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
             # The docstring is the help text and, unchanged, its message id in the catalogue
             # (tools/update_catalog.py extracts it); Typer would show it untranslated.
             kwargs["help"] = _(doc)
+        if "epilog" not in kwargs:
+            from lipctl.commands._examples import epilog
+
+            kwargs["epilog"] = epilog(path or name)
         app.command(name, **kwargs)(wrapper)
         return fn
 

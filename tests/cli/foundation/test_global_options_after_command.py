@@ -82,7 +82,7 @@ def test_debug_after_the_command_is_taken(seeded) -> None:
 def test_the_options_stay_out_of_the_commands_help(seeded) -> None:
     result = seeded("status", "--help")
     assert result.exit_code == ExitCode.OK
-    options = result.stdout.split("Options:")[1]
+    options = result.stdout.split("Options:")[1].split("Examples:")[0]
     assert "--format" in options
     assert not any(f"--{name}" in options for name in ("db", "actor", "today", "lang", "debug"))
 
@@ -136,3 +136,33 @@ def test_every_help_names_its_placeholders(cli) -> None:
     assert "--date DATE" in submit and "--file FILE" in submit
     assert "--yes N" in cli("committee", "tally", "--help").stdout
     assert "--today DATE" in cli("--help").stdout
+
+
+def test_the_main_commands_end_their_help_with_examples_that_parse(cli) -> None:
+    """Issue 19: --help had no examples. Each example names its own command and only options that command knows."""
+    import shlex
+
+    from lipctl.commands._examples import EXAMPLES
+
+    for path, lines in EXAMPLES.items():
+        words = path.split()
+        shown = cli(*words, "--help")
+        assert shown.exit_code == ExitCode.OK, path
+        assert "Examples:" in shown.stdout, path
+        for line in lines:
+            assert line in shown.stdout, (path, line)
+            typed = shlex.split(line.split("  #")[0].replace("$(date +%F)", "today"))
+            args = typed[1:]
+            while args and args[0].startswith("--") and args[0] in ("--db", "--today"):
+                args = args[2:]
+            assert args[: len(words)] == words, line
+            options = {w.split("=")[0] for w in args if w.startswith("--")}
+            for option in options:
+                assert option in shown.stdout, (line, option)
+    import subprocess
+    import sys
+
+    german = subprocess.run(  # a process of its own: this one built its command tree in English
+        [sys.executable, "-m", "lipctl", "--lang", "de", "status", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "Beispiele:" in german.stdout

@@ -17,6 +17,7 @@ drops such keys should the example ever show them).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -109,25 +110,28 @@ def _text(out: str) -> list[str]:
     return [line.rstrip() for line in out.rstrip("\n").splitlines()]
 
 
-STEPS = example_steps(README.read_text(encoding="utf-8"))
+@functools.cache
+def readme_steps() -> tuple[Step, ...]:
+    return tuple(example_steps(README.read_text(encoding="utf-8")))
 
 
 def test_the_example_is_the_issues_session() -> None:
     """What the issue asks the example to show: two items, one not quorate, the second convocation, the
     JSON of ``meeting show`` and ``paper list``, and Drucksachen of its own (not the founding 2472/2019)."""
-    commands = [s.command[:2] for s in STEPS if s.args]
+    steps = readme_steps()
+    commands = [s.command[:2] for s in steps if s.args]
     assert commands.count(["meeting", "agenda"]) >= 2
-    assert any("--second-convocation-of" in s.args for s in STEPS)
-    assert any(s.command[:2] == ["meeting", "show"] and s.is_json and s.shown for s in STEPS)
-    assert any(s.command[:2] == ["paper", "list"] and s.is_json and s.shown for s in STEPS)
-    assert all("2472/2019" not in s.args for s in STEPS)
-    assert any(s.shown and '"not_quorate"' in s.shown for s in STEPS)
+    assert any("--second-convocation-of" in s.args for s in steps)
+    assert any(s.command[:2] == ["meeting", "show"] and s.is_json and s.shown for s in steps)
+    assert any(s.command[:2] == ["paper", "list"] and s.is_json and s.shown for s in steps)
+    assert all("2472/2019" not in s.args for s in steps)
+    assert any(s.shown and '"not_quorate"' in s.shown for s in steps)
 
 
 @pytest.mark.usefixtures("db_url")
 def test_the_readme_session_example_prints_what_it_shows(cli: Cli) -> None:
     env: dict[str, str] = {}
-    for step in STEPS:
+    for step in readme_steps():
         env.update({k: v for k, v in step.env.items() if k != "LIPCTL_DB"})  # the test's database stands in
         if not step.args:
             continue

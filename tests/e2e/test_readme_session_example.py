@@ -11,8 +11,8 @@ with what the README shows:
   output is compared line by line (trailing blanks ignored).
 
 ``export LIPCTL_DB=…`` is replaced by the test's own database. No value is ignored: the example shows no
-timestamp (``recorded_at`` and ``voided.at`` would be the only values that cannot be stable; ``UNSTABLE``
-drops such keys should the example ever show them).
+timestamp. Wall-clock values (an opinion's ``recorded_at``) could not be stable; ``UNSTABLE`` drops
+such keys should the example ever show them.
 """
 
 from __future__ import annotations

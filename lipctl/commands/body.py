@@ -42,7 +42,10 @@ def register(root: typer.Typer) -> None:
             ),
         ],
         since: Annotated[
-            str | None, typer.Option("--from", help=_("The day the number applies from (default: --today)."), show_default=False)
+            str | None,
+            typer.Option(
+                "--from", metavar="DATE", help=_("The day the number applies from (default: --today)."), show_default=False
+            ),
         ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:

@@ -24,7 +24,6 @@ UntilOpt = Annotated[
 
 def register(root: typer.Typer) -> None:
     from lipctl.cli import group_help
-
     from lipctl.commands._examples import epilog
 
     grp = typer.Typer(help=group_help("log"), invoke_without_command=True, rich_markup_mode=None, epilog=epilog("log"))

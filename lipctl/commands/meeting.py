@@ -39,7 +39,11 @@ def _meeting_columns() -> list[Column]:
 def _results(value: Any) -> str:
     if not value:
         return "—"
-    return "; ".join("{result}{voided}".format(result=r["result"], voided=_(" (voided)") if r["voided"] else "") for r in value)
+    from lipctl.report.labels import result_label
+
+    return "; ".join(
+        "{result}{voided}".format(result=result_label(r["result"]), voided=_(" (voided)") if r["voided"] else "") for r in value
+    )
 
 
 def register_inform(committee: typer.Typer) -> None:

@@ -50,7 +50,8 @@ def register(root: typer.Typer) -> None:
             ),
         ] = None,
         since: Annotated[
-            str | None, typer.Option("--from", help=_("First day of membership (default: --today)."), show_default=False)
+            str | None,
+            typer.Option("--from", metavar="DATE", help=_("First day of membership (default: --today)."), show_default=False),
         ] = None,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:

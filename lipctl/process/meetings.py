@@ -123,18 +123,19 @@ def check_second_convocation_of(
 
 
 def second_convocation_refusal(
-    *, what: str, meeting: int, first: int | None, first_results: Iterable[ResolutionResult | str]
+    *, what: str, meeting: str, first: int | None, first_results: Iterable[ResolutionResult | str]
 ) -> Refused | None:
-    """Why ``what`` cannot be decided in session ``meeting`` as a second convocation, or None when it can.
+    """Why ``what`` cannot be decided in the session ``meeting`` (its body and day: the session may be
+    the one this tally would create) as a second convocation, or None when it can.
 
     ``first`` is the session this one is the second convocation of (None: it is none);
     ``first_results`` are the live results of the same item in that first session.
     """
     if first is None:
         return Refused(
-            _("session {id} is not a second convocation: {section} allows one only after a session that was not quorate").format(
-                id=meeting, section=_SECTION
-            ),
+            _(
+                "the session of {meeting} is not a second convocation: {section} allows one only after a session without quorum"
+            ).format(meeting=meeting, section=_SECTION),
             _(
                 "schedule the second convocation with 'lipctl meeting schedule BODY --date D --second-convocation-of MEETING' "
                 "and tally there with --meeting ID"

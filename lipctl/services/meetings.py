@@ -224,6 +224,10 @@ def _new_item(
                 _("session {id} already has an item {number}").format(id=meeting.id, number=number),
                 _("give the item its own number with --number (see 'lipctl meeting show {id}')").format(id=meeting.id),
             )
+    if drucksache is None and meeting.second_convocation_of is not None:
+        # The item comes back from the session that was not quorate: with the Drucksache it had there.
+        first = _find_item(session, meeting.second_convocation_of, scope, draft_id)
+        drucksache = first.drucksache if first is not None else None
     item = m.AgendaItem(
         meeting_id=meeting.id,
         number=number,
@@ -389,7 +393,8 @@ def second_convocation(
                 )
             )
         )
-    refusal = rules.second_convocation_refusal(what=what, meeting=meeting.id, first=first, first_results=results)
+    label = f"{_body_of(session, meeting).slug} {meeting.date.isoformat()}"
+    refusal = rules.second_convocation_refusal(what=what, meeting=label, first=first, first_results=results)
     if refusal is None:
         return True
     if requested:
@@ -416,6 +421,8 @@ def list_meetings(env: Env, body: str | None = None) -> list[dict[str, Any]]:
 
 
 def _results(session: Session, meeting_id: int, item: m.AgendaItem) -> list[dict[str, Any]]:
+    from lipctl.services.listings import voided_json
+
     query = select(m.Resolution).where(m.Resolution.meeting_id == meeting_id, m.Resolution.scope == item.scope)
     query = query.where(m.Resolution.draft_id == item.draft_id if item.draft_id is not None else m.Resolution.draft_id.is_(None))
     return [
@@ -429,7 +436,7 @@ def _results(session: Session, meeting_id: int, item: m.AgendaItem) -> list[dict
             "members": res.members,
             "second_convocation": res.second_convocation,
             "arithmetic": res.arithmetic,
-            "voided": res.voided_at is not None,
+            "voided": voided_json(res.voided_at, res.voided_by, res.void_reason),
         }
         for res in session.scalars(query.order_by(m.Resolution.id))
     ]

@@ -82,9 +82,9 @@ def test_second_convocation_after_deferred_is_refused_naming_the_section() -> No
 
 
 def test_second_convocation_without_a_first_session_is_refused() -> None:
-    refusal = rules.second_convocation_refusal(what="x", meeting=1, first=None, first_results=[])
+    refusal = rules.second_convocation_refusal(what="x", meeting="rat 2021-01-21", first=None, first_results=[])
     assert isinstance(refusal, Refused)
-    assert "session 1 is not a second convocation: §65(2) NKomVG" in refusal.message
+    assert "the session of rat 2021-01-21 is not a second convocation: §65(2) NKomVG" in refusal.message
 
 
 def test_second_convocation_for_an_item_not_tallied_in_the_first_session_is_refused() -> None:

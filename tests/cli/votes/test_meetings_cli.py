@@ -156,13 +156,13 @@ def test_the_issues_second_convocation_without_a_first_session_is_refused(office
         "--present", present, "--members", "15", "--second-convocation",
     )  # fmt: skip
     assert result.exit_code == ExitCode.REFUSED
-    assert "is not a second convocation: §65(2) NKomVG allows one only after a session that was not quorate" in result.stderr
+    assert "is not a second convocation: §65(2) NKomVG allows one only after a session without quorum" in result.stderr
     assert snapshot(db_url) == before
 
 
 def test_not_quorate_then_its_second_convocation_decides(office, db_url: str) -> None:
     first = _schedule(office, "--date", "2021-01-20", "--invited-on", "2021-01-11")
-    nq = office.json("committee", "tally", REF, "--meeting", str(first), *FIVE_PRESENT)
+    nq = office.json("committee", "tally", REF, "--meeting", str(first), *FIVE_PRESENT, "--drucksache", "0088/2021")
     assert (nq["result"], nq["meeting"], nq["date"], nq["state"]) == ("not_quorate", first, "2021-01-20", "forwarded")
     second = _schedule(office, "--date", "2021-01-28", "--invited-on", "2021-01-21", "--second-convocation-of", str(first))
     voted = office.json("committee", "tally", REF, "--meeting", str(second), *FOUR_PRESENT)
@@ -174,6 +174,7 @@ def test_not_quorate_then_its_second_convocation_decides(office, db_url: str) ->
         "2021-01-28",
     )
     assert "second convocation: quorate regardless of attendance, 4 of 15 present" in voted["arithmetic"]
+    assert voted["drucksache"] == "0088/2021"  # the item came back with the Drucksache it had in the first session
     assert _resolutions(db_url) == [
         (first, "not_quorate", 3, 1, 1, 5, False, False),
         (second, "adopted", 3, 1, 0, 4, True, True),

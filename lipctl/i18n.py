@@ -101,3 +101,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
         set_language(detect_language())
     assert _translations is not None
     return _translations.ngettext(singular, plural, n)
+
+
+def in_every_language(message: str) -> tuple[str, ...]:
+    """``message`` as each language of lipctl says it (English first): what a person may type for it
+    whatever the interface language (``--stance Änderungsbedarf`` in an English session)."""
+    german = _gettext.translation(DOMAIN, LOCALE_DIR, languages=["de"], fallback=True).gettext(message)
+    return (message, german)

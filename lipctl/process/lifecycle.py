@@ -18,14 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from enum import StrEnum
-from typing import TypeVar
 
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
 from lipctl.process.states import DecisionOutcome, DraftState, ResolutionResult, Stance
-
-E = TypeVar("E", bound=StrEnum)
 
 __all__ = [
     "EVENTS",
@@ -248,21 +244,31 @@ def check_opinion(state: DraftState | str, *, what: str | None = None) -> None:
     )
 
 
-def _member(enum: type[E], text: str, unknown: str) -> E:
-    try:
-        return enum(text.strip().lower())
-    except ValueError:
-        raise InvalidInput(unknown, _("valid: {valid}").format(valid=", ".join(m.value for m in enum))) from None
-
-
 def parse_stance(text: str) -> Stance:
-    """The stance of an opinion (Zustimmung, Änderungsbedarf, Ablehnung) from its name."""
-    return _member(Stance, text, _("unknown stance '{stance}'").format(stance=text))
+    """The stance of an opinion (Zustimmung, Änderungsbedarf, Ablehnung) from its code or its word in
+    either language (approve, amend, reject; approval, changes needed; Änderungsbedarf …)."""
+    from lipctl import vocabulary
+
+    code = vocabulary.code_of(vocabulary.STANCES, text)
+    if code is None:
+        raise InvalidInput(
+            _("unknown stance '{stance}'").format(stance=text),
+            _("valid: {valid}").format(valid=vocabulary.choices(vocabulary.STANCES)),
+        )
+    return Stance(code)
 
 
 def parse_state(text: str) -> DraftState:
-    """A draft state from its name (draft list --state)."""
-    return _member(DraftState, text, _("unknown state {state!r}").format(state=text))
+    """A draft state from its code or its word in either language (draft list --state eingereicht)."""
+    from lipctl import vocabulary
+
+    code = vocabulary.code_of(vocabulary.STATES, text)
+    if code is None:
+        raise InvalidInput(
+            _("unknown state {state!r}").format(state=text),
+            _("valid: {valid}").format(valid=vocabulary.choices(vocabulary.STATES)),
+        )
+    return DraftState(code)
 
 
 def missing_opinions(required: Sequence[str], received: Iterable[str]) -> list[str]:

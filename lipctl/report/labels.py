@@ -9,37 +9,24 @@ from lipctl.i18n import _, language, ngettext
 
 
 def state_label(state: str | None) -> str:
-    """A draft state in words; None is a document not submitted yet."""
-    labels = {
-        None: _("not submitted"),
-        "submitted": _("submitted"),
-        "ready_for_decision": _("ready for decision"),
-        "returned": _("returned"),
-        "forwarded": _("forwarded"),
-        "adopted": _("adopted"),
-        "rejected": _("rejected"),
-        "superseded": _("superseded"),
-    }
-    return labels.get(state, state or "")
+    """A draft state in words; None is a document not submitted yet (lipctl.vocabulary)."""
+    from lipctl import vocabulary
+
+    return _("not submitted") if state is None else vocabulary.word(vocabulary.STATES, state)
 
 
 def stance_label(stance: str | None) -> str:
     """An opinion's verdict in words (Zustimmung, Änderungsbedarf, Ablehnung)."""
-    labels = {"approve": _("approval"), "amend": _("changes needed"), "reject": _("rejection")}
-    return labels.get(stance or "", stance or "")
+    from lipctl import vocabulary
+
+    return vocabulary.word(vocabulary.STANCES, stance)
 
 
 def result_label(result: str | None) -> str:
     """A resolution's result in words."""
-    labels = {
-        "adopted": _("adopted"),
-        "rejected": _("rejected"),
-        "not_quorate": _("not quorate"),
-        "deferred": _("deferred"),
-        "forward": _("forwarded"),
-        "return": _("returned"),
-    }
-    return labels.get(result or "", result or "")
+    from lipctl import vocabulary
+
+    return vocabulary.word(vocabulary.RESULTS, result)
 
 
 def number(n: int | None) -> str:

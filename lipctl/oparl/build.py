@@ -226,7 +226,7 @@ def build(
     )
     meetings_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in meetings:
-        for org_url in m["organization"]:
+        for org_url in m.get("organization", []):
             meetings_of[org_url].append(m)
     organizations = [organization(b, urls, body_url, st, snap, memberships_by_org.get(b.id, [])) for b in snap.bodies]
     memberships = [m for p in people for m in p.get("membership", [])]

@@ -208,3 +208,22 @@ def test_a_broken_term_is_refused_with_its_key(raw: dict[str, Any], term: dict[s
     with pytest.raises(SeedInvalid) as caught:
         parse_definition(data)
     assert key in str(caught.value) and problem in str(caught.value)
+
+
+def test_drucksache_paths_are_safe_and_unique() -> None:
+    def paper(id: int, number: str) -> src.PaperRow:
+        return src.PaperRow(id, number, "resolution", "draft", None, None, None, None, T0)
+
+    snap = snapshot([])._replace(
+        papers=[paper(1, "15-0067/2019 F1"), paper(2, "15-0067-2019 F1"), paper(3, "2472/2019")],
+        information=[src.InformationRow(1, 1, 1, dt.date(2021, 1, 1), "H-0001/2021", None, None, None, None, T0)],
+    )
+    paths = {n: u.removeprefix(BASE) for n, u in build.drucksache_urls(snap, Urls(BASE)).items()}
+    assert paths == {
+        "15-0067/2019 F1": "paper/drucksache-15-0067-2019-F1.json",
+        "15-0067-2019 F1": "paper/drucksache-15-0067-2019-F1-2.json",  # recorded before the register checked forms
+        "2472/2019": "paper/drucksache-2472-2019.json",
+        "H-0001/2021": "paper/drucksache-H-0001-2021.json",  # named by an information, not registered
+    }
+    [info] = [p for p in build.drucksachen(snap, T0) if p.number == "H-0001/2021"]
+    assert (info.kind, info.carries) == ("information", "information")

@@ -552,3 +552,13 @@ def test_a_lost_document_is_named_and_the_rest_is_published(recorded: Any, tmp_p
     assert data["counts"]["File"] == 0
     assert not (out / "file").exists()
     check_tree(out, BASE)
+
+
+def test_a_damaged_copy_of_an_informations_document_refuses_the_export(recorded: Any, tmp_path: Path) -> None:
+    [kept] = [p for p in (Path(os.environ["LIPCTL_DB"]).parent / "files").iterdir() if p.read_bytes() == REPORT]
+    kept.write_bytes(b"%PDF-1.4 ausgetauscht")
+    out = tmp_path / "oparl"
+    result = recorded("oparl", "export", "--output", str(out), "--base-url", BASE, "--with-files")
+    assert result.exit_code != 0 and "Traceback" not in result.stderr
+    assert "the stored document of information 1 does not match its SHA-256" in result.stderr
+    assert not out.exists() and [p for p in tmp_path.iterdir() if p.name.endswith(".oparl")] == []

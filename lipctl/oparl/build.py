@@ -855,9 +855,7 @@ def paper_objects(
         paper["paperType"] = PAPER_TYPE.get(row.kind, PAPER_TYPE_DRUCKSACHE)
         if below:
             paper["subordinatedPaper"] = [urls.url(f"paper/draft-{v.id}.json") for v in below]
-        body = orgs.get(row.body_id) if row.body_id is not None else None
-        if body is not None and row.carries in ("draft", "plan", "founding"):
-            paper["underDirectionOf"] = [urls.url(f"organization/{body.slug}.json")]
+        body = orgs.get(row.body_id) if row.body_id is not None else None  # the body that decided on it
         cons = []
         if row.carries == "founding" and body is not None:
             c = consultation("founding", url, body, authoritative=True, role=ROLE_DECISION, keyword=[RESULT["adopted"]])

@@ -3,7 +3,9 @@
 One read-only transaction through the driver (lipctl.oparl.source), the objects built by pure
 functions (lipctl.oparl.build), the tree written beside the old one and swapped in
 (lipctl.oparl.publish). ``--with-files`` copies the stored documents through the reader that
-``draft document`` uses (lipctl.services.drafts.write_document, which checks each SHA-256).
+``draft document`` uses (lipctl.services.drafts.write_document, which checks each SHA-256); the
+committee information's documents are read the same way (from ``documents`` on PostgreSQL, else
+the kept copy), checked before they are written.
 """
 
 from __future__ import annotations

@@ -227,3 +227,24 @@ def test_drucksache_paths_are_safe_and_unique() -> None:
     }
     [info] = [p for p in build.drucksachen(snap, T0) if p.number == "H-0001/2021"]
     assert (info.kind, info.carries) == ("information", "information")
+
+
+def test_a_council_tally_of_the_plan_from_before_it_was_a_document(tmp_path: Path) -> None:
+    """Revision 0008 left such tallies as they were (scope plan, no version): they stay a Paper of their own."""
+    old = _resolution(1, 2, "2021-01-20", "adopted", draft=None)._replace(meeting_id=1, drucksache="0999/2021")
+    snap = snapshot([old])._replace(
+        meetings=[src.MeetingRow(1, 2, dt.date(2021, 1, 20), None, None, None, None, T0)],
+        agenda_items=[src.AgendaItemRow(1, 1, None, "plan", None, None, 1, T0)],
+        papers=[src.PaperRow(1, "0999/2021", "resolution", "plan", None, 2, dt.date(2021, 1, 20), "plan v1", T0)],
+    )
+    result = build.build(snap, Urls(BASE))
+    files = result.tree.files
+    assert files["paper/plan.json"]["name"] == "LIP (Gesamtplan)"
+    assert files["paper/plan.json"]["superordinatedPaper"] == [BASE + "paper/drucksache-0999-2021.json"]
+    assert files["paper/drucksache-0999-2021.json"]["name"] == "LIP (Gesamtplan)"
+    assert files["consultation/resolution-1.json"]["agendaItem"] == BASE + "agendaitem/1.json"
+    assert files["agendaitem/1.json"]["name"] == "LIP (Gesamtplan)"
+    for path, data in result.tree.serialized():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    check_tree(tmp_path, BASE)

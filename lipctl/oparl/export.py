@@ -3,7 +3,9 @@
 One read-only transaction through the driver (lipctl.oparl.source), the objects built by pure
 functions (lipctl.oparl.build), the tree written beside the old one and swapped in
 (lipctl.oparl.publish). ``--with-files`` copies the stored documents through the reader that
-``draft document`` uses (lipctl.services.drafts.write_document, which checks each SHA-256).
+``draft document`` uses (lipctl.services.drafts.write_document, which checks each SHA-256); the
+committee information's documents are read the same way (from ``documents`` on PostgreSQL, else
+the kept copy), checked before they are written.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ def export(env: Env, output: Path | str, base_url: str, *, with_files: bool = Fa
     missing: list[str] = []
     with publish.Staging(target) as stage:
         documents = copy_documents(env, snap, stage, missing) if with_files else None
-        result = build.build(snap, urls, documents)
+        informed = copy_information_documents(env, snap, stage, missing) if with_files else None
+        result = build.build(snap, urls, documents, informed)
         written = stage.write(result.tree)
         stage.commit()
     return {
@@ -38,7 +41,7 @@ def export(env: Env, output: Path | str, base_url: str, *, with_files: bool = Fa
         "base_url": urls.base,
         "entry": urls.url("system.json"),
         "with_files": with_files,
-        "files": written + len(documents or {}),
+        "files": written + len(documents or {}) + len(informed or {}),
         "counts": result.counts,
         "missing_documents": missing,  # versions whose kept copy was not found: published without their File
     }
@@ -91,7 +94,7 @@ def copy_documents(env: Env, snap: source.Snapshot, stage: publish.Staging, miss
             try:
                 write_document(env, str(d.id), sink)  # type: ignore[arg-type]
             except NotFound:  # the kept copy is gone (files/ moved or cleaned by hand)
-                missing.append(f"{d.field}/{d.kind} v{d.version}")
+                missing.append(f"{d.ref} v{d.version}")
                 fh.close()
                 stage.path(relative).unlink()
                 os.removedirs(stage.path(relative).parent)  # and file/ when it is left empty
@@ -99,3 +102,85 @@ def copy_documents(env: Env, snap: source.Snapshot, stage: publish.Staging, miss
         mime = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
         out[d.id] = build.DocumentFacts(relative, d.file_name or name, sink.size, sink.sha512.hexdigest(), mime)
     return out
+
+
+def copy_information_documents(
+    env: Env, snap: source.Snapshot, stage: publish.Staging, missing: list[str]
+) -> dict[int, build.DocumentFacts]:
+    """The stored document of each information of the committee, copied into ``file/information-ID/NAME``.
+
+    Read as a draft's document is (lipctl.services.drafts.write_document): from the database's
+    ``documents`` on PostgreSQL, else from the kept copy; the SHA-256 is checked before anything is
+    written. A kept copy that is gone is named in ``missing`` ("information N"); a copy that does not
+    match refuses the export (StoreError).
+    """
+    out: dict[int, build.DocumentFacts] = {}
+    for info in snap.information:
+        if not info.file_sha256:
+            continue
+        name = safe_name(info.file_name)
+        relative = f"file/information-{info.id}/{name}"
+        what = f"information {info.id}"
+        chunks = _information_chunks(env, info, what)
+        if chunks is None:
+            missing.append(what)
+            continue
+        for step in ("check", "write"):
+            digest = hashlib.sha256()
+            if step == "write":
+                with stage.open(relative) as fh:
+                    sink = _Hashing(fh)
+                    for data in chunks():
+                        digest.update(data)
+                        sink.write(data)
+            else:
+                for data in chunks():
+                    digest.update(data)
+            if digest.hexdigest() != info.file_sha256:
+                from lipctl.errors import StoreError
+                from lipctl.i18n import _
+
+                raise StoreError(
+                    _("the stored document of {draft} does not match its SHA-256 {sha256}").format(
+                        draft=what, sha256=info.file_sha256
+                    ),
+                    _("it was changed or damaged where it is kept; nothing was written — restore it from a backup"),
+                )
+        mime = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+        out[info.id] = build.DocumentFacts(relative, info.file_name or name, sink.size, sink.sha512.hexdigest(), mime)
+    return out
+
+
+def _information_chunks(env: Env, info: source.InformationRow, what: str) -> Any:
+    """A function that yields the document's bytes (read again on each call), or None when it is not found."""
+    from lipctl.files import inputs
+    from lipctl.store.read import drafts as read_drafts
+
+    sha256 = info.file_sha256 or ""
+    with env.reader() as r:
+        stored = read_drafts.stored(r, sha256)
+    if stored is not None:
+        count = stored.chunks
+
+        def from_database() -> Any:
+            with env.reader() as r:
+                for seq in range(count):
+                    data = read_drafts.chunk(r, sha256, seq)
+                    if data is None:
+                        return
+                    yield data
+
+        return from_database
+    folder = publish.documents_folder(env)
+    candidates = [Path(info.file_copy), folder / Path(info.file_copy).name] if info.file_copy else []
+    candidates += sorted(folder.glob(f"{sha256}*")) if folder.is_dir() else []
+    path = next((p for p in candidates if p.is_file()), None)
+    if path is None:
+        return None
+
+    def from_copy() -> Any:
+        with inputs.open_raw(path, inputs.stored_kind()) as fh:
+            while data := fh.read(inputs.CHUNK):
+                yield data
+
+    return from_copy

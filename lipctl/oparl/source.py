@@ -4,14 +4,18 @@ Only what may be published is selected: no survey answers, no opinion texts, no 
 reasons, no actors of the audit trail, no void reasons. The audit events give their time, what
 they are about (entity, the ids their details name) and nothing else.
 
-When issue 16's tables arrive (meetings, agenda items, the Drucksachen register, rosters), their
-rows are read here and added to ``Snapshot``; lipctl.oparl.build turns them into objects.
+Issue 16's tables are read here too: sessions (``meetings``), their agendas (``agenda_items``), the
+committee's information (``committee_information``: its Drucksache and stored document, never who
+recorded it), the Drucksachen register (``papers``), rosters (``memberships`` with their dates and
+voting right) and the seat counts' history (``body_seats``). The reasons of urgent invitations and of
+members overrides are internal notes and are not read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from lipctl.store.read import definition
@@ -43,7 +47,7 @@ class ContactRow(NamedTuple):
 
 
 class MemberRow(NamedTuple):
-    """Mitgliedschaft in a body (today: the steering group's chair)."""
+    """Mitgliedschaft in a body: the seed's chairs and the rosters (voting or advisory, from/until)."""
 
     id: int
     body_id: int
@@ -52,6 +56,8 @@ class MemberRow(NamedTuple):
     title: str | None
     seat_category: str | None
     voting: bool | None
+    since: dt.date | None = None
+    until: dt.date | None = None
 
 
 class OpinionRow(NamedTuple):
@@ -82,16 +88,81 @@ class ResolutionRow(NamedTuple):
     scope: str
     draft_id: int | None
     body_id: int
-    yes: int
-    no: int
-    abstain: int
-    present: int
+    yes: int | None  # None: a deferral recorded without counts
+    no: int | None
+    abstain: int | None
+    present: int | None
     members: int
-    quorate: bool
+    quorate: bool | None
     result: str
     drucksache: str | None
     decided_on: dt.date
     voided: bool
+    meeting_id: int | None = None
+    second_convocation: bool = False
+
+
+class MeetingRow(NamedTuple):
+    """Sitzung: a session of a deciding body (the urgency's reason is not read)."""
+
+    id: int
+    body_id: int
+    date: dt.date
+    start: str | None  # HH:MM, Berlin time
+    location: str | None
+    invited_on: dt.date | None
+    second_convocation_of: int | None
+    created_at: dt.datetime
+
+
+class AgendaItemRow(NamedTuple):
+    """Tagesordnungspunkt: a draft version or the plan on a session's agenda."""
+
+    id: int
+    meeting_id: int
+    number: str | None
+    scope: str
+    draft_id: int | None
+    drucksache: str | None
+    position: int
+    created_at: dt.datetime
+
+
+class InformationRow(NamedTuple):
+    """Unterrichtung des Ausschusses: in a session, with its Drucksache and stored document."""
+
+    id: int
+    meeting_id: int
+    body_id: int
+    informed_on: dt.date
+    drucksache: str | None
+    file_name: str | None
+    file_size: int | None
+    file_sha256: str | None
+    file_copy: str | None
+    recorded_at: dt.datetime
+
+
+class PaperRow(NamedTuple):
+    """Drucksache of the register: its number, type and what it carries."""
+
+    id: int
+    number: str
+    kind: str  # resolution | information | amendment
+    carries: str  # draft | plan | information | founding
+    draft_id: int | None
+    body_id: int | None
+    date: dt.date | None
+    title: str | None
+    registered_at: dt.datetime
+
+
+class SeatsRow(NamedTuple):
+    """Sitzzahl: a body's statutory number of voting members from a day on."""
+
+    body_id: int
+    seats: int
+    since: dt.date
 
 
 class EventRow(NamedTuple):
@@ -106,6 +177,8 @@ class EventRow(NamedTuple):
     resolution: int | None
     role: str | None  # contact.changed: the post that changed
     before: str | None = None  # contact.changed: the name of who held the post before (a public role)
+    item: int | None = None  # meeting.item_added: the agenda item
+    information: int | None = None  # committee.informed: the information record
 
 
 class Snapshot(NamedTuple):
@@ -124,10 +197,27 @@ class Snapshot(NamedTuple):
     decisions: list[DecisionRow]
     resolutions: list[ResolutionRow]
     events: list[EventRow]
+    meetings: Sequence[MeetingRow] = ()
+    agenda_items: Sequence[AgendaItemRow] = ()
+    information: Sequence[InformationRow] = ()
+    papers: Sequence[PaperRow] = ()
+    seats: Sequence[SeatsRow] = ()
 
 
 # The audit actions whose times date the exported objects (never survey imports: they date nothing here).
-ACTIONS = ("seed.", "contact.", "draft.", "opinion.", "steering.", "resolution.")
+ACTIONS = (
+    "seed.",
+    "contact.",
+    "draft.",
+    "opinion.",
+    "steering.",
+    "resolution.",
+    "meeting.",
+    "committee.",
+    "paper.",
+    "member.",
+    "body.",
+)
 
 
 def read(r: Reader) -> Snapshot:
@@ -149,9 +239,10 @@ def read(r: Reader) -> Snapshot:
         members=[
             MemberRow(**row)
             for row in r.rows(
-                "SELECT m.id, m.body_id, m.person_id, m.role, m.title, c.name AS seat_category, c.voting"
+                "SELECT m.id, m.body_id, m.person_id, m.role, m.title, c.name AS seat_category, m.voting, m.since, m.until"
                 " FROM memberships m LEFT JOIN seat_categories c ON c.id = m.seat_category_id ORDER BY m.id",
                 flags=("voting",),
+                dates=("since", "until"),
             )
         ],
         drafts=read_drafts.drafts(r, include_voided=True),
@@ -175,12 +266,50 @@ def read(r: Reader) -> Snapshot:
             ResolutionRow(**row)
             for row in r.rows(
                 "SELECT id, scope, draft_id, body_id, yes, no, abstain, present, members, quorate, result, drucksache,"
-                " decided_on, voided_at IS NOT NULL AS voided FROM resolutions ORDER BY id",
+                " decided_on, voided_at IS NOT NULL AS voided, meeting_id, second_convocation FROM resolutions ORDER BY id",
                 dates=("decided_on",),
-                flags=("quorate", "voided"),
+                flags=("quorate", "voided", "second_convocation"),
             )
         ],
         events=events(r),
+        meetings=[
+            MeetingRow(**row)
+            for row in r.rows(
+                "SELECT id, body_id, date, start, location, invited_on, second_convocation_of, created_at"
+                " FROM meetings ORDER BY date, id",
+                dates=("date", "invited_on"),
+                times=("created_at",),
+            )
+        ],
+        agenda_items=[
+            AgendaItemRow(**row)
+            for row in r.rows(
+                "SELECT id, meeting_id, number, scope, draft_id, drucksache, position, created_at"
+                " FROM agenda_items ORDER BY meeting_id, position, id",
+                times=("created_at",),
+            )
+        ],
+        information=[
+            InformationRow(**row)
+            for row in r.rows(
+                "SELECT id, meeting_id, body_id, informed_on, drucksache, file_name, file_size, file_sha256, file_copy,"
+                " recorded_at FROM committee_information ORDER BY id",
+                dates=("informed_on",),
+                times=("recorded_at",),
+            )
+        ],
+        papers=[
+            PaperRow(**row)
+            for row in r.rows(
+                "SELECT id, number, kind, carries, draft_id, body_id, date, title, registered_at FROM papers ORDER BY id",
+                dates=("date",),
+                times=("registered_at",),
+            )
+        ],
+        seats=[
+            SeatsRow(**row)
+            for row in r.rows("SELECT body_id, seats, since FROM body_seats ORDER BY body_id, since", dates=("since",))
+        ],
     )
 
 
@@ -206,6 +335,8 @@ def events(r: Reader) -> list[EventRow]:
                 _id(details.get("resolution")),
                 details.get("role") if isinstance(details.get("role"), str) else None,
                 _before(row.action, details),
+                _id(details.get("item")),
+                _id(details.get("information")),
             )
         )
     return out

@@ -80,39 +80,62 @@ def snapshot(resolutions: list[src.ResolutionRow], terms: str | None = None) -> 
     )
 
 
-def test_tallies_of_one_body_on_one_day_are_one_session() -> None:
-    rows = [
-        _resolution(1, 1, "2020-10-01", "rejected", voided=True),
-        _resolution(2, 1, "2020-10-01", "adopted"),
-        _resolution(3, 1, "2020-11-05", "deferred"),
-        _resolution(4, 2, "2020-10-01", "not_quorate", draft=None),
+def _sessions(rows: list[src.ResolutionRow]) -> tuple[src.Snapshot, build.Sessions]:
+    meetings = [
+        src.MeetingRow(1, 1, dt.date(2020, 10, 1), "16:30", "Hodlersaal", dt.date(2020, 9, 20), None, T0),
+        src.MeetingRow(2, 1, dt.date(2020, 10, 1), None, None, None, None, T0),
+        src.MeetingRow(3, 1, dt.date(2020, 11, 5), None, None, None, 1, T0),
     ]
-    snap = snapshot(rows)
-    meetings, items, links = build.meetings_from_resolutions(
-        snap, Urls(BASE), {b.id: b for b in snap.bodies}, build.Stamps(snap.events)
+    items = [
+        src.AgendaItemRow(1, 1, "5.1", "document", 1, None, 1, T0),
+        src.AgendaItemRow(2, 3, None, "document", 1, "H-0001/2020", 1, T0),
+    ]
+    snap = snapshot(rows)._replace(meetings=meetings, agenda_items=items)
+    sessions = build.sessions(
+        snap,
+        Urls(BASE),
+        {b.id: b for b in snap.bodies},
+        build.Stamps(snap.events),
+        build.drucksache_urls(snap, Urls(BASE)),
+        {},
+        "LIP",
     )
-    assert [m["id"].removeprefix(BASE) for m in meetings] == [
+    return snap, sessions
+
+
+def test_sessions_and_their_agenda_items_from_the_recorded_rows() -> None:
+    rows = [
+        _resolution(1, 1, "2020-10-01", "rejected", voided=True)._replace(meeting_id=1),
+        _resolution(2, 1, "2020-10-01", "not_quorate")._replace(meeting_id=1, quorate=False, present=5),
+        _resolution(3, 1, "2020-11-05", "adopted")._replace(meeting_id=3, second_convocation=True),
+    ]
+    snap, out = _sessions(rows)
+    assert [m["id"].removeprefix(BASE) for m in out.meetings] == [
         "meeting/ausschuss-2020-10-01.json",
-        "meeting/rat-2020-10-01.json",
+        "meeting/ausschuss-2020-10-01-2.json",  # a second session that day
         "meeting/ausschuss-2020-11-05.json",
     ]
-    assert [(i["order"], i["result"], i.get("deleted", False)) for i in meetings[0]["agendaItem"]] == [
-        (1, "Abgelehnt", True),
-        (2, "Unverändert beschlossen", False),
-    ]
-    assert [i["result"] for i in items] == ["Abgelehnt", "Unverändert beschlossen", "Nicht beschlussfähig", "Vertagt"]
-    assert meetings[1]["agendaItem"][0]["resolutionText"].startswith("Abstimmungsergebnis: 9 Ja, 3 Nein, 1 Enthaltung;")
-    assert links[4] == (BASE + "agendaitem/resolution-4.json", BASE + "meeting/rat-2020-10-01.json")
-    for obj in [*meetings, *items]:
+    first, empty, second = out.meetings
+    assert first["start"] == "2020-10-01T16:30:00+02:00" and first["location"]["description"] == "Hodlersaal"
+    assert (first["meetingState"], empty["meetingState"]) == ("durchgeführt", "terminiert")
+    [item] = first["agendaItem"]
+    assert (item["number"], item["order"], item["result"]) == ("5.1", 1, "Nicht beschlussfähig")
+    assert item["consultation"] == BASE + "consultation/resolution-2.json"
+    assert out.links[1] == out.links[2] == (item["id"], first["id"])
+    assert second["name"].endswith("(zweite Ladung)") and "§ 65 Abs. 2" in second["agendaItem"][0]["resolutionText"]
+    assert "paper/drucksache-H-0001-2020.json" in build.drucksache_urls(snap, Urls(BASE))["H-0001/2020"]
+    for obj in [*out.meetings, *out.items, *out.locations]:
         assert validation_errors(obj) == []
 
 
-def test_a_session_whose_every_tally_is_voided_is_deleted() -> None:
-    snap = snapshot([_resolution(1, 1, "2020-10-01", "adopted", voided=True)])
-    meetings, _items, _links = build.meetings_from_resolutions(
-        snap, Urls(BASE), {b.id: b for b in snap.bodies}, build.Stamps(snap.events)
+def test_a_deferral_without_counts_invents_no_numbers() -> None:
+    deferral = src.ResolutionRow(
+        1, "document", 1, 1, None, None, None, None, 15, None, "deferred", None, dt.date(2020, 10, 1), False, 1
     )
-    assert meetings[0]["deleted"] is True
+    assert build.tally_text(deferral) == "Vertagt (Verfahrensbeschluss, ohne Abstimmungsergebnis)."
+    _snap, out = _sessions([deferral])
+    [item] = out.meetings[0]["agendaItem"]
+    assert item["result"] == "Vertagt" and not any(ch.isdigit() for ch in item["resolutionText"])
 
 
 def test_created_and_modified_come_from_the_events_about_the_record() -> None:
@@ -128,7 +151,11 @@ def test_a_whole_small_export_is_valid(tmp_path: Path) -> None:
     from lipctl.oparl.tree import Tree
 
     terms = json.dumps([{"name": "WP", "start": "2016-11-01", "end": None}])
-    result = build.build(snapshot([_resolution(1, 1, "2020-10-01", "adopted")], terms), Urls(BASE))
+    snap = snapshot([_resolution(1, 1, "2020-10-01", "adopted")._replace(meeting_id=1)], terms)._replace(
+        meetings=[src.MeetingRow(1, 1, dt.date(2020, 10, 1), None, "Rathaus", None, None, T0)],
+        agenda_items=[src.AgendaItemRow(1, 1, None, "document", 1, None, 1, T0)],
+    )
+    result = build.build(snap, Urls(BASE))
     assert result.counts["LegislativeTerm"] == 1 and result.counts["Meeting"] == 1
     assert isinstance(result.tree, Tree)
     for path, data in result.tree.serialized():
@@ -181,3 +208,43 @@ def test_a_broken_term_is_refused_with_its_key(raw: dict[str, Any], term: dict[s
     with pytest.raises(SeedInvalid) as caught:
         parse_definition(data)
     assert key in str(caught.value) and problem in str(caught.value)
+
+
+def test_drucksache_paths_are_safe_and_unique() -> None:
+    def paper(id: int, number: str) -> src.PaperRow:
+        return src.PaperRow(id, number, "resolution", "draft", None, None, None, None, T0)
+
+    snap = snapshot([])._replace(
+        papers=[paper(1, "15-0067/2019 F1"), paper(2, "15-0067-2019 F1"), paper(3, "2472/2019")],
+        information=[src.InformationRow(1, 1, 1, dt.date(2021, 1, 1), "H-0001/2021", None, None, None, None, T0)],
+    )
+    paths = {n: u.removeprefix(BASE) for n, u in build.drucksache_urls(snap, Urls(BASE)).items()}
+    assert paths == {
+        "15-0067/2019 F1": "paper/drucksache-15-0067-2019-F1.json",
+        "15-0067-2019 F1": "paper/drucksache-15-0067-2019-F1-2.json",  # recorded before the register checked forms
+        "2472/2019": "paper/drucksache-2472-2019.json",
+        "H-0001/2021": "paper/drucksache-H-0001-2021.json",  # named by an information, not registered
+    }
+    [info] = [p for p in build.drucksachen(snap, T0) if p.number == "H-0001/2021"]
+    assert (info.kind, info.carries) == ("information", "information")
+
+
+def test_a_council_tally_of_the_plan_from_before_it_was_a_document(tmp_path: Path) -> None:
+    """Revision 0008 left such tallies as they were (scope plan, no version): they stay a Paper of their own."""
+    old = _resolution(1, 2, "2021-01-20", "adopted", draft=None)._replace(meeting_id=1, drucksache="0999/2021")
+    snap = snapshot([old])._replace(
+        meetings=[src.MeetingRow(1, 2, dt.date(2021, 1, 20), None, None, None, None, T0)],
+        agenda_items=[src.AgendaItemRow(1, 1, None, "plan", None, None, 1, T0)],
+        papers=[src.PaperRow(1, "0999/2021", "resolution", "plan", None, 2, dt.date(2021, 1, 20), "plan v1", T0)],
+    )
+    result = build.build(snap, Urls(BASE))
+    files = result.tree.files
+    assert files["paper/plan.json"]["name"] == "LIP (Gesamtplan)"
+    assert files["paper/plan.json"]["superordinatedPaper"] == [BASE + "paper/drucksache-0999-2021.json"]
+    assert files["paper/drucksache-0999-2021.json"]["name"] == "LIP (Gesamtplan)"
+    assert files["consultation/resolution-1.json"]["agendaItem"] == BASE + "agendaitem/1.json"
+    assert files["agendaitem/1.json"]["name"] == "LIP (Gesamtplan)"
+    for path, data in result.tree.serialized():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    check_tree(tmp_path, BASE)

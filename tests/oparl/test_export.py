@@ -22,6 +22,9 @@ BASE = "http://localhost:8000/oparl/"
 ACTOR = "Erika Geheimname"
 SECRETS = [ACTOR, "Streng vertrauliche Einschätzung", "Zweiter Meinungstext", "Vertraulicher Grund", "Zählfehler", "Eilbeschluss"]
 DOCUMENT = b"%PDF-1.4 Grundsatzpapier Bildung"
+PLAN = b"%PDF-1.4 Lokaler Integrationsplan 2.0"
+REPORT = b"%PDF-1.4 Bericht zum Stand"
+COMMITTEE = "internationaler-ausschuss"
 
 
 def run(cli: Any, *args: str) -> Any:
@@ -67,10 +70,56 @@ def recorded(cli: Any, isolated: Path) -> Any:
     run(cli, "draft", "submit", "soziales", "--kind", "grundsatzpapier", "--date", "2020-09-15")
     run(cli, "draft", "submit", "soziales", "--kind", "grundsatzpapier", "--date", "2020-09-16")
     run(cli, "draft", "withdraw", "soziales/grundsatzpapier", "--version", "3", "--reason", "doppelt eingereicht")
-    council = ["--yes", "40", "--no", "10", "--abstain", "3", "--present", "53", "--members", "65"]
-    council += ["--drucksache", "0999/2021", "--date", "2021-01-20"]
-    run(cli, "council", "tally", "--without-all-fields", "--reason", SECRETS[5], *council)
+    # The complete plan (a document with its file) through the committee, then the council.
+    plan = isolated / "lip.pdf"
+    plan.write_bytes(PLAN)
+    run(
+        cli,
+        "draft",
+        "submit",
+        "plan",
+        "--file",
+        str(plan),
+        "--date",
+        "2021-01-04",
+        "--without-all-fields",
+        "--reason",
+        SECRETS[5],
+    )
+    for body in ("integrationsbeiraete", "runder-tisch"):
+        run(cli, "opinion", "record", "plan", "--from", body, "--stance", "approve", "--text", "ok", "--date", "2021-01-05")
+    run(cli, "steering", "decide", "plan", "--forward", "--reason", SECRETS[3], "--date", "2021-01-06")
+    committee = ["--yes", "9", "--no", "4", "--abstain", "1", "--present", "14", "--members", "15"]
+    run(cli, "committee", "tally", "plan", *committee, "--drucksache", "0999/2021", "--date", "2021-01-12")
+    run(cli, "body", "edit", "rat", "--seats", "65", "--from", "2016-11-01")
+    council = ["--yes", "40", "--no", "10", "--abstain", "3", "--present", "53"]
+    run(cli, "council", "tally", *council, "--drucksache", "0999/2021", "--date", "2021-01-20")
+    # Sessions: a deferral without counts, an item not quorate and its second convocation, an information.
+    ref = "demokratie/grundsatzpapier"
+    run(cli, "draft", "submit", "demokratie", "--kind", "grundsatzpapier", "--date", "2021-01-02")
+    run(cli, "steering", "decide", ref, "--forward", "--without-opinions", "--reason", SECRETS[3], "--date", "2021-01-10")
+    deferred = schedule(cli, "--date", "2021-01-14")
+    run(cli, "committee", "tally", ref, "--meeting", deferred, "--defer", "--members", "15")
+    first = schedule(cli, "--date", "2021-01-20", "--start", "16:00", "--location", "Hodlersaal", "--invited-on", "2021-01-11")
+    run(cli, "meeting", "agenda", first, ref, "--number", "5.1", "--drucksache", "0142/2021")
+    five = ["--yes", "3", "--no", "1", "--abstain", "1", "--present", "5", "--members", "15"]
+    run(cli, "committee", "tally", ref, "--meeting", first, *five)
+    report = isolated / "bericht.pdf"
+    report.write_bytes(REPORT)
+    run(cli, "committee", "inform", "--meeting", first, "--drucksache", "H-0001/2021", "--file", str(report))
+    second = schedule(cli, "--date", "2021-01-28", "--second-convocation-of", first)
+    four = ["--yes", "3", "--no", "1", "--abstain", "0", "--present", "4", "--members", "15"]
+    run(cli, "committee", "tally", ref, "--meeting", second, *four)
+    # A roster: a chair, a voting member, an advisory member who left.
+    run(cli, "member", "add", COMMITTEE, "Anna Vorsitzende", "--role", "chair", "--from", "2021-01-30")
+    run(cli, "member", "add", COMMITTEE, "Berta Mitglied", "--from", "2021-01-30")
+    run(cli, "member", "add", COMMITTEE, "Carl Berater", "--advisory", "--from", "2021-01-30")
+    run(cli, "member", "end", COMMITTEE, "Carl Berater", "--on", "2021-01-31")
     return cli
+
+
+def schedule(cli: Any, *args: str) -> str:
+    return str(json.loads(run(cli, "meeting", "schedule", COMMITTEE, *args, "--format", "json").stdout)["id"])
 
 
 def export(cli: Any, out: Path, *extra: str, base: str = BASE) -> dict[str, Any]:
@@ -91,8 +140,9 @@ def test_every_object_is_valid_and_every_url_resolves(db_url: str, recorded: Any
     counts = check_tree(out, BASE)
     assert result["counts"] == counts
     assert result["entry"] == BASE + "system.json"
-    assert counts["Paper"] == 6  # 4 versions, the founding Drucksache, the plan
-    assert counts["Meeting"] == 2 and counts["AgendaItem"] == 3 and counts["File"] == 1
+    # 6 versions (the plan's one), Drucksachen 2472/2019, 1234/2020, 0999/2021, 0142/2021, H-0001/2021
+    assert counts["Paper"] == 11
+    assert counts["Meeting"] == 6 and counts["AgendaItem"] == 7 and counts["File"] == 3 and counts["Location"] == 1
 
     tree = load_tree(out)
     assert tree["system.json"]["oparlVersion"] == "https://schema.oparl.org/1.1/"
@@ -105,41 +155,100 @@ def test_every_object_is_valid_and_every_url_resolves(db_url: str, recorded: Any
     assert classes["Internationaler Ausschuss"] == "Ausschuss"
     assert classes["Integrationsbeiräte"] == "Beirat"
     assert classes["Expert*innengruppe Bildung"] == "Arbeitsgruppe"
+    assert tree["organization/rat.json"]["votingMemberCount"] == 65  # body edit rat --seats 65
 
     advised = tree["organization/integrationsbeiraete/consultation.json"]["data"]
-    assert [(c["keyword"], c.get("deleted", False)) for c in advised] == [(["Zustimmung"], False), (["Ablehnung"], True)]
+    assert [(c["keyword"], c.get("deleted", False)) for c in advised] == [
+        (["Zustimmung"], False),
+        (["Ablehnung"], True),
+        (["Zustimmung"], False),
+    ]
     assert [m["name"] for m in tree["organization/rat/meeting.json"]["data"]] == [
         "Rat der Landeshauptstadt Hannover, Sitzung am 20.01.2021"
     ]
 
-    # One session of the committee on 1 Oct 2020: the voided tally and the one that counts.
+    # One session of the committee on 1 Oct 2020, one item: the voided tally stays as a deleted Consultation.
     meeting = tree["meeting/internationaler-ausschuss-2020-10-01.json"]
-    assert [(i["result"], i.get("deleted", False)) for i in meeting["agendaItem"]] == [
-        ("Abgelehnt", True),
-        ("Unverändert beschlossen", False),
-    ]
+    [item] = meeting["agendaItem"]
+    assert (item["result"], item["order"], "number" in item) == ("Unverändert beschlossen", 1, False)
+    assert item["consultation"] == BASE + "consultation/resolution-2.json"
+    assert tree["consultation/resolution-1.json"]["deleted"] is True
+    assert tree["consultation/resolution-1.json"]["agendaItem"] == item["id"]
     assert "deleted" not in meeting
     assert meeting["start"] == "2020-10-01T00:00:00+02:00"
 
-    papers = {p["name"]: p for p in objects(tree, "Paper")}
-    bildung = papers["Grundsatzpapier Bildung, Fassung 1"]
+    # A deferral without counts; an item not quorate, the information, then the second convocation.
+    [deferred] = tree["meeting/internationaler-ausschuss-2021-01-14.json"]["agendaItem"]
+    assert (deferred["result"], deferred["resolutionText"]) == (
+        "Vertagt",
+        "Vertagt (Verfahrensbeschluss, ohne Abstimmungsergebnis).",
+    )
+    first = tree["meeting/internationaler-ausschuss-2021-01-20.json"]
+    assert first["start"] == "2021-01-20T16:00:00+01:00" and first["location"]["description"] == "Hodlersaal"
+    assert first["meetingState"] == "durchgeführt"
+    quorum, informed = first["agendaItem"]
+    assert (quorum["number"], quorum["result"]) == ("5.1", "Nicht beschlussfähig")
+    assert quorum["resolutionText"] == "Nicht beschlussfähig: 5 von 15 stimmberechtigten Mitgliedern anwesend."
+    assert (informed["name"], informed["result"], informed["order"]) == (
+        "Bericht zum Stand des LIP 2.0",
+        "Zur Kenntnis genommen",
+        2,
+    )
+    [report] = informed["auxiliaryFile"]
+    assert (out / report["accessUrl"].removeprefix(BASE)).read_bytes() == REPORT
+    second = tree["meeting/internationaler-ausschuss-2021-01-28.json"]
+    assert second["name"] == "Internationaler Ausschuss, Sitzung am 28.01.2021 (zweite Ladung)"
+    assert second["agendaItem"][0]["result"] == "Unverändert beschlossen"
+    assert "§ 65 Abs. 2 NKomVG" in second["agendaItem"][0]["resolutionText"]
+
+    papers = {p["id"].removeprefix(BASE): p for p in objects(tree, "Paper")}
+    bildung = papers["paper/draft-1.json"]
+    assert bildung["name"] == "Grundsatzpapier Bildung, Fassung 1"
     assert bildung["reference"] == "1234/2020" and bildung["keyword"] == ["Beschlossen"]
+    assert bildung["superordinatedPaper"] == [BASE + "paper/drucksache-1234-2020.json"]
     stances = {c["organization"][0].rsplit("/", 1)[1]: c["keyword"] for c in bildung["consultation"] if not c["authoritative"]}
     assert stances == {
         "integrationsbeiraete.json": ["Zustimmung"],
         "runder-tisch.json": ["Änderungsbedarf"],
         "lenkungsgruppe.json": ["An den Ausschuss weitergeleitet"],
     }
-    soziales = [p for name, p in sorted(papers.items()) if name.startswith("Grundsatzpapier Soziales")]
+    soziales = [papers[f"paper/draft-{n}.json"] for n in (2, 3, 4)]
     assert [p.get("deleted", False) for p in soziales] == [False, False, True]  # v3 withdrawn
     assert all(len(p["relatedPaper"]) == 2 for p in soziales)
     [withdrawn_opinion] = soziales[0]["consultation"]
     assert withdrawn_opinion["deleted"] is True and withdrawn_opinion["keyword"] == ["Ablehnung"]
-    assert papers["Lokaler Integrationsplan 2.0"]["reference"] == "0999/2021"
-    assert papers["Lokaler Integrationsplan 2.0 (Drucks. 2472/2019)"]["reference"] == "2472/2019"
+
+    # The plan's version: committee, then council; its Drucksache from the register.
+    plan = papers["paper/draft-5.json"]
+    assert plan["name"] == "Lokaler Integrationsplan 2.0 (Gesamtplan), Fassung 1" and plan["paperType"] == "Entwurf"
+    assert [c["organization"][0].rsplit("/", 1)[1] for c in plan["consultation"] if c["authoritative"]] == [
+        "internationaler-ausschuss.json",
+        "rat.json",
+    ]
+    assert (out / plan["mainFile"]["accessUrl"].removeprefix(BASE)).read_bytes() == PLAN
+    register = {p["reference"]: p for p in papers.values() if p["paperType"] != "Entwurf"}
+    assert {n: p["paperType"] for n, p in register.items()} == {
+        "2472/2019": "Beschlussdrucksache",
+        "1234/2020": "Beschlussdrucksache",
+        "0999/2021": "Beschlussdrucksache",
+        "0142/2021": "Beschlussdrucksache",
+        "H-0001/2021": "Informationsdrucksache",
+    }
+    assert register["2472/2019"]["name"] == "Wie wird der Lokale Integrationsplan weiterentwickelt?"
+    assert register["0999/2021"]["subordinatedPaper"] == [plan["id"]]
+    assert register["0142/2021"]["subordinatedPaper"] == [BASE + "paper/draft-6.json"]
+    assert register["H-0001/2021"]["mainFile"] == report
+    assert [c["role"] for c in register["H-0001/2021"]["consultation"]] == ["Kenntnisnahme"]
+
+    # The roster: public roles with their voting right and dates.
+    people = {p["name"]: p for p in objects(tree, "Person")}
+    [chair] = people["Anna Vorsitzende"]["membership"]
+    assert (chair["role"], chair["votingRight"], chair["startDate"]) == ("Vorsitz", True, "2021-01-30")
+    [gone] = people["Carl Berater"]["membership"]
+    assert (gone["role"], gone["votingRight"], gone["endDate"]) == ("Beratendes Mitglied", False, "2021-01-31")
 
     # The document, copied into the tree with its SHA-512; the File is the version's mainFile.
-    [file] = objects(tree, "File")
+    file = tree["file/draft-1.json"]
     assert bildung["mainFile"] == file
     assert file["sha512Checksum"] == hashlib.sha512(DOCUMENT).hexdigest() and file["size"] == len(DOCUMENT)
     assert (out / file["accessUrl"].removeprefix(BASE)).read_bytes() == DOCUMENT
@@ -214,7 +323,8 @@ def test_a_client_walks_the_tree_over_http_and_reaches_every_object(recorded: An
     visit(get(base + "system.json"))
     every = {o["id"] for o in load_tree(root).values() if not is_list(o)}
     assert every and seen == every
-    file = next(i for i in seen if "/file/" in i)
+    file = base + "file/draft-1.json"
+    assert file in seen
     with urllib.request.urlopen(get(file)["accessUrl"], timeout=10) as response:  # noqa: S310
         assert response.read() == DOCUMENT
 
@@ -233,8 +343,8 @@ def test_exporting_again_gives_identical_files_and_swaps_the_link(recorded: Any,
     second_folder = Path(os.path.realpath(out))
     assert out.is_symlink() and second_folder != first_folder and first_folder.is_dir()  # the old one kept one round
 
-    run(recorded, "draft", "submit", "demokratie", "--kind", "grundsatzpapier", "--date", "2020-11-01")
-    assert export(recorded, out, "--with-files")["counts"]["Paper"] == 7
+    run(recorded, "draft", "submit", "wirtschaft", "--kind", "grundsatzpapier", "--date", "2020-11-01")
+    assert export(recorded, out, "--with-files")["counts"]["Paper"] == 12
     assert not first_folder.exists() and second_folder.is_dir()  # older versions are removed
     assert _files(second_folder) == first
     versions = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".oparl.") and p.name.endswith(".oparl"))
@@ -438,6 +548,17 @@ def test_a_lost_document_is_named_and_the_rest_is_published(recorded: Any, tmp_p
     assert result.exit_code == 0, result.stderr
     assert "the stored document of bildung/grundsatzpapier v1 was not found" in result.stderr
     data = json.loads(result.stdout)
-    assert data["missing_documents"] == ["bildung/grundsatzpapier v1"] and data["counts"]["File"] == 0
+    assert data["missing_documents"] == ["bildung/grundsatzpapier v1", "plan v1", "information 1"]
+    assert data["counts"]["File"] == 0
     assert not (out / "file").exists()
     check_tree(out, BASE)
+
+
+def test_a_damaged_copy_of_an_informations_document_refuses_the_export(recorded: Any, tmp_path: Path) -> None:
+    [kept] = [p for p in (Path(os.environ["LIPCTL_DB"]).parent / "files").iterdir() if p.read_bytes() == REPORT]
+    kept.write_bytes(b"%PDF-1.4 ausgetauscht")
+    out = tmp_path / "oparl"
+    result = recorded("oparl", "export", "--output", str(out), "--base-url", BASE, "--with-files")
+    assert result.exit_code != 0 and "Traceback" not in result.stderr
+    assert "the stored document of information 1 does not match its SHA-256" in result.stderr
+    assert not out.exists() and [p for p in tmp_path.iterdir() if p.name.endswith(".oparl")] == []

@@ -25,8 +25,10 @@ RESULTS: dict[str, str] = {
     "rejected": N_("rejected"),
     "not_quorate": N_("not quorate"),
     "deferred": N_("deferred"),
-    "forward": N_("forwarded"),
+    "forward": N_("forwarded"),  # a steering decision, as its row stores it
     "return": N_("returned"),
+    "forwarded": N_("forwarded"),  # … and as draft show gives it
+    "returned": N_("returned"),
 }
 
 

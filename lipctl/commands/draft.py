@@ -78,7 +78,9 @@ def _decision(v: dict[str, Any] | None) -> str:
 
     if not v:
         return "—"
-    text = f"#{v['id']} {v['result']} {plain(v['decided_on'])}" + (f" — {v['reason']}" if v["reason"] else "")
+    from lipctl.report.labels import result_label
+
+    text = f"#{v['id']} {result_label(v['result'])} {plain(v['decided_on'])}" + (f" — {v['reason']}" if v["reason"] else "")
     return text + (f" ({voided_cell(v['voided'])})" if v.get("voided") else "")
 
 

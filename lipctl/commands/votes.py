@@ -116,9 +116,16 @@ def _columns() -> list[Any]:
 
 def _emit_resolution(row: dict[str, Any], fmt: OutputFormat, hidden: tuple[str, ...]) -> None:
     """The recorded resolution, as both tallies show it (``hidden``: the columns that do not apply)."""
-    from lipctl.output.emit import emit_record
+    from dataclasses import replace
 
-    emit_record(row, fmt, [c for c in _columns() if c.key not in hidden], title=_("Resolution {id}").format(id=row["id"]))
+    from lipctl.output.emit import emit_record
+    from lipctl.report.labels import result_label, state_label
+
+    columns = [c for c in _columns() if c.key not in hidden]
+    if fmt in (OutputFormat.TABLE, OutputFormat.MARKDOWN):  # words for people; CSV and JSON keep the codes
+        words = {"result": result_label, "state": state_label}
+        columns = [replace(c, render=words[c.key]) if c.key in words else c for c in columns]
+    emit_record(row, fmt, columns, title=_("Resolution {id}").format(id=row["id"]))
 
 
 def register(root: typer.Typer) -> None:

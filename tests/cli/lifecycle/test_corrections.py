@@ -421,25 +421,24 @@ def test_the_same_correction_run_twice_is_refused_the_second_time_and_changes_no
 
 
 def test_a_council_vote_on_the_plan_is_voided_and_the_second_convocation_first(office: Office) -> None:
-    draft = office.plan_to_the_council()
+    draft = office.plan_to_the_council()  # the committee adopted it today, 2021-03-01
     plan = ["--without-all-fields", "--reason", "Sondersitzung", "--members", "66"]
-    nq = office(
-        "council", "tally", "--yes", "10", "--no", "2", "--abstain", "0", "--present", "12", *plan, "--date", "2021-02-20"
-    )
+    nq = office("council", "tally", "--yes", "10", "--no", "2", "--abstain", "0", "--present", "12", *plan)
     assert nq["result"] == "not_quorate"
-    again = office("meeting", "schedule", "rat", "--date", "2021-02-27", "--second-convocation-of", str(nq["meeting"]))
+    later = ["--today", "2021-03-10"]  # a week on (the global option after the command)
+    again = office("meeting", "schedule", "rat", "--date", "2021-03-08", "--second-convocation-of", str(nq["meeting"]), *later)
     second = office(
         "council", "tally", "--yes", "10", "--no", "2", "--abstain", "0", "--present", "12", *plan,
-        "--meeting", str(again["id"]), "--second-convocation",
+        "--meeting", str(again["id"]), "--second-convocation", *later,
     )  # fmt: skip
     assert second["result"] == "adopted"
     office.refused("council", "void", str(nq["id"]), "--reason", "x", message=f"lipctl council void {second['id']} --reason")
     office.refused("committee", "void", str(second["id"]), "--reason", "x", message="void it with: lipctl council void")
-    out = office("council", "void", str(second["id"]), "--reason", "Stimmen falsch gezählt")
+    out = office("council", "void", str(second["id"]), "--reason", "Stimmen falsch gezählt", *later)
     assert (out["id"], out["scope"], out["draft"], out["state"]) == (second["id"], "plan", draft, "forwarded")
     again = office(
         "council", "tally", "--yes", "40", "--no", "2", "--abstain", "0", "--present", "42", "--members", "66",
-        "--without-all-fields", "--reason", "Sondersitzung",
+        "--without-all-fields", "--reason", "Sondersitzung", *later,
     )  # fmt: skip
     assert again["result"] == "adopted"
 

@@ -195,6 +195,35 @@ def test_delimiter_given(seeded, write) -> None:
     assert code == ExitCode.OK and data["imported"] == 1
 
 
+def test_decidim_export_of_a_german_instance(seeded, write) -> None:
+    """Issue 18: a German-language Decidim export (translated headers) was refused for want of an action_field."""
+    header = [
+        "ID beantworten",
+        "Beantwortet am",
+        "IP-Hash",
+        "Benutzerstatus",
+        "1. Welches Handlungsfeld?",
+        "2. Art Ihrer Anregung",
+        "3. Ihre Anregung",
+    ]
+    rows = [
+        header,
+        ["7001", "2021-03-04 10:15:22", "9f8e7d", "Registriert", "Bildung", "Idee", "Mehr Sprachkurse am Abend."],
+        ["7002", "2021-03-04 11:00:05", "8e7d6c", "Nicht registriert", "Soziales", "Wunsch", "Beratung in vielen Sprachen."],
+    ]
+    path = write("decidim-de.csv", csv_bytes(rows))
+    code, data, _err = run_import(seeded, path, "--survey", "Zweite Online-Befragung")
+    assert code == ExitCode.OK, data
+    assert (data["files"][0]["profile"], data["imported"]) == ("decidim", 2)
+    assert [(r["response_key"], r["field"], r["category"], r["text"], r["submitted_at"]) for r in stored()] == [
+        ("7001", "bildung", "idee", "Mehr Sprachkurse am Abend.", "2021-03-04 10:15:22"),
+        ("7002", "soziales", "wunsch", "Beratung in vielen Sprachen.", "2021-03-04 11:00:05"),
+    ]
+    assert b"9f8e7d" not in whole_db_text()  # the IP-Hash is personal: never stored
+    mapped = seeded("survey", "import", str(path), "--survey", "X", "--map", "text=IP-Hash", "--dry-run")
+    assert mapped.exit_code != ExitCode.OK and "IP-Hash" in mapped.stderr
+
+
 def test_decidim_export(seeded, write) -> None:
     header = [
         "Answer ID",

@@ -103,7 +103,7 @@ def test_stance_names() -> None:
     assert lc.parse_stance(" Approve ").value == "approve"
     with pytest.raises(InvalidInput) as err:
         lc.parse_stance("maybe")
-    assert err.value.hint == "valid: approve, amend, reject"
+    assert err.value.hint == "valid: approve (approval), amend (changes needed), reject (rejection)"
 
 
 def test_missing_opinions_keep_the_required_order_and_ignore_others() -> None:

@@ -131,7 +131,7 @@ def test_wrong_stance_and_no_text(submitted, refused, tmp_path) -> None:
         "maybe",
         "--text",
         "x",
-        message="unknown stance 'maybe' — valid: approve, amend, reject",
+        message="unknown stance 'maybe' — valid: approve (approval), amend (changes needed), reject (rejection)",
     )
     refused(
         "opinion",

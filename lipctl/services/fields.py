@@ -79,7 +79,8 @@ def list_fields(env: Env) -> list[dict[str, Any]]:
 
 
 def list_bodies(env: Env) -> list[dict[str, Any]]:
-    """The bodies with their seats, rules, chair and part in the process."""
+    """The bodies with their seats (the statutory number as of --today), rules, chair and part in the process."""
+    from lipctl.process import rosters
 
     with env.reader() as r:
         rule_sets = definition.rule_sets(r)
@@ -97,8 +98,18 @@ def list_bodies(env: Env) -> list[dict[str, Any]]:
         steps: dict[int, list[str]] = {}
         for st in definition.decision_steps(r):
             steps.setdefault(st.body_id, []).append(st.scope)
+        history = definition.seat_history(r)
+        terms = definition.roster_terms(r)
         rows = []
         for b in definition.bodies(r):
+            # The statutory number of voting members as of --today (issue 16): a recorded seat count, else
+            # the seed's seats, else the voting members on the roster (lipctl.process.rosters).
+            seats, source = rosters.statutory(
+                rosters.seats_on(history.get(b.id, []), env.today),
+                b.seats,
+                [rosters.Term(*t) for t in terms.get(b.id, [])],
+                env.today,
+            )
             rows.append(
                 {
                     "slug": b.slug,
@@ -106,7 +117,8 @@ def list_bodies(env: Env) -> list[dict[str, Any]]:
                     "name_en": b.name_en,
                     "kind": b.kind,
                     "field": fields.get(b.field_id) if b.field_id else None,
-                    "seats": b.seats,
+                    "seats": seats,
+                    "seats_source": source,
                     "seat_categories": cats.get(b.id, []),
                     "chair": chairs.get(b.id),
                     "rule_set": rule_sets.get(b.rule_set_id) if b.rule_set_id else None,

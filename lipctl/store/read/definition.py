@@ -225,3 +225,28 @@ def decision_steps(r: Reader) -> list[DecisionStep]:
         DecisionStep(row.body_id, DecisionScope(row.scope))
         for row in r.rows("SELECT body_id, scope FROM decision_steps ORDER BY scope, position")
     ]
+
+
+def seat_history(r: Reader) -> dict[int, list[tuple[Any, int]]]:
+    """Each body's recorded seat counts (``body edit --seats``): (from-date, seats), for the day's number."""
+    from lipctl.store.reader import as_date
+
+    out: dict[int, list[tuple[Any, int]]] = {}
+    for row in r.rows("SELECT body_id, since, seats FROM body_seats ORDER BY body_id, since"):
+        out.setdefault(row.body_id, []).append((as_date(row.since), row.seats))
+    return out
+
+
+def roster_terms(r: Reader) -> dict[int, list[tuple[str, bool, Any, Any]]]:
+    """Each body's memberships as (person, voting, since, until), for the voting members on a day."""
+    from lipctl.store.reader import as_date
+
+    out: dict[int, list[tuple[str, bool, Any, Any]]] = {}
+    rows = r.rows(
+        "SELECT ms.body_id, p.name, ms.voting, ms.since, ms.until FROM memberships ms"
+        " JOIN people p ON p.id = ms.person_id ORDER BY ms.body_id, ms.id",
+        flags=("voting",),
+    )
+    for row in rows:
+        out.setdefault(row.body_id, []).append((row.name, row.voting, as_date(row.since), as_date(row.until)))
+    return out

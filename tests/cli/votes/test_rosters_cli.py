@@ -232,3 +232,19 @@ def test_membership_refusals_overlap_and_ending(office) -> None:
     assert twice.exit_code == ExitCode.REFUSED and "already ended on 2021-12-31" in twice.stderr
     rejoined = office.json("member", "add", "ausschuss", "Anna A", "--from", "2022-01-01")  # the day after: fine
     assert rejoined["from"] == "2022-01-01"
+
+
+def test_bodies_shows_the_statutory_number_as_of_today(db_url: str, seeded) -> None:
+    """`bodies` showed the seed's seats after `body edit --seats` (reported in the merge of issue 16)."""
+
+    def seats(*today: str) -> dict[str, tuple[object, object]]:
+        rows = seeded.json(*today, "bodies")
+        return {b["slug"]: (b["seats"], b["seats_source"]) for b in rows}
+
+    assert seats()["internationaler-ausschuss"] == (None, None)
+    assert seeded("body", "edit", "internationaler-ausschuss", "--seats", "15", "--from", "2021-01-01").exit_code == 0
+    assert seeded("member", "add", "rat", "Belit Onay", "--role", "chair", "--from", "2019-11-22").exit_code == 0
+    now = seats("--today", "2021-02-01")
+    assert now["internationaler-ausschuss"] == (15, "seats")
+    assert now["rat"] == (1, "roster")  # the roster as far as it is kept
+    assert seats("--today", "2020-12-31")["internationaler-ausschuss"] == (None, None)  # before the count applied

@@ -22,12 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
-
 from lipctl.errors import ExitCode
 from lipctl.store import schema
 from tests.fixtures import revisions
-from tests.helpers import snapshot
 
 BEFORE, AFTER = "0004", "0005"
 RESCHEDULE = ("original_due", "rescheduled_at", "rescheduled_by", "reschedule_reason")
@@ -134,32 +131,16 @@ def test_after_the_upgrade_init_drops_the_made_up_days_but_keeps_a_rescheduled_o
 
 def test_0005_downgrades_to_0004_with_every_row_as_it_was(db_url: str) -> None:
     before = _populated(db_url)
-    engine = revisions.upgraded_engine(db_url, AFTER)
-    try:
-        from alembic import command
-
-        with engine.begin() as conn:
-            command.downgrade(schema.alembic_config(conn), BEFORE)
-            assert schema.current_revision(conn) == BEFORE
-    finally:
-        engine.dispose()
+    revisions.downgrade(db_url, AFTER, BEFORE)
     assert revisions.rows(db_url) == before
 
 
 def test_the_downgrade_stops_while_a_milestone_has_no_day(db_url: str) -> None:
     _populated(db_url)
-    engine = revisions.upgraded_engine(db_url, AFTER)
-    try:
-        from alembic import command
-        from sqlalchemy import text
-
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE milestones SET due = NULL WHERE slug = 'grundsatzpapiere'"))
-        unchanged = snapshot(db_url)
-        with pytest.raises(RuntimeError, match="milestones without a due date: grundsatzpapiere"), engine.begin() as conn:
-            command.downgrade(schema.alembic_config(conn), BEFORE)
-        with engine.connect() as conn:
-            assert schema.current_revision(conn) == AFTER
-    finally:
-        engine.dispose()
-    assert snapshot(db_url) == unchanged
+    revisions.refused_downgrade(
+        db_url,
+        AFTER,
+        BEFORE,
+        "milestones without a due date: grundsatzpapiere",
+        prepare="UPDATE milestones SET due = NULL WHERE slug = 'grundsatzpapiere'",
+    )

@@ -25,7 +25,6 @@ import pytest
 from lipctl.errors import ExitCode
 from lipctl.store import schema
 from tests.fixtures import revisions
-from tests.helpers import snapshot
 
 BEFORE, AFTER = "0005", "0006"
 #: The columns 0006 adds to existing tables.
@@ -141,41 +140,21 @@ def test_after_the_upgrade_the_sessions_show_their_tallies_and_init_loads_the_pe
     )
 
 
-def _downgrade(db_url: str) -> None:
-    engine = revisions.upgraded_engine(db_url, AFTER)
-    try:
-        from alembic import command
-
-        with engine.begin() as conn:
-            command.downgrade(schema.alembic_config(conn), BEFORE)
-            assert schema.current_revision(conn) == BEFORE
-    finally:
-        engine.dispose()
-
-
 def test_0006_downgrades_to_0005_with_every_row_as_it_was(db_url: str) -> None:
     before = _populated(db_url)
-    _downgrade(db_url)
+    revisions.downgrade(db_url, AFTER, BEFORE)
     assert revisions.rows(db_url) == before
 
 
 def test_the_downgrade_stops_while_a_deferral_has_no_counts(db_url: str) -> None:
     _populated(db_url)
-    engine = revisions.upgraded_engine(db_url, AFTER)
-    try:
-        from alembic import command
-        from sqlalchemy import text
-
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE resolutions SET yes = NULL, no = NULL, abstain = NULL, present = NULL WHERE id = 3"))
-        unchanged = snapshot(db_url)
-        with pytest.raises(RuntimeError, match="deferrals recorded without vote counts: resolutions 3"), engine.begin() as conn:
-            command.downgrade(schema.alembic_config(conn), BEFORE)
-        with engine.connect() as conn:
-            assert schema.current_revision(conn) == AFTER
-    finally:
-        engine.dispose()
-    assert snapshot(db_url) == unchanged
+    revisions.refused_downgrade(
+        db_url,
+        AFTER,
+        BEFORE,
+        "deferrals recorded without vote counts: resolutions 3",
+        prepare="UPDATE resolutions SET yes = NULL, no = NULL, abstain = NULL, present = NULL WHERE id = 3",
+    )
 
 
 def test_the_store_refuses_a_vote_without_counts_that_is_no_deferral(db_url: str) -> None:

@@ -26,12 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
-
 from lipctl.errors import ExitCode
 from lipctl.store import schema
 from tests.fixtures import revisions
-from tests.helpers import snapshot
 
 #: The revision the fixture was made at.
 BEFORE = "0006"
@@ -180,35 +177,16 @@ def test_after_the_upgrade_init_completes_the_founding_paper_and_new_reuse_is_re
 
 def test_0007_downgrades_with_every_row_as_it_was(db_url: str) -> None:
     before = _populated(db_url)
-    engine = revisions.upgraded_engine(db_url, AFTER)
-    try:
-        from alembic import command
-
-        with engine.begin() as conn:
-            command.downgrade(schema.alembic_config(conn), BEFORE)
-            assert schema.current_revision(conn) == BEFORE
-    finally:
-        engine.dispose()
+    revisions.downgrade(db_url, AFTER, BEFORE)
     assert revisions.rows(db_url) == before
 
 
 def test_the_downgrade_stops_while_a_membership_has_dates(db_url: str) -> None:
     _populated(db_url)
-    engine = revisions.upgraded_engine(db_url, AFTER)
-    try:
-        from alembic import command
-        from sqlalchemy import text
-
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE memberships SET since = '2021-11-01'"))
-        unchanged = snapshot(db_url)
-        with (
-            pytest.raises(RuntimeError, match="1 memberships have from/until dates that the revision before cannot keep"),
-            engine.begin() as conn,
-        ):
-            command.downgrade(schema.alembic_config(conn), BEFORE)
-        with engine.connect() as conn:
-            assert schema.current_revision(conn) == AFTER
-    finally:
-        engine.dispose()
-    assert snapshot(db_url) == unchanged
+    revisions.refused_downgrade(
+        db_url,
+        AFTER,
+        BEFORE,
+        "1 memberships have from/until dates that the revision before cannot keep",
+        prepare="UPDATE memberships SET since = '2021-11-01'",
+    )

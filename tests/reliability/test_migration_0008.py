@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from lipctl.errors import ExitCode
 from lipctl.store import schema
 from tests.fixtures import revisions
-from tests.helpers import engine_on, snapshot
+from tests.helpers import engine_on
 
 #: The revision before 0008, and the fixture its database is built from.
 BEFORE = "0007"
@@ -120,15 +120,7 @@ def test_the_store_allows_no_field_only_for_the_plan_and_each_plan_version_once(
 
 def test_0008_downgrades_with_every_row_as_it_was(db_url: str) -> None:
     before = _populated(db_url)
-    engine = revisions.upgraded_engine(db_url, AFTER)
-    try:
-        from alembic import command
-
-        with engine.begin() as conn:
-            command.downgrade(schema.alembic_config(conn), BEFORE)
-            assert schema.current_revision(conn) == BEFORE
-    finally:
-        engine.dispose()
+    revisions.downgrade(db_url, AFTER, BEFORE)
     assert revisions.rows(db_url) == before
 
 
@@ -136,15 +128,4 @@ def test_the_downgrade_stops_while_a_plan_version_exists(db_url: str, cli) -> No
     _populated(db_url)
     assert cli("db", "upgrade").exit_code == ExitCode.OK
     assert cli("--today", "2021-06-01", "draft", "submit", "plan", "--without-all-fields", "--reason", "x").exit_code == 0
-    unchanged = snapshot(db_url)
-    engine = revisions.upgraded_engine(db_url, AFTER)
-    try:
-        from alembic import command
-
-        with pytest.raises(RuntimeError, match="version\\(s\\) of the complete plan"), engine.begin() as conn:
-            command.downgrade(schema.alembic_config(conn), BEFORE)
-        with engine.connect() as conn:
-            assert schema.current_revision(conn) == AFTER
-    finally:
-        engine.dispose()
-    assert snapshot(db_url) == unchanged
+    revisions.refused_downgrade(db_url, AFTER, BEFORE, "version\\(s\\) of the complete plan")

@@ -23,6 +23,7 @@ _BODIES = "SELECT slug FROM bodies ORDER BY position, slug"
 _KINDS = "SELECT slug FROM document_kinds ORDER BY position, slug"
 _SURVEYS = "SELECT name FROM surveys ORDER BY name"
 _REFS = "SELECT DISTINCT f.slug || '/' || d.kind AS ref FROM drafts d JOIN action_fields f ON f.id = d.field_id ORDER BY ref"
+_PLAN = "SELECT DISTINCT 'plan' AS ref FROM drafts WHERE field_id IS NULL"  # the complete plan, once submitted
 _DRAFT_IDS = "SELECT id FROM drafts ORDER BY id"
 _MEETING_IDS = "SELECT id FROM meetings ORDER BY id"
 
@@ -55,7 +56,7 @@ def _values(ctx: Any, *queries: str) -> list[str]:
 
 
 def _refs(ctx: Any, incomplete: str) -> list[str]:
-    return _values(ctx, _DRAFT_IDS) if incomplete[:1].isdigit() else _values(ctx, _REFS)
+    return _values(ctx, _DRAFT_IDS) if incomplete[:1].isdigit() else _values(ctx, _REFS, _PLAN)
 
 
 COMPLETERS: dict[str, Callable[[Any, str], list[str]]] = {

@@ -30,6 +30,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "lipctl committee tally bildung/grundsatzpapier --meeting 3 --yes 3 --no 0 --abstain 0 --present 3",
         "lipctl committee tally soziales/grundsatzpapier --defer --date 2021-02-24",
     ),
+    "committee list": ("lipctl committee list --since 2021-01-01", "lipctl committee list --include-voided --format json"),
+    "council list": ("lipctl council list --format json",),
     "council tally": ("lipctl council tally --yes 40 --no 20 --abstain 3 --present 63 --members 65 --drucksache 1234/2021",),
     "meeting schedule": (
         "lipctl meeting schedule internationaler-ausschuss --date 2021-03-04 --start 16:00 --invited-on 2021-02-24",

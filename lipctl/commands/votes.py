@@ -8,7 +8,7 @@ import typer
 
 from lipctl.commands._boundary import command, env
 from lipctl.commands._corrections import VoidReasonOpt, correction_columns
-from lipctl.commands._options import DateOpt, FormatOpt, RefArg
+from lipctl.commands._options import DateOpt, FormatOpt, RefArg, SinceOpt
 from lipctl.i18n import _
 from lipctl.output.emit import OutputFormat
 
@@ -85,18 +85,18 @@ MembersOverrideOpt = Annotated[
     ),
 ]
 
-SinceOpt = Annotated[str | None, typer.Option("--since", help=_("Only from this date on, YYYY-MM-DD."), show_default=False)]
 ListVoidedOpt = Annotated[bool, typer.Option("--include-voided", help=_("Also list voided resolutions, marked."))]
 IdArg = Annotated[str, typer.Argument(metavar="ID", help=_("The resolution's id (the tally's JSON: id)."))]
 
 
 def _columns() -> list[Any]:
     from lipctl.output.emit import Column
+    from lipctl.report.labels import result_label, state_label
 
     return [
         Column("ref", _("Draft")),
         Column("body", _("Body")),
-        Column("result", _("Result")),
+        Column("result", _("Result"), result_label),  # words for people; JSON and CSV keep the codes
         Column("arithmetic", _("Arithmetic")),
         Column("rule_set", _("Vote rules")),
         Column("yes", _("Yes")),
@@ -109,23 +109,16 @@ def _columns() -> list[Any]:
         Column("drucksache", _("Drucksache")),
         Column("date", _("Date")),
         Column("meeting", _("Session")),
-        Column("state", _("Draft state")),
+        Column("state", _("Draft state"), state_label),
         Column("exception_reason", _("Exception")),
     ]
 
 
 def _emit_resolution(row: dict[str, Any], fmt: OutputFormat, hidden: tuple[str, ...]) -> None:
     """The recorded resolution, as both tallies show it (``hidden``: the columns that do not apply)."""
-    from dataclasses import replace
-
     from lipctl.output.emit import emit_record
-    from lipctl.report.labels import result_label, state_label
 
-    columns = [c for c in _columns() if c.key not in hidden]
-    if fmt in (OutputFormat.TABLE, OutputFormat.MARKDOWN):  # words for people; CSV and JSON keep the codes
-        words = {"result": result_label, "state": state_label}
-        columns = [replace(c, render=words[c.key]) if c.key in words else c for c in columns]
-    emit_record(row, fmt, columns, title=_("Resolution {id}").format(id=row["id"]))
+    emit_record(row, fmt, [c for c in _columns() if c.key not in hidden], title=_("Resolution {id}").format(id=row["id"]))
 
 
 def register(root: typer.Typer) -> None:
@@ -267,9 +260,7 @@ def register(root: typer.Typer) -> None:
                 Column("date", _("Date")),
                 Column("ref", _("Draft")),
                 Column("version", _("Version")),
-                Column(
-                    "result", _("Result"), lambda v: result_label(v) if fmt in (OutputFormat.TABLE, OutputFormat.MARKDOWN) else v
-                ),
+                Column("result", _("Result"), result_label),
                 Column("arithmetic", _("Arithmetic")),
                 Column("drucksache", _("Drucksache")),
                 Column("meeting", _("Session")),
@@ -277,16 +268,14 @@ def register(root: typer.Typer) -> None:
             ],
         )
 
-    @command(
-        committee, "list", path="committee list", epilog=_("Example: lipctl committee list --since 2021-01-01 --format json")
-    )
+    @command(committee, "list", path="committee list")
     def committee_list(
         since: SinceOpt = None, include_voided: ListVoidedOpt = False, fmt: FormatOpt = OutputFormat.TABLE
     ) -> None:
         """The committee's resolutions, oldest first: on what, result and arithmetic, Drucksache, date, session."""
         _list("committee", since, include_voided, fmt)
 
-    @command(council, "list", path="council list", epilog=_("Example: lipctl council list --format json"))
+    @command(council, "list", path="council list")
     def council_list(since: SinceOpt = None, include_voided: ListVoidedOpt = False, fmt: FormatOpt = OutputFormat.TABLE) -> None:
         """The council's resolutions, oldest first: on what, result and arithmetic, Drucksache, date, session."""
         _list("council", since, include_voided, fmt)

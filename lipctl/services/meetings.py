@@ -40,13 +40,13 @@ def _day(value: str | None, option: str) -> dt.date | None:
 
 
 def _number(value: str | int, what: str) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or len(text) > 9:
+    number = limits.id_in_range(str(value))  # ASCII digits only: "²" is a digit to str.isdigit, not to int()
+    if number is None:
         raise InvalidInput(
             _("{what} {value!r} is not a session id").format(what=what, value=str(value)),
             _("the session's id is in 'lipctl meeting list' and in 'meeting schedule --format json'"),
         )
-    return int(text)
+    return number
 
 
 def get_meeting(session: Session, value: str | int, what: str = "MEETING") -> m.Meeting:

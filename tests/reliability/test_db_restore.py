@@ -164,3 +164,29 @@ def test_postgresql_points_to_pg_restore(cli, pg_url: str, isolated: Path) -> No
     result = cli("--db", pg_url, "db", "restore", str(backup))
     assert result.exit_code == ExitCode.REFUSED
     assert "lipctl restores SQLite files only" in result.stderr and "pg_restore" in result.stderr
+
+
+def test_restore_into_a_missing_folder_and_a_file_in_the_documents_way(office, isolated: Path) -> None:
+    backup = isolated / "b.db"
+    assert office("db", "backup", str(backup)).exit_code == ExitCode.OK
+    nowhere = isolated / "nowhere" / "lip.db"
+    refused = office("--db", str(nowhere), "db", "restore", str(backup))
+    assert refused.exit_code == ExitCode.REFUSED
+    assert f"the folder {nowhere.parent} does not exist" in refused.stderr and not nowhere.parent.exists()
+    in_the_way = isolated / "c.db.files"
+    in_the_way.write_text("not a folder", encoding="utf-8")
+    blocked = office("db", "backup", str(isolated / "c.db"))
+    assert blocked.exit_code == ExitCode.REFUSED
+    assert "is in the way of the backup's documents: it is not a folder" in blocked.stderr
+    assert not (isolated / "c.db").exists() and in_the_way.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_restore_twice_adds_no_document_twice(office, isolated: Path) -> None:
+    backup = isolated / "b.db"
+    assert office("db", "backup", str(backup)).exit_code == ExitCode.OK
+    first = json.loads(office("db", "restore", str(backup), "--force", "--format", "json").stdout)
+    second = json.loads(office("db", "restore", str(backup), "--force", "--format", "json").stdout)
+    assert (first["documents"], second["documents"]) == (0, 0)  # the live files/ already holds the backup's one
+    assert len(_documents(isolated / "office" / "files")) == 1
+    log = json.loads(office("log", "--action", "db", "--format", "json").stdout)
+    assert [e["action"] for e in log] == ["db.restored"]  # each restore puts the backup's log back, then logs itself

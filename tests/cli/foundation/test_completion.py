@@ -52,6 +52,9 @@ def test_draft_references_and_ids(store) -> None:
     assert _bash(store, "lipctl draft show 1") == ["1"]
     assert store("draft", "submit", "soziales", "--kind", "grundsatzpapier").exit_code == ExitCode.OK
     assert _bash(store, "lipctl draft show ") == ["bildung/grundsatzpapier", "soziales/grundsatzpapier"]
+    # The complete plan, once a version of it is submitted (REF plan).
+    assert store("draft", "submit", "plan", "--without-all-fields", "--reason", "Entwurf").exit_code == ExitCode.OK
+    assert _bash(store, "lipctl steering decide p") == ["plan"]
 
 
 def test_survey_names(store, tmp_path: Path) -> None:

@@ -469,3 +469,26 @@ def test_the_briefing_says_when_the_committee_was_last_informed(office, tmp_path
     text = out.read_text(encoding="utf-8")
     assert "International Committee was last informed on 2021-01-28 (session 1); overdue since 2021-04-28" in text
     assert "Informing International Committee about the state of the process" in text
+
+
+def test_more_refusals_of_sessions_change_nothing(office, db_url: str) -> None:
+    """Refusals the review found untested (each leaves the database as it was)."""
+    first = _schedule(office, "--date", "2021-01-20")
+    council = office.json("meeting", "schedule", "rat", "--date", "2021-01-21")["id"]
+    before = snapshot(db_url)
+    for args, message in [
+        (["meeting", "schedule", COMMITTEE, "--date", "2021-01-28", "--urgent", "--reason", "eilig"],
+         "--urgent needs --invited-on: without the invitation date there is no period to shorten"),
+        (["meeting", "schedule", "rat", "--date", "2021-01-28", "--second-convocation-of", str(first)],
+         "a second convocation is called by the same body"),
+        (["committee", "tally", REF, "--meeting", str(first), "--date", "2021-01-21", *FIVE_PRESENT],
+         f"--date 2021-01-21 is not the day of session {first} (2021-01-20)"),
+        (["meeting", "agenda", str(council), REF], f"session {council} is one of rat, which does not decide on a document"),
+        (["meeting", "show", "²"], "MEETING '²' is not a session id"),  # a digit to str.isdigit, not to int()
+        (["committee", "tally", REF, "--meeting", "١", *FIVE_PRESENT], "'١' is not a session id"),
+    ]:  # fmt: skip
+        result = office(*args)
+        assert result.exit_code in (ExitCode.REFUSED, ExitCode.USAGE), (args, result.stderr)
+        assert message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr
+    assert snapshot(db_url) == before

@@ -58,8 +58,9 @@ def foreign_key_violations(conn: Connection) -> list[ForeignKeyViolation]:
     return [ForeignKeyViolation(*r) for r in conn.exec_driver_sql("PRAGMA foreign_key_check")]
 
 
-#: References kept without a foreign key (revision 0004, for the import's speed): (table, column, target).
+#: References kept without a foreign key (revisions 0004, 0013: the import's speed): (table, column, target).
 UNCHECKED_REFERENCES = (
+    ("survey_responses", "survey_id", "surveys"),
     ("survey_responses", "field_id", "action_fields"),
     ("survey_responses", "category_id", "survey_categories"),
     ("survey_responses", "batch_id", "import_batches"),

@@ -492,13 +492,14 @@ class SurveyResponse(Base):
 
     __tablename__ = "survey_responses"
     id: Mapped[IntPK]
-    survey_id: Mapped[int] = fk("surveys.id", index=False)
+    survey_id: Mapped[int] = mapped_column(Integer, nullable=False)
     response_key: Mapped[str] = mapped_column(String(200), nullable=False)
-    # field_id, category_id and batch_id refer to action_fields, survey_categories and import_batches
-    # without a foreign key (revision 0004): PostgreSQL checked each key of each imported row, a
-    # third of a large import's time. The import writes only ids it has just loaded in the same
-    # transaction, nothing deletes a field or category, `survey delete` removes answers before
-    # their batches, and `lipctl db check` finds a reference that points nowhere.
+    # survey_id, field_id, category_id and batch_id refer to surveys, action_fields, survey_categories
+    # and import_batches without a foreign key (revisions 0004 and 0013): PostgreSQL checked each key
+    # of each imported row, a third of a large import's time. The import writes only ids it has just
+    # loaded in the same transaction, nothing deletes a field or category, `survey delete` removes
+    # answers before their batches and their survey, and `lipctl db check` finds a reference that
+    # points nowhere.
     field_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     category_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     text: Mapped[str] = mapped_column(Text, nullable=False)
@@ -508,7 +509,6 @@ class SurveyResponse(Base):
     __table_args__ = (
         UniqueConstraint("survey_id", "response_key", name="uq_survey_responses_survey_key"),
         Index("ix_survey_responses_field_category", "field_id", "category_id"),
-        Index("ix_survey_responses_category", "category_id"),
     )
 
 

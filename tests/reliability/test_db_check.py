@@ -124,9 +124,9 @@ def test_upgrade_json_tells_what_changed(cli, isolated: Path) -> None:
     assert cli.json("db", "upgrade")["permissions"] is None
 
 
-def test_answers_that_refer_to_no_field_category_or_batch_are_found(db_url: str, cli, tmp_path: Path) -> None:
-    """The answers' field, category and batch ids have no foreign key (0004, for the import's speed):
-    db check finds what points nowhere, on both stores."""
+def test_answers_that_refer_to_no_survey_field_category_or_batch_are_found(db_url: str, cli, tmp_path: Path) -> None:
+    """The answers' survey, field, category and batch ids have no foreign key (0004, 0013, for the
+    import's speed): db check finds what points nowhere, on both stores."""
     from tests.fixtures.surveys import LS_HEADER, csv_bytes, ls_row
 
     assert cli("init").exit_code == ExitCode.OK
@@ -141,11 +141,17 @@ def test_answers_that_refer_to_no_field_category_or_batch_are_found(db_url: str,
         db_url,
         "UPDATE survey_responses SET field_id = 9999 WHERE response_key IN ('r0', 'r1')",
         "UPDATE survey_responses SET batch_id = 777 WHERE response_key = 'r2'",
+        "UPDATE survey_responses SET survey_id = 4242 WHERE response_key = 'r2'",
     )
     result = cli("db", "check")
     assert result.exit_code == ExitCode.REFUSED
     lines = result.stderr.splitlines()
+    assert "lipctl: 1 rows of survey_responses.survey_id refer to no row of surveys (first: id 3)" in lines
     assert "lipctl: 2 rows of survey_responses.field_id refer to no row of action_fields (first: id 1)" in lines
     assert "lipctl: 1 rows of survey_responses.batch_id refer to no row of import_batches (first: id 3)" in lines
     data = json.loads(cli("db", "check", "--format", "json").stdout)
-    assert [(u["column"], u["rows"]) for u in data["unlinked_references"]] == [("field_id", 2), ("batch_id", 1)]
+    assert [(u["column"], u["rows"]) for u in data["unlinked_references"]] == [
+        ("survey_id", 1),
+        ("field_id", 2),
+        ("batch_id", 1),
+    ]

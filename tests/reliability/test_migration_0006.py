@@ -52,13 +52,13 @@ def _populated(db_url: str) -> dict[str, list[revisions.Row]]:
 
 def _kept(before: dict[str, list[revisions.Row]], after: dict[str, list[revisions.Row]]) -> None:
     """Every table of ``before`` as it was in its columns; 0006's columns NULL (but the sessions of the tallies)."""
-    assert set(after) == set(before) | NEW_TABLES | LATER_TABLES
+    assert set(after) >= set(before) | NEW_TABLES | LATER_TABLES  # later revisions may add tables
     for name, rows in before.items():
         if name == "audit_head":  # the upgrade's own event moves the head of the chain
             continue
         added = (*ADDED.get(name, ()), *LATER.get(name, ()))
         got = after[name][: len(rows)] if name == "audit_events" else after[name]
-        assert revisions.without(got, *added) == rows, f"{name}: rows changed"
+        assert revisions.projected(revisions.without(got, *added), rows) == rows, f"{name}: rows changed"
     assert {(r["invitation_days"], r["information_interval_days"]) for r in after["bodies"]} == {(None, None)}
 
 

@@ -114,13 +114,13 @@ def test_a_populated_database_upgrades_to_0007_with_every_row_kept_and_its_numbe
     assert result.exit_code == ExitCode.OK, result.stderr
     assert json.loads(result.stdout)["schema"] == schema.HEAD
     after = revisions.rows(db_url)
-    assert set(after) == set(before) | NEW
+    assert set(after) >= set(before) | NEW  # later revisions may add tables
     for name, rows in before.items():
         if name == "audit_head":  # the upgrade's own event moves the head of the chain
             continue
         added = ADDED.get(name, ())
         got = after[name][: len(rows)] if name == "audit_events" else after[name]
-        assert revisions.without(got, *added) == rows, f"{name}: rows changed"
+        assert revisions.projected(revisions.without(got, *added), rows) == rows, f"{name}: rows changed"
     assert [(r["voting"], r["since"], r["until"]) for r in after["memberships"]] == [(True, None, None)]
     assert {(r["members_statutory"], r["members_reason"]) for r in after["resolutions"]} == {(None, None)}
     assert [(e["action"], json.loads(e["details"])) for e in after["audit_events"][logged:]] == [

@@ -54,16 +54,16 @@ def test_a_populated_database_upgrades_to_0008_with_every_row_kept(db_url: str, 
 
     result = cli("db", "upgrade", "--format", "json")
     assert result.exit_code == ExitCode.OK, result.stderr
-    assert json.loads(result.stdout)["schema"] == AFTER == schema.HEAD
+    assert json.loads(result.stdout)["schema"] == schema.HEAD  # through 0008 to the newest revision
     after = revisions.rows(db_url)
-    assert set(after) == set(before)
+    assert set(after) >= set(before)  # later revisions may add tables
     for name, rows in before.items():
         if name == "audit_head":  # the upgrade's own event moves the head of the chain
             continue
         got = after[name][: len(rows)] if name == "audit_events" else after[name]
-        assert got == rows, f"{name}: rows changed"
+        assert revisions.projected(got, rows) == rows, f"{name}: rows changed"
     assert [(e["action"], json.loads(e["details"])) for e in after["audit_events"][logged:]] == [
-        ("schema.upgraded", {"before": BEFORE, "after": AFTER})
+        ("schema.upgraded", {"before": BEFORE, "after": schema.HEAD})
     ]
 
     again = cli("db", "upgrade", "--format", "json")

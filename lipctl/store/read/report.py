@@ -154,8 +154,11 @@ def resolutions(r: Reader, since: dt.date | None, today: dt.date) -> list[Resolu
 
 def responses_per_category(r: Reader) -> dict[int | None, int]:
     """Survey responses counted per category (None: without a category)."""
-    counts = r.pairs("SELECT category_id, count(*) FROM survey_responses GROUP BY category_id")
-    return {category_id: int(n) for category_id, n in counts.items()}
+    # Grouped as every other count is, on the covering (field_id, category_id) index; summed here.
+    counts: dict[int | None, int] = {}
+    for row in r.rows("SELECT field_id, category_id, count(*) AS n FROM survey_responses GROUP BY field_id, category_id"):
+        counts[row["category_id"]] = counts.get(row["category_id"], 0) + int(row["n"])
+    return counts
 
 
 def responses_per_survey(r: Reader) -> list[SurveyCount]:

@@ -45,7 +45,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     # issue 18, calendar feed (branch calendar)
     "calendar": (
         "lipctl calendar --output /srv/www/lip/lip.ics",
-        "lipctl --lang en calendar --output - | less",
+        "lipctl calendar --output - --lang en | less",
     ),
     "log": ("lipctl log --since 2021-01-01", "lipctl log --draft bildung/grundsatzpapier", "lipctl log verify"),
     "milestone reschedule": ('lipctl milestone reschedule massnahmenkataloge --due 2021-09-30 --reason "Corona"',),

@@ -229,7 +229,7 @@ def test_help_ends_with_examples(cli) -> None:
     result = cli("calendar", "--help")
     assert result.exit_code == ExitCode.OK
     assert "--output FILE" in result.stdout
-    assert result.stdout.rstrip().endswith("lipctl --lang en calendar --output - | less")
+    assert result.stdout.rstrip().endswith("lipctl calendar --output - --lang en | less")
     assert "Examples:" in result.stdout
 
 

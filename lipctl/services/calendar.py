@@ -42,6 +42,8 @@ def survey_periods(r: Reader) -> list[feed.SurveyPeriod]:
     merge: rounds — the survey rounds (schema revision 0010, another branch) bring the periods; until
     they are merged there are none. Read them here in one query and return them as SurveyPeriod.
     """
+    # merge: rounds — one query over the survey rounds' periods (survey id, name, round, from, until; SEQUENCE and
+    # LAST-MODIFIED from the audit's events of entity "survey"), e.g. a function in lipctl/store/read/calendar.py
     return []
 
 

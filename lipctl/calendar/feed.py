@@ -10,7 +10,8 @@ learns of it, where a missing event would silently stay.
 
 Dates are all-day events (``VALUE=DATE``); a session with a start time starts at that time in
 Europe/Berlin (``TZID``), and the feed holds the VTIMEZONE it refers to. Texts are in the interface
-language (``--lang``).
+language (``--lang``); a control character in one (a name or a reason typed by someone) is shown as
+``\\xNN`` (lipctl.output.text.visible), never written raw into the file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from lipctl.i18n import _, display_name, language
+from lipctl.output.text import visible
 from lipctl.process import lifecycle
 from lipctl.process.states import DraftState
 
@@ -109,7 +111,7 @@ class _Builder:
         ev = Event()
         ev.add("uid", uid_)
         ev.add("dtstamp", self.stamp)
-        ev.add("summary", summary)
+        ev.add("summary", visible(summary))
         if entity is not None:
             rev = self.revisions.get(entity)
             changes = rev.changes if rev is not None else 0
@@ -137,7 +139,7 @@ def build(facts: Facts, stamp: dt.datetime) -> Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", facts.name)
+    cal.add("x-wr-calname", visible(facts.name))
     cal.add("x-wr-timezone", TZID)
     for row in facts.dues:
         _due(b, row)
@@ -179,7 +181,7 @@ def _due(b: _Builder, row: DueRow) -> None:
         lines.append(_("A newer version replaced this one before the opinion came."))
     elif row.received_on is None:
         lines.append(_("Not received yet."))
-    ev.add("description", "\n".join(lines))
+    ev.add("description", visible("\n".join(lines)))
 
 
 def agenda_line(item: AgendaRow) -> str:
@@ -204,7 +206,7 @@ def _meeting(b: _Builder, mt: MeetingRow, items: list[AgendaRow]) -> None:
         b.all_day(ev, mt.date)
         ev.pop("transp")  # a session takes the day
     if mt.location:
-        ev.add("location", mt.location)
+        ev.add("location", visible(mt.location))
     lines = []
     if mt.second_convocation_of is not None:
         lines.append(_("Second convocation of session {id}.").format(id=mt.second_convocation_of))
@@ -215,7 +217,7 @@ def _meeting(b: _Builder, mt: MeetingRow, items: list[AgendaRow]) -> None:
         lines += [agenda_line(item) for item in items]
     else:
         lines.append(_("No agenda items recorded yet."))
-    ev.add("description", "\n".join(lines))
+    ev.add("description", visible("\n".join(lines)))
 
 
 def _milestone(b: _Builder, ms: MilestoneRow) -> None:
@@ -236,9 +238,9 @@ def _milestone(b: _Builder, ms: MilestoneRow) -> None:
             )
         if ms.reschedule_reason:
             text += " " + _("Reason: {reason}").format(reason=ms.reschedule_reason)
-        ev.add("description", text)
+        ev.add("description", visible(text))
     elif ms.due_text:
-        ev.add("description", ms.due_text)
+        ev.add("description", visible(ms.due_text))
 
 
 def survey_event(b: _Builder, period: SurveyPeriod) -> None:

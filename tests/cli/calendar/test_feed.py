@@ -218,3 +218,14 @@ def test_in_german() -> None:
     assert str(ev[f"meeting-12@{feed.UID_DOMAIN}"]["DESCRIPTION"]).startswith("Tagesordnung:\n5.1 Bildung, Grundsatzpapier")
     assert str(ev[f"milestone-3@{feed.UID_DOMAIN}"]["SUMMARY"]) == "Meilenstein: Beschluss des Rates"
     assert str(cal["PRODID"]).endswith("//DE")
+
+
+def test_line_breaks_and_control_characters_in_a_text_cannot_add_an_event() -> None:
+    hostile = "Saal 1\r\nEND:VEVENT\r\nBEGIN:VEVENT\rUID:evil\x00\x07"
+    data = feed.render(facts(meetings=[meeting(location=hostile, urgent_reason="eilig\nwirklich")], dues=[]), STAMP)
+    assert data.split(b"\r\n").count(b"BEGIN:VEVENT") == 2  # the session and the milestone
+    assert b"\x00" not in data and b"\x07" not in data
+    assert all(line[:1] == b" " or b":" in line for line in data.split(b"\r\n") if line)
+    ev = events(parse(data))
+    assert set(ev) == {f"meeting-12@{feed.UID_DOMAIN}", f"milestone-3@{feed.UID_DOMAIN}"}
+    assert str(ev[f"meeting-12@{feed.UID_DOMAIN}"]["LOCATION"]) == "Saal 1\nEND:VEVENT\nBEGIN:VEVENT\\x0dUID:evil\\x00\\x07"

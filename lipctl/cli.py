@@ -38,6 +38,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "status",
         N_("The briefing for the International Committee: progress, decisions, overdue items, survey participation, contacts."),
     ),
+    # issue 18, calendar feed (branch calendar)
+    "calendar": (
+        "calendar",
+        N_("The calendar feed (iCalendar): opinion due dates, sessions, milestones and survey periods, for a calendar client."),
+    ),
     "log": ("log", N_("The audit trail: every change, with actor, time and details; 'log verify' checks its hash chain.")),
     "draft": ("draft", N_("Draft versions of each field's documents (Entwürfe).")),
     "opinion": ("opinion", N_("Opinions on drafts (Einschätzungen, Stellungnahmen).")),

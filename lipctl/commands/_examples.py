@@ -42,6 +42,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         'lipctl survey import export.csv --survey "Umfrage 2" --profile decidim --rejects rejected.csv',
     ),
     "survey export": ("lipctl survey export --field bildung --format csv > bildung.csv",),
+    # issue 18, calendar feed (branch calendar)
+    "calendar": (
+        "lipctl calendar --output /srv/www/lip/lip.ics",
+        "lipctl calendar --output - --lang en | less",
+    ),
     "log": ("lipctl log --since 2021-01-01", "lipctl log --draft bildung/grundsatzpapier", "lipctl log verify"),
     "milestone reschedule": ('lipctl milestone reschedule massnahmenkataloge --due 2021-09-30 --reason "Corona"',),
     "db backup": ("lipctl db backup /srv/backup/lipctl-$(date +%F).db",),

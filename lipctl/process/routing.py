@@ -204,7 +204,9 @@ class RowSorter:
         # Each row's cells in KEYS order; an unmapped key reads the "" appended to every row.
         pick = itemgetter(*(self.index.get(key, -1) for key in KEYS))
         others, width, reject, route = self.others, self.width, self.reject, self.rules.route
-        incomplete = self.rules.incomplete if self.rules.skip_positions else None
+        positions = self.rules.skip_positions
+        incomplete = self.rules.incomplete if len(positions) > 1 else None
+        skip = positions[0] if len(positions) == 1 else None  # LimeSurvey: its submit date, checked inline
         rows_read = skipped = rejected = 0
         try:
             for line, row, problem in records:
@@ -225,7 +227,11 @@ class RowSorter:
                         row[i] = row[j]
                 row.append("")
                 cells = pick(row)
-                if incomplete is not None and incomplete(cells):
+                if skip is not None:
+                    if not cells[skip] or cells[skip].isspace():
+                        skipped += 1
+                        continue
+                elif incomplete is not None and incomplete(cells):
                     skipped += 1
                     continue
                 try:

@@ -10,6 +10,7 @@ from lipctl.errors import InvalidInput, Refused
 from lipctl.process import surveyrounds as sr
 
 D = dt.date
+T = dt.datetime.fromisoformat  # naive UTC, as the store keeps answers' times
 SECOND = sr.Round("Zweite Online-Umfrage", 2, D(2021, 3, 1), D(2021, 3, 31))
 
 
@@ -62,9 +63,9 @@ def test_closing_needs_a_begun_period_and_an_open_survey() -> None:
 
 
 def test_answers_outside_the_period_by_their_time_undated_ones_never() -> None:
-    assert not sr.outside(SECOND, dt.datetime(2021, 3, 1, 0, 0))
-    assert not sr.outside(SECOND, dt.datetime(2021, 3, 31, 23, 59, 59))
-    assert sr.outside(SECOND, dt.datetime(2021, 2, 28, 23, 59))
-    assert sr.outside(SECOND, dt.datetime(2021, 4, 1, 0, 0))
+    assert not sr.outside(SECOND, T("2021-03-01 00:00:00"))
+    assert not sr.outside(SECOND, T("2021-03-31 23:59:59"))
+    assert sr.outside(SECOND, T("2021-02-28 23:59:00"))
+    assert sr.outside(SECOND, T("2021-04-01 00:00:00"))
     assert not sr.outside(SECOND, None)
-    assert not sr.outside(sr.Round("alt", None, None, None), dt.datetime(2000, 1, 1))
+    assert not sr.outside(sr.Round("alt", None, None, None), T("2000-01-01 00:00"))

@@ -75,9 +75,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("response_id", name=op.f("pk_survey_handover_answers")),
     )
-    op.create_index(
-        op.f("ix_survey_handover_answers_handover_id"), "survey_handover_answers", ["handover_id"], unique=False
-    )
+    op.create_index(op.f("ix_survey_handover_answers_handover_id"), "survey_handover_answers", ["handover_id"], unique=False)
 
 
 def downgrade() -> None:

@@ -61,7 +61,9 @@ ForceOpt = Annotated[
 ]
 ByOpt = Annotated[StatsBy, typer.Option("--by", help=_("Count per action field or per category."), case_sensitive=False)]
 FieldNameOpt = Annotated[str, typer.Option("--field", help=_("Action field: slug, name or alias."))]
-FromOpt = Annotated[str, typer.Option("--from", help=_("The period's first day, YYYY-MM-DD or DD.MM.YYYY."), show_default=False)]
+FromOpt = Annotated[
+    str, typer.Option("--from", metavar="DATE", help=_("The period's first day, YYYY-MM-DD or DD.MM.YYYY."), show_default=False)
+]
 UntilOpt = Annotated[
     str, typer.Option("--until", help=_("The period's last day (included), YYYY-MM-DD or DD.MM.YYYY."), show_default=False)
 ]

@@ -171,3 +171,36 @@ def test_draft_show_tells_whether_the_considered_answers_were_handed_over(db_url
     assert considered["last_handover"] == ("2021-04-05" if handed else None)
     table = seeded("--today", "2021-04-10", "draft", "show", "bildung/grundsatzpapier")
     assert ("3 of 3 handed over" if handed else "0 of 3 handed over") in table.stdout
+
+
+def test_the_briefing_shows_the_answers_not_handed_over_and_the_survey_periods(db_url: str, seeded, write, tmp_path) -> None:
+    _open(seeded, "--round", "2")
+    _import(seeded, write)
+    assert seeded("--today", "2021-04-05", "survey", "export", "--field", "wirtschaft", "--handover").exit_code == 0
+    md, html = tmp_path / "briefing.md", tmp_path / "briefing.html"
+    for out in (md, html):
+        result = seeded("--today", "2021-04-05", "report", "--output", str(out))
+        assert result.exit_code == ExitCode.OK, result.stderr
+    text = md.read_text(encoding="utf-8")
+    section = text[text.index("Answers not handed over to the expert groups yet") :]
+    assert "| Education | 3 |" in section and "Economy" not in section.split("\n\n#")[0]
+    assert f"Survey {NAME} (round 2): 2021-03-01 – 2021-03-31, closed" in text.replace("\\", "")
+    page = html.read_text(encoding="utf-8")
+    assert "Answers not handed over to the expert groups yet" in page and "<td>Education</td><td>3</td>" in page
+    plain = seeded("--today", "2021-04-05", "status").stdout
+    assert "3 not handed over" in plain and f"{NAME} (round 2)" in plain
+
+
+def test_answers_handed_over_can_still_be_undone_and_deleted(db_url: str, seeded, write) -> None:
+    _open(seeded, "--round", "2")
+    batch = _import(seeded, write)["files"][0]["batch"]
+    assert seeded("--today", "2021-04-05", "survey", "export", "--field", "bildung", "--handover").exit_code == 0
+    undone = seeded("survey", "undo", str(batch), "--reason", "falsche Datei", "--format", "json")
+    assert undone.exit_code == 0, undone.stderr
+    assert json.loads(undone.stdout)["deleted"] == 4
+    _import(seeded, write, name="again.csv")  # the same answers, new rows: not handed over
+    assert {f["slug"]: f["not_handed_over"] for f in seeded.json("status")["fields"]}["bildung"] == 3
+    assert seeded("--today", "2021-04-06", "survey", "export", "--field", "bildung", "--handover").exit_code == 0
+    deleted = seeded("survey", "delete", NAME, "--reason", "Testlauf", "--format", "json")
+    assert deleted.exit_code == 0, deleted.stderr
+    assert seeded.json("survey", "list") == []

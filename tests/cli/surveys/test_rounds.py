@@ -204,3 +204,17 @@ def test_answers_handed_over_can_still_be_undone_and_deleted(db_url: str, seeded
     deleted = seeded("survey", "delete", NAME, "--reason", "Testlauf", "--format", "json")
     assert deleted.exit_code == 0, deleted.stderr
     assert seeded.json("survey", "list") == []
+
+
+def test_in_german(db_url: str, seeded, write) -> None:
+    _open(seeded, "--round", "2")
+    _import(seeded, write)
+    listed = seeded("--lang", "de", "--today", "2021-03-10", "survey", "list")
+    assert listed.exit_code == 0 and "01.03.2021 – 31.03.2021  offen" in listed.stdout
+    handed = seeded("--lang", "de", "--today", "2021-04-05", "survey", "export", "--field", "bildung", "--handover")
+    assert "übergeben: 3 Antworten an" in handed.stderr and "am 2021-04-05" in handed.stderr
+    before = snapshot(db_url)
+    bad = seeded("--lang", "de", "survey", "open", "Neu", "--from", "2021-03-31", "--until", "2021-03-01")
+    assert bad.exit_code == ExitCode.REFUSED
+    assert "der Zeitraum endet (2021-03-01), bevor er beginnt (2021-03-31)" in bad.stderr
+    assert snapshot(db_url) == before

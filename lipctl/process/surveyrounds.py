@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
+from lipctl.process.limits import check_count
 
 
 class Status(StrEnum):
@@ -54,7 +55,9 @@ def status(survey: Round, today: dt.date) -> Status | None:
 
 
 def check_round(number: int | None) -> int | None:
-    """--round: a positive whole number (None: not given)."""
+    """--round: a positive whole number that an INTEGER column holds (None: not given)."""
+    if number is not None:
+        check_count(number, "--round")
     if number is not None and number < 1:
         raise InvalidInput(
             _("--round must be a positive number, not {n}").format(n=number), _("number the rounds from 1, e.g. --round 2")

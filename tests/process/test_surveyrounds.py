@@ -41,6 +41,12 @@ def test_a_round_is_a_positive_number(number: int) -> None:
     assert sr.check_round(3) == 3 and sr.check_round(None) is None
 
 
+def test_a_round_beyond_what_the_store_holds_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="--round"):
+        sr.check_round(2**31)
+    assert sr.check_round(2**31 - 1) == 2**31 - 1
+
+
 def test_round_numbers_next_kept_or_given_and_each_belongs_to_one_survey() -> None:
     first = sr.Round("Erste", 1, None, None)
     assert sr.round_for("Neu", None, None, []) == 1

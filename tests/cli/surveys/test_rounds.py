@@ -87,6 +87,10 @@ def test_refusals_change_nothing(db_url: str, seeded) -> None:
     for bad in ("0", "-2"):
         line = refused(seeded, db_url, "survey", "open", NAME, "--from", "2021-03-01", "--until", "2021-03-31", "--round", bad)
         assert f"--round must be a positive number, not {bad}" in line
+    line = refused(
+        seeded, db_url, "survey", "open", NAME, "--from", "2021-03-01", "--until", "2021-03-31", "--round", "99999999999"
+    )
+    assert line.startswith("lipctl: --round") and "99999999999" in line
     before = snapshot(db_url)
     usage = seeded("survey", "open", NAME, "--from", "2021-03-01", "--until", "2021-03-31", "--round", "zwei")
     assert usage.exit_code == ExitCode.USAGE and "Invalid value for '--round': 'zwei' is not a valid int" in usage.stderr

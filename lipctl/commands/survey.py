@@ -76,7 +76,13 @@ RoundOpt = Annotated[
 HandoverOpt = Annotated[
     bool,
     typer.Option(
-        "--handover", help=_("Record that the answers not handed over yet went to the field's expert group on --today.")
+        "--handover", help=_("Record that the answers not handed over yet went to the field's expert group (on --date).")
+    ),
+]
+HandoverDateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date", help=_("With --handover: the day the answers were handed over (default: --today)."), show_default=False
     ),
 ]
 BatchArg = Annotated[int, typer.Argument(help=_("The import batch's number (see 'lipctl survey imports')."), show_default=False)]
@@ -300,7 +306,11 @@ def register(root: typer.Typer) -> None:
 
     @command(grp, "export", path="survey export")
     def export(
-        field: FieldNameOpt, survey: SurveyOpt = None, handover: HandoverOpt = False, fmt: FormatOpt = OutputFormat.TABLE
+        field: FieldNameOpt,
+        survey: SurveyOpt = None,
+        handover: HandoverOpt = False,
+        date: HandoverDateOpt = None,
+        fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """The answers routed to one action field: the inputs its expert group receives (--handover records it)."""
         from lipctl.output.emit import emit
@@ -310,7 +320,11 @@ def register(root: typer.Typer) -> None:
         if handover:
             from lipctl.services import surveys_rounds
 
-            handed = surveys_rounds.hand_over(env(), field, survey)
+            handed = surveys_rounds.hand_over(env(), field, survey, date)
+        elif date is not None:
+            from lipctl.errors import InvalidInput
+
+            raise InvalidInput(_("--date is the day of a handover"), _("give --handover with it, or leave --date out"))
         emit(responses.export(env(), field, survey), fmt, EXPORT_COLUMNS)
         if handed is not None:
             if handed["answers"]:

@@ -108,14 +108,17 @@ def close_survey(env: Env, name: str) -> dict[str, Any]:
     return row
 
 
-def hand_over(env: Env, field: str, survey: str | None) -> dict[str, Any]:
-    """survey export --field F --handover: record that the field's answers not handed over yet (of one
-    survey) went to its expert group on --today. Nothing new to hand over: nothing is recorded."""
+def hand_over(env: Env, field: str, survey: str | None, date: str | None = None) -> dict[str, Any]:
+    """survey export --field F --handover [--date D]: record that the field's answers not handed over yet
+    (of one survey) went to its expert group on that day (default --today, never after it). Nothing new
+    to hand over: nothing is recorded."""
     from lipctl.services import audit
+    from lipctl.services.drafts import parse_day
     from lipctl.store import models as m
     from lipctl.store import repositories as repo
     from lipctl.store import surveyrounds as store
 
+    day = parse_day(date, env.today, hint=_("give the day the answers were handed over"))
     with env.uow(write=True) as uow:
         s = uow.session
         fld = repo.get_field(s, field)
@@ -124,7 +127,7 @@ def hand_over(env: Env, field: str, survey: str | None) -> dict[str, Any]:
         handover = m.SurveyHandover(
             field_id=fld.id,
             body_id=group.id if group else None,
-            handed_on=env.today,
+            handed_on=day,
             answers=0,
             recorded_at=audit.utcnow(),
             recorded_by=env.actor,
@@ -136,7 +139,7 @@ def hand_over(env: Env, field: str, survey: str | None) -> dict[str, Any]:
             "handover": handover.id if handover.answers else None,
             "field": fld.slug,
             "group": group.slug if group else None,
-            "handed_on": env.today,
+            "handed_on": day,
             "answers": handover.answers,
             "survey": sv.name if sv else None,
         }
@@ -148,7 +151,7 @@ def hand_over(env: Env, field: str, survey: str | None) -> dict[str, Any]:
             "survey.handed_over",
             entity="survey_handover",
             entity_id=handover.id,
-            happened_on=env.today,
+            happened_on=day,
             field=fld.slug,
             group=result["group"],
             survey=result["survey"],

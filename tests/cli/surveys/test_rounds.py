@@ -156,6 +156,21 @@ def test_a_refused_handover_changes_nothing(db_url: str, seeded, write) -> None:
     assert "no action field 'sport'" in line
     line = refused(seeded, db_url, "survey", "export", "--field", "bildung", "--survey", "Unbekannt", "--handover")
     assert "no survey 'Unbekannt'" in line
+    line = refused(
+        seeded, db_url, "--today", "2021-04-05", "survey", "export", "--field", "bildung", "--handover", "--date", "2021-04-06"
+    )
+    assert "--date 2021-04-06 is after today (2021-04-05)" in line
+    line = refused(seeded, db_url, "survey", "export", "--field", "bildung", "--date", "2021-04-01")
+    assert "--date is the day of a handover" in line
+
+
+def test_a_handover_on_an_earlier_day(db_url: str, seeded, write) -> None:
+    _open(seeded, "--round", "2")
+    _import(seeded, write)
+    result = seeded("--today", "2021-04-09", "survey", "export", "--field", "bildung", "--handover", "--date", "03.04.2021")
+    assert result.exit_code == 0 and "on 2021-04-03" in result.stderr
+    [event] = [e for e in seeded.json("log") if e["action"] == "survey.handed_over"]
+    assert event["happened_on"] == "2021-04-03"
 
 
 @pytest.mark.parametrize("handed", [True, False])

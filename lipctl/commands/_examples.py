@@ -41,7 +41,18 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         'lipctl survey import results-survey123.csv --survey "Online-Beteiligung 2021"',
         'lipctl survey import export.csv --survey "Umfrage 2" --profile decidim --rejects rejected.csv',
     ),
-    "survey export": ("lipctl survey export --field bildung --format csv > bildung.csv",),
+    "survey export": (
+        "lipctl survey export --field bildung --format csv > bildung.csv",
+        'lipctl survey export --field bildung --survey "Zweite Online-Umfrage" --handover --format csv > bildung.csv',
+    ),
+    "survey open": (
+        'lipctl survey open "Zweite Online-Umfrage" --from 2021-03-01 --until 2021-03-31 --round 2',
+        'lipctl survey open "Zweite Online-Umfrage" --from 2021-03-01 --until 2021-04-15  # extended',
+    ),
+    "survey close": (
+        'lipctl survey close "Zweite Online-Umfrage"',
+        'lipctl --today 2021-03-31 survey close "Zweite Online-Umfrage"',
+    ),
     # issue 18, calendar feed (branch calendar)
     "calendar": (
         "lipctl calendar --output /srv/www/lip/lip.ics",

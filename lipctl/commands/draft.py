@@ -84,6 +84,16 @@ def _decision(v: dict[str, Any] | None) -> str:
     return text + (f" ({voided_cell(v['voided'])})" if v.get("voided") else "")
 
 
+def _handed(value: list[dict[str, Any]] | None) -> str:
+    """Per considered survey: how many of its answers for the field had been handed over by the version's day."""
+    if not value:
+        return "—"
+    return "; ".join(
+        _("{survey}: {n} of {total} handed over").format(survey=h["survey"], n=h["handed_over"], total=h["answers"])
+        for h in value
+    )
+
+
 def register(root: typer.Typer) -> None:
     from lipctl.cli import group_help
 
@@ -184,6 +194,7 @@ def register(root: typer.Typer) -> None:
             Column("decision", _("Steering decision"), _decision),
             Column("voided_decisions", _("Voided decisions"), lambda v: "; ".join(_decision(d) for d in v) if v else "—"),
             Column("considered_surveys", _("Surveys considered")),
+            Column("survey_handovers", _("Handed over by then"), _handed),  # issue 18, survey rounds
         ]
         emit_record(row, fmt, cols, title=_("Draft {id}").format(id=row["id"]))
 

@@ -61,6 +61,30 @@ ForceOpt = Annotated[
 ]
 ByOpt = Annotated[StatsBy, typer.Option("--by", help=_("Count per action field or per category."), case_sensitive=False)]
 FieldNameOpt = Annotated[str, typer.Option("--field", help=_("Action field: slug, name or alias."))]
+FromOpt = Annotated[
+    str, typer.Option("--from", metavar="DATE", help=_("The period's first day, YYYY-MM-DD or DD.MM.YYYY."), show_default=False)
+]
+UntilOpt = Annotated[
+    str, typer.Option("--until", help=_("The period's last day (included), YYYY-MM-DD or DD.MM.YYYY."), show_default=False)
+]
+RoundOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--round", help=_("The survey's round number (default: kept, or the next one for a new survey)."), show_default=False
+    ),
+]
+HandoverOpt = Annotated[
+    bool,
+    typer.Option(
+        "--handover", help=_("Record that the answers not handed over yet went to the field's expert group (on --date).")
+    ),
+]
+HandoverDateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date", help=_("With --handover: the day the answers were handed over (default: --today)."), show_default=False
+    ),
+]
 BatchArg = Annotated[int, typer.Argument(help=_("The import batch's number (see 'lipctl survey imports')."), show_default=False)]
 ReasonOpt = Annotated[
     str, typer.Option("--reason", help=_("Why (recorded in the audit log; never the answers' texts)."), show_default=False)
@@ -76,8 +100,34 @@ IMPORT_COLUMNS = [
     Column("rejected", _("Rejected")),
     Column("skipped", _("Skipped (incomplete)")),
 ]
+
+
+def _status(value: str | None) -> str:
+    """A survey's status as people read it (issue 18, survey rounds)."""
+    names = {"planned": _("planned"), "open": _("open"), "closed": _("closed")}
+    return names.get(value, "—") if value else "—"
+
+
+def _period(row: dict[str, Any]) -> str:
+    from lipctl.output.emit import plain
+
+    if row.get("opens_on") is None:
+        return "—"
+    return f"{plain(row['opens_on'])} – {plain(row['closes_on'])}"
+
+
+class _PeriodColumn(Column):
+    """The period from two keys of the row."""
+
+    def text(self, row: dict[str, Any]) -> str:
+        return _period(row)
+
+
 LIST_COLUMNS = [
     Column("name", _("Survey")),
+    Column("round", _("Round")),
+    _PeriodColumn("opens_on", _("Period")),
+    Column("status", _("Status"), _status),
     Column("responses", _("Responses")),
     Column("imports", _("Imports")),
     Column("last_import", _("Last import (UTC)")),
@@ -118,6 +168,13 @@ BATCH_COLUMNS = [
     Column("started_at", _("Started (UTC)")),
     Column("finished_at", _("Finished (UTC)")),
     Column("undone", _("Undone (UTC)"), _undone),
+]
+ROUND_FIELDS = [
+    Column("survey", _("Survey")),
+    Column("round", _("Round")),
+    _PeriodColumn("opens_on", _("Period")),
+    Column("closed_on", _("Closed on")),
+    Column("status", _("Status"), _status),
 ]
 UNDO_FIELDS = [
     Column("batch", _("Batch")),
@@ -213,6 +270,8 @@ def register(root: typer.Typer) -> None:
             title=title,
             footer=_("dry run: nothing was stored") if dry_run else None,
         )
+        if result["outside_period"]:
+            message(_("{n} imported answers are dated outside the survey's period").format(n=result["outside_period"]))
         for path in result["empty_files"]:
             message(_("{path} has no rows after its header: nothing to import").format(path=path))
         if fmt is not OutputFormat.JSON:
@@ -239,15 +298,72 @@ def register(root: typer.Typer) -> None:
         rows = [{"name": k, "count": v} for k, v in counts.items()]
         heading = _("Action field") if by is StatsBy.FIELD else _("Category")
         columns = [Column("name", heading), Column("count", _("Responses"), _percent(data["total"]))]
-        emit(data, fmt, columns, rows=rows, footer=_("total: {n}").format(n=data["total"]))
+        footer = _("total: {n}").format(n=data["total"])
+        outside = [_("{survey}: {n} outside its period").format(survey=k, n=v) for k, v in data["outside_period"].items() if v]
+        if outside:
+            footer += "\n" + _("answers dated outside the period: {list}").format(list="; ".join(outside))
+        emit(data, fmt, columns, rows=rows, footer=footer)
 
     @command(grp, "export", path="survey export")
-    def export(field: FieldNameOpt, survey: SurveyOpt = None, fmt: FormatOpt = OutputFormat.TABLE) -> None:
-        """The answers routed to one action field: the inputs its expert group receives."""
+    def export(
+        field: FieldNameOpt,
+        survey: SurveyOpt = None,
+        handover: HandoverOpt = False,
+        date: HandoverDateOpt = None,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """The answers routed to one action field: the inputs its expert group receives (--handover records it)."""
         from lipctl.output.emit import emit
         from lipctl.services import responses
 
+        handed = None
+        if handover:
+            from lipctl.services import surveys_rounds
+
+            handed = surveys_rounds.hand_over(env(), field, survey, date)
+        elif date is not None:
+            from lipctl.errors import InvalidInput
+
+            raise InvalidInput(_("--date is the day of a handover"), _("give --handover with it, or leave --date out"))
         emit(responses.export(env(), field, survey), fmt, EXPORT_COLUMNS)
+        if handed is not None:
+            if handed["answers"]:
+                text = _("handed over: {n} answers to {group} on {day} (handover {id})")
+            else:
+                text = _("nothing handed over: every answer of {field} had been handed over before")
+            message(
+                text.format(
+                    n=handed["answers"],
+                    group=handed["group"] or handed["field"],
+                    day=handed["handed_on"],
+                    id=handed["handover"],
+                    field=handed["field"],
+                )
+            )
+
+    @command(grp, "open", path="survey open")
+    def open_(
+        name: SurveyNameArg,
+        opens: FromOpt,
+        closes: UntilOpt,
+        number: RoundOpt = None,
+        fmt: FormatOpt = OutputFormat.TABLE,
+    ) -> None:
+        """Give a survey its period and round (a new name creates it; a closed survey is reopened)."""
+        from lipctl.output.emit import emit_record
+        from lipctl.services import surveys_rounds
+
+        row = surveys_rounds.open_survey(env(), name, opens, closes, number)
+        emit_record(row, fmt, ROUND_FIELDS, title=_("Survey {name!r}").format(name=row["survey"]))
+
+    @command(grp, "close", path="survey close")
+    def close(name: SurveyNameArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+        """End a survey on --today; answers exported later are still imported (and counted outside its period)."""
+        from lipctl.output.emit import emit_record
+        from lipctl.services import surveys_rounds
+
+        row = surveys_rounds.close_survey(env(), name)
+        emit_record(row, fmt, ROUND_FIELDS, title=_("Survey {name!r} closed").format(name=row["survey"]))
 
     @command(grp, "imports", path="survey imports")
     def imports(survey: SurveyOpt = None, fmt: FormatOpt = OutputFormat.TABLE) -> None:

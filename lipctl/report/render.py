@@ -92,7 +92,18 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
         "category_items": [
             (lb.field_name(c) if c["name"] else _("no category"), c["count"]) for c in data["survey"]["by_category"]
         ],
+        # issue 18, survey rounds: answers not handed to the expert groups yet, and each survey's period
+        "handover_items": [
+            (lb.field_name(x["name_row"]), x["not_handed_over"]) for x in data["survey"]["by_field"] if x["not_handed_over"]
+        ],
+        "survey_rounds": _survey_rounds(data["status"]),
     }
+
+
+def _survey_rounds(status: dict[str, Any]) -> list[str]:
+    from lipctl.report.status_text import survey_lines
+
+    return survey_lines(status)
 
 
 def html(data: dict[str, Any]) -> str:

@@ -141,6 +141,33 @@ def _responses(n: int) -> str:
     return ngettext("{n} survey response", "{n} survey responses", n).format(n=lb.number(n))
 
 
+# --- issue 18, survey rounds: answers not handed over yet, each survey's period and status ---------
+
+
+def _field_responses(f: dict[str, Any]) -> str:
+    """ "12 survey responses", with ", 3 not handed over" while some are not."""
+    text = _responses(f["survey_responses"])
+    if f.get("not_handed_over"):
+        text += ", " + _("{n} not handed over").format(n=lb.number(f["not_handed_over"]))
+    return text
+
+
+def survey_lines(data: dict[str, Any]) -> list[str]:
+    """One line per survey with a period: its name, round, period and status as of the status's day."""
+    names = {"planned": _("planned"), "open": _("open"), "closed": _("closed")}
+    lines = []
+    for sv in data.get("surveys") or []:
+        if sv["opens_on"] is None:
+            continue
+        label = sv["name"] if sv["round"] is None else _("{name} (round {n})").format(name=sv["name"], n=sv["round"])
+        lines.append(
+            _("Survey {survey}: {start} – {end}, {status}").format(
+                survey=label, start=lb.date(sv["opens_on"]), end=lb.date(sv["closes_on"]), status=names[sv["status"]]
+            )
+        )
+    return lines
+
+
 def _version(doc: dict[str, Any]) -> str:
     return f"v{doc['version']}" if doc["version"] else "—"
 
@@ -164,7 +191,7 @@ def plain(data: dict[str, Any], names: Any) -> str:
     lines.append(header)
     for f in data["fields"]:
         lines.append("")
-        lines.append(f"{lb.field_name(f)} — {_responses(f['survey_responses'])}")
+        lines.append(f"{lb.field_name(f)} — {_field_responses(f)}")
         for d in f["documents"]:
             wrapped = textwrap.wrap(waiting_text(d, names), wait_w, break_on_hyphens=False, break_long_words=False) or [""]
             lines.append(
@@ -183,6 +210,7 @@ def plain(data: dict[str, Any], names: Any) -> str:
     lines.append("")
     if (line := plan_text(data, names)) is not None:
         lines.extend([line, ""])
+    lines.extend([*survey_lines(data), ""] if survey_lines(data) else [])  # issue 18
     lines.extend(_plain_milestones(data, names))
     lines.extend([*(information_text(i, names) for i in data.get("information") or []), ""] if data.get("information") else [])
     lines.extend(_plain_overdue(data, names))
@@ -236,6 +264,7 @@ def markdown(data: dict[str, Any], names: Any) -> str:
         out.append(f"| {_md(lb.field_name(f))} | {lb.number(f['survey_responses'])} |")
     if (line := plan_text(data, names)) is not None:
         out += ["", _md(line)]
+    out += ["", *(_md(x) for x in survey_lines(data))] if survey_lines(data) else []  # issue 18
     if data.get("milestones"):
         out += ["", f"## {_('Milestones')}", ""]
         out += ["| " + " | ".join([_("Milestone"), _("Due"), _("Status")]) + " |", "|---|---|---|"]
@@ -278,7 +307,7 @@ def rich(data: dict[str, Any], names: Any) -> None:
     out.print(f"[bold]{_esc(title(data, names))}[/bold]")
     for n, f in enumerate(data["fields"]):
         out.print()
-        out.print(f"[bold cyan]{_esc(lb.field_name(f))}[/bold cyan] [dim]· {_esc(_responses(f['survey_responses']))}[/dim]")
+        out.print(f"[bold cyan]{_esc(lb.field_name(f))}[/bold cyan] [dim]· {_esc(_field_responses(f))}[/dim]")
         table = Table(box=box.SIMPLE_HEAD, show_header=n == 0, pad_edge=False, padding=(0, 0), show_edge=False, expand=True)
         table.add_column(_("Document"), width=kind_w + 2, no_wrap=True)
         table.add_column(_("Ver."), width=ver_w, no_wrap=True)
@@ -299,6 +328,8 @@ def rich(data: dict[str, Any], names: Any) -> None:
     if (line := plan_text(data, names)) is not None:
         out.print(f"[bold]{_esc(line)}[/bold]")
         out.print()
+    for line in survey_lines(data):  # issue 18
+        out.print(_esc(line))
     if data.get("milestones"):
         out.print(f"[bold]{_esc(_('Milestones'))}[/bold]")
         mst = Table(box=box.SIMPLE_HEAD, show_header=False, pad_edge=False, show_edge=False, expand=True)

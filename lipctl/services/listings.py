@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from lipctl.process import lifecycle, standing
 from lipctl.process.plan import PLAN_REF
 from lipctl.store.read import definition, drafts, opinions
+from lipctl.store.read import surveys as read_surveys  # issue 18
 
 if TYPE_CHECKING:
     from lipctl.context import Env
@@ -167,6 +168,8 @@ def show(env: Env, ref: str) -> dict[str, Any]:
         row["decision"] = live[0] if live else None
         row["voided_decisions"] = [d for d in every if d["voided"] is not None]
         row["considered_surveys"] = drafts.considered_surveys(r, draft.id)
+        # issue 18, survey rounds: had the considered answers been handed to the field's group by the version's day?
+        row["survey_handovers"] = [c._asdict() for c in read_surveys.considered_handovers(r, draft.id)]
         row["file_copy"] = draft.file_copy
         return row
 

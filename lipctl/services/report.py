@@ -234,7 +234,10 @@ def _decisions(facts: Facts) -> list[dict[str, Any]]:
 
 def _survey(facts: Facts, status: dict[str, Any]) -> dict[str, Any]:
     """Survey participation: per field (from the status), per category, per survey."""
-    by_field = [{"field": f["slug"], "name_row": f, "count": f["survey_responses"]} for f in status["fields"]]
+    by_field = [
+        {"field": f["slug"], "name_row": f, "count": f["survey_responses"], "not_handed_over": f["not_handed_over"]}
+        for f in status["fields"]
+    ]
     counts = facts.per_category
     categories = [
         {"category": c.slug, "name": c.name, "name_en": c.name_en, "count": counts.get(c.id, 0)} for c in facts.categories

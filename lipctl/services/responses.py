@@ -29,9 +29,12 @@ def stats(env: Env, survey: str | None = None) -> dict[str, Any]:
         by_field = {f.slug: per_field.get(f.id, 0) for f in definition.fields(r)}
         by_category: dict[str, int] = {c.slug: per_category.get(c.id, 0) for c in definition.categories(r)}
         by_category["none"] = per_category.get(None, 0)
+        # issue 18, survey rounds: the answers dated outside their survey's period, per survey
+        periods = [p for p in surveys.survey_periods(r, env.today) if found is None or p.id == found.id]
         return {
             "survey": found.name if found is not None else None,
             "total": sum(g.n for g in groups),
+            "outside_period": surveys.outside_period(r, periods),
             "by_field": by_field,
             "by_category": by_category,
         }
@@ -43,9 +46,15 @@ def list_surveys(env: Env) -> list[dict[str, Any]]:
     with env.reader() as r:
         responses = surveys.response_counts(r)
         batches = surveys.imports(r)
+        periods = {p.id: p for p in surveys.survey_periods(r, env.today)}  # issue 18, survey rounds
         return [
             {
                 "name": sv.name,
+                "round": periods[sv.id].round,
+                "opens_on": periods[sv.id].opens_on,
+                "closes_on": periods[sv.id].closes_on,
+                "closed_on": periods[sv.id].closed_on,
+                "status": periods[sv.id].status,
                 "created_at": sv.created_at,
                 "responses": responses.get(sv.id, 0),
                 "imports": batches[sv.id].n if sv.id in batches else 0,

@@ -18,6 +18,7 @@ from lipctl.store.read import definition
 from lipctl.store.read import meetings as read_meetings
 from lipctl.store.read import opinions as read_opinions
 from lipctl.store.read import status as q
+from lipctl.store.read import surveys as read_surveys
 from lipctl.store.reader import Reader
 
 if TYPE_CHECKING:
@@ -74,6 +75,9 @@ class Facts(NamedTuple):
     plan_version: q.LatestVersion | None = None  # the complete plan (issue 16)
     plan_resolutions: tuple[q.PlanResolution, ...] = ()
     information: list[read_meetings.Information] = []  # noqa: RUF012 - a NamedTuple default, never mutated
+    # issue 18, survey rounds: each survey's round and period; per field the answers not handed over yet
+    survey_periods: tuple[read_surveys.SurveyPeriod, ...] = ()
+    handovers: dict[int, read_surveys.FieldHandover] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
 
 
 def read(r: Reader) -> Facts:
@@ -109,6 +113,8 @@ def read(r: Reader) -> Facts:
         plan,
         tuple(q.plan_resolutions(r)),
         read_meetings.information(r),
+        tuple(read_surveys.survey_periods(r, dt.date.min)),  # issue 18: the status as of today comes in shape()
+        read_surveys.handover_pending(r),
     )
 
 
@@ -160,10 +166,31 @@ def shape(facts: Facts, today: dt.date) -> tuple[dict[str, Any], Names]:
         "milestones": milestone_rows,
         "plan": _plan(facts, today, slug_of_body, chains[DecisionScope.PLAN]),
         "information": information_rows,
+        "surveys": _surveys(facts, today),  # issue 18, survey rounds
         "overdue": overdue,
         "overdue_count": len(overdue),
     }
     return data, names_of(facts)
+
+
+def _surveys(facts: Facts, today: dt.date) -> list[dict[str, Any]]:
+    """Each survey's round, period and status as of ``today`` (issue 18, survey rounds)."""
+    from lipctl.process import surveyrounds as sr
+
+    rows = []
+    for p in facts.survey_periods:
+        state = sr.status(sr.Round(p.name, p.round, p.opens_on, p.closes_on, p.closed_on), today)
+        rows.append(
+            {
+                "name": p.name,
+                "round": p.round,
+                "opens_on": p.opens_on,
+                "closes_on": p.closes_on,
+                "closed_on": p.closed_on,
+                "status": state.value if state is not None else None,
+            }
+        )
+    return rows
 
 
 def _fields(
@@ -215,6 +242,7 @@ def _fields(
                 "name_en": f.name_en,
                 "documents": docs,
                 "survey_responses": facts.responses.get(f.id, 0),
+                "not_handed_over": facts.handovers[f.id].pending if f.id in facts.handovers else 0,  # issue 18
             }
         )
     return field_rows, overdue

@@ -222,6 +222,7 @@ def import_files(
         "known_rejects": sum(r["known_rejects"] for r in results),
         "new_rejects": sum(r["new_rejects"] for r in results),
         "skipped": sum(r["skipped"] for r in results),
+        "outside_period": sum(r["outside_period"] for r in results),  # issue 18: imported, dated outside the period
         "empty_files": [r["path"] for r in results if r["empty"]],
         "files": results,
     }
@@ -298,6 +299,10 @@ def _import_file(
     result["known_rejects"] = rejects.known
     result["new_rejects"] = result["rejected"] - rejects.known
     result["empty"] = result["rows_read"] == 0
+    # issue 18, survey rounds: one COUNT per file after its last batch (none without a period)
+    from lipctl.store import surveyrounds
+
+    result["outside_period"] = surveyrounds.outside_period(session.connection(), survey_id, result["batch"])
     return result
 
 

@@ -298,6 +298,14 @@ class Survey(Base):
     id: Mapped[IntPK]
     name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     created_at: Mapped[Timestamp]
+    # issue 18, survey rounds (revision 0010): Umfragerunde and Befragungszeitraum (both days included);
+    # all NULL for a survey known from its imports alone. closed_on: the day `survey close` ended it.
+    round: Mapped[int | None] = mapped_column(Integer)
+    opens_on: Mapped[dt.date | None]
+    closes_on: Mapped[dt.date | None]
+    closed_on: Mapped[dt.date | None]
+    closed_by: Mapped[str | None] = mapped_column(String(120))
+    __table_args__ = (Index("uq_surveys_round", "round", unique=True),)
 
 
 class Draft(Base):
@@ -665,3 +673,31 @@ class CommitteeInformation(Base):
     file_copy: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[Timestamp]
     recorded_by: Mapped[Actor]
+
+
+# --- survey rounds: answers handed to the expert groups (issue 18, revision 0010) -------------
+
+
+class SurveyHandover(Base):
+    """Übergabe: the answers of an action field handed to its expert group on a day (survey export --handover)."""
+
+    __tablename__ = "survey_handovers"
+    id: Mapped[IntPK]
+    field_id: Mapped[int] = fk("action_fields.id")
+    body_id: Mapped[int | None] = fk("bodies.id", nullable=True, index=False)  # the field's expert group, if known
+    handed_on: Mapped[dt.date]
+    answers: Mapped[int] = mapped_column(Integer, nullable=False)
+    recorded_at: Mapped[Timestamp]
+    recorded_by: Mapped[Actor]
+
+
+class SurveyHandoverAnswer(Base):
+    """One answer and the handover it went with: each answer is handed over once.
+
+    Deleting the answer (survey undo, survey delete) deletes this row with it (ON DELETE CASCADE)."""
+
+    __tablename__ = "survey_handover_answers"
+    response_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    handover_id: Mapped[int] = fk("survey_handovers.id")

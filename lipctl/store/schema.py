@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 # Every revision this lipctl knows, oldest first; tests/store/test_migrations.py checks this
 # list against the scripts in migrations/versions.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0013")
+# Chained at the merges of 4 Dec 2026: 0010 survey rounds (issue 18), 0013 lighter answers (issue 14).
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0010", "0013")
 HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -190,3 +190,109 @@ def batch_answers(r: Reader, survey_id: int) -> dict[int, int]:
 def considered_by(r: Reader, survey_id: int) -> list[int]:
     """The ids of the draft versions that took the survey into account (draft_surveys)."""
     return r.column("SELECT draft_id FROM draft_surveys WHERE survey_id = :survey ORDER BY draft_id", {"survey": survey_id})
+
+
+# --- survey rounds (issue 18, revision 0010) ---------------------------------------------------
+
+
+class SurveyPeriod(NamedTuple):
+    """A survey's round and period (Befragungszeitraum, both days included) and its status as of a day.
+
+    ``status``: planned, open, closed (lipctl.process.surveyrounds.Status) or None without a period."""
+
+    id: int
+    name: str
+    round: int | None
+    opens_on: dt.date | None
+    closes_on: dt.date | None
+    closed_on: dt.date | None
+    status: str | None
+
+
+def survey_periods(r: Reader, today: dt.date) -> list[SurveyPeriod]:
+    """Every survey with its round, period and status as of ``today``, by round (unnumbered last), then name.
+
+    One query; for the survey list, the status and the calendar feed."""
+    from lipctl.process import surveyrounds as sr
+
+    rows = r.rows(
+        "SELECT id, name, round, opens_on, closes_on, closed_on FROM surveys",
+        dates=("opens_on", "closes_on", "closed_on"),
+    )
+    out = []
+    for row in rows:
+        state = sr.status(sr.Round(row.name, row.round, row.opens_on, row.closes_on, row.closed_on), today)
+        out.append(SurveyPeriod(**row, status=state.value if state is not None else None))
+    return sorted(out, key=lambda p: (p.round is None, p.round or 0, p.name.lower()))
+
+
+def outside_period(r: Reader, periods: list[SurveyPeriod]) -> dict[str, int]:
+    """The answers dated outside their survey's period, by survey name (surveys without a period are absent).
+
+    One COUNT per survey with a period (a handful), on the survey's rows of the (survey_id, …) index."""
+    from lipctl.process.surveyrounds import period_bounds
+
+    counts: dict[str, int] = {}
+    for p in periods:
+        if p.opens_on is None or p.closes_on is None:
+            continue
+        start, end = period_bounds(p.opens_on, p.closes_on)
+        counts[p.name] = r.column(
+            "SELECT count(*) FROM survey_responses WHERE survey_id = :survey AND (submitted_at < :start OR submitted_at >= :end)",
+            {"survey": p.id, "start": start, "end": end},
+        )[0]
+    return counts
+
+
+class FieldHandover(NamedTuple):
+    """Per action field: its answers, and how many of them were not handed to its expert group yet."""
+
+    field_id: int
+    answers: int
+    pending: int
+
+
+def handover_pending(r: Reader) -> dict[int, FieldHandover]:
+    """Per action field id: answers and answers not yet handed over (one grouped query)."""
+    rows = r.rows(
+        """
+        SELECT r.field_id, count(*) AS answers, count(*) - count(h.response_id) AS pending
+        FROM survey_responses r LEFT OUTER JOIN survey_handover_answers h ON h.response_id = r.id
+        WHERE r.field_id IS NOT NULL
+        GROUP BY r.field_id
+        """
+    )
+    return {row.field_id: FieldHandover(**row) for row in rows}
+
+
+class ConsideredHandover(NamedTuple):
+    """A survey a draft version took into account: its answers for the draft's field, and how many of
+    them had been handed to the field's expert group on or before the version's day."""
+
+    survey: str
+    answers: int
+    handed_over: int
+    last_handover: dt.date | None
+
+
+def considered_handovers(r: Reader, draft_id: int) -> list[ConsideredHandover]:
+    """For each survey the draft version considered: answers routed to its field, handed over by its day."""
+    rows = r.rows(
+        """
+        SELECT s.name AS survey, count(sr.id) AS answers,
+               count(CASE WHEN h.handed_on <= d.submitted_on THEN 1 END) AS handed_over,
+               max(CASE WHEN h.handed_on <= d.submitted_on THEN h.handed_on END) AS last_handover
+        FROM draft_surveys ds
+        JOIN drafts d ON d.id = ds.draft_id
+        JOIN surveys s ON s.id = ds.survey_id
+        LEFT OUTER JOIN survey_responses sr ON sr.survey_id = s.id AND sr.field_id = d.field_id
+        LEFT OUTER JOIN survey_handover_answers ha ON ha.response_id = sr.id
+        LEFT OUTER JOIN survey_handovers h ON h.id = ha.handover_id AND h.field_id = d.field_id
+        WHERE ds.draft_id = :draft
+        GROUP BY ds.id, s.name
+        ORDER BY ds.id
+        """,
+        {"draft": draft_id},
+        dates=("last_handover",),
+    )
+    return [ConsideredHandover(**row) for row in rows]

@@ -35,7 +35,7 @@ def _fields(ids: dict[str, int]) -> list[dict[str, Any]]:
     def eg(field: str) -> dict[str, Any]:
         return _doc("massnahmenkatalog", waiting_on=[f"expertinnengruppe-{field}"])
 
-    return [
+    rows = [
         {
             "slug": "bildung",
             "name": "Bildung",
@@ -178,6 +178,9 @@ def _fields(ids: dict[str, int]) -> list[dict[str, Any]]:
             ],
         },
     ]
+    for row in rows:  # issue 18, survey rounds: nothing was handed to the expert groups in this story
+        row["not_handed_over"] = row["survey_responses"]
+    return rows
 
 
 def _milestone(field: str) -> dict[str, Any]:

@@ -49,7 +49,7 @@ class SurveyPeriod(NamedTuple):
 
     survey_id: int
     name: str
-    round: int
+    round: int | None
     opens: dt.date
     closes: dt.date
     cancelled: bool = False
@@ -245,9 +245,13 @@ def _milestone(b: _Builder, ms: MilestoneRow) -> None:
 
 def survey_event(b: _Builder, period: SurveyPeriod) -> None:
     """A survey round's period as one all-day event spanning it."""
+    if period.round is None:
+        summary = _("Survey {name}").format(name=period.name)
+    else:
+        summary = _("Survey {name} (round {round})").format(name=period.name, round=period.round)
     ev = b.event(
-        uid("survey", period.survey_id, period.round),
-        _("Survey {name} (round {round})").format(name=period.name, round=period.round),
+        uid("survey", period.survey_id),  # the survey's identity: a renumbered round updates the event
+        summary,
         None,
         cancelled=period.cancelled,
     )

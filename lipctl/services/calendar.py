@@ -36,15 +36,31 @@ CALENDAR = outputs.Purpose(
 )
 
 
-def survey_periods(r: Reader) -> list[feed.SurveyPeriod]:
-    """The survey rounds' periods (Umfragezeiträume).
+def survey_periods(r: Reader, today: dt.date) -> list[feed.SurveyPeriod]:
+    """The survey rounds' periods (Umfragezeiträume): every survey with a period, one query, with SEQUENCE
+    and LAST-MODIFIED from the audit's events of the survey (its opening, closing, renaming)."""
+    from lipctl.store.read import calendar as q
+    from lipctl.store.read import surveys as read_surveys
 
-    merge: rounds — the survey rounds (schema revision 0010, another branch) bring the periods; until
-    they are merged there are none. Read them here in one query and return them as SurveyPeriod.
-    """
-    # merge: rounds — one query over the survey rounds' periods (survey id, name, round, from, until; SEQUENCE and
-    # LAST-MODIFIED from the audit's events of entity "survey"), e.g. a function in lipctl/store/read/calendar.py
-    return []
+    revisions = {rev.entity_id: rev for rev in q.revisions(r, ("survey",))}
+    out = []
+    for p in read_surveys.survey_periods(r, today):
+        if p.opens_on is None or p.closes_on is None:
+            continue
+        rev = revisions.get(p.id)
+        closes = p.closes_on if p.closed_on is None else max(p.opens_on, min(p.closes_on, p.closed_on))
+        out.append(
+            feed.SurveyPeriod(
+                p.id,
+                p.name,
+                p.round,
+                p.opens_on,
+                closes,
+                sequence=max(0, rev.changes - 1) if rev is not None else 0,  # the first event made or opened it
+                last_modified=rev.last if rev is not None else None,
+            )
+        )
+    return out
 
 
 def target(output: Path | str, *, force: bool = False) -> outputs.Target:
@@ -60,7 +76,7 @@ def target(output: Path | str, *, force: bool = False) -> outputs.Target:
     return outputs.check_output(path, CALENDAR, force=force)
 
 
-def read(r: Reader) -> feed.Facts:
+def read(r: Reader, today: dt.date) -> feed.Facts:
     """The feed's facts, one query per kind."""
     from lipctl.store.read import calendar as q
     from lipctl.store.read import definition
@@ -72,7 +88,7 @@ def read(r: Reader) -> feed.Facts:
         meetings=q.meetings(r),
         agenda=q.agenda(r),
         milestones=q.milestones(r),
-        surveys=survey_periods(r),
+        surveys=survey_periods(r, today),
         revisions=q.revisions(r, tuple(feed.CREATED_BY)),
     )
 
@@ -80,7 +96,7 @@ def read(r: Reader) -> feed.Facts:
 def render(env: Env, stamp: dt.datetime | None = None) -> bytes:
     """The feed as iCalendar bytes, as of now (``stamp``: when it was made, for DTSTAMP)."""
     with env.reader() as r:
-        facts = read(r)
+        facts = read(r, env.today)
     return feed.render(facts, stamp or dt.datetime.now(dt.UTC).replace(microsecond=0))
 
 

@@ -263,3 +263,23 @@ def test_the_number_of_queries_does_not_grow_with_the_data(db_url: str, office, 
     assert len(after) == len(before)
     assert after == before
     assert len(events(feed(office)[0])) == 2 * 4 + 4 + 1  # 4 drafts × 2 bodies, 4 sessions, 1 milestone
+
+
+def test_a_survey_period_is_in_the_feed_and_follows_its_opening_and_closing(office) -> None:
+    """The survey rounds (revision 0010) in the feed: the period as all-day days, SEQUENCE up with each
+    change of the survey, an early close shortening it, the same UID throughout."""
+    ok(office, "survey", "open", "Zweite Online-Umfrage", "--from", "2021-03-01", "--until", "2021-03-31", "--round", "2")
+    ev = events(feed(office)[0])
+    uids = [u for u in ev if u.startswith("survey-")]
+    assert len(uids) == 1
+    survey = ev[uids[0]]
+    assert str(survey["SUMMARY"]) == "Survey Zweite Online-Umfrage (round 2)"
+    assert (survey["DTSTART"].dt, survey["DTEND"].dt) == (dt.date(2021, 3, 1), dt.date(2021, 4, 1))
+    first = int(survey["SEQUENCE"])
+
+    ok(office, "survey", "open", "Zweite Online-Umfrage", "--from", "2021-03-01", "--until", "2021-04-15")
+    ok(office, "--today", "2021-03-20", "survey", "close", "Zweite Online-Umfrage")
+    again = events(feed(office)[0])[uids[0]]
+    assert (again["DTSTART"].dt, again["DTEND"].dt) == (dt.date(2021, 3, 1), dt.date(2021, 3, 21))  # closed on the 20th
+    assert int(again["SEQUENCE"]) == first + 2
+    assert again["LAST-MODIFIED"].dt >= survey.get("LAST-MODIFIED").dt

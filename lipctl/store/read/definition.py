@@ -41,6 +41,8 @@ class Body(NamedTuple):
     rule_set_id: int | None
     seats: int | None
     position: int
+    email: str | None = None  # issue 18: where reminders go, and their language
+    language: str = "de"
 
 
 class Category(NamedTuple):
@@ -58,6 +60,8 @@ class Contact(NamedTuple):
     person_id: int | None
     unit: str | None
     title: str | None
+    email: str | None = None  # issue 18: the contact's (role 'contact') address and phone
+    phone: str | None = None
 
 
 class SeatCategory(NamedTuple):
@@ -155,7 +159,8 @@ def bodies(r: Reader) -> list[Body]:
     return [
         Body(**row)
         for row in r.rows(
-            "SELECT id, slug, name, name_en, kind, role, field_id, rule_set_id, seats, position FROM bodies ORDER BY position, id"
+            "SELECT id, slug, name, name_en, kind, role, field_id, rule_set_id, seats, position, email, language"
+            " FROM bodies ORDER BY position, id"
         )
     ]
 
@@ -189,7 +194,7 @@ def process_info(r: Reader) -> dict[str, Any]:
 
 def contacts(r: Reader) -> list[Contact]:
     """The contacts of every action field (one row per field and role)."""
-    return [Contact(**row) for row in r.rows("SELECT field_id, role, person_id, unit, title FROM field_contacts")]
+    return [Contact(**row) for row in r.rows("SELECT field_id, role, person_id, unit, title, email, phone FROM field_contacts")]
 
 
 def rule_sets(r: Reader) -> dict[int, str]:

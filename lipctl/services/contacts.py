@@ -63,8 +63,9 @@ def edit_field(env: Env, field: str, **options: Any) -> dict[str, Any]:
         roles = _role_rows(s, f.id)
         sync = seeding.Sync(s)  # for its person(): the person by name, added where new
         changes: list[dict[str, Any]] = []
-        contact = _contact_row(s, f, roles, ContactRole.CONTACT)
+        contact = roles.get(ContactRole.CONTACT)
         if "contact" in wanted:
+            contact = _contact_row(s, f, roles, ContactRole.CONTACT)
             old = _name(s, contact.person_id)
             person = sync.person(wanted["contact"])
             if contact.person_id != person.id:
@@ -75,15 +76,16 @@ def edit_field(env: Env, field: str, **options: Any) -> dict[str, Any]:
                     _set(changes, "contact_email", contact, "email", None)
                 if "phone" not in wanted:
                     _set(changes, "contact_phone", contact, "phone", None)
-        if ("email" in wanted or "phone" in wanted) and contact.person_id is None:
-            raise Refused(
-                _("the contact of {field} is vacant: an address or phone needs a person").format(field=f.slug),
-                _("name the contact with --contact NAME"),
-            )
-        if "email" in wanted:
-            _set(changes, "contact_email", contact, "email", wanted["email"])
-        if "phone" in wanted:
-            _set(changes, "contact_phone", contact, "phone", wanted["phone"])
+        if "email" in wanted or "phone" in wanted:
+            if contact is None or contact.person_id is None:
+                raise Refused(
+                    _("the contact of {field} is vacant: an address or phone needs a person").format(field=f.slug),
+                    _("name the contact with --contact NAME"),
+                )
+            if "email" in wanted:
+                _set(changes, "contact_email", contact, "email", wanted["email"])
+            if "phone" in wanted:
+                _set(changes, "contact_phone", contact, "phone", wanted["phone"])
         if "internal_speaker" in wanted:
             name, unit = wanted["internal_speaker"]
             row = _contact_row(s, f, roles, ContactRole.INTERNAL_SPEAKER)

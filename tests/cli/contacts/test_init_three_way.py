@@ -175,6 +175,20 @@ def test_a_seed_with_an_address_that_is_not_one_is_refused_naming_the_key(office
     assert snapshot() == before
 
 
+def test_an_address_for_a_vacant_contact_is_refused(office, tmp_path: Path) -> None:
+    seed = seed_file(tmp_path, lambda data: field(data, "bildung").update(contact={"name": "N.n."}))
+    assert office("init", "--seed", seed).exit_code == ExitCode.OK
+    before = snapshot()
+    result = office("field", "edit", "bildung", "--email", "bildung@example.org")
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stderr == (
+        "lipctl: the contact of bildung is vacant: an address or phone needs a person — name the contact with --contact NAME\n"
+    )
+    assert snapshot() == before
+    row = office.json("field", "edit", "bildung", "--contact", "Erika Muster", "--email", "bildung@example.org")
+    assert (row["contact"], row["contact_email"]) == ("Erika Muster", "bildung@example.org")
+
+
 def _events(action: str) -> list[dict]:
     from lipctl.store import models as m
 

@@ -31,18 +31,16 @@ def _role_rows(s: Session, field_id: int) -> dict[ContactRole, m.FieldContact]:
 
 
 def _name(s: Session, person_id: int | None) -> str | None:
-    return s.get(m.Person, person_id).name if person_id is not None else None  # type: ignore[union-attr]
+    person = s.get(m.Person, person_id) if person_id is not None else None
+    return person.name if person is not None else None
 
 
-def _set(
-    changes: list[dict[str, Any]], what: str, obj: Any, attr: str, value: Any, before: Any = None, after: Any = None
-) -> None:
-    """Set ``obj.attr`` and note the change (``before``/``after`` as shown, where they are not the stored values)."""
+def _set(changes: list[dict[str, Any]], what: str, obj: Any, attr: str, value: Any) -> None:
+    """Set ``obj.attr`` to ``value`` and note the change with the value before, where it differs."""
     old = getattr(obj, attr)
-    if old == value:
-        return
-    setattr(obj, attr, value)
-    changes.append({"what": what, "before": old if before is None else before, "after": value if after is None else after})
+    if old != value:
+        setattr(obj, attr, value)
+        changes.append({"what": what, "before": old, "after": value})
 
 
 def _contact_row(s: Session, field: m.ActionField, roles: dict[ContactRole, m.FieldContact], role: ContactRole) -> m.FieldContact:

@@ -172,3 +172,17 @@ def test_refusals_name_the_problem_and_change_nothing(office, args: tuple[str, .
     assert result.exit_code == code, result.stderr
     assert result.stderr.startswith("lipctl: ") and says in result.stderr
     assert snapshot() == before
+
+
+def test_the_open_data_export_publishes_no_address_or_phone(office, tmp_path) -> None:
+    """OParl shows names and public roles only: the addresses and phones kept for reminders stay in the office."""
+    office.json("field", "edit", "bildung", "--email", "maya@example.org", "--phone", "0511 168-4242")
+    office.json("body", "edit", "rat", "--email", "rat@example.org", "--chair", "Belit Onay")
+    out = tmp_path / "oparl"
+    result = office("oparl", "export", "--output", str(out), "--base-url", "https://lip.example.org/oparl")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    published = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.json"))
+    assert "Belit Onay" in published
+    assert "example.org/" in published  # the base URL: the files were read
+    for private in ("maya@example.org", "rat@example.org", "168-4242"):
+        assert private not in published

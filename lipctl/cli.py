@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fields": ("fields", N_("The six action fields (Handlungsfelder) with the current stage of their documents.")),
     "contacts": ("fields", N_("Contacts per action field: contact person, internal and external speaker.")),
     "bodies": ("fields", N_("The bodies (Gremien): seats, chair, vote rules and their part in the process.")),
+    # issue 18 (helper "contacts"): change a field's contacts from the terminal
+    "field": ("field", N_("Change an action field: its contact with e-mail and phone, its speakers ('contacts' lists them).")),
     "status": (
         "status",
         N_("Where every action field stands as of --today: documents, what they wait on, survey responses, what is overdue."),
@@ -48,7 +50,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "opinion": ("opinion", N_("Opinions on drafts (Einschätzungen, Stellungnahmen).")),
     "steering": ("steering", N_("The steering group's decisions (Lenkungsgruppe).")),
     "member": ("member", N_("The rosters of the bodies: members, voting or advisory, from and until (Mitglieder).")),
-    "body": ("body", N_("Change a body: its number of voting seats from a day on ('bodies' lists them).")),
+    "body": (
+        "body",
+        N_("Change a body: its chair, e-mail address, language, number of voting seats from a day on ('bodies' lists them)."),
+    ),
     "paper": ("paper", N_("The Drucksachen register: printed-matter numbers, their type and what each carries.")),
     "committee": ("votes", N_("The committee's resolutions on forwarded drafts (Internationaler Ausschuss).")),
     "council": ("votes", N_("The council's resolution on the complete plan (Rat).")),

@@ -60,6 +60,15 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "log": ("lipctl log --since 2021-01-01", "lipctl log --draft bildung/grundsatzpapier", "lipctl log verify"),
     "milestone reschedule": ('lipctl milestone reschedule massnahmenkataloge --due 2021-09-30 --reason "Corona"',),
+    # issue 18 (helper "contacts")
+    "field edit": (
+        'lipctl field edit bildung --contact "Maya Nyagolova" --email maya.nyagolova@example.org --phone "+49 511 168-0"',
+        'lipctl field edit stadtverwaltung-diversitaet --external-speaker "Vorname Name"',
+    ),
+    "body edit": (
+        "lipctl body edit runder-tisch --email runder-tisch@example.org --language de",
+        "lipctl body edit rat --seats 65 --from 2021-11-01",
+    ),
     "db backup": ("lipctl db backup /srv/backup/lipctl-$(date +%F).db",),
 }
 

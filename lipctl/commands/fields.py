@@ -64,6 +64,8 @@ def register(root: typer.Typer) -> None:
             [
                 NameColumn("field_name", _("Action field"), en_key="field_name_en"),
                 Column("contact", _("Contact person")),
+                Column("contact_email", _("E-mail"), lambda v: v or "—"),  # issue 18
+                Column("contact_phone", _("Phone"), lambda v: v or "—"),
                 Column("internal_speaker", _("Internal speaker")),
                 Column("external_speaker", _("External speaker"), lambda v: v["name"] if v else _("vacant (N.n.)")),
             ],

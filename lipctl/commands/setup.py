@@ -20,6 +20,13 @@ def register(root: typer.Typer) -> None:
             Path | None,
             typer.Option("--seed", help=_("Seed file of the process (default: the LIP 2.0 of Hannover)."), show_default=False),
         ] = None,
+        dry_run: Annotated[
+            bool,
+            typer.Option(
+                "--dry-run",
+                help=_("Show what the seed would change and the conflicts with edits made in lipctl; store nothing."),
+            ),
+        ] = False,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Create or upgrade the database and load the process definition (seed.yaml)."""
@@ -28,6 +35,9 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import seed as seed_service
         from lipctl.store.location import shown
 
+        if dry_run:  # issue 18
+            _dry_run(seed_service.dry_run(env(), seed), fmt)
+            return
         result = seed_service.init(env(), seed)
         tell_permissions(result["permissions"])
         if fmt is OutputFormat.JSON:
@@ -48,5 +58,57 @@ def register(root: typer.Typer) -> None:
         elif n:
             message(ngettext("Seed {seed}: {n} change.", "Seed {seed}: {n} changes.", n).format(seed=result["seed"], n=n))
             emit(result["changes"], fmt, [Column("change", _("Change")), Column("what", _("What"))])
-        else:
+        elif not result["conflicts"]:
             message(_("Database {db}, up to date; nothing changed").format(db=db))
+        _conflicts(result["conflicts"], fmt)
+
+
+def _text(value: object) -> str:
+    return "—" if value is None else str(value)
+
+
+def _conflicts(conflicts: list[dict], fmt: OutputFormat) -> None:
+    """The values changed both in lipctl and in the seed since it last applied: lipctl's kept (issue 18)."""
+    from lipctl.output.emit import Column, emit
+
+    if not conflicts:
+        return
+    n = len(conflicts)
+    message(
+        ngettext(
+            "{n} conflict: changed in lipctl and in the seed; lipctl's value is kept ('field edit', 'body edit' change it).",
+            "{n} conflicts: changed in lipctl and in the seed; lipctl's values are kept ('field edit', 'body edit' change them).",
+            n,
+        ).format(n=n)
+    )
+    emit(
+        conflicts,
+        fmt,
+        [
+            Column("what", _("What")),
+            Column("seed_before", _("Seed before"), _text),
+            Column("seed", _("Seed now"), _text),
+            Column("kept", _("Kept (lipctl)"), _text),
+        ],
+    )
+
+
+def _dry_run(result: dict, fmt: OutputFormat) -> None:
+    from lipctl.output.emit import Column, emit
+
+    if fmt is OutputFormat.JSON:
+        emit(result, fmt, [])
+        return
+    n = len(result["changes"])
+    if n:
+        message(
+            ngettext(
+                "Seed {seed}: {n} change would be made (dry run: nothing stored).",
+                "Seed {seed}: {n} changes would be made (dry run: nothing stored).",
+                n,
+            ).format(seed=result["seed"], n=n)
+        )
+        emit(result["changes"], fmt, [Column("change", _("Change")), Column("what", _("What"))])
+    elif not result["conflicts"]:
+        message(_("Seed {seed}: nothing would change (dry run).").format(seed=result["seed"]))
+    _conflicts(result["conflicts"], fmt)

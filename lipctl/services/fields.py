@@ -41,6 +41,8 @@ def contacts(env: Env, field: str | None = None) -> list[dict[str, Any]]:
                     "field_name_en": f.name_en,
                     "contact": names[contact.person_id] if contact and contact.person_id else None,
                     "contact_title": contact.title if contact else None,
+                    "contact_email": contact.email if contact else None,  # issue 18
+                    "contact_phone": contact.phone if contact else None,
                     "internal_speaker": _person(roles.get(ContactRole.INTERNAL_SPEAKER), names),
                     "external_speaker": _person(roles.get(ContactRole.EXTERNAL_SPEAKER), names),
                 }
@@ -126,6 +128,8 @@ def list_bodies(env: Env) -> list[dict[str, Any]]:
                     "opinion_deadline_days": reqs.get(b.id),
                     "decides_on": steps.get(b.id, []),
                     "role": b.role,
+                    "email": b.email,  # issue 18
+                    "language": b.language,
                 }
             )
         return rows

@@ -206,46 +206,57 @@ def list_members(env: Env, body: str, *, on: str | None = None) -> dict[str, Any
 
 def edit_seats(env: Env, body: str, *, seats: int, since: str | None = None) -> dict[str, Any]:
     """Record ``body``'s statutory number of voting members from ``since`` (default --today) on; the history stays."""
-    limits.check_count(seats, "--seats")
-    if seats < 0:
-        raise InvalidInput(_("--seats {n} is negative").format(n=seats), _("give the number of voting seats, 0 or more"))
-    day = _day(since, "--from", env.today)
+    day = checked_seats(env, seats, since)
     with env.uow(write=True) as uow:
         s = uow.session
         b = repo.get_body(s, body)
         s.refresh(b, with_for_update=True)
-        before = _seats_on(s, b, day)
-        same_day = s.scalars(select(m.BodySeats).where(m.BodySeats.body_id == b.id, m.BodySeats.since == day)).first()
-        if same_day is not None:
-            same_day.seats, same_day.recorded_at, same_day.recorded_by = seats, audit.utcnow(), env.actor
-        else:
-            same_day = m.BodySeats(body_id=b.id, seats=seats, since=day, recorded_at=audit.utcnow(), recorded_by=env.actor)
-            s.add(same_day)
-        s.flush()
-        terms = [_term(ms, n) for ms, n in _memberships(s, b)]
-        nxt = [d for d, _n in _history(s, b) if d > day]
-        days = [d for d in _change_days(s, b, terms, day) if not nxt or d < min(nxt)]
-        row = {
-            "body": b.slug,
-            "seats": seats,
-            "from": day,
-            "seats_before": before,
-            "history": [{"from": d, "seats": n} for d, n in sorted(_history(s, b))],
-            "over_seats": _excess(s, b, terms, days),
-        }
-        audit.record(
-            env,
-            s,
-            "body.seats_recorded",
-            entity="body",
-            entity_id=b.id,
-            happened_on=day,
-            body=b.slug,
-            seats=seats,
-            seats_before=before,
-            **{"from": day},
-        )
+        row = record_seats(env, s, b, seats, day)
         uow.commit()
+    return row
+
+
+def checked_seats(env: Env, seats: int, since: str | None) -> dt.date:
+    """Refuse a seat count that cannot be; the day it applies from (``--from``, default --today)."""
+    limits.check_count(seats, "--seats")
+    if seats < 0:
+        raise InvalidInput(_("--seats {n} is negative").format(n=seats), _("give the number of voting seats, 0 or more"))
+    return _day(since, "--from", env.today)
+
+
+def record_seats(env: Env, s: Session, b: m.Body, seats: int, day: dt.date) -> dict[str, Any]:
+    """Record the seat count in the open transaction (``body edit --seats``, alone or with other changes: issue 18)."""
+    before = _seats_on(s, b, day)
+    same_day = s.scalars(select(m.BodySeats).where(m.BodySeats.body_id == b.id, m.BodySeats.since == day)).first()
+    if same_day is not None:
+        same_day.seats, same_day.recorded_at, same_day.recorded_by = seats, audit.utcnow(), env.actor
+    else:
+        same_day = m.BodySeats(body_id=b.id, seats=seats, since=day, recorded_at=audit.utcnow(), recorded_by=env.actor)
+        s.add(same_day)
+    s.flush()
+    terms = [_term(ms, n) for ms, n in _memberships(s, b)]
+    nxt = [d for d, _n in _history(s, b) if d > day]
+    days = [d for d in _change_days(s, b, terms, day) if not nxt or d < min(nxt)]
+    row = {
+        "body": b.slug,
+        "seats": seats,
+        "from": day,
+        "seats_before": before,
+        "history": [{"from": d, "seats": n} for d, n in sorted(_history(s, b))],
+        "over_seats": _excess(s, b, terms, days),
+    }
+    audit.record(
+        env,
+        s,
+        "body.seats_recorded",
+        entity="body",
+        entity_id=b.id,
+        happened_on=day,
+        body=b.slug,
+        seats=seats,
+        seats_before=before,
+        **{"from": day},
+    )
     return row
 
 

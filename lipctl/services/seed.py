@@ -2,6 +2,11 @@
 
 Running it again changes nothing that is already right; what differs is updated and each change
 is recorded in the audit log. Nothing that process records refer to is ever deleted.
+
+The values an office also edits from the terminal (contacts, chairs, addresses, languages) meet the
+seed three-way (lipctl.process.seedmerge): the seed applies only where it changed since it last
+applied; a value changed in lipctl since then is kept, and reported as a conflict where the seed
+changed it too. ``--dry-run`` does it all in a transaction that is rolled back: the report, nothing stored.
 """
 
 from __future__ import annotations
@@ -57,8 +62,9 @@ def _describe(contact: seeding.Contact | None) -> dict[str, Any] | None:
     return contact._asdict() if contact is not None else None
 
 
-def apply_definition(env: Env, session: Session, pd: d.ProcessDefinition) -> list[dict[str, Any]]:
-    """Write the definition into the store; returns the changes (empty when all was right).
+def apply_definition(env: Env, session: Session, pd: d.ProcessDefinition) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Write the definition into the store; returns the changes (empty when all was right) and the conflicts
+    (values changed in lipctl and in the seed since it last applied: kept, reported).
 
     A changed contact is audited with the person before and after.
     """
@@ -88,8 +94,29 @@ def apply_definition(env: Env, session: Session, pd: d.ProcessDefinition) -> lis
     from lipctl.services import papers
 
     sync.changes.extend(papers.sync_founding(env, session, pd))  # the Drucksachen register (revision 0007)
+    sync.record_seed_values(audit.utcnow())  # issue 18: what the seed applied, for the next init's three-way rule
     session.flush()
-    return sync.changes
+    return sync.changes, sync.conflicts
+
+
+def dry_run(env: Env, seed: Path | None) -> dict[str, Any]:
+    """What ``init`` would change and the conflicts it would report, on a database at this lipctl's schema;
+    the transaction is rolled back (``init --dry-run``)."""
+    from lipctl.store.engine import safe_url
+
+    seed_path = seed or default_seed_path()
+    pd = read_seed(seed_path)
+    with env.uow(write=True) as uow:  # refuses a database that is missing or not at this schema
+        changes, conflicts = apply_definition(env, uow.session, pd)
+        # leaving without commit() rolls everything back
+    return {
+        "database": safe_url(env.store.url),
+        "dry_run": True,
+        "seed": str(seed_path),
+        "changes": changes,
+        "conflicts": conflicts,
+        "fields": len(pd.fields),
+    }
 
 
 def init(env: Env, seed: Path | None) -> dict[str, Any]:
@@ -104,11 +131,12 @@ def init(env: Env, seed: Path | None) -> dict[str, Any]:
     with UnitOfWork(engine, write=True, scrub=env.store.password) as uow:
         conn = uow.session.connection()
         before, after = schema.upgrade(conn)
-        changes = apply_definition(env, uow.session, pd)
+        changes, conflicts = apply_definition(env, uow.session, pd)
         if before != after:
             audit.record(env, uow.session, "schema.upgraded", before=before, after=after)
-        if changes:
-            audit.record(env, uow.session, "seed.loaded", seed=str(seed_path), changes=len(changes))
+        if changes or conflicts:
+            reported: dict[str, Any] = {"conflicts": conflicts} if conflicts else {}  # issue 18: kept, as the report shows them
+            audit.record(env, uow.session, "seed.loaded", seed=str(seed_path), changes=len(changes), **reported)
         uow.commit()
     env.store.mark_checked()
     from lipctl.services.db import withdraw_others
@@ -119,6 +147,7 @@ def init(env: Env, seed: Path | None) -> dict[str, Any]:
         "schema": after,
         "seed": str(seed_path),
         "changes": changes,
+        "conflicts": conflicts,
         "fields": len(pd.fields),
         # An existing database may have been created readable by everyone (SQLite's 0644), as in db upgrade.
         "permissions": withdraw_others(env),

@@ -5,6 +5,10 @@ what it changed in ``Sync.changes``; running it again over a store that is alrea
 nothing. Nothing that process records refer to is deleted: a field, a body or a kind that left the
 seed stays. A contact that changed is noted in ``Sync.contacts`` (before and after) for the audit
 log, which the service writes.
+
+The values an office also edits from the terminal (a field's contacts, a body's chair, address and
+language; issue 18) go through ``Sync.governed``: the three-way rule of lipctl.process.seedmerge
+against the values the seed last applied (``seed_values``), with ``Sync.conflicts`` for the report.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lipctl.process import definition as d
+from lipctl.process import seedmerge
 from lipctl.process.states import ContactRole, DecisionScope, MembershipRole
 from lipctl.store import models as m
 
@@ -42,6 +47,43 @@ class Sync:
         self.s = session
         self.changes: list[dict[str, Any]] = []
         self.contacts: list[ContactChange] = []
+        # issue 18: the values the seed last applied (loaded once), the ones to record, the conflicts
+        self._applied: dict[str, m.SeedValue] | None = None
+        self._recorded: dict[str, str | None] = {}
+        self.conflicts: list[dict[str, Any]] = []
+
+    def governed(self, key: str, seed: str | None, current: seedmerge.Value) -> str | None:
+        """The value ``key`` takes: the seed's or the database's, by the three-way rule (a conflict is noted)."""
+        if self._applied is None:
+            self._applied = {row.key: row for row in self.s.scalars(select(m.SeedValue))}
+        row = self._applied.get(key)
+        base: seedmerge.Value = row.value if row is not None else seedmerge.MISSING
+        merge = seedmerge.merge(key, base, seed, current)
+        if seedmerge.records(merge.action) and (row is None or row.value != seed):
+            self._recorded[key] = seed
+        if merge.action is seedmerge.Action.CONFLICT:
+            self.conflicts.append(
+                {
+                    "what": key,
+                    "seed_before": None if base is seedmerge.MISSING else base,
+                    "seed_recorded": base is not seedmerge.MISSING,
+                    "seed": seed,
+                    "kept": merge.result,
+                }
+            )
+        return merge.result
+
+    def record_seed_values(self, now: Any) -> None:
+        """Store the seed's values that now stand as the ones it last applied (one statement per changed value)."""
+        applied = self._applied or {}
+        for key, value in self._recorded.items():
+            row = applied.get(key)
+            if row is None:
+                self.s.add(m.SeedValue(key=key, value=value, applied_at=now))
+            else:
+                row.value, row.applied_at = value, now
+        self._recorded = {}
+        self.s.flush()
 
     def upsert(self, model: type, where: dict[str, Any], values: dict[str, Any], label: str) -> Any:
         obj = self.s.scalars(select(model).filter_by(**where)).first()
@@ -168,17 +210,54 @@ def sync_fields(sync: Sync, pd: d.ProcessDefinition) -> dict[str, int]:
     return field_ids
 
 
+#: The values of each contact role that the seed sets and ``field edit`` changes (issue 18; revision 0009 too).
+CONTACT_VALUES = {
+    ContactRole.CONTACT: ("name", "unit", "title", "email", "phone"),
+    ContactRole.INTERNAL_SPEAKER: ("name", "unit", "title"),
+    ContactRole.EXTERNAL_SPEAKER: ("name", "unit", "title"),
+}
+
+
+def contact_key(field: str, role: ContactRole, attr: str) -> str:
+    """The ``seed_values`` key of one value of a field's contact (``field.bildung.contact.email``)."""
+    return f"field.{field}.{role.value}.{attr}"
+
+
+def body_key(body: str, attr: str) -> str:
+    """The ``seed_values`` key of one value of a body (``body.rat.email``, ``body.rat.chair.name``)."""
+    return f"body.{body}.{attr}"
+
+
 def _sync_contact(
     sync: Sync, field: str, field_id: int, role: ContactRole, ref: d.PersonRef | None, names: dict[int, str]
 ) -> None:
-    """One contact of a field; a change is noted with the person before and after (``names`` is kept current)."""
+    """One contact of a field, three-way (Sync.governed); a change is noted with the person before and after
+    (``names`` is kept current)."""
     session = sync.s
     current = session.scalars(select(m.FieldContact).filter_by(field_id=field_id, role=role)).first()
     before = _contact_of(current, names)
-    person = sync.person(ref.name) if ref else None
+    seed = {
+        "name": ref.name if ref else None,
+        "unit": ref.unit if ref else None,
+        "title": ref.title if ref else None,
+        "email": ref.email if ref else None,
+        "phone": ref.phone if ref else None,
+    }
+    now: dict[str, seedmerge.Value] = dict.fromkeys(seed, seedmerge.MISSING)
+    if current is not None:
+        now = {
+            "name": names[current.person_id] if current.person_id is not None else None,
+            "unit": current.unit,
+            "title": current.title,
+            "email": current.email,
+            "phone": current.phone,
+        }
+    final = {attr: sync.governed(contact_key(field, role, attr), seed[attr], now[attr]) for attr in CONTACT_VALUES[role]}
+    person = sync.person(final["name"]) if final["name"] else None
     if person is not None:
         names[person.id] = person.name
-    values = {"person_id": person.id if person else None, "unit": ref.unit if ref else None, "title": ref.title if ref else None}
+    values: dict[str, Any] = {"person_id": person.id if person else None, **final}
+    values.pop("name")
     if current is None:
         session.add(m.FieldContact(field_id=field_id, role=role, **values))
         sync.changes.append({"change": "added", "what": f"{field} {role.value}"})
@@ -195,6 +274,7 @@ def _sync_contact(
 def sync_bodies(sync: Sync, pd: d.ProcessDefinition, field_ids: dict[str, int], rule_ids: dict[str, int]) -> dict[str, int]:
     """The bodies with their aliases, seat categories and chair; returns their ids by slug."""
     body_ids = {}
+    known = set(sync.s.scalars(select(m.Body.slug)))
     for pos, b in enumerate(pd.bodies):
         obj = sync.upsert(
             m.Body,
@@ -215,6 +295,7 @@ def sync_bodies(sync: Sync, pd: d.ProcessDefinition, field_ids: dict[str, int], 
             f"body {b.slug}",
         )
         body_ids[b.slug] = obj.id
+        _sync_reachable(sync, b, obj, created=b.slug not in known)
         sync.aliases(m.BodyAlias, "body_id", obj.id, b.aliases, f"body {b.slug}")
         for cpos, cat in enumerate(b.seat_categories):
             sync.upsert(
@@ -223,25 +304,58 @@ def sync_bodies(sync: Sync, pd: d.ProcessDefinition, field_ids: dict[str, int], 
                 {"name": cat.name, "name_en": cat.name_en, "seats": cat.seats, "voting": cat.voting, "position": cpos},
                 f"body {b.slug} seats {cat.slug}",
             )
-        _sync_chair(sync, b, obj.id)
+        _sync_chair(sync, b, obj.id, created=b.slug not in known)
     return body_ids
 
 
-def _sync_chair(sync: Sync, b: d.Body, body_id: int) -> None:
-    """The body's chair: a chair who is no longer named is removed, the named one added or updated."""
+def _sync_reachable(sync: Sync, b: d.Body, obj: m.Body, *, created: bool) -> None:
+    """The body's address and language (issue 18), three-way (Sync.governed)."""
+    for attr, seed in (("email", b.email), ("language", b.language)):
+        current: seedmerge.Value = seedmerge.MISSING if created else getattr(obj, attr)
+        value = sync.governed(body_key(b.slug, attr), seed, current)
+        if attr == "language" and value is None:
+            value = "de"
+        if getattr(obj, attr) != value:
+            setattr(obj, attr, value)
+            if not created:
+                sync.changes.append({"change": "updated", "what": f"body {b.slug} {attr}"})
+
+
+def _sync_chair(sync: Sync, b: d.Body, body_id: int, *, created: bool) -> None:
+    """The body's chair as the seed names it (a membership without a day), three-way (Sync.governed).
+
+    A chair on the roster (``member add --role chair``, from a day) is the roster's: init leaves it alone.
+    """
     session = sync.s
-    chairs = list(session.scalars(select(m.Membership).filter_by(body_id=body_id, role=MembershipRole.CHAIR)))
-    wanted = sync.person(b.chair.name).id if b.chair else None
+    chairs = list(
+        session.scalars(
+            select(m.Membership)
+            .filter_by(body_id=body_id, role=MembershipRole.CHAIR, since=None, until=None)
+            .order_by(m.Membership.id)
+        )
+    )
+    names = dict(session.execute(select(m.Person.id, m.Person.name).where(m.Person.id.in_([c.person_id for c in chairs]))).all())
+    cur_name: seedmerge.Value = seedmerge.MISSING if created else (names[chairs[0].person_id] if chairs else None)
+    cur_title: seedmerge.Value = seedmerge.MISSING if created else (chairs[0].title if chairs else None)
+    name = sync.governed(body_key(b.slug, "chair.name"), b.chair.name if b.chair else None, cur_name)
+    title = sync.governed(body_key(b.slug, "chair.title"), b.chair.title if b.chair else None, cur_title)
+    set_chair(sync, b.slug, body_id, name, title, chairs)
+
+
+def set_chair(sync: Sync, body: str, body_id: int, name: str | None, title: str | None, chairs: list[m.Membership]) -> None:
+    """Make ``name`` (None: nobody) the body's chair without a day, with ``title``; ``chairs``: those now."""
+    session = sync.s
+    wanted = sync.person(name).id if name else None
     for chair in chairs:
         if chair.person_id != wanted:
             session.delete(chair)
-            sync.changes.append({"change": "removed", "what": f"body {b.slug} chair"})
-    if b.chair and wanted is not None:
+            sync.changes.append({"change": "removed", "what": f"body {body} chair"})
+    if wanted is not None:
         sync.upsert(
             m.Membership,
-            {"body_id": body_id, "person_id": wanted, "role": MembershipRole.CHAIR},
-            {"title": b.chair.title},
-            f"body {b.slug} chair",
+            {"body_id": body_id, "person_id": wanted, "role": MembershipRole.CHAIR, "since": None, "until": None},
+            {"title": title},
+            f"body {body} chair",
         )
 
 

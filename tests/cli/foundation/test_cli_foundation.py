@@ -65,6 +65,8 @@ def test_contacts_json_is_exactly_the_seed(seeded) -> None:
                 "field_name_en": f["name_en"],
                 "contact": f["contact"]["name"],
                 "contact_title": f["contact"]["title"],
+                "contact_email": f["contact"]["email"],  # issue 18
+                "contact_phone": f["contact"]["phone"],
                 "internal_speaker": person(f["internal_speaker"]),
                 "external_speaker": person(f["external_speaker"]),
             }
@@ -126,7 +128,7 @@ def test_other_formats(seeded, fmt: str) -> None:
     assert result.exit_code == ExitCode.OK
     assert "Helga Barbara Gundlach" in result.stdout
     if fmt == "csv":
-        assert result.stdout.splitlines()[0] == "field_name,contact,internal_speaker,external_speaker"
+        assert result.stdout.splitlines()[0] == "field_name,contact,contact_email,contact_phone,internal_speaker,external_speaker"
     if fmt == "markdown":
         assert result.stdout.startswith("| Action field |")
 

@@ -149,7 +149,8 @@ def test_contacts_json_has_the_german_name_and_the_english_one_beside_it(seeded)
 def test_csv_keeps_the_seeds_names_and_keys(seeded) -> None:
     de = seeded("--lang", "de", "contacts", "--format", "csv").stdout
     en = seeded("--lang", "en", "contacts", "--format", "csv").stdout
-    assert de.splitlines()[0] == en.splitlines()[0] == "field_name,contact,internal_speaker,external_speaker"
+    header = "field_name,contact,contact_email,contact_phone,internal_speaker,external_speaker"  # issue 18: the contact's address
+    assert de.splitlines()[0] == en.splitlines()[0] == header
     assert "Stadtleben und Kultur" in en
 
 

@@ -1,7 +1,7 @@
 """survey rounds: a survey's round and period, closing it, and the answers handed to the expert groups
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-04
 
 Issue 18: a survey has a round number (Umfragerunde, unique where given), a period (``opens_on`` to
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

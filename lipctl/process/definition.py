@@ -8,12 +8,13 @@ no database here: the services read the file and write the store.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from lipctl.errors import SeedInvalid
 from lipctl.i18n import _
+from lipctl.process import addresses
 
 SUPPORTED_FORMAT = 1
 BODY_KINDS = ("committee", "council", "steering_group", "advisory", "round_table", "expert_group")
@@ -34,6 +35,9 @@ class PersonRef:
     name: str
     unit: str | None = None
     title: str | None = None
+    # issue 18: a field contact's (Ansprechpartner*in's) address and phone (only ``contact`` takes them)
+    email: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,8 @@ class Body:
     field: str | None = None
     invitation_days: int | None = None  # Ladungsfrist (None: the default of 7 days)
     information_interval_days: int | None = None  # how often it is informed (Unterrichtung)
+    email: str | None = None  # issue 18: where reminders go
+    language: str = "de"  # issue 18: the language reminders are written in
 
     @property
     def voting_seats(self) -> int | None:
@@ -261,7 +267,19 @@ class _Reader:
             out.append(str(item).strip())
         return tuple(out)
 
-    def person(self, m: dict[str, Any], name: str, key: str, *, required: bool) -> PersonRef | None:
+    def address(self, m: dict[str, Any], name: str, key: str, check: Callable[[str, str], str]) -> str | None:
+        """An optional e-mail address, phone number or language, checked by ``check`` (lipctl.process.addresses)."""
+        from lipctl.errors import InvalidInput
+
+        value = self.text(m, name, key, required=False)
+        if value is None:
+            return None
+        try:
+            return check(value, name)
+        except InvalidInput as exc:
+            raise self.fail(_k(key, name), str(exc)) from None
+
+    def person(self, m: dict[str, Any], name: str, key: str, *, required: bool, reachable: bool = False) -> PersonRef | None:
         if name not in m:
             if required:
                 raise self.fail(_k(key, name), _("missing (write null for a vacant post)"))
@@ -271,12 +289,16 @@ class _Reader:
             return None
         k = _k(key, name)
         p = self.mapping(value, k)
-        _unknown_keys(self, p, k, {"name", "unit", "title"})
+        _unknown_keys(self, p, k, {"name", "unit", "title", "email", "phone"} if reachable else {"name", "unit", "title"})
         person_name = self.text(p, "name", k)
         assert person_name is not None
         if person_name.lower() in {"n.n.", "nn", "n. n."}:
             return None
-        return PersonRef(person_name, self.text(p, "unit", k, required=False), self.text(p, "title", k, required=False))
+        email = self.address(p, "email", k, addresses.check_email) if reachable else None
+        phone = self.address(p, "phone", k, addresses.check_phone) if reachable else None
+        return PersonRef(
+            person_name, self.text(p, "unit", k, required=False), self.text(p, "title", k, required=False), email, phone
+        )
 
 
 def _k(key: str, name: str) -> str:
@@ -344,6 +366,8 @@ _BODY_KEYS = {
     "opinion_name",
     "invitation_days",
     "information_interval_days",
+    "email",  # issue 18
+    "language",  # issue 18
 }
 
 
@@ -427,7 +451,7 @@ def _fields(r: _Reader, value: Any) -> list[ActionField]:
             name=r.text(m, "name", k) or "",
             name_en=r.text(m, "name_en", k, required=False),
             aliases=r.aliases(m, k),
-            contact=r.person(m, "contact", k, required=True),
+            contact=r.person(m, "contact", k, required=True, reachable=True),
             internal_speaker=r.person(m, "internal_speaker", k, required=True),
             external_speaker=r.person(m, "external_speaker", k, required=True),
         )
@@ -492,6 +516,8 @@ def _body(r: _Reader, m: dict[str, Any], k: str, rule_slugs: set[str]) -> Body:
         opinion_name=r.text(m, "opinion_name", k, required=False),
         invitation_days=r.integer(m, "invitation_days", k, required=False, minimum=0),
         information_interval_days=r.integer(m, "information_interval_days", k, required=False, minimum=1),
+        email=r.address(m, "email", k, addresses.check_email),
+        language=r.address(m, "language", k, addresses.check_language) or addresses.DEFAULT_LANGUAGE,
     )
 
 

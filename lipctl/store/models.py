@@ -144,6 +144,9 @@ class FieldContact(Base):
     person_id: Mapped[int | None] = fk("people.id", nullable=True)
     unit: Mapped[OptName]
     title: Mapped[OptName]
+    # issue 18 (revision 0009, helper "contacts"): the contact's (Ansprechpartner*in's) address and phone.
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
     __table_args__ = (UniqueConstraint("field_id", "role"),)
 
 
@@ -179,6 +182,9 @@ class Body(Base):
     # default of 7) and how often the body is to be informed (Unterrichtung; NULL: no interval).
     invitation_days: Mapped[int | None] = mapped_column(Integer)
     information_interval_days: Mapped[int | None] = mapped_column(Integer)
+    # issue 18 (revision 0009, helper "contacts"): where reminders go and the language they are written in.
+    email: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(8), nullable=False, default="de", server_default="de")
 
 
 class BodyAlias(Base):
@@ -665,3 +671,19 @@ class CommitteeInformation(Base):
     file_copy: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[Timestamp]
     recorded_by: Mapped[Actor]
+
+
+# --- the seed values last applied (issue 18, revision 0009, helper "contacts") -------------------
+
+
+class SeedValue(Base):
+    """A value the seed sets and lipctl edits, as the seed last applied it (``init``'s three-way rule).
+
+    ``key`` names what it sets (``field.bildung.contact.email``, ``body.rat.chair.name``); ``value``
+    NULL: the seed set none (a vacant post, no address).
+    """
+
+    __tablename__ = "seed_values"
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)
+    applied_at: Mapped[Timestamp]

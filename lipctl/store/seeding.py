@@ -178,7 +178,13 @@ def _sync_contact(
     person = sync.person(ref.name) if ref else None
     if person is not None:
         names[person.id] = person.name
-    values = {"person_id": person.id if person else None, "unit": ref.unit if ref else None, "title": ref.title if ref else None}
+    values = {
+        "person_id": person.id if person else None,
+        "unit": ref.unit if ref else None,
+        "title": ref.title if ref else None,
+        "email": ref.email if ref else None,  # issue 18: the contact's address and phone
+        "phone": ref.phone if ref else None,
+    }
     if current is None:
         session.add(m.FieldContact(field_id=field_id, role=role, **values))
         sync.changes.append({"change": "added", "what": f"{field} {role.value}"})
@@ -211,6 +217,8 @@ def sync_bodies(sync: Sync, pd: d.ProcessDefinition, field_ids: dict[str, int], 
                 "position": pos,
                 "invitation_days": b.invitation_days,
                 "information_interval_days": b.information_interval_days,
+                "email": b.email,  # issue 18
+                "language": b.language,
             },
             f"body {b.slug}",
         )

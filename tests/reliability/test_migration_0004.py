@@ -49,6 +49,12 @@ ADDED["bodies"] = ("invitation_days", "information_interval_days")
 ADDED["resolutions"] = (*ADDED["resolutions"], "meeting_id")
 ATTACHED = ("meeting_id",)
 LATER_TABLES |= {"meetings", "agenda_items", "committee_information"}
+# 0009's (issue 18): the addresses (NULL; bodies' language 'de') and the seed values last applied
+# (test_migration_0009.py).
+ADDED["bodies"] = (*ADDED["bodies"], "email")
+ADDED["field_contacts"] = ("email", "phone")
+LATER_FILLED["bodies"] = ("language",)
+LATER_TABLES |= {"seed_values"}
 VOIDED_AT = dt.datetime(2021, 2, 2, 9, 0)  # noqa: DTZ001 (naive UTC, as lipctl stores it)
 #: The detail that names the day of each kind of act in the fixture's log; other events name none.
 DAY_OF = {

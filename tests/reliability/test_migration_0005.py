@@ -42,6 +42,12 @@ ADDED["bodies"] = ("invitation_days", "information_interval_days")
 ADDED["resolutions"] = (*ADDED["resolutions"], "meeting_id")
 ATTACHED = ("meeting_id",)
 LATER_TABLES |= {"meetings", "agenda_items", "committee_information"}
+# 0009's (issue 18): the addresses (NULL; bodies' language 'de') and the seed values last applied
+# (test_migration_0009.py).
+ADDED["bodies"] = (*ADDED["bodies"], "email")
+ADDED["field_contacts"] = ("email", "phone")
+LATER_FILLED["bodies"] = ("language",)
+LATER_TABLES |= {"seed_values"}
 #: The days the seed of revision 0004 made up from "bis Herbst 2020", "bis April 2021", "nach April 2021".
 MADE_UP = {
     "grundsatzpapiere": dt.date(2020, 11, 30),

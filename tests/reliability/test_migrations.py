@@ -66,9 +66,14 @@ def test_models_and_migrations_do_not_drift(db_url: str) -> None:
 
 
 #: Columns a later revision adds that the upgrade fills for existing rows (every other added column starts NULL).
-COMPUTED = {"audit_events": {"happened_on", "prev_hash", "hash"}, "memberships": {"voting"}}
+COMPUTED = {
+    "audit_events": {"happened_on", "prev_hash", "hash"},
+    "memberships": {"voting"},
+    "bodies": {"language"},  # 0009: 'de', the default (test_migration_0009.py)
+}
 #: Tables a later revision adds that the upgrade fills (every other added table starts empty).
-FILLED = {"audit_head", "papers"}  # papers: 0007 registers the numbers in use (test_migration_0007.py)
+FILLED = {"audit_head", "papers", "seed_values"}  # papers: 0007 registers the numbers in use (test_migration_0007.py)
+# seed_values: 0009 records the values the seed last applied (test_migration_0009.py)
 
 
 def test_a_database_of_the_first_revision_upgrades_to_head_with_nothing_lost(db_url: str, cli) -> None:

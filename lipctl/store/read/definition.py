@@ -250,3 +250,57 @@ def roster_terms(r: Reader) -> dict[int, list[tuple[str, bool, Any, Any]]]:
     for row in rows:
         out.setdefault(row.body_id, []).append((row.name, row.voting, as_date(row.since), as_date(row.until)))
     return out
+
+
+# --- addresses (issue 18, revision 0009, helper "contacts"): where reminders go -------------------
+
+
+class BodyAddress(NamedTuple):
+    """A body's e-mail address (None: none known) and the language its mail is written in (``de``, ``en``)."""
+
+    body_id: int
+    slug: str
+    email: str | None
+    language: str
+
+
+class ContactAddress(NamedTuple):
+    """A field's contact (Ansprechpartner*in): name, e-mail address and phone (None where vacant or not known)."""
+
+    field_id: int
+    field: str
+    name: str | None
+    email: str | None
+    phone: str | None
+
+
+def body_addresses(r: Reader) -> dict[str, BodyAddress]:
+    """Every body's address and language, by slug (one query)."""
+    rows = r.rows("SELECT id AS body_id, slug, email, language FROM bodies ORDER BY position, id")
+    return {row.slug: BodyAddress(row.body_id, row.slug, row.email, row.language or "de") for row in rows}
+
+
+def body_address(r: Reader, slug: str) -> BodyAddress:
+    """One body's address and language; NotFound (with the valid slugs) for a body that does not exist."""
+    addresses = body_addresses(r)
+    if slug not in addresses:
+        return addresses[body_slug(r, slug)]
+    return addresses[slug]
+
+
+def contact_addresses(r: Reader) -> dict[str, ContactAddress]:
+    """Every action field's contact with address and phone, by field slug (one query)."""
+    rows = r.rows(
+        "SELECT f.id AS field_id, f.slug, p.name, c.email, c.phone FROM action_fields f"
+        " LEFT JOIN field_contacts c ON c.field_id = f.id AND c.role = 'contact'"
+        " LEFT JOIN people p ON p.id = c.person_id ORDER BY f.position, f.id"
+    )
+    return {row.slug: ContactAddress(row.field_id, row.slug, row.name, row.email, row.phone) for row in rows}
+
+
+def contact_address(r: Reader, field: str) -> ContactAddress:
+    """One field's contact address; NotFound (with the valid fields) for a field that does not exist."""
+    addresses = contact_addresses(r)
+    if field not in addresses:
+        return addresses[field_slug(r, field)]
+    return addresses[field]

@@ -48,6 +48,8 @@ ADDED["bodies"] = (*ADDED["bodies"], "email")
 ADDED["field_contacts"] = ("email", "phone")
 LATER_FILLED["bodies"] = ("language",)
 LATER_TABLES |= {"seed_values"}
+# 0011's (issue 18, helper "remind"): the record of sent reminders, empty (test_migration_0011.py).
+LATER_TABLES |= {"reminders_sent"}
 #: The days the seed of revision 0004 made up from "bis Herbst 2020", "bis April 2021", "nach April 2021".
 MADE_UP = {
     "grundsatzpapiere": dt.date(2020, 11, 30),

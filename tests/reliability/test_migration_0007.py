@@ -43,6 +43,8 @@ NEW = {"papers", "body_seats"}
 # 0009's (issue 18): the addresses (NULL; bodies' language 'de') and the seed values last applied
 # (test_migration_0009.py).
 LATER_TABLES = {"seed_values"}
+# 0011's (issue 18, helper "remind"): the record of sent reminders, empty (test_migration_0011.py).
+LATER_TABLES |= {"reminders_sent"}
 ADDED["bodies"] = ("email", "language")
 ADDED["field_contacts"] = ("email", "phone")
 

@@ -44,6 +44,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "survey export": ("lipctl survey export --field bildung --format csv > bildung.csv",),
     "log": ("lipctl log --since 2021-01-01", "lipctl log --draft bildung/grundsatzpapier", "lipctl log verify"),
     "milestone reschedule": ('lipctl milestone reschedule massnahmenkataloge --due 2021-09-30 --reason "Corona"',),
+    # issue 18 (helper "remind")
+    "remind": ("lipctl remind --output reminders/", "lipctl remind --within 14 --send  # LIPCTL_SMTP_URL, LIPCTL_MAIL_FROM"),
     "db backup": ("lipctl db backup /srv/backup/lipctl-$(date +%F).db",),
 }
 

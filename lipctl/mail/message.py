@@ -145,8 +145,13 @@ def build(
     msg["Subject"] = subject
     msg["Date"] = format_datetime(now if now.tzinfo else now.replace(tzinfo=dt.UTC))
     domain = sender.address.rpartition("@")[2] or "lipctl.invalid"
-    msg["Message-ID"] = make_msgid(idstring="lipctl-remind", domain=domain)
+    msg["Message-ID"] = make_msgid(domain=domain)  # short enough to stay on its line
     msg["Auto-Submitted"] = "auto-generated"
-    msg["Content-Language"] = language
     msg.set_content("\n".join(lines) + "\n")
+    msg["Content-Language"] = language  # after set_content, which clears the Content-* headers
     return msg
+
+
+def as_file(msg: EmailMessage) -> bytes:
+    """The message as an .eml file holds it: RFC 5322 lines, ending in CRLF."""
+    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))

@@ -289,6 +289,9 @@ def send(
 
 def _record(env: Env, run: Plan, mail: Mail, instant: dt.datetime) -> None:
     """The mail's items as sent on the run's day, and its audit event, in one transaction."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
     from lipctl.services import audit
     from lipctl.store import models as m
 
@@ -298,21 +301,29 @@ def _record(env: Env, run: Plan, mail: Mail, instant: dt.datetime) -> None:
     body_id = run.body_ids[mail.body]
     with env.uow(write=True) as uow:
         s = uow.session
-        s.add_all(
-            m.ReminderSent(
-                item=item.key,
-                day=run.day,
-                body_id=body_id,
-                draft_id=item.draft,
-                milestone_id=run.milestone_ids.get(item.milestone) if item.milestone else None,
-                recipient=mail.address,
-                message_id=message_id,
-                sent_at=sent_at,
-                sent_by=env.actor,
+        # one executemany for all the mail's items (no ids needed back): the same statements per mail
+        try:
+            s.execute(
+                insert(m.ReminderSent),
+                [
+                    {
+                        "item": item.key,
+                        "day": run.day,
+                        "body_id": body_id,
+                        "draft_id": item.draft,
+                        "milestone_id": run.milestone_ids.get(item.milestone) if item.milestone else None,
+                        "recipient": mail.address,
+                        "message_id": message_id,
+                        "sent_at": sent_at,
+                        "sent_by": env.actor,
+                    }
+                    for item in mail.items
+                ],
             )
-            for item in mail.items
-        )
-        s.flush()
+        except IntegrityError:
+            # a run at the same moment recorded these items today first: the mail went out from both
+            # runs, and the one record stands (the unique (item, day) keeps it one)
+            return
         audit.record(
             env,
             s,

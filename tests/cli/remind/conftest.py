@@ -4,10 +4,17 @@
 it with what it received; a recipient whose address starts with ``refuse`` is refused at RCPT
 (550), as a server refuses an unknown mailbox. ``ca_file`` is the PEM of the CA that signed the
 server's certificate (for LIPCTL_SMTP_CA). With ``login`` the server requires that user and password.
+
+``office`` is the story of the CLI tests, as of 2021-02-01: bildung's Grundsatzpapier was submitted
+2021-01-01, so the Integrationsbeiräte and the Runder Tisch owe their opinions since 2021-01-29 (28
+days). The seed gives the Beiräte beiraete@example.org (German) and the Runder Tisch
+runder-tisch@example.org (English); each field's contact has an address, where the expert groups'
+reminders go. The fixture returns the clock (``office["now"]``), at 09:00 in Berlin.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import ssl
 from collections.abc import Callable, Iterator
@@ -18,12 +25,58 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+
+import lipctl.services.reminders as svc
+from lipctl.errors import ExitCode
 
 trustme = pytest.importorskip("trustme")
 controller = pytest.importorskip("aiosmtpd.controller")
 smtp_server = pytest.importorskip("aiosmtpd.smtp")
 
 PLAIN, STARTTLS, TLS = "plain", "starttls", "tls"
+
+# --- the story of the CLI tests ---------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[3]
+#: 09:00 in Berlin on the day of the story (CET: UTC+1)
+MORNING = dt.datetime(2021, 2, 1, 8, 0, tzinfo=dt.UTC)
+BEIRAETE = "beiraete@example.org"
+RUNDER_TISCH = "runder-tisch@example.org"
+OFFICE = "Büro LIP <lip@example.org>"
+
+
+def seed_file(folder: Path, **emails: str | None) -> Path:
+    """The shipped seed with addresses: bodies by slug (``emails``), and every field's contact."""
+    seed = yaml.safe_load((REPO / "data" / "seed.yaml").read_text(encoding="utf-8"))
+    addresses = {"integrationsbeiraete": BEIRAETE, "runder-tisch": RUNDER_TISCH, **emails}
+    for body in seed["bodies"]:
+        if body["slug"] in addresses:
+            body["email"] = addresses[body["slug"]]
+        if body["slug"] == "runder-tisch":
+            body["language"] = "en"
+    for field in seed["action_fields"]:
+        field["contact"]["email"] = f"kontakt-{field['slug']}@example.org"
+    path = folder / "seed.yaml"
+    path.write_text(yaml.safe_dump(seed, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def office(db_url: str, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, dt.datetime]:
+    """The story's database, the office's sender address, no netrc, and the clock at MORNING."""
+    monkeypatch.setenv("LIPCTL_MAIL_FROM", OFFICE)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("NETRC", raising=False)
+    clock = {"now": MORNING}
+    monkeypatch.setattr(svc, "clock", lambda: clock["now"])
+    assert cli("--today", "2020-12-01", "init", "--seed", str(seed_file(tmp_path))).exit_code == ExitCode.OK
+    submit = cli("--today", "2021-01-01", "draft", "submit", "bildung", "--kind", "grundsatzpapier", "--format", "json")
+    assert submit.exit_code == ExitCode.OK, submit.stderr
+    return clock
+
+
+# --- the SMTP server ----------------------------------------------------------------------------
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -14,54 +14,24 @@ import re
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-import yaml
 
-import lipctl.services.reminders as svc
 from lipctl.errors import ExitCode
-from tests.cli.remind.conftest import PLAIN, STARTTLS, TLS, free_port, outside_address
+from tests.cli.remind.conftest import (
+    BEIRAETE,
+    MORNING,
+    OFFICE,
+    PLAIN,
+    RUNDER_TISCH,
+    STARTTLS,
+    TLS,
+    free_port,
+    outside_address,
+    seed_file,
+)
 from tests.helpers import engine_on
-
-REPO = Path(__file__).resolve().parents[3]
-TODAY = "2021-02-01"
-#: 09:00 in Berlin on the day of the story (CET: UTC+1)
-MORNING = dt.datetime(2021, 2, 1, 8, 0, tzinfo=dt.UTC)
-BEIRAETE = "beiraete@example.org"
-RUNDER_TISCH = "runder-tisch@example.org"
-OFFICE = "Büro LIP <lip@example.org>"
-
-
-def _seed(folder: Path, **emails: str | None) -> Path:
-    """The shipped seed with addresses: bodies by slug (``emails``), and every field's contact."""
-    seed = yaml.safe_load((REPO / "data" / "seed.yaml").read_text(encoding="utf-8"))
-    addresses = {"integrationsbeiraete": BEIRAETE, "runder-tisch": RUNDER_TISCH, **emails}
-    for body in seed["bodies"]:
-        if body["slug"] in addresses:
-            body["email"] = addresses[body["slug"]]
-        if body["slug"] == "runder-tisch":
-            body["language"] = "en"
-    for field in seed["action_fields"]:
-        field["contact"]["email"] = f"kontakt-{field['slug']}@example.org"
-    path = folder / "seed.yaml"
-    path.write_text(yaml.safe_dump(seed, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def office(db_url: str, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """The story's database, the office's sender address, no netrc, and the clock at MORNING."""
-    monkeypatch.setenv("LIPCTL_MAIL_FROM", OFFICE)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("NETRC", raising=False)
-    clock = {"now": MORNING}
-    monkeypatch.setattr(svc, "clock", lambda: clock["now"])
-    assert cli("--today", "2020-12-01", "init", "--seed", str(_seed(tmp_path))).exit_code == ExitCode.OK
-    submit = cli("--today", "2021-01-01", "draft", "submit", "bildung", "--kind", "grundsatzpapier", "--format", "json")
-    assert submit.exit_code == ExitCode.OK, submit.stderr
-    return clock
 
 
 def _use(monkeypatch: pytest.MonkeyPatch, server, scheme: str = "smtp", host: str = "127.0.0.1") -> None:
@@ -155,7 +125,7 @@ def test_a_second_run_the_same_berlin_day_sends_only_what_became_due_and_the_nex
 def test_a_refused_recipient_leaves_the_others_sent_and_exits_1_naming_it(
     office, cli, smtp, db_url, tmp_path, monkeypatch
 ) -> None:
-    assert cli("init", "--seed", str(_seed(tmp_path, **{"runder-tisch": "refuse@example.org"}))).exit_code == 0
+    assert cli("init", "--seed", str(seed_file(tmp_path, **{"runder-tisch": "refuse@example.org"}))).exit_code == 0
     server = smtp(PLAIN)
     _use(monkeypatch, server)
     result = cli("remind", "--send")
@@ -232,7 +202,7 @@ def test_an_expert_group_is_reminded_of_its_document_at_its_contacts_address(off
 
 
 def test_a_body_without_an_address_is_reported_and_the_others_still_go(office, cli, tmp_path, smtp, db_url, monkeypatch) -> None:
-    assert cli("init", "--seed", str(_seed(tmp_path, **{"runder-tisch": None}))).exit_code == 0
+    assert cli("init", "--seed", str(seed_file(tmp_path, **{"runder-tisch": None}))).exit_code == 0
     server = smtp(PLAIN)
     _use(monkeypatch, server)
     result = cli("remind", "--send")
@@ -247,6 +217,8 @@ def test_refusals(office, cli, tmp_path, smtp, db_url, monkeypatch) -> None:
     monkeypatch.delenv("LIPCTL_SMTP_URL", raising=False)
     nothing = cli("remind", "--send")
     assert nothing.exit_code == ExitCode.REFUSED and "LIPCTL_SMTP_URL is not set" in nothing.stderr
+    german = cli("--lang", "de", "remind", "--send")
+    assert german.exit_code == ExitCode.REFUSED and "LIPCTL_SMTP_URL ist nicht gesetzt" in german.stderr
 
     address = outside_address()
     if address is not None:
@@ -279,3 +251,17 @@ def test_refusals(office, cli, tmp_path, smtp, db_url, monkeypatch) -> None:
     bad_sender = cli("remind", "--output", str(tmp_path / "out"))
     assert bad_sender.exit_code == ExitCode.REFUSED and "is not an e-mail address" in bad_sender.stderr
     assert _sent(db_url) == []
+
+
+def test_two_runs_at_once_keep_one_record_per_item_and_day(office, cli, smtp, db_url, monkeypatch) -> None:
+    from lipctl.store.read import reminders as read
+
+    server = smtp(PLAIN)
+    _use(monkeypatch, server)
+    assert cli("remind", "--send").exit_code == ExitCode.OK
+    # the other run read before the first one committed: it sees nothing sent today
+    monkeypatch.setattr(read, "sent_on", lambda r, day: set())
+    second = cli("remind", "--send")
+    assert second.exit_code == ExitCode.OK, second.stderr
+    assert len(server.mails) == 4  # both runs' mails went out
+    assert len(_sent(db_url)) == 2 and len(_events(cli)) == 2  # recorded once

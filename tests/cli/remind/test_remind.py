@@ -265,3 +265,24 @@ def test_two_runs_at_once_keep_one_record_per_item_and_day(office, cli, smtp, db
     assert second.exit_code == ExitCode.OK, second.stderr
     assert len(server.mails) == 4  # both runs' mails went out
     assert len(_sent(db_url)) == 2 and len(_events(cli)) == 2  # recorded once
+
+
+def test_the_login_comes_from_netrc_and_a_wrong_password_is_never_shown(
+    office, cli, smtp, ca_file, db_url, tmp_path, monkeypatch
+) -> None:
+    server = smtp(STARTTLS, login=("buero", "geheim-123"))
+    _use(monkeypatch, server, host="localhost")
+    monkeypatch.setenv("LIPCTL_SMTP_CA", str(ca_file))
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine localhost login buero password falsch-456\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    wrong = cli("--debug", "remind", "--send")
+    assert wrong.exit_code == ExitCode.REFUSED
+    assert "did not accept the user buero" in wrong.stderr and "falsch-456" not in wrong.stderr + wrong.stdout
+    assert server.mails == [] and _sent(db_url) == []
+
+    netrc.write_text("machine localhost login buero password geheim-123\n", encoding="utf-8")
+    right = cli("--debug", "remind", "--send")
+    assert right.exit_code == ExitCode.OK, right.stderr
+    assert len(server.mails) == 2 and len(_sent(db_url)) == 2

@@ -60,6 +60,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "meeting": ("meeting", N_("Sessions (Sitzungen) of the committee and the council: invitation, agenda, results.")),
     "milestone": ("milestone", N_("The milestones (Meilensteine): due dates, what is met, moving a due date.")),
     "survey": ("survey", N_("Online surveys: import citizens' answers, count them, export them per action field.")),
+    # issue 18 (helper "remind"): reminder mails
+    "remind": (
+        "remind",
+        N_("Reminder mails to the bodies and expert groups that owe an opinion or a document within --within days or overdue."),
+    ),
     "db": ("db", N_("The database itself: back it up, check it, upgrade its schema.")),
     "oparl": ("oparl", N_("Open council data: the process as an OParl 1.1 tree for any web server.")),
     "completion": (

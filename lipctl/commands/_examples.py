@@ -69,6 +69,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "lipctl body edit runder-tisch --email runder-tisch@example.org --language de",
         "lipctl body edit rat --seats 65 --from 2021-11-01",
     ),
+    # issue 18 (helper "remind")
+    "remind": ("lipctl remind --output reminders/", "lipctl remind --within 14 --send  # LIPCTL_SMTP_URL, LIPCTL_MAIL_FROM"),
     "db backup": ("lipctl db backup /srv/backup/lipctl-$(date +%F).db",),
 }
 

@@ -723,3 +723,25 @@ class SeedValue(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str | None] = mapped_column(Text)
     applied_at: Mapped[Timestamp]
+
+
+# --- issue 18 (remind, revision 0011): the record of sent reminder mails ------------------------
+
+
+class ReminderSent(Base):
+    """Versandte Erinnerung: one item (an opinion on a draft version, or a document by a milestone) reminded
+    of in one mail on one day (Europe/Berlin). ``item`` is lipctl.process.reminders' key; at most one row
+    per item and day, written once the SMTP server accepted the mail."""
+
+    __tablename__ = "reminders_sent"
+    id: Mapped[IntPK]
+    item: Mapped[str] = mapped_column(String(160), nullable=False)
+    day: Mapped[dt.date]
+    body_id: Mapped[int] = fk("bodies.id")
+    draft_id: Mapped[int | None] = fk("drafts.id", nullable=True)
+    milestone_id: Mapped[int | None] = fk("milestones.id", nullable=True)
+    recipient: Mapped[str] = mapped_column(String(320), nullable=False)
+    message_id: Mapped[str] = mapped_column(String(250), nullable=False)
+    sent_at: Mapped[Timestamp]
+    sent_by: Mapped[Actor]
+    __table_args__ = (UniqueConstraint("item", "day"),)

@@ -20,7 +20,11 @@ from lipctl.errors import ExitCode
 from lipctl.store import schema
 from tests.fixtures import revisions
 
-BEFORE = "0008"
+#: The revision before 0010 (0009, the contacts), and the fixture its database is built from: no lipctl
+#: had 0009 as its head for long enough to make one (0009 and 0010 were written beside each other and
+#: chained at the merge), so the 0008 fixture is upgraded to 0009 first, as `db upgrade` would.
+BEFORE = "0009"
+FIXTURE = "0008"
 AFTER = "0010"
 ADDED = {"surveys": ("round", "opens_on", "closes_on", "closed_on", "closed_by")}
 NEW = {"survey_handovers", "survey_handover_answers"}
@@ -28,7 +32,8 @@ NEW = {"survey_handovers", "survey_handover_answers"}
 
 def _populated(db_url: str) -> tuple[dict, dict[str, list[revisions.Row]]]:
     assert schema.REVISIONS[schema.REVISIONS.index(AFTER) - 1] == BEFORE
-    fixture = revisions.load(db_url, BEFORE)
+    fixture = revisions.load(db_url, FIXTURE)
+    revisions.upgraded_engine(db_url, BEFORE).dispose()
     before = revisions.rows(db_url)
     assert [s["name"] for s in before["surveys"]] == ["Umfrage 0", "Umfrage 1"]
     assert len(before["survey_responses"]) == 81
@@ -40,9 +45,9 @@ def test_a_populated_0008_database_upgrades_to_0010_with_every_row_kept(db_url: 
     logged = len(before["audit_events"])
     result = cli("db", "upgrade", "--format", "json")
     assert result.exit_code == ExitCode.OK, result.stderr
-    assert json.loads(result.stdout)["schema"] == AFTER
+    assert json.loads(result.stdout)["schema"] == schema.HEAD  # through 0010 to the newest revision
     after = revisions.rows(db_url)
-    assert set(after) == set(before) | NEW
+    assert set(after) >= set(before) | NEW  # later revisions may add tables
     for name, table in fixture["tables"].items():
         if name in revisions.SKIPPED or name == "audit_head":  # the upgrade's own event moves the head of the chain
             continue

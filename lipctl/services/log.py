@@ -173,6 +173,29 @@ def summary(action: str, d: dict[str, Any]) -> str:
         text = _("{field}, {role}: {before} → {after}").format(
             field=d.get("field"), role=d.get("role"), before=name(d.get("before")), after=name(d.get("after"))
         )
+    elif action in ("field.edited", "body.edited"):
+        what = d.get("field") if action == "field.edited" else d.get("body")
+        parts = [
+            f"{c.get('what')}: {_short(c.get('before') or '—', 30)} → {_short(c.get('after') or '—', 30)}"
+            for c in d.get("changes") or []
+            if isinstance(c, dict)
+        ]
+        text = f"{what}: " + "; ".join(parts)
+    elif action == "survey.opened":
+        text = _("{survey}: open from {first} until {last}").format(
+            survey=_short(d.get("survey"), 30), first=d.get("opens_on"), last=d.get("closes_on")
+        )
+        text += " " + _("(round {round})").format(round=d["round"]) if d.get("round") is not None else ""
+    elif action == "survey.closed":
+        text = _("{survey}: closed").format(survey=_short(d.get("survey"), 30))
+    elif action == "survey.handed_over":
+        text = _("{survey}: {answers} answers of {field} handed to {group}").format(
+            survey=_short(d.get("survey") or "—", 30), answers=d.get("answers"), field=d.get("field"), group=d.get("group")
+        )
+    elif action == "reminder.sent":
+        text = _("reminder to {body} ({address}): {items} items").format(
+            body=d.get("body"), address=d.get("to"), items=len(d.get("items") or [])
+        )
     elif action == "schema.upgraded":
         text = (
             _("schema {before} → {after}").format(before=d["before"], after=d.get("after"))
@@ -181,6 +204,8 @@ def summary(action: str, d: dict[str, Any]) -> str:
         )
     elif action == "seed.loaded":
         text = _("{changes} changes from {seed}").format(changes=d.get("changes"), seed=d.get("seed"))
+        if d.get("conflicts"):
+            text += ", " + _("{n} kept against the seed (edited in lipctl)").format(n=len(d["conflicts"]))
     elif action == "db.granted":
         text = _("{role}: {access}").format(role=d.get("role"), access=d.get("access"))
     elif family in ("draft", "opinion", "steering", "resolution") and ref and ("reason" in d or len(d) <= 3):

@@ -139,7 +139,27 @@ def test_summaries_by_family_and_a_generic_fallback() -> None:
     assert summary("survey.imported", {"survey": "S", "imported": 3, "duplicates": 1, "rejected": 0}) == (
         "S: 3 imported, 1 duplicates, 0 rejected"
     )
-    assert summary("something.new", {"a": 1, "b": "zwei", "c": [1, 2]}) == 'a=1, b=zwei, c=[1, 2]'
+    assert summary("something.new", {"a": 1, "b": "zwei", "c": [1, 2]}) == "a=1, b=zwei, c=[1, 2]"
+
+
+def test_summaries_of_the_office_week_events() -> None:
+    """Issue 18's events read as a line each, not as key=value."""
+    edited = {"field": "bildung", "changes": [{"what": "email", "before": None, "after": "a@example.org"}]}
+    assert summary("field.edited", edited) == "bildung: email: — → a@example.org"
+    chair = {
+        "body": "rat",
+        "changes": [{"what": "chair", "before": "A", "after": "B"}, {"what": "language", "before": "de", "after": "en"}],
+    }
+    assert summary("body.edited", chair) == "rat: chair: A → B; language: de → en"
+    opened = {"survey": "Zweite Online-Umfrage", "round": 2, "opens_on": "2021-03-01", "closes_on": "2021-03-31"}
+    assert summary("survey.opened", opened) == "Zweite Online-Umfrage: open from 2021-03-01 until 2021-03-31 (round 2)"
+    assert summary("survey.closed", {"survey": "Umfrage"}) == "Umfrage: closed"
+    handed = {"survey": "Umfrage", "field": "bildung", "group": "expertinnengruppe-bildung", "answers": 12}
+    assert summary("survey.handed_over", handed) == "Umfrage: 12 answers of bildung handed to expertinnengruppe-bildung"
+    sent = {"body": "rat", "to": "rat@example.org", "items": ["a", "b"]}
+    assert summary("reminder.sent", sent) == "reminder to rat (rat@example.org): 2 items"
+    loaded = {"seed": "seed.yaml", "changes": 1, "conflicts": [{"key": "x"}]}
+    assert summary("seed.loaded", loaded) == "1 changes from seed.yaml, 1 kept against the seed (edited in lipctl)"
     long = summary("something.new", {f"k{i}": "x" * 30 for i in range(10)})
     assert len(long) == SUMMARY_WIDTH and long.endswith("…")
     assert summary("x.y", {}) == ""
@@ -162,7 +182,6 @@ def test_an_event_whose_record_was_voided_later_is_marked_in_the_log(office) -> 
     assert all(r["voided"] is None for r in rows if r["action"] != "opinion.recorded")
     table = office("log", "--action", "opinion")
     assert "voided 2021-02-01 by mueller: falscher Entwurf" in table.stdout
-
 
 
 def test_since_and_until_at_the_ends_of_the_dates_lipctl_takes(office) -> None:

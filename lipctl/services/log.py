@@ -174,7 +174,7 @@ def summary(action: str, d: dict[str, Any]) -> str:
             field=d.get("field"), role=d.get("role"), before=name(d.get("before")), after=name(d.get("after"))
         )
     elif action in ("field.edited", "body.edited"):
-        what = d.get("field") if action == "field.edited" else d.get("body")
+        what = str(d.get("field") if action == "field.edited" else d.get("body"))
         parts = [
             f"{c.get('what')}: {_short(c.get('before') or '—', 30)} → {_short(c.get('after') or '—', 30)}"
             for c in d.get("changes") or []

@@ -50,6 +50,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "meeting": ("meeting", N_("Sessions (Sitzungen) of the committee and the council: invitation, agenda, results.")),
     "milestone": ("milestone", N_("The milestones (Meilensteine): due dates, what is met, moving a due date.")),
     "survey": ("survey", N_("Online surveys: import citizens' answers, count them, export them per action field.")),
+    # issue 19: lipctl search (lipctl/commands/search.py)
+    "search": ("search", N_('Search opinion texts, survey answers and draft titles; "Sprachkurse" also finds "Sprachkurs".')),
     "db": ("db", N_("The database itself: back it up, check it, upgrade its schema.")),
     "oparl": ("oparl", N_("Open council data: the process as an OParl 1.1 tree for any web server.")),
     "completion": (

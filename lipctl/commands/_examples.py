@@ -44,6 +44,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "survey export": ("lipctl survey export --field bildung --format csv > bildung.csv",),
     "log": ("lipctl log --since 2021-01-01", "lipctl log --draft bildung/grundsatzpapier", "lipctl log verify"),
     "milestone reschedule": ('lipctl milestone reschedule massnahmenkataloge --due 2021-09-30 --reason "Corona"',),
+    "search": (  # issue 19
+        "lipctl search Sprachkurse",
+        'lipctl search "mehr Kita" --in surveys --field bildung --limit 50',
+        "lipctl search Elternarbeit --format json",
+    ),
     "db backup": ("lipctl db backup /srv/backup/lipctl-$(date +%F).db",),
 }
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # Every revision this lipctl knows, oldest first; tests/store/test_migrations.py checks this
 # list against the scripts in migrations/versions.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0012")  # 0012: search (issue 19)
 HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).parent / "migrations"
 

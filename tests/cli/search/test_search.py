@@ -26,13 +26,16 @@ ANSWERS = [
 ]
 
 
+DAY = "2020-10-01"
+
+
 @pytest.fixture
-def data(db_url: str, seeded, write):  # noqa: ANN001, ANN201
+def data(db_url: str, seeded, write):
     """The fixed data set on the store of db_url."""
     cli = seeded
     for args in (
-        ("draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", "Sprachförderung für Eltern", "--date", "2020-10-01"),
-        ("draft", "submit", "wirtschaft", "--kind", "grundsatzpapier", "--title", "Arbeit und Anerkennung", "--date", "2020-10-01"),
+        ("draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", "Sprachförderung für Eltern", "--date", DAY),
+        ("draft", "submit", "wirtschaft", "--kind", "grundsatzpapier", "--title", "Arbeit und Anerkennung", "--date", DAY),
         (
             "opinion", "record", "bildung/grundsatzpapier", "--from", "runder-tisch", "--stance", "amend",
             "--text", "Mehr Sprachkurse, auch für Mütter mit kleinen Kindern", "--date", "2020-10-05",
@@ -53,7 +56,7 @@ def data(db_url: str, seeded, write):  # noqa: ANN001, ANN201
     return cli
 
 
-def found(cli, *args: str) -> set[tuple[str, str]]:  # noqa: ANN001
+def found(cli, *args: str) -> set[tuple[str, str]]:
     """The hits of ``lipctl search ARGS`` as (kind, reference)."""
     return {(hit["kind"], hit["reference"]) for hit in cli.json("search", *args)}
 
@@ -86,11 +89,11 @@ EXPECTED = [
 
 
 @pytest.mark.parametrize(("args", "expected"), EXPECTED, ids=[" ".join(a) for a, _e in EXPECTED])
-def test_the_same_hits_on_both_stores(data, args: tuple[str, ...], expected: set) -> None:  # noqa: ANN001
+def test_the_same_hits_on_both_stores(data, args: tuple[str, ...], expected: set) -> None:
     assert found(data, *args) == expected
 
 
-def test_a_hit_is_shown_with_its_record(data) -> None:  # noqa: ANN001
+def test_a_hit_is_shown_with_its_record(data) -> None:
     (hit,) = data.json("search", "Straße")
     assert hit["kind"] == "opinion"
     assert hit["field"] == "bildung"
@@ -100,7 +103,7 @@ def test_a_hit_is_shown_with_its_record(data) -> None:  # noqa: ANN001
     assert set(hit) == {"kind", "id", "reference", "field", "date", "snippet", "rank"}
 
 
-def test_ranking_puts_the_text_with_more_hits_first(data) -> None:  # noqa: ANN001
+def test_ranking_puts_the_text_with_more_hits_first(data) -> None:
     # "Mehr Sprachkurse am Abend, bitte!" holds both words in 6; the opinion holds both in 8 words
     hits = data.json("search", "mehr", "Sprachkurse", "--in", "surveys")
     assert [h["reference"] for h in hits] == ["Beteiligung 2020 #1"]
@@ -109,17 +112,17 @@ def test_ranking_puts_the_text_with_more_hits_first(data) -> None:  # noqa: ANN0
     assert [h["rank"] for h in ranked] == sorted((h["rank"] for h in ranked), reverse=True)
 
 
-def test_limit(data) -> None:  # noqa: ANN001
+def test_limit(data) -> None:
     assert len(data.json("search", "Sprachkurse", "--limit", "2")) == 2
 
 
-def test_markdown_marks_the_hit_in_bold(data) -> None:  # noqa: ANN001
+def test_markdown_marks_the_hit_in_bold(data) -> None:
     result = data("search", "Strasse", "--format", "markdown")
     assert result.exit_code == ExitCode.OK, result.stderr
     assert "Gute Grundlage; die **Straße** der Begegnung fehlt" in result.stdout
 
 
-def test_csv_and_table_mark_the_hit(data) -> None:  # noqa: ANN001
+def test_csv_and_table_mark_the_hit(data) -> None:
     result = data("search", "Eltern", "--in", "drafts", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["kind"], r["snippet"]) for r in rows] == [("draft", "Sprachförderung für «Eltern»")]
@@ -129,7 +132,7 @@ def test_csv_and_table_mark_the_hit(data) -> None:  # noqa: ANN001
     assert "draft title" in table.stdout
 
 
-def test_a_long_text_is_cut_around_the_hit(db_url: str, seeded) -> None:  # noqa: ANN001
+def test_a_long_text_is_cut_around_the_hit(db_url: str, seeded) -> None:
     text = "Vorweg " * 40 + "fehlen Sprachkurse " + "danach " * 40
     assert seeded("draft", "submit", "bildung", "--kind", "grundsatzpapier", "--date", "2020-10-01").exit_code == 0
     args = ("--from", "runder-tisch", "--stance", "amend", "--text", text, "--date", "2020-10-02")
@@ -141,7 +144,7 @@ def test_a_long_text_is_cut_around_the_hit(db_url: str, seeded) -> None:  # noqa
     assert len(hit["snippet"]) < 130
 
 
-def test_nothing_found_says_so(data) -> None:  # noqa: ANN001
+def test_nothing_found_says_so(data) -> None:
     result = data("search", "Kindergarten")
     assert result.exit_code == ExitCode.OK
     assert result.stdout == ""
@@ -152,27 +155,27 @@ def test_nothing_found_says_so(data) -> None:  # noqa: ANN001
 # --- the index kept current by the writers ---------------------------------------------------
 
 
-def test_a_new_opinion_is_found_at_once(data) -> None:  # noqa: ANN001
+def test_a_new_opinion_is_found_at_once(data) -> None:
     assert found(data, "Dolmetscher") == set()
     args = ("--from", "runder-tisch", "--stance", "amend", "--text", "Dolmetscherinnen und Dolmetscher", "--date", "2020-10-08")
     assert data("opinion", "record", "wirtschaft/grundsatzpapier", *args).exit_code == ExitCode.OK
     assert found(data, "Dolmetscher") == {("opinion", "runder-tisch → wirtschaft/grundsatzpapier v1 (#4)")}
 
 
-def test_a_withdrawn_opinion_is_no_longer_found(data) -> None:  # noqa: ANN001
+def test_a_withdrawn_opinion_is_no_longer_found(data) -> None:
     result = data("opinion", "withdraw", "1", "--reason", "falscher Beirat")
     assert result.exit_code == ExitCode.OK, result.stderr
     assert found(data, "Sprachkurse") == {A1, A2}
 
 
-def test_a_withdrawn_version_takes_its_title_and_opinions_along(data) -> None:  # noqa: ANN001
+def test_a_withdrawn_version_takes_its_title_and_opinions_along(data) -> None:
     result = data("draft", "withdraw", "wirtschaft/grundsatzpapier", "--version", "1", "--reason", "versehentlich")
     assert result.exit_code == ExitCode.OK, result.stderr
     assert found(data, "Anerkennung") == {A4}
     assert found(data, "Anerkennungsverfahren") == set()
 
 
-def test_undone_and_deleted_answers_are_no_longer_found(data, write) -> None:  # noqa: ANN001
+def test_undone_and_deleted_answers_are_no_longer_found(data, write) -> None:
     more = [LS_HEADER, ls_row("9", "2020-06-18 10:00:00", "Bildung", "Idee", "Sprachkurse für Senioren")]
     result = data("survey", "import", str(write("b.csv", csv_bytes(more))), "--survey", "Jugend 2020", "--format", "json")
     batch = json.loads(result.stdout)["files"][0]["batch"]
@@ -183,7 +186,7 @@ def test_undone_and_deleted_answers_are_no_longer_found(data, write) -> None:  #
     assert found(data, "Sprachkurse") == {OP1}
 
 
-def test_a_second_import_of_the_same_file_indexes_nothing_twice(data, write) -> None:  # noqa: ANN001
+def test_a_second_import_of_the_same_file_indexes_nothing_twice(data, write) -> None:
     result = data("survey", "import", str(write("a.csv", csv_bytes(ANSWERS))), "--survey", "Beteiligung 2020")
     assert result.exit_code == ExitCode.OK, result.stderr
     assert len(data.json("search", "Sprachkurse", "--in", "surveys")) == 2
@@ -206,7 +209,7 @@ def test_a_second_import_of_the_same_file_indexes_nothing_twice(data, write) -> 
     ],
     ids=["empty", "blank", "punctuation", "quotes", "scope", "field", "limit", "long"],
 )
-def test_refusals(data, db_url: str, args: tuple[str, ...], says: str) -> None:  # noqa: ANN001
+def test_refusals(data, db_url: str, args: tuple[str, ...], says: str) -> None:
     before = snapshot(db_url)
     result = data("search", *args)
     assert result.exit_code == ExitCode.REFUSED, (result.stdout, result.stderr)

@@ -38,6 +38,12 @@ CHUNK = 2000
 """Records per read and per write when many are indexed (an import's file, the upgrade)."""
 
 
+_FTS_INSERT = (
+    f"INSERT INTO {FTS} (rowid, terms, field) "  # noqa: S608 - constants
+    "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?)"
+)
+
+
 def is_index_table(name: str) -> bool:
     """Whether the table is the search index's (not in lipctl's models: db check leaves it to this module)."""
     return name in (TERMS, FTS) or name.startswith(FTS + "_")
@@ -62,7 +68,11 @@ def write(conn: Any, rows: Iterable[tuple[int, int, int | None, str | None]]) ->
     if conn.dialect.name == "sqlite":
         data = [(key(kind, rid), doc, field) for kind, rid, field, text in rows if (doc := t.document(text))]
         if data:
-            raw.executemany(f"INSERT INTO {FTS} (rowid, terms, field) VALUES (?, ?, ?)", data)  # noqa: S608 - a constant
+            # One statement for the whole chunk (not an executemany: SQLite runs that once per row): the rows
+            # as one JSON array, taken apart by json_each.
+            import json
+
+            raw.execute(_FTS_INSERT, (json.dumps(data, ensure_ascii=False),))
         return len(data)
     written = 0
     with raw.cursor() as cur, cur.copy(f"COPY {TERMS} (key, field_id, terms) FROM STDIN") as copy:
@@ -117,18 +127,19 @@ def add_survey_batch(conn: Any, batch_id: int) -> int:
     The file's answers are the newest ids this connection drew: read CHUNK ids at a time downwards from
     the last (SQLite: max(id), the one writer; PostgreSQL: the sequence's currval in this session — a
     concurrent import's answers in between are passed over by ``batch_id``) until all ``imported`` are
-    found. Two statements per CHUNK ids, whatever the table holds.
+    found. One statement, then two per CHUNK ids, whatever the table holds.
     """
     from sqlalchemy import text
 
     conn = _conn(conn)
-    expected = conn.execute(text("SELECT imported FROM import_batches WHERE id = :b"), {"b": batch_id}).scalar_one()
+    last = (
+        "(SELECT max(id) FROM survey_responses)"
+        if conn.dialect.name == "sqlite"
+        else "CASE WHEN imported > 0 THEN currval(pg_get_serial_sequence('survey_responses', 'id')) END"
+    )
+    expected, top = conn.execute(text(f"SELECT imported, {last} FROM import_batches WHERE id = :b"), {"b": batch_id}).one()  # noqa: S608 - constants
     if not expected:
         return 0
-    if conn.dialect.name == "sqlite":
-        top = conn.execute(text("SELECT max(id) FROM survey_responses")).scalar_one()
-    else:
-        top = conn.execute(text("SELECT currval(pg_get_serial_sequence('survey_responses', 'id'))")).scalar_one()
     query = text("SELECT id, field_id, text FROM survey_responses WHERE id > :low AND id <= :high AND batch_id = :b ORDER BY id")
     found = 0
     high = int(top)

@@ -7,8 +7,10 @@ maintained by the Snowball project; its German stemmer maps ä, ö, ü to a, o, 
 
 The stemmer is applied twice: Snowball takes an "s" after r ("Sprachkurs" -> "sprachkur") but only
 one suffix per word ("Sprachkurse" -> "sprachkurs"); a second pass brings both to "sprachkur", so a
-query finds the singular and the plural alike. Index and query share this function, so whatever it
-does, it does to both.
+query finds the singular and the plural alike. Snowball also keeps the plural -s after a vowel
+(Kitas, Autos): a final "s" after a vowel is dropped from a term of more than three letters ("haus"
+becomes "hau", with "Häuser" and "Hauses" alike). Index and query share this function, so whatever
+it does, it does to both.
 
 Survey answers have a small vocabulary: a word -> term cache makes a word seen before cost one dict
 look-up (the import indexes a million answers).
@@ -27,6 +29,7 @@ CACHE_LIMIT = 200_000
 MAX_TERM = 64
 """Longer "words" (a pasted hash, a URL without separators) are cut: an index term has a bounded size."""
 
+_VOWELS = frozenset("aeiouy")
 _cache: dict[str, str] = {}
 _stemmer: Any = None
 
@@ -39,6 +42,8 @@ def _stem_word(word: str) -> str:
         _stemmer = Stemmer.Stemmer("german")
     once: str = _stemmer.stemWord(word[:MAX_TERM])
     twice: str = _stemmer.stemWord(once)
+    if len(twice) > 3 and twice[-1] == "s" and twice[-2] in _VOWELS:
+        return twice[:-1]  # the plural -s of loanwords and short forms, which Snowball keeps: Kitas, Autos
     return twice
 
 

@@ -20,7 +20,7 @@ def _columns(snippet: str) -> list[Column]:
     return [
         Column("kind", _("Kind"), _kind_label),
         Column("reference", _("Reference")),
-        Column("field", _("Field")),
+        Column("field", _("Action field")),
         Column("date", _("Date")),
         Column(snippet, _("Hit")),
     ]

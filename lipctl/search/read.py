@@ -29,9 +29,16 @@ class Hit(NamedTuple):
         return self.key // SPAN
 
 
+CANDIDATES = 10_000
+"""At most this many matching records are ranked: the newest (highest keys). A word in a third of a
+million answers would otherwise rank all of them (about a second on either store); with more matches,
+the best of the newest CANDIDATES come first, and more words narrow the search."""
+
+
 def hits(r: Reader, query: t.Query, *, kind: int | None = None, field_id: int | None = None, limit: int = 20) -> list[Hit]:
-    """The best ``limit`` records whose terms hold every term and phrase of ``query``, best first."""
-    params: dict[str, object] = {"limit": limit, "span": SPAN}
+    """The best ``limit`` records whose terms hold every term and phrase of ``query``, best first (among the
+    newest CANDIDATES matches)."""
+    params: dict[str, object] = {"limit": limit, "span": SPAN, "candidates": CANDIDATES}
     where = []
     if kind is not None:
         where.append("{key} % :span = :kind")
@@ -42,16 +49,19 @@ def hits(r: Reader, query: t.Query, *, kind: int | None = None, field_id: int | 
     if r.backend == "sqlite":
         params["q"] = t.fts5_match(query)
         extra = "".join(" AND " + w.format(key="rowid", field="field") for w in where)
+        # FTS5 walks the matches by rowid, newest first, and stops at the limit: bm25 only for those.
         sql = (
-            f"SELECT rowid AS key, -bm25({FTS}) AS rank FROM {FTS} "  # noqa: S608 - constants
-            f"WHERE {FTS} MATCH :q{extra} ORDER BY bm25({FTS}), rowid LIMIT :limit"
+            f"SELECT key, rank FROM (SELECT rowid AS key, -bm25({FTS}) AS rank FROM {FTS} "  # noqa: S608 - constants
+            f"WHERE {FTS} MATCH :q{extra} ORDER BY rowid DESC LIMIT :candidates) ORDER BY rank DESC, key LIMIT :limit"
         )
     else:
         params["q"] = t.tsquery(query)
         extra = "".join(" AND " + w.format(key="key", field="field_id") for w in where)
+        # ts_rank in the outer query: only for the candidates, not for every match.
         sql = (
-            f"SELECT key, ts_rank(terms, q) AS rank FROM {TERMS}, CAST(:q AS tsquery) AS q "  # noqa: S608 - constants
-            f"WHERE terms @@ q{extra} ORDER BY rank DESC, key LIMIT :limit"
+            "SELECT key, ts_rank(terms, CAST(:q AS tsquery)) AS rank FROM ("  # noqa: S608 - constants
+            f"SELECT key, terms FROM {TERMS} WHERE terms @@ CAST(:q AS tsquery){extra} ORDER BY key DESC LIMIT :candidates"
+            ") AS c ORDER BY rank DESC, key LIMIT :limit"
         )
     return [Hit(int(row.key), float(row.rank)) for row in r.rows(sql, params)]
 

@@ -30,8 +30,22 @@ MAX_TERM = 64
 """Longer "words" (a pasted hash, a URL without separators) are cut: an index term has a bounded size."""
 
 _VOWELS = frozenset("aeiouy")
-_cache: dict[str, str] = {}
 _stemmer: Any = None
+
+
+class _Terms(dict[str, str]):
+    """word -> term; a word not seen yet is stemmed once (``__missing__``), so that a text's words are
+    mapped in one C-level pass (``map(cache.__getitem__, words)``)."""
+
+    def __missing__(self, word: str) -> str:
+        found = _stem_word(word.casefold())
+        if len(self) >= CACHE_LIMIT:
+            self.clear()
+        self[word] = found
+        return found
+
+
+_cache = _Terms()
 
 
 def _stem_word(word: str) -> str:
@@ -49,13 +63,7 @@ def _stem_word(word: str) -> str:
 
 def term(word: str) -> str:
     """The index term of one word (case folded and stemmed); ``word`` is a run of letters and digits."""
-    found = _cache.get(word)
-    if found is None:
-        found = _stem_word(word.casefold())
-        if len(_cache) >= CACHE_LIMIT:
-            _cache.clear()
-        _cache[word] = found
-    return found
+    return _cache[word]
 
 
 def words(text: str) -> list[str]:
@@ -67,17 +75,12 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """The terms of ``text``, in order (a word twice gives its term twice: positions for phrases)."""
-    cache = _cache
-    out = []
-    for word in words(text):
-        found = cache.get(word)
-        out.append(found if found is not None else term(word))
-    return out
+    return list(map(_cache.__getitem__, words(text)))
 
 
 def document(text: str | None) -> str:
     """The terms of ``text`` as the index stores them: separated by single spaces ("" for no text)."""
-    return " ".join(terms(text)) if text else ""
+    return " ".join(map(_cache.__getitem__, words(text))) if text else ""
 
 
 def tsvector(text: str | None) -> str:

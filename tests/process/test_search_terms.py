@@ -56,7 +56,7 @@ def test_a_very_long_word_gives_a_bounded_term() -> None:
 
 def test_the_cache_gives_the_same_terms_and_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(t, "CACHE_LIMIT", 5)
-    monkeypatch.setattr(t, "_cache", {})
+    monkeypatch.setattr(t, "_cache", t._Terms())
     words = [f"wort{i}e" for i in range(20)]
     first = [t.term(w) for w in words]
     assert len(t._cache) <= 5

@@ -217,3 +217,12 @@ def test_refusals(data, db_url: str, args: tuple[str, ...], says: str) -> None:
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert says in result.stderr
     assert snapshot(db_url) == before
+
+
+def test_with_more_matches_than_candidates_the_newest_are_ranked(data, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lipctl.search.read
+
+    monkeypatch.setattr(lipctl.search.read, "CANDIDATES", 2)
+    # three records hold "Sprachkurs": keys are id * 4 + kind, so the two answers (ids 1, 2) outrank opinion 1
+    assert found(data, "Sprachkurse") == {A1, A2}
+    assert found(data, "Sprachkurse", "--in", "opinions") == {OP1}

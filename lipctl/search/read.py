@@ -57,11 +57,12 @@ def hits(r: Reader, query: t.Query, *, kind: int | None = None, field_id: int | 
     else:
         params["q"] = t.tsquery(query)
         extra = "".join(" AND " + w.format(key="key", field="field_id") for w in where)
-        # ts_rank in the outer query: only for the candidates, not for every match.
+        # The candidates' keys alone (a small sort, or the primary key walked backwards once the table is
+        # analysed), then ts_rank for those only.
         sql = (
-            "SELECT key, ts_rank(terms, CAST(:q AS tsquery)) AS rank FROM ("  # noqa: S608 - constants
-            f"SELECT key, terms FROM {TERMS} WHERE terms @@ CAST(:q AS tsquery){extra} ORDER BY key DESC LIMIT :candidates"
-            ") AS c ORDER BY rank DESC, key LIMIT :limit"
+            "SELECT s.key, ts_rank(s.terms, CAST(:q AS tsquery)) AS rank FROM ("  # noqa: S608 - constants
+            f"SELECT key FROM {TERMS} WHERE terms @@ CAST(:q AS tsquery){extra} ORDER BY key DESC LIMIT :candidates"
+            f") AS c JOIN {TERMS} s ON s.key = c.key ORDER BY rank DESC, s.key LIMIT :limit"
         )
     return [Hit(int(row.key), float(row.rank)) for row in r.rows(sql, params)]
 

@@ -44,6 +44,8 @@ def upgrade() -> None:
         )
         conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{index.TERMS}_terms ON {index.TERMS} USING gin (terms)")
     index.rebuild(conn)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ANALYZE {index.TERMS}")  # the planner's statistics of the new terms (see read.hits)
 
 
 def downgrade() -> None:

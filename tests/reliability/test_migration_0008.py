@@ -54,7 +54,7 @@ def test_a_populated_database_upgrades_to_0008_with_every_row_kept(db_url: str, 
 
     result = cli("db", "upgrade", "--format", "json")
     assert result.exit_code == ExitCode.OK, result.stderr
-    assert json.loads(result.stdout)["schema"] == AFTER == schema.HEAD
+    assert json.loads(result.stdout)["schema"] == schema.HEAD  # through 0008 to the newest revision
     after = revisions.rows(db_url)
     assert set(after) == set(before)
     for name, rows in before.items():
@@ -63,7 +63,7 @@ def test_a_populated_database_upgrades_to_0008_with_every_row_kept(db_url: str, 
         got = after[name][: len(rows)] if name == "audit_events" else after[name]
         assert got == rows, f"{name}: rows changed"
     assert [(e["action"], json.loads(e["details"])) for e in after["audit_events"][logged:]] == [
-        ("schema.upgraded", {"before": BEFORE, "after": AFTER})
+        ("schema.upgraded", {"before": BEFORE, "after": schema.HEAD})
     ]
 
     again = cli("db", "upgrade", "--format", "json")
@@ -128,4 +128,6 @@ def test_the_downgrade_stops_while_a_plan_version_exists(db_url: str, cli) -> No
     _populated(db_url)
     assert cli("db", "upgrade").exit_code == ExitCode.OK
     assert cli("--today", "2021-06-01", "draft", "submit", "plan", "--without-all-fields", "--reason", "x").exit_code == 0
+    if schema.HEAD != AFTER:  # the later revisions (0012: the search index) go down first; they hold nothing 0008 needs
+        revisions.downgrade(db_url, schema.HEAD, AFTER)
     revisions.refused_downgrade(db_url, AFTER, BEFORE, "version\\(s\\) of the complete plan")

@@ -65,6 +65,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "remind",
         N_("Reminder mails to the bodies and expert groups that owe an opinion or a document within --within days or overdue."),
     ),
+    # issue 19: lipctl search (lipctl/commands/search.py)
+    "search": ("search", N_('Search opinion texts, survey answers and draft titles; "Sprachkurse" also finds "Sprachkurs".')),
     "db": ("db", N_("The database itself: back it up, check it, upgrade its schema.")),
     "oparl": ("oparl", N_("Open council data: the process as an OParl 1.1 tree for any web server.")),
     "completion": (

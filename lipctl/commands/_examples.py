@@ -71,6 +71,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     # issue 18 (helper "remind")
     "remind": ("lipctl remind --output reminders/", "lipctl remind --within 14 --send  # LIPCTL_SMTP_URL, LIPCTL_MAIL_FROM"),
+    "search": (  # issue 19
+        "lipctl search Sprachkurse",
+        'lipctl search "mehr Kita" --in surveys --field bildung --limit 50',
+        "lipctl search Elternarbeit --format json",
+    ),
     "db backup": ("lipctl db backup /srv/backup/lipctl-$(date +%F).db",),
 }
 

@@ -143,6 +143,9 @@ def _void(
     _refuse_twice(row, what)
     _refuse_if_relied_on(s, facts, kind, row.id, what, ref)
     _mark(env, row, reason)
+    from lipctl.search import index as search_index  # issue 19: a withdrawn text is no longer found
+
+    search_index.withdrawn(s, kind, row.id)
     return draft, ref, _recompute(versions, replay.without(facts, kind, row.id))
 
 

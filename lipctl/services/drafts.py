@@ -508,6 +508,9 @@ def _new_version(
     )
     session.add(draft)
     session.flush()
+    from lipctl.search import index as search_index  # issue 19: the search index (lipctl.search)
+
+    search_index.add_draft(session, draft.id, field_id, draft.title)
     return draft
 
 

@@ -14,6 +14,7 @@ from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
 from lipctl.process import chronology, lifecycle, limits
 from lipctl.process.states import DraftState
+from lipctl.search import index as search_index
 from lipctl.services import audit
 from lipctl.services import drafts as dr
 from lipctl.services.listings import opinion_row
@@ -66,6 +67,7 @@ def record(
         )
         s.add(op)
         s.flush()
+        search_index.add_opinion(s, op.id, draft.field_id, text)  # issue 19: the search index (lipctl.search)
         doc = dr.doc_ref(s, draft)
         audit.record(
             env,

@@ -332,6 +332,9 @@ def _import_stream(
         "skipped": sorter.skipped,
     }
     bulk.finish_batch(conn, batch_id, sha256=source.sha256, finished_at=audit.utcnow(), counts=counts)
+    from lipctl.search import index as search_index  # issue 19: the file's answers into the search index, set-based
+
+    search_index.add_survey_batch(conn, batch_id)
     audit.record(
         env,
         session,

@@ -24,8 +24,9 @@ on the table's file: every deleted text was still there). So, per store:
   way the deletion stands and a warning says who should run it. WAL archives and backups keep the
   old pages until they rotate out: the ``note`` says so.
 
-There is no full-text index over the answers (tests/store/test_erasure.py checks it on both
-stores); one added later must be rebuilt here, after the deletion.
+The search index (issue 19, lipctl.search.index) holds the answers' stemmed terms: they are deleted
+with the answers (SQLite: the FTS5 index is merged, then the file vacuumed; PostgreSQL: VACUUM FULL
+rewrites search_terms and its GIN index too).
 """
 
 from __future__ import annotations
@@ -90,6 +91,9 @@ def _delete(session: Session, model: type[m.Base], *where: Any) -> int:
 
 def delete_batch_answers(session: Session, survey_id: int, batch_id: int) -> int:
     """Delete the answers the batch stored (by survey too: the unique index's first column finds them); how many."""
+    from lipctl.search import index as search_index  # issue 19: their terms leave the search index first
+
+    search_index.remove_answers(session, survey_id, batch_id)
     return _delete(session, m.SurveyResponse, m.SurveyResponse.survey_id == survey_id, m.SurveyResponse.batch_id == batch_id)
 
 
@@ -100,6 +104,9 @@ def forget_batch_rejects(session: Session, batch_id: int) -> int:
 
 def delete_survey(session: Session, survey_id: int) -> SurveyErased:
     """Delete the survey and everything that refers to it: answers, reported rejects, draft links, import batches."""
+    from lipctl.search import index as search_index  # issue 19: their terms leave the search index first
+
+    search_index.remove_answers(session, survey_id)
     answers = _delete(session, m.SurveyResponse, m.SurveyResponse.survey_id == survey_id)
     rejects = _delete(session, m.ReportedReject, m.ReportedReject.survey_id == survey_id)
     links = _delete(session, m.DraftSurvey, m.DraftSurvey.survey_id == survey_id)
@@ -166,6 +173,7 @@ def _vacuum_full(engine: Engine) -> Erasure:
             conn.exec_driver_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
             try:
                 conn.exec_driver_sql(f"VACUUM FULL {TABLE}")
+                conn.exec_driver_sql("VACUUM FULL search_terms")  # issue 19: the search index's terms of the answers
             finally:
                 conn.exec_driver_sql("RESET lock_timeout")  # the connection goes back to the pool
             file_after, _owner, _me = _table_file(conn)

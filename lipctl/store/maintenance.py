@@ -115,7 +115,13 @@ def schema_diffs(conn: Connection) -> list[Any]:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from lipctl.search.index import is_index_table  # issue 19: the search index is the search module's, not a model
     from lipctl.store.models import Base
 
-    context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+    def include_name(name: str | None, type_: str, _parent: Any) -> bool:
+        return not (type_ == "table" and name is not None and is_index_table(name))
+
+    context = MigrationContext.configure(
+        conn, opts={"compare_type": True, "compare_server_default": False, "include_name": include_name}
+    )
     return list(compare_metadata(context, Base.metadata))

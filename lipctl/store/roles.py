@@ -53,7 +53,7 @@ def lipctl_objects(conn: Connection) -> Objects | None:
     ).scalar_one_or_none()
     if schema is None:
         return None
-    names = sorted({*Base.metadata.tables, "alembic_version"})
+    names = sorted({*Base.metadata.tables, "alembic_version", "search_terms"})  # search_terms: issue 19, lipctl.search
     tables = list(
         conn.execute(
             text(

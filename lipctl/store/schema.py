@@ -19,8 +19,11 @@ if TYPE_CHECKING:
 # Every revision this lipctl knows, oldest first; tests/store/test_migrations.py checks this
 # list against the scripts in migrations/versions.
 # Chained at the merges of 4 Dec 2026: 0009 contacts and the seed's values, 0010 survey rounds,
-# 0011 reminders sent (issue 18), 0013 lighter answers (issue 14).
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0013")
+# 0011 reminders sent (issue 18), 0012 the search index (issue 19), 0013 lighter answers (issue 14).
+REVISIONS: tuple[str, ...] = (
+    *("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"),
+    *("0009", "0010", "0011", "0012", "0013"),
+)
 HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).parent / "migrations"
 

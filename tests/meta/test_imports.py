@@ -115,6 +115,7 @@ READ_COMMANDS = [
     ("opinion", "list"),
     ("survey", "list"),
     ("survey", "export", "--field", "bildung"),
+    ("search", "Sprachkurse"),  # issue 19: search reads through the driver too
 ]
 
 

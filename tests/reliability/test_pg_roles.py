@@ -94,6 +94,7 @@ READS = [
     ["draft", "history", "bildung/grundsatzpapier"],
     ["opinion", "list"],
     ["log"],
+    ["search", "Anregung", "--format", "json"],  # issue 19: the search index is granted with the tables
 ]
 
 

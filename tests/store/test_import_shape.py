@@ -32,7 +32,12 @@ class Counter:
         self.most_parameters = 0  # of one statement (PostgreSQL): a look-up per key would send hundreds
         self.lock = threading.Lock()  # PostgreSQL sends batches from a worker thread
 
-    def add(self, *_args: object) -> None:
+    def add(self, *args: object) -> None:
+        # issue 19: the statements FTS5 runs itself, inside lipctl's one INSERT, on its shadow tables
+        # (search_fts_content, _docsize, _data …) and its data_version check reach sqlite3's trace
+        # callback too; they are no round trips of lipctl's.
+        if args and isinstance(args[0], str) and ("'search_fts_" in args[0] or "'main'.data_version" in args[0]):
+            return
         with self.lock:
             self.n += 1
 
@@ -103,10 +108,12 @@ def test_statements_per_batch_do_not_grow_with_the_table(db_url: str, cli, state
     # PostgreSQL: one look-up of the batch's keys and one COPY (new keys) — never a statement per row,
     # never a look-up per key.
     assert per_batch == (BATCH if store == "sqlite" else 2)
+    # issue 19: indexing a file's new answers for search costs one statement, then two per
+    # lipctl.search.index.CHUNK ids (one read, one write); a file that stored nothing costs the one.
     if store == "sqlite":
-        assert again == into_full
+        assert again == into_full - 2
     else:  # a re-import: the look-up finds every key, nothing is sent
-        assert again == into_full - 3
+        assert again == into_full - 3 - 2
     if store == "postgresql":
         # The widest fixed statement is the ORM's insert of the file's audit events with their chain
         # columns (20 parameters); a look-up per key would send at least a batch's worth (50).

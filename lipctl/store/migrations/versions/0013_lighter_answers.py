@@ -1,7 +1,7 @@
 """survey answers: lighter to store (no foreign key on the survey, no index of the category alone)
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-04
 
 Issue 14: a first import on PostgreSQL streams the file through one COPY; what the server does per
@@ -28,7 +28,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

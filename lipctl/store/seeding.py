@@ -291,8 +291,6 @@ def sync_bodies(sync: Sync, pd: d.ProcessDefinition, field_ids: dict[str, int], 
                 "position": pos,
                 "invitation_days": b.invitation_days,
                 "information_interval_days": b.information_interval_days,
-                "email": b.email,  # issue 18
-                "language": b.language,
             },
             f"body {b.slug}",
         )

@@ -20,7 +20,6 @@ import io
 import json
 import os
 import re
-import select
 import shlex
 import subprocess
 import unicodedata
@@ -291,32 +290,6 @@ def test_messages_on_stderr_show_control_characters(fresh_db: Path, cli) -> None
 # --- table: on a terminal (rich), through a real pseudo-terminal ---------------------------------
 
 
-def _on_terminal(db: Path, *args: str) -> tuple[int, str, str]:
-    """Run lipctl with a pseudo-terminal as stdout (rich sees a terminal); its exit code, screen bytes and stderr."""
-    master, slave = os.openpty()
-    env = h.env_for(db, COLUMNS="400", LINES="50", TERM="xterm-256color")
-    env.pop("NO_COLOR", None)
-    proc = subprocess.Popen(h.argv(*args), stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, cwd=h.REPO)
-    os.close(slave)
-    screen = b""
-    try:
-        while True:
-            ready, _w, _x = select.select([master], [], [], 120)
-            assert ready, "no output from lipctl on the terminal for 120 s"
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            screen += chunk
-    finally:
-        os.close(master)
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
-    proc.wait()
-    return proc.returncode, screen.decode("utf-8"), stderr
-
-
 def _unfolded(screen: str) -> str:
     """The screen's text without rich's own styling and box edges, cells joined again where rich folded them."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", screen)  # rich's SGR styles (the data's ESC are checked before this)
@@ -335,7 +308,7 @@ def _unfolded(screen: str) -> str:
     ],
 )
 def test_terminal_table_is_text_never_markup_nor_escapes(hostile, fresh_db: Path, args, expected) -> None:
-    code, screen, stderr = _on_terminal(fresh_db, *args)
+    code, screen, stderr = h.on_terminal(fresh_db, *args)
     assert code == ExitCode.OK, stderr
     assert "unexpected error" not in stderr and "MarkupError" not in stderr
     assert "┃" in screen or "─" in screen  # rich drew it: it saw a terminal

@@ -6,10 +6,7 @@ characters) without breaking words, so each body becomes a block; wider, it stay
 
 from __future__ import annotations
 
-import os
 import re
-import select
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,27 +26,9 @@ SLUGS = [
 
 def _screen(db: Path, columns: int, *args: str) -> list[str]:
     """The lines lipctl drew on a pseudo-terminal of ``columns`` columns, without styles."""
-    master, slave = os.openpty()
-    env = h.env_for(db, COLUMNS=str(columns), LINES="50", TERM="xterm-256color", LIPCTL_LANG="en")
-    proc = subprocess.Popen(h.argv(*args), stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, cwd=h.REPO)
-    os.close(slave)
-    screen = b""
-    try:
-        while True:
-            ready, _w, _x = select.select([master], [], [], 120)
-            assert ready, "no output from lipctl on the terminal for 120 s"
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            screen += chunk
-    finally:
-        os.close(master)
-    assert proc.wait() == 0, proc.stderr.read().decode() if proc.stderr else ""
-    text = re.sub(r"\x1b\[[0-9;]*m", "", screen.decode("utf-8"))
-    return text.replace("\r\n", "\n").split("\n")
+    code, screen, stderr = h.on_terminal(db, *args, columns=columns, colour=False)
+    assert code == 0, stderr
+    return re.sub(r"\x1b\[[0-9;]*m", "", screen).replace("\r\n", "\n").split("\n")
 
 
 def _whole_on_a_line(lines: list[str], slug: str) -> bool:

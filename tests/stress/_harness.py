@@ -33,6 +33,36 @@ def argv(*args: str) -> list[str]:
     return [sys.executable, "-m", "lipctl", *map(str, args)]
 
 
+def on_terminal(db: Path | str, *args: str, columns: int = 400, colour: bool = True) -> tuple[int, str, str]:
+    """Run lipctl with a pseudo-terminal of ``columns`` columns as stdout (rich sees a terminal): its exit
+    code, the screen's text (styles included) and stderr. ``colour``: without NO_COLOR."""
+    import select
+
+    master, slave = os.openpty()
+    env = env_for(db, COLUMNS=str(columns), LINES="50", TERM="xterm-256color")
+    if colour:
+        env.pop("NO_COLOR", None)
+    proc = subprocess.Popen(argv(*args), stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, cwd=REPO)
+    os.close(slave)
+    screen = b""
+    try:
+        while True:
+            ready, _w, _x = select.select([master], [], [], 120)
+            assert ready, "no output from lipctl on the terminal for 120 s"
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            screen += chunk
+    finally:
+        os.close(master)
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    proc.wait()
+    return proc.returncode, screen.decode("utf-8"), stderr
+
+
 @dataclass
 class Run:
     args: tuple[str, ...]

@@ -172,6 +172,8 @@ def _name_placeholders(cmd: Any) -> None:
             label = shown if param.required else f"[{shown}]"
             param.make_metavar = lambda ctx=None, *, usage=False, _label=label, _plain=shown: _label if usage else _plain
             completion.attach(param, shown)
+        elif param.metavar is not None and "|" in param.metavar:
+            completion.attach(param, param.metavar)  # a list of its values: "opinions|surveys|drafts"
         elif param.metavar is None and not hasattr(param.type, "choices"):
             long = next((o[2:] for o in param.opts if o.startswith("--")), param.name or "")
             if param.type.name in ("integer", "int", "integer range", "int range"):

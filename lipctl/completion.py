@@ -71,7 +71,14 @@ COMPLETERS: dict[str, Callable[[Any, str], list[str]]] = {
 
 def attach(param: Any, placeholder: str) -> None:
     """Complete ``param`` (an option or argument shown as ``placeholder``) from the database, if it names such a value."""
-    completer = COMPLETERS.get(placeholder.rstrip(".").removeprefix("[").removesuffix("]").rstrip("."))
+    name = placeholder.rstrip(".").removeprefix("[").removesuffix("]").rstrip(".")
+    completer = COMPLETERS.get(name)
+    if completer is None and "|" in name:  # the placeholder lists the values themselves (search --in)
+        values = name.split("|")
+
+        def completer(ctx: Any, incomplete: str) -> list[str]:
+            return values
+
     if completer is None:
         return
 

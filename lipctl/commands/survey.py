@@ -90,7 +90,7 @@ ReasonOpt = Annotated[
     str, typer.Option("--reason", help=_("Why (recorded in the audit log; never the answers' texts)."), show_default=False)
 ]
 NewNameArg = Annotated[str, typer.Argument(help=_("Its new name."), show_default=False)]
-SurveyNameArg = Annotated[str, typer.Argument(help=_("The survey's name (any case)."), show_default=False)]
+SurveyNameArg = Annotated[str, typer.Argument(metavar="SURVEY", help=_("The survey's name (any case)."), show_default=False)]
 
 IMPORT_COLUMNS = [
     Column("path", _("File")),

@@ -62,6 +62,14 @@ def test_survey_names(store, tmp_path: Path) -> None:
     answers.write_text("id,submitted_at,action_field,text\n1,2020-06-15 10:00:00,bildung,Mehr Kita-Plätze\n", encoding="utf-8")
     assert store("survey", "import", str(answers), "--survey", "Online-Beteiligung 2020").exit_code == ExitCode.OK
     assert _bash(store, "lipctl draft submit bildung --considered-survey O") == ["Online-Beteiligung 2020"]
+    # the survey commands that take a survey's name as their argument (issue 18's open and close too)
+    for command in ("open", "close", "rename", "delete"):
+        assert _bash(store, f"lipctl survey {command} O") == ["Online-Beteiligung 2020"], command
+
+
+def test_search_scopes(store) -> None:
+    assert _bash(store, "lipctl search Kita --in ") == ["opinions", "surveys", "drafts"]
+    assert _bash(store, "lipctl search Kita --field b") == ["bildung"]
 
 
 def test_the_database_of_the_command_line_wins(store, tmp_path: Path) -> None:

@@ -89,10 +89,20 @@ def tsvector(text: str | None) -> str:
     Cast with ``::tsvector`` it is taken as it is: no parser, no dictionary (``to_tsvector`` would
     split and fold again). Positions above 16383 are kept by PostgreSQL as 16383.
     """
+    if not text:
+        return ""
+    found = terms(text)
+    if len(found) <= 256:
+        # Each occurrence as its own entry ("'kita':1 'mehr':2 'kita':3"): PostgreSQL's tsvector input
+        # merges the positions of a term itself, so no dict per answer (9 µs instead of 13 µs an answer).
+        return " ".join(map(_POSITIONED.format, found, range(1, len(found) + 1)))
     positions: dict[str, list[str]] = {}
-    for i, t in enumerate(terms(text) if text else (), 1):
+    for i, t in enumerate(found, 1):
         positions.setdefault(t, []).append(str(min(i, 16383)))
     return " ".join(f"'{t}':{','.join(p[:256])}" for t, p in positions.items())
+
+
+_POSITIONED = "'{}':{}"
 
 
 # --- the query ------------------------------------------------------------------------------

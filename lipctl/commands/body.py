@@ -16,10 +16,6 @@ from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
 
 
-def _text(value: Any) -> str:
-    return "—" if value is None else str(value)
-
-
 def _excess(value: Any) -> str:
     if not value:
         return "—"
@@ -88,7 +84,7 @@ def register(root: typer.Typer) -> None:
             Column("body", _("Body")),
             Column("seats", _("Seats")),
             Column("from", _("From")),
-            Column("seats_before", _("Seats before"), _text),
+            Column("seats_before", _("Seats before")),
             Column("over_seats", _("Roster above the seats"), _excess),
         ]
         emit_record(row, fmt, cols, title=_("Seats of {body}").format(body=row["body"]))

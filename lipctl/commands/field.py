@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -15,13 +15,9 @@ from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
 
 
-def _text(value: Any) -> str:
-    return "—" if value is None else str(value)
-
-
 def change_columns() -> list[Column]:
     """The table of what an edit changed (``field edit``, ``body edit``)."""
-    return [Column("what", _("What")), Column("before", _("Before"), _text), Column("after", _("After"), _text)]
+    return [Column("what", _("What")), Column("before", _("Before")), Column("after", _("After"))]
 
 
 def register(root: typer.Typer) -> None:

@@ -18,21 +18,17 @@ DrucksacheOpt = Annotated[
 ]
 
 
-def _text(value: Any) -> str:
-    return "—" if value is None or value == "" else str(value)
-
-
 def _meeting_columns() -> list[Column]:
     return [
         Column("id", _("Session")),
         Column("body", _("Body")),
         Column("date", _("Date")),
-        Column("start", _("Start"), _text),
-        Column("location", _("Location"), _text),
-        Column("invited_on", _("Invited on"), _text),
+        Column("start", _("Start")),
+        Column("location", _("Location")),
+        Column("invited_on", _("Invited on")),
         Column("invitation", _("Invitation")),
-        Column("urgent_reason", _("Urgent because"), _text),
-        Column("second_convocation_of", _("Second convocation of"), _text),
+        Column("urgent_reason", _("Urgent because")),
+        Column("second_convocation_of", _("Second convocation of")),
     ]
 
 
@@ -70,9 +66,9 @@ def register_inform(committee: typer.Typer) -> None:
             Column("meeting", _("Session")),
             Column("body", _("Body")),
             Column("informed_on", _("Informed on")),
-            Column("drucksache", _("Drucksache"), _text),
-            Column("file_name", _("File"), _text),
-            Column("file_sha256", _("SHA-256"), _text),
+            Column("drucksache", _("Drucksache")),
+            Column("file_name", _("File")),
+            Column("file_sha256", _("SHA-256")),
         ]
         emit_record(row, fmt, cols, title=_("Committee informed in session {id}").format(id=row["meeting"]))
 
@@ -153,10 +149,10 @@ def register(root: typer.Typer) -> None:
 
         data = svc.show(env(), meeting)
         cols = [
-            Column("number", _("Item"), _text),
+            Column("number", _("Item")),
             Column("ref", _("Draft")),
-            Column("version", _("Version"), _text),
-            Column("drucksache", _("Drucksache"), _text),
+            Column("version", _("Version")),
+            Column("drucksache", _("Drucksache")),
             Column("results", _("Results"), _results),
         ]
         title = _("Session {id}: {body}, {date}; {invitation}").format(
@@ -188,10 +184,10 @@ def register(root: typer.Typer) -> None:
         row = svc.add_item(env(), meeting, ref, drucksache=drucksache, number=number)
         cols = [
             Column("meeting", _("Session")),
-            Column("number", _("Item"), _text),
+            Column("number", _("Item")),
             Column("ref", _("Draft")),
-            Column("version", _("Version"), _text),
-            Column("drucksache", _("Drucksache"), _text),
+            Column("version", _("Version")),
+            Column("drucksache", _("Drucksache")),
         ]
         emit_record(row, fmt, cols, title=_("Agenda of session {id}").format(id=row["meeting"]))
 

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from lipctl.commands._boundary import command, env
 from lipctl.commands._options import FormatOpt
 from lipctl.i18n import _
-from lipctl.output.emit import Column, OutputFormat
+from lipctl.output.emit import Column, OutputFormat, plain
 
 BodyArg = Annotated[str, typer.Argument(metavar="BODY", help=_("The body: slug, name or alias (rat, Ausschuss)."))]
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help=_("The member's name."))]
-
-
-def _text(value: Any) -> str:
-    return "—" if value is None else str(value)
 
 
 def _columns() -> list[Column]:
@@ -24,8 +20,8 @@ def _columns() -> list[Column]:
         Column("name", _("Name")),
         Column("role", _("Role")),
         Column("voting", _("Voting"), lambda v: _("yes") if v else _("advisory")),
-        Column("from", _("From"), _text),
-        Column("until", _("Until"), _text),
+        Column("from", _("From")),
+        Column("until", _("Until")),
     ]
 
 
@@ -93,8 +89,8 @@ def register(root: typer.Typer) -> None:
             body=data["body"],
             on=data["on"],
             voting=data["voting"],
-            seats=_text(data["seats"]),
-            statutory=_text(data["statutory"]),
+            seats=plain(data["seats"]),
+            statutory=plain(data["statutory"]),
         )
         emit(data, fmt, _columns(), title=title, rows=data["members"])
 

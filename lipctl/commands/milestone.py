@@ -27,10 +27,6 @@ class _Name(Column):
         return display_name(row.get("name"), row.get("name_en")) or "—"
 
 
-def _text(value: Any) -> str:
-    return "—" if value is None else str(value)
-
-
 def register(root: typer.Typer) -> None:
     from lipctl.cli import group_help
 
@@ -68,10 +64,10 @@ def register(root: typer.Typer) -> None:
         row = svc.reschedule(env(), key, due, reason)
         cols = [
             Column("milestone", _("Milestone")),
-            Column("due_before", _("Due before"), _text),
+            Column("due_before", _("Due before")),
             Column("due", _("Due")),
-            Column("original_due", _("Originally"), _text),
-            Column("due_text", _("Seed says"), _text),
+            Column("original_due", _("Originally")),
+            Column("due_text", _("Seed says")),
             Column("reason", _("Reason")),
         ]
         emit_record(row, fmt, cols, title=_("Milestone {key}").format(key=row["milestone"]))

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
 from lipctl.commands._boundary import command, env
 from lipctl.commands._options import FormatOpt
 from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
-
-
-def _text(value: Any) -> str:
-    return "—" if value is None else str(value)
 
 
 def register(root: typer.Typer) -> None:
@@ -30,12 +24,12 @@ def register(root: typer.Typer) -> None:
         cols = [
             Column("number", _("Drucksache")),
             Column("type_name", _("Type")),
-            Column("date", _("Date"), _text),
-            Column("title", _("Title"), _text),
+            Column("date", _("Date")),
+            Column("title", _("Title")),
             Column("carries", _("Carries")),
-            Column("ref", _("Draft"), _text),
-            Column("version", _("Version"), _text),
-            Column("body", _("Body"), _text),
+            Column("ref", _("Draft")),
+            Column("version", _("Version")),
+            Column("body", _("Body")),
             Column("resolutions", _("Resolutions"), lambda v: ", ".join(map(str, v)) or "—"),
         ]
         emit(svc.list_papers(env()), fmt, cols)

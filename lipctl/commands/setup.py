@@ -63,10 +63,6 @@ def register(root: typer.Typer) -> None:
         _conflicts(result["conflicts"], fmt)
 
 
-def _text(value: object) -> str:
-    return "—" if value is None else str(value)
-
-
 def _conflicts(conflicts: list[dict], fmt: OutputFormat) -> None:
     """The values changed both in lipctl and in the seed since it last applied: lipctl's kept (issue 18)."""
     from lipctl.output.emit import Column, emit
@@ -86,9 +82,9 @@ def _conflicts(conflicts: list[dict], fmt: OutputFormat) -> None:
         fmt,
         [
             Column("what", _("What")),
-            Column("seed_before", _("Seed before"), _text),
-            Column("seed", _("Seed now"), _text),
-            Column("kept", _("Kept (lipctl)"), _text),
+            Column("seed_before", _("Seed before")),
+            Column("seed", _("Seed now")),
+            Column("kept", _("Kept (lipctl)")),
         ],
     )
 

@@ -99,11 +99,18 @@ def check_members(
     return typed, reason
 
 
-def over_seats(seats: int | None, terms: Sequence[Term], days: Iterable[dt.date]) -> list[tuple[dt.date, int]]:
-    """The days (of ``days``) on which the roster has more voting members than ``seats``: (day, voting)."""
-    if seats is None:
-        return []
-    return [(day, n) for day in sorted(set(days)) if (n := voting_on(terms, day)) > seats]
+def over_seats(
+    history: Sequence[tuple[dt.date, int]], seed_seats: int | None, terms: Sequence[Term], days: Iterable[dt.date]
+) -> list[tuple[dt.date, int, int]]:
+    """The days (of ``days``) on which the roster has more voting members than the seats in force then —
+    the recorded seat count (``history``: from-date, seats), else the seed's: (day, voting, seats)."""
+    found = []
+    for day in sorted(set(days)):
+        recorded = seats_on(history, day)
+        seats = recorded if recorded is not None else seed_seats
+        if seats is not None and (n := voting_on(terms, day)) > seats:
+            found.append((day, n, seats))
+    return found
 
 
 def check_overlap(existing: Sequence[Term], since: dt.date | None, until: dt.date | None, *, body: str) -> None:

@@ -79,11 +79,8 @@ def _change_days(s: Session, body: m.Body, terms: list[rules.Term], since: dt.da
 
 
 def _excess(s: Session, body: m.Body, terms: list[rules.Term], days: list[dt.date]) -> list[dict[str, Any]]:
-    return [
-        {"date": day, "voting": rules.voting_on(terms, day), "seats": seats}
-        for day in days
-        if (seats := _seats_on(s, body, day)) is not None and rules.voting_on(terms, day) > seats
-    ]
+    over = rules.over_seats(_history(s, body), body.seats, terms, days)
+    return [{"date": day, "voting": voting, "seats": seats} for day, voting, seats in over]
 
 
 def _role(value: str | None) -> MembershipRole:

@@ -99,9 +99,12 @@ def test_without_a_statutory_number_members_is_required_and_taken_as_typed() -> 
 
 def test_the_roster_above_the_seats_is_found_on_the_days_given() -> None:
     roster = [term(NOV1), term(NOV1, person="B"), term(D(2022, 1, 1), person="C")]
-    assert r.over_seats(2, roster, [NOV1, D(2022, 1, 1)]) == [(D(2022, 1, 1), 3)]
-    assert r.over_seats(3, roster, [NOV1, D(2022, 1, 1)]) == []
-    assert r.over_seats(None, roster, [NOV1]) == []
+    assert r.over_seats([], 2, roster, [NOV1, D(2022, 1, 1)]) == [(D(2022, 1, 1), 3, 2)]
+    assert r.over_seats([], 3, roster, [NOV1, D(2022, 1, 1)]) == []
+    assert r.over_seats([], None, roster, [NOV1]) == []
+    # a recorded seat count wins over the seed's from its day on
+    assert r.over_seats([(D(2022, 1, 1), 3)], 2, roster, [NOV1, D(2022, 1, 1)]) == []
+    assert r.over_seats([(D(2022, 1, 1), 2)], None, roster, [NOV1, D(2022, 1, 1)]) == [(D(2022, 1, 1), 3, 2)]
 
 
 def test_one_membership_of_a_body_at_a_time() -> None:

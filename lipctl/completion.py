@@ -18,14 +18,14 @@ from typing import Any
 COMPLETE_VAR = "_LIPCTL_COMPLETE"
 SHELLS = ("bash", "zsh", "fish")
 
-_FIELDS = "SELECT slug FROM action_fields ORDER BY position, slug"
-_BODIES = "SELECT slug FROM bodies ORDER BY position, slug"
-_KINDS = "SELECT slug FROM document_kinds ORDER BY position, slug"
-_SURVEYS = "SELECT name FROM surveys ORDER BY name"
-_REFS = "SELECT DISTINCT f.slug || '/' || d.kind AS ref FROM drafts d JOIN action_fields f ON f.id = d.field_id ORDER BY ref"
-_PLAN = "SELECT DISTINCT 'plan' AS ref FROM drafts WHERE field_id IS NULL"  # the complete plan, once submitted
-_DRAFT_IDS = "SELECT id FROM drafts ORDER BY id"
-_MEETING_IDS = "SELECT id FROM meetings ORDER BY id"
+_FIELDS = ("action_fields", "SELECT slug FROM action_fields ORDER BY position, slug")
+_BODIES = ("bodies", "SELECT slug FROM bodies ORDER BY position, slug")
+_KINDS = ("document_kinds", "SELECT slug FROM document_kinds ORDER BY position, slug")
+_SURVEYS = ("surveys", "SELECT name FROM surveys ORDER BY name")
+_REFS = ("drafts", "SELECT DISTINCT f.slug || '/' || d.kind AS ref FROM drafts d JOIN action_fields f ON f.id = d.field_id ORDER BY ref")
+_PLAN = ("drafts", "SELECT DISTINCT 'plan' AS ref FROM drafts WHERE field_id IS NULL")  # the complete plan, once submitted
+_DRAFT_IDS = ("drafts", "SELECT id FROM drafts ORDER BY id")
+_MEETING_IDS = ("meetings", "SELECT id FROM meetings ORDER BY id")
 
 
 def _database(ctx: Any) -> str | None:
@@ -42,13 +42,17 @@ def _database(ctx: Any) -> str | None:
     return found or os.environ.get("LIPCTL_DB") or None
 
 
-def _values(ctx: Any, *queries: str) -> list[str]:
+Query = tuple[str, str]
+"""The table a completion reads (a database of an older schema may lack it) and the query of its values."""
+
+
+def _values(ctx: Any, *queries: Query) -> list[str]:
     from lipctl.context import AppContext
 
     store = AppContext(db=_database(ctx), actor="completion")
     try:
         with store.reader() as r:
-            return [str(v) for sql in queries if r.has_table(sql.split(" FROM ")[1].split()[0]) for v in r.column(sql)]
+            return [str(v) for table, sql in queries if r.has_table(table) for v in r.column(sql)]
     except Exception:  # noqa: BLE001 - a completion offers nothing rather than an error in the middle of typing
         return []
     finally:

@@ -22,7 +22,10 @@ _FIELDS = ("action_fields", "SELECT slug FROM action_fields ORDER BY position, s
 _BODIES = ("bodies", "SELECT slug FROM bodies ORDER BY position, slug")
 _KINDS = ("document_kinds", "SELECT slug FROM document_kinds ORDER BY position, slug")
 _SURVEYS = ("surveys", "SELECT name FROM surveys ORDER BY name")
-_REFS = ("drafts", "SELECT DISTINCT f.slug || '/' || d.kind AS ref FROM drafts d JOIN action_fields f ON f.id = d.field_id ORDER BY ref")
+_REFS = (
+    "drafts",
+    "SELECT DISTINCT f.slug || '/' || d.kind AS ref FROM drafts d JOIN action_fields f ON f.id = d.field_id ORDER BY ref",
+)
 _PLAN = ("drafts", "SELECT DISTINCT 'plan' AS ref FROM drafts WHERE field_id IS NULL")  # the complete plan, once submitted
 _DRAFT_IDS = ("drafts", "SELECT id FROM drafts ORDER BY id")
 _MEETING_IDS = ("meetings", "SELECT id FROM meetings ORDER BY id")

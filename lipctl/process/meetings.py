@@ -12,6 +12,8 @@ Pure rules, no database and no terminal:
   or a session that is no second convocation, does not qualify.
 - Unterrichtung (the committee "wird regelmäßig über den Stand informiert"): when the next report
   to the committee is due.
+- What happens in a session is recorded on its day, once it has taken place; a body's vote without a
+  named session goes into its one session of that day; agenda item numbers are unique in a session.
 """
 
 from __future__ import annotations
@@ -26,11 +28,15 @@ from lipctl.process.states import ResolutionResult
 
 __all__ = [
     "DEFAULT_INVITATION_DAYS",
+    "check_agenda_number",
+    "check_held",
     "check_invitation",
+    "check_on_its_day",
     "check_second_convocation_of",
     "information_due",
     "information_overdue",
     "invitation_period",
+    "one_session_of_the_day",
     "parse_item_number",
     "parse_start",
     "second_convocation_refusal",
@@ -40,6 +46,48 @@ __all__ = [
 DEFAULT_INVITATION_DAYS = 7
 
 _SECTION = "§65(2) NKomVG"
+
+
+def check_held(meeting_id: int, day: dt.date, today: dt.date, *, hint: str) -> None:
+    """A vote or a report is recorded once its session has taken place (``hint``: what to do instead)."""
+    if day > today:
+        raise InvalidInput(
+            _("session {id} is on {day}, after today ({today})").format(
+                id=meeting_id, day=day.isoformat(), today=today.isoformat()
+            ),
+            hint,
+        )
+
+
+def check_on_its_day(meeting_id: int, day: dt.date, given: dt.date | None) -> None:
+    """A --date given beside --meeting must be the session's day."""
+    if given is not None and given != day:
+        raise InvalidInput(
+            _("--date {date} is not the day of session {id} ({day})").format(
+                date=given.isoformat(), id=meeting_id, day=day.isoformat()
+            ),
+            _("leave out --date: the vote is on the session's day"),
+        )
+
+
+def one_session_of_the_day(body: str, day: dt.date, sessions: list[int]) -> int | None:
+    """The body's session on ``day`` a vote without --meeting goes into (None: there is none yet, one
+    is made); several that day must be told apart with --meeting."""
+    if len(sessions) > 1:
+        raise Refused(
+            _("{body} has {n} sessions on {day}").format(body=body, n=len(sessions), day=day.isoformat()),
+            _("name the session with --meeting ID ({ids})").format(ids=", ".join(str(x) for x in sessions)),
+        )
+    return sessions[0] if sessions else None
+
+
+def check_agenda_number(meeting_id: int, number: str | None, taken: Iterable[str | None]) -> None:
+    """An agenda item's number (5.1) is unique in its session."""
+    if number is not None and number in set(taken):
+        raise Refused(
+            _("session {id} already has an item {number}").format(id=meeting_id, number=number),
+            _("give the item its own number with --number (see 'lipctl meeting show {id}')").format(id=meeting_id),
+        )
 
 
 def invitation_period(days: int | None) -> int:

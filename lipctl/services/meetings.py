@@ -217,13 +217,7 @@ def _new_item(
     drucksache: str | None = None,
 ) -> m.AgendaItem:
     existing = _items(session, meeting.id)
-    if number is not None:
-        clash = next((i for i in existing if i.number == number), None)
-        if clash is not None:
-            raise Refused(
-                _("session {id} already has an item {number}").format(id=meeting.id, number=number),
-                _("give the item its own number with --number (see 'lipctl meeting show {id}')").format(id=meeting.id),
-            )
+    rules.check_agenda_number(meeting.id, number, (i.number for i in existing))
     if drucksache is None and meeting.second_convocation_of is not None:
         # The item comes back from the session that was not quorate: with the Drucksache it had there.
         first = _find_item(session, meeting.second_convocation_of, scope, draft_id)
@@ -335,31 +329,14 @@ def session_for_tally(
                 ),
                 _("name a session of {body} with --meeting (lipctl meeting list --body {body})").format(body=body.slug),
             )
-        if day is not None and day != mt.date:
-            raise InvalidInput(
-                _("--date {date} is not the day of session {id} ({day})").format(
-                    date=day.isoformat(), id=mt.id, day=mt.date.isoformat()
-                ),
-                _("leave out --date: the vote is on the session's day"),
-            )
-        if mt.date > env.today:
-            raise InvalidInput(
-                _("session {id} is on {day}, after today ({today})").format(
-                    id=mt.id, day=mt.date.isoformat(), today=env.today.isoformat()
-                ),
-                _("record the vote once the session has taken place"),
-            )
+        rules.check_on_its_day(mt.id, mt.date, day)
+        rules.check_held(mt.id, mt.date, env.today, hint=_("record the vote once the session has taken place"))
     else:
         assert day is not None
         same_day = list(
             session.scalars(select(m.Meeting).where(m.Meeting.body_id == body.id, m.Meeting.date == day).order_by(m.Meeting.id))
         )
-        if len(same_day) > 1:
-            raise Refused(
-                _("{body} has {n} sessions on {day}").format(body=body.slug, n=len(same_day), day=day.isoformat()),
-                _("name the session with --meeting ID ({ids})").format(ids=", ".join(str(x.id) for x in same_day)),
-            )
-        if same_day:
+        if rules.one_session_of_the_day(body.slug, day, [x.id for x in same_day]) is not None:
             mt = same_day[0]
         else:
             mt = m.Meeting(body_id=body.id, date=day, created_at=audit.utcnow(), created_by=env.actor)
@@ -494,13 +471,7 @@ def inform(env: Env, meeting: str, *, drucksache: str | None = None, file: str |
                     _("session {id} is one of {body}, not of the committee").format(id=mt.id, body=body.slug),
                     _("name a session of the committee with --meeting (lipctl meeting list)"),
                 )
-            if mt.date > env.today:
-                raise InvalidInput(
-                    _("session {id} is on {day}, after today ({today})").format(
-                        id=mt.id, day=mt.date.isoformat(), today=env.today.isoformat()
-                    ),
-                    _("record the information once the session has taken place"),
-                )
+            rules.check_held(mt.id, mt.date, env.today, hint=_("record the information once the session has taken place"))
             if paper is not None:  # the Drucksachen register: the number now carries this information
                 from lipctl.process.papers import Carried
                 from lipctl.services import papers

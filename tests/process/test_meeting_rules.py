@@ -188,3 +188,39 @@ def test_start_times(value: str, ok: bool) -> None:
     else:
         with pytest.raises(InvalidInput, match="is not a time"):
             rules.parse_start(value)
+
+
+# --- recording in a session (moved out of services/meetings.py) ------------------------------
+
+
+def test_a_session_is_recorded_in_once_it_has_taken_place() -> None:
+    day = dt.date(2021, 3, 4)
+    rules.check_held(5, day, day, hint="x")  # on its day
+    rules.check_held(5, day, dt.date(2021, 3, 5), hint="x")
+    with pytest.raises(InvalidInput, match=r"session 5 is on 2021-03-04, after today \(2021-03-03\)") as exc:
+        rules.check_held(5, day, dt.date(2021, 3, 3), hint="record it later")
+    assert exc.value.hint == "record it later"
+
+
+def test_a_date_beside_the_session_must_be_its_day() -> None:
+    day = dt.date(2021, 3, 4)
+    rules.check_on_its_day(5, day, None)
+    rules.check_on_its_day(5, day, day)
+    with pytest.raises(InvalidInput, match=r"--date 2021-03-05 is not the day of session 5 \(2021-03-04\)"):
+        rules.check_on_its_day(5, day, dt.date(2021, 3, 5))
+
+
+def test_a_vote_without_a_session_goes_into_the_one_of_its_day() -> None:
+    day = dt.date(2021, 3, 4)
+    assert rules.one_session_of_the_day("rat", day, []) is None
+    assert rules.one_session_of_the_day("rat", day, [7]) == 7
+    with pytest.raises(Refused, match="rat has 2 sessions on 2021-03-04") as exc:
+        rules.one_session_of_the_day("rat", day, [7, 9])
+    assert "--meeting ID (7, 9)" in exc.value.hint
+
+
+def test_agenda_numbers_are_unique_in_a_session() -> None:
+    rules.check_agenda_number(5, None, ["5.1", None])
+    rules.check_agenda_number(5, "5.2", ["5.1", None])
+    with pytest.raises(Refused, match="session 5 already has an item 5.1"):
+        rules.check_agenda_number(5, "5.1", ["5.1", None])

@@ -186,6 +186,13 @@ def test_output_writes_eml_files_that_parse_back_and_records_nothing(office, cli
     assert "Ihre Stellungnahme ist fällig" in german.get_content()
     assert _sent(db_url) == []
 
+    # a second run the same day replaces each recipient's file (a preview shows what is owed now), adds none
+    again = cli("remind", "--output", str(folder), "--format", "json")
+    assert again.exit_code == ExitCode.OK, again.stderr
+    assert sorted(f.name for f in folder.iterdir()) == [f.name for f in files]
+    assert _parsed(files[0].read_bytes())["Subject"] == german["Subject"]
+    assert _sent(db_url) == []
+
 
 def test_an_expert_group_is_reminded_of_its_document_at_its_contacts_address(office, cli, tmp_path) -> None:
     assert cli("milestone", "reschedule", "grundsatzpapiere", "--due", "2021-02-05", "--reason", "Termin").exit_code == 0

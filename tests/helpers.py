@@ -68,3 +68,8 @@ def counts(db: Database = None, tables: Iterable[str | Table] | None = None) -> 
 def model_tables() -> list[str]:
     """The tables of lipctl's models (not alembic_version), in dependency order."""
     return [t.name for t in m.Base.metadata.sorted_tables]
+
+
+def damaged(data: bytes) -> bytes:
+    """``data`` with its last byte changed — always different (replacing it with a fixed byte is not, 1 in 256)."""
+    return data[:-1] + bytes([data[-1] ^ 0xFF]) if data else b"\x00"

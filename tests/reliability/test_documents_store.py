@@ -18,7 +18,7 @@ from lipctl.errors import ExitCode
 from lipctl.files import inputs
 from lipctl.store import schema
 from tests.fixtures import revisions
-from tests.helpers import engine_on
+from tests.helpers import damaged, engine_on
 from tests.stress import _harness as h
 
 SUBMIT = ("draft", "submit", "bildung", "--kind", "grundsatzpapier")
@@ -96,7 +96,7 @@ def test_a_damaged_stored_document_is_refused_before_a_byte_is_written(db_url: s
     assert cli(*SUBMIT, "--file", str(doc)).exit_code == ExitCode.OK
     if "://" not in db_url:
         kept = _kept_files(isolated, db_url)[0]
-        kept.write_bytes(data[:-1] + b"X")
+        kept.write_bytes(damaged(data))
     else:
         engine = engine_on(db_url)
         with engine.begin() as conn:

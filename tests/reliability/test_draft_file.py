@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from lipctl.errors import ExitCode
 from lipctl.files import inputs
-from tests.helpers import engine_on
+from tests.helpers import damaged, engine_on
 
 SUBMIT = ("draft", "submit", "bildung", "--kind", "grundsatzpapier")
 REF = "bildung/grundsatzpapier"
@@ -61,7 +61,7 @@ def test_an_existing_file_needs_force(kept: bytes, cli, isolated: Path) -> None:
 def test_a_damaged_document_leaves_nothing(kept: bytes, db_url: str, cli, isolated: Path) -> None:  # noqa: ANN001
     if "://" not in db_url:
         [copy] = [p for p in (Path(db_url).parent / "files").iterdir() if not p.name.startswith(".")]
-        copy.write_bytes(kept[:-1] + b"X")
+        copy.write_bytes(damaged(kept))
     else:
         engine = engine_on(db_url)
         with engine.begin() as conn:

@@ -23,6 +23,8 @@ into a fresh database of that server:
 
 - lipctl: `lipctl survey import` (then the same file again: all duplicates);
 - `psql \copy` of the same file into a text staging table (12 text columns, no keys): the C floor;
+- the same `\copy` into the staging table with a GIN index on `to_tsvector('german', answer)`:
+  the C floor of an import that indexes every word, as lipctl's keeps its search index (issue 19);
 - `psql \copy` of lipctl's own rows (dumped after its import, COPY text) into lipctl's table in a
   fresh database: what the server alone needs to store them (its keys, indexes and foreign key);
 - the plain psycopg COPY floor: csv module + `cursor.copy()` into lipctl's own survey_responses
@@ -325,6 +327,10 @@ with psycopg.connect(conninfo) as con:
 """
 
 STAGING = "CREATE TABLE staging (" + ", ".join(f"c{i} text" for i in range(12)) + ")"
+STAGING_FTS = "CREATE INDEX ON staging USING gin (to_tsvector('german', c11))"
+"""The same staging table with PostgreSQL's own full-text index on the answers' column (G01Q03, the free
+text): what indexing every word costs in the server's C code, the floor for an import that keeps a search
+index (issue 19) current."""
 
 
 def postgres(args: argparse.Namespace, work: Path, csv_path: Path, env: dict[str, str]) -> None:
@@ -345,18 +351,20 @@ def postgres(args: argparse.Namespace, work: Path, csv_path: Path, env: dict[str
                 conn.execute(f'CREATE DATABASE "{name}"')
             return f"host={server.socket_dir} user={server.user} dbname={name}"
 
-        def init(name: str) -> str:
+        def init(name: str, tree_env: dict[str, str] = env) -> str:
+            """A fresh database made by ``lipctl init`` of the tree whose import runs on it (its own schema)."""
             fresh_db(name)
             url = server.url(name)
-            subprocess.run([sys.executable, "-m", "lipctl", "--db", url, "init"], env=env, check=True, capture_output=True)
+            subprocess.run([sys.executable, "-m", "lipctl", "--db", url, "init"], env=tree_env, check=True, capture_output=True)
             return url
 
         def lipctl(db: str) -> list[str]:
             return import_command(db, csv_path)
 
-        def staging() -> None:
-            conninfo = fresh_db("copy")
-            subprocess.run([psql, "-X", "-q", conninfo, "-c", STAGING], check=True, capture_output=True)  # type: ignore[list-item]
+        def staging(name: str = "copy", *more: str) -> None:
+            conninfo = fresh_db(name)
+            sql = [a for statement in (STAGING, *more) for a in ("-c", statement)]
+            subprocess.run([psql, "-X", "-q", conninfo, *sql], check=True, capture_output=True)  # type: ignore[list-item]
 
         lip_url = server.url("lipctl")
         before = dict(env, PYTHONPATH=str(Path(args.before).resolve())) if args.before else env
@@ -393,7 +401,7 @@ def postgres(args: argparse.Namespace, work: Path, csv_path: Path, env: dict[str
             (PG_REIMPORT, dump_rows, lambda: lipctl(lip_url), {"env": env}),
             *(
                 [
-                    (PG_BEFORE, lambda: init("before"), lambda: import_command(server.url("before"), csv_path), {"env": before}),
+                    (PG_BEFORE, lambda: init("before", before), lambda: import_command(server.url("before"), csv_path), {"env": before}),
                     (PG_BEFORE_REIMPORT, None, lambda: import_command(server.url("before"), csv_path), {"env": before}),
                 ]
                 if args.before
@@ -403,6 +411,8 @@ def postgres(args: argparse.Namespace, work: Path, csv_path: Path, env: dict[str
              lambda: [psql, "-X", "-q", f"host={server.socket_dir} user={server.user} dbname=table", "-c",
                       f"\\copy survey_responses ({ROW_COLUMNS}) FROM '{rows_file}'"], {}),
             (PSQL_COPY, staging, lambda: [psql, "-X", "-q", f"host={server.socket_dir} user={server.user} dbname=copy", "-c", copy_sql], {}),
+            (PSQL_COPY_FTS, lambda: staging("copyfts", STAGING_FTS),
+             lambda: [psql, "-X", "-q", f"host={server.socket_dir} user={server.user} dbname=copyfts", "-c", copy_sql], {}),
             (PG_FLOOR_LABEL, lambda: init("floor"),
              lambda: [sys.executable, "-c", PG_FLOOR, str(csv_path), f"host={server.socket_dir} user={server.user} dbname=floor"], {}),
             (SQLITE_IMPORT, sqlite_init, lambda: lipctl(str(sqlite_db)), {"env": env}),
@@ -433,6 +443,10 @@ def postgres(args: argparse.Namespace, work: Path, csv_path: Path, env: dict[str
     print(f"rows stored by lipctl on PostgreSQL:                    {stored:,}")
     print(f"PostgreSQL import / SQLite import:                      {first / best[SQLITE_IMPORT][0]:.2f} (target ≤ 1.5)")
     print(f"PostgreSQL import / psql \\copy:                         {first / best[PSQL_COPY][0]:.2f} (target ≤ 4)")
+    print(
+        f"PostgreSQL import / psql \\copy with a full-text index:  {first / best[PSQL_COPY_FTS][0]:.2f} "
+        "(lipctl keeps its search index in the same transaction)"
+    )
     print(f"PostgreSQL import / plain psycopg COPY floor:           {first / best[PG_FLOOR_LABEL][0]:.2f}")
     print(
         f"PostgreSQL import / psql \\copy into lipctl's table:     {first / best[PSQL_COPY_TABLE][0]:.2f} (the server's own share)"
@@ -448,6 +462,7 @@ def postgres(args: argparse.Namespace, work: Path, csv_path: Path, env: dict[str
 PG_IMPORT = "lipctl survey import (PostgreSQL)"
 PG_REIMPORT = "lipctl survey import (PostgreSQL, again: all dup.)"
 PSQL_COPY = "psql \\copy into a text staging table"
+PSQL_COPY_FTS = "psql \\copy, staging table with a full-text index"
 PG_FLOOR_LABEL = "plain psycopg COPY floor, lipctl's table"
 PG_BEFORE = "lipctl survey import (PostgreSQL), --before tree"
 PG_BEFORE_REIMPORT = "lipctl re-import (PostgreSQL), --before tree"

@@ -11,6 +11,7 @@ tests/meta/test_imports.py checks the table against the modules: the same names,
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Annotated, Any
@@ -354,6 +355,9 @@ def main() -> None:
     """Entry point of the console script and ``python -m lipctl``."""
     import signal
 
+    from lipctl.errors import ExitCode
+    from lipctl.output.pipe import OutputFailed
+
     signal.signal(signal.SIGTERM, _terminate)
     try:
         try:
@@ -366,8 +370,21 @@ def main() -> None:
         from lipctl.output.pipe import end_quietly
 
         raise SystemExit(end_quietly()) from None
+    except OutputFailed as exc:  # what was still buffered at the end could not be written (a full disk)
+        from lipctl.commands._boundary import commits_so_far, output_failed
+
+        sys.stderr.write(output_failed(exc.reason, stored=commits_so_far() > 0) + "\n")
+        raise SystemExit(int(ExitCode.REFUSED)) from None
     except Exception as exc:  # outside any command's boundary (e.g. while starting up)
         if os.environ.get("LIPCTL_DEBUG") or "--debug" in sys.argv:
             raise
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+            # help, usage or version text to a full disk: no command ran
+            from lipctl.commands._boundary import output_failed
+            from lipctl.output.pipe import silence_stdout
+
+            silence_stdout()
+            sys.stderr.write(output_failed(exc.strerror or str(exc), stored=False) + "\n")
+            raise SystemExit(int(ExitCode.REFUSED)) from None
         sys.stderr.write(_("lipctl: unexpected error ({error}); run again with --debug").format(error=type(exc).__name__) + "\n")
         raise SystemExit(1) from None

@@ -114,6 +114,24 @@ def command(app: typer.Typer, name: str, *, path: str | None = None, **kwargs: A
     return decorate
 
 
+def commits_so_far() -> int:
+    """Units of work committed in this process so far (lipctl.store.uow.commits; 0 while it is not loaded)."""
+    return int(getattr(sys.modules.get("lipctl.store.uow"), "commits", 0))
+
+
+def output_failed(reason: str, *, stored: bool) -> str:
+    """The line for an output that could not be written, saying whether the command's change was stored."""
+    if stored:
+        return _(
+            "lipctl: could not write the output: {reason} — the change was stored (see 'lipctl log'); "
+            "free some space or send the output elsewhere"
+        ).format(reason=reason)
+    return _(
+        "lipctl: could not write the output: {reason} — nothing was changed; "
+        "free some space or send the output elsewhere, then run the command again"
+    ).format(reason=reason)
+
+
 def guarded(fn: F, path: str) -> F:
     """``fn`` inside the command boundary, as command ``path`` (also for a group that runs on its own: lipctl log)."""
 
@@ -123,9 +141,22 @@ def guarded(fn: F, path: str) -> F:
 
         ctx = current()
         ctx.command = path
+        from lipctl.output import pipe
+
+        pipe.reset()
+        commits = commits_so_far()
         try:
-            check_arguments(fn, kw)
-            return fn(*args, **kw)
+            try:
+                check_arguments(fn, kw)
+                result = fn(*args, **kw)
+            except typer.Exit:
+                pipe.flush()  # the exit status stays; an output that cannot be written is reported below
+                raise
+            pipe.flush()  # inside the boundary: a full disk behind `> file` is reported, not met at exit
+            return result
+        except pipe.OutputFailed as exc:
+            message(output_failed(exc.reason, stored=commits_so_far() > commits))
+            raise typer.Exit(int(ExitCode.REFUSED)) from None
         except LipctlError as exc:
             # A refusal is the answer, not a fault: no traceback, even with --debug — except where the
             # store failed (StoreError wraps what the database or the file system said).

@@ -211,7 +211,10 @@ def register(root: typer.Typer) -> None:
                 _("the document is not written to a terminal"),
                 _("redirect it into a file: lipctl draft document {ref} > file.pdf").format(ref=ref),
             )
-        stored = svc.write_document(env(), ref, sys.stdout.buffer)
+        from lipctl.output.pipe import writing
+
+        with writing():  # a full disk behind `> file`: one line, not an unexpected error
+            stored = svc.write_document(env(), ref, sys.stdout.buffer)
         message(
             _("{draft}: {name}, {size} bytes, SHA-256 {sha256} checked").format(
                 draft=stored.label, name=stored.name or "—", size=f"{stored.size:,}", sha256=stored.sha256
@@ -243,7 +246,10 @@ def register(root: typer.Typer) -> None:
         from lipctl.services import drafts as svc
 
         if output == "-":
-            stored = svc.write_document(env(), ref, sys.stdout.buffer)
+            from lipctl.output.pipe import writing
+
+            with writing():  # a full disk behind `> file`: one line, not an unexpected error
+                stored = svc.write_document(env(), ref, sys.stdout.buffer)
             where = _("stdout")
         else:
             stored, where = svc.save_document(env(), ref, output, force=force)

@@ -316,30 +316,39 @@ def register(root: typer.Typer) -> None:
         from lipctl.output.emit import emit
         from lipctl.services import responses
 
-        handed = None
-        if handover:
-            from lipctl.services import surveys_rounds
-
-            handed = surveys_rounds.hand_over(env(), field, survey, date)
-        elif date is not None:
+        if date is not None and not handover:
             from lipctl.errors import InvalidInput
 
             raise InvalidInput(_("--date is the day of a handover"), _("give --handover with it, or leave --date out"))
-        emit(responses.export(env(), field, survey), fmt, EXPORT_COLUMNS)
-        if handed is not None:
-            if handed["answers"]:
-                text = _("handed over: {n} answers to {group} on {day} (handover {id})")
-            else:
-                text = _("nothing handed over: every answer of {field} had been handed over before")
-            message(
-                text.format(
-                    n=handed["answers"],
-                    group=handed["group"] or handed["field"],
-                    day=handed["handed_on"],
-                    id=handed["handover"],
-                    field=handed["field"],
+        if not handover:
+            with responses.exported(env(), field, survey) as rows:
+                emit(rows, fmt, EXPORT_COLUMNS)
+            return
+        from lipctl.output import pipe
+        from lipctl.services import surveys_rounds
+
+        with surveys_rounds.handing_over(env(), field, survey, date) as (handed, rows):
+            emit(rows, fmt, EXPORT_COLUMNS)
+            if pipe.was_cut():  # `| head`: the group did not receive every answer, so none is handed over
+                from lipctl.errors import Refused
+
+                raise Refused(
+                    _("the output ended before every answer was written (its reader went away)"),
+                    _("nothing was handed over; write the export to a file or a program that reads all of it"),
                 )
+        if handed["answers"]:
+            text = _("handed over: {n} answers to {group} on {day} (handover {id})")
+        else:
+            text = _("nothing handed over: every answer of {field} had been handed over before")
+        message(
+            text.format(
+                n=handed["answers"],
+                group=handed["group"] or handed["field"],
+                day=handed["handed_on"],
+                id=handed["handover"],
+                field=handed["field"],
             )
+        )
 
     @command(grp, "open", path="survey open")
     def open_(

@@ -10,8 +10,9 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -91,8 +92,19 @@ def json_text(data: Any) -> str:
 
 
 def write_json(data: Any, out: io.TextIOBase | None = None) -> None:
+    """``data`` as JSON; an iterator of rows as a JSON array written row by row (the same text as a list's)."""
     out = out or sys.stdout  # type: ignore[assignment]
+    if isinstance(data, Iterator):
+        first = True
+        for item in data:
+            out.write(("[\n" if first else ",\n") + _INDENT.sub("  ", json_text(item)))  # type: ignore[union-attr]
+            first = False
+        out.write("[]\n" if first else "\n]\n")  # type: ignore[union-attr]
+        return
     out.write(json_text(data) + "\n")  # type: ignore[union-attr]
+
+
+_INDENT = re.compile(r"^", re.MULTILINE)
 
 
 def stdout_is_terminal() -> bool:
@@ -111,11 +123,15 @@ def emit(
     rows: list[dict[str, Any]] | None = None,
     footer: str | None = None,
 ) -> None:
-    """Write ``data`` in ``fmt``. ``rows`` (default: ``data``) are what tables, CSV and Markdown show."""
+    """Write ``data`` in ``fmt``. ``rows`` (default: ``data``) are what tables, CSV and Markdown show.
+
+    ``data`` may be an iterator of rows: JSON and CSV then write each row as it comes (memory for one
+    row); a table or Markdown collects them first (it is aligned over all rows)."""
     from lipctl.output.pipe import guarded
 
     with guarded():  # `| head -1`: the output ends quietly, the command goes on to its exit status
         _emit(data, OutputFormat(fmt), columns, title=title, rows=rows, footer=footer)
+        sys.stdout.flush()  # written now: a command that records what it wrote commits only after this
 
 
 def _emit(
@@ -133,9 +149,11 @@ def _emit(
     table_rows = rows if rows is not None else data
     if isinstance(table_rows, dict):
         table_rows = [table_rows]
-    if fmt is OutputFormat.CSV:
+    if fmt is OutputFormat.CSV:  # written row by row: an iterator of rows streams
         write_csv(table_rows, columns)
-    elif fmt is OutputFormat.MARKDOWN:
+        return
+    table_rows = list(table_rows)  # a table is aligned over all its rows
+    if fmt is OutputFormat.MARKDOWN:
         sys.stdout.write(markdown_table(table_rows, columns, title=title, footer=footer))
     elif stdout_is_terminal():
         from lipctl.output.tables import print_rich_table
@@ -161,7 +179,7 @@ def emit_record(data: dict[str, Any], fmt: OutputFormat | str, fields: Sequence[
     emit(rows, fmt, cols, title=title)
 
 
-def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
+def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> None:
     """Exact text, every cell with a line break quoted, formula-like cells guarded (``csvsafe``)."""
     from lipctl.output import csvsafe
 

@@ -104,7 +104,10 @@ def write_calendar(env: Env, output: Path | str, *, force: bool = False) -> str:
     """Write the feed to ``output`` (FILE.ics, or - for standard output) and return what was written."""
     if str(output) == STDOUT:
         data = render(env)
-        sys.stdout.write(data.decode("utf-8"))
+        from lipctl.output.pipe import guarded
+
+        with guarded():  # a reader that went away ends it quietly; a full disk is OutputFailed
+            sys.stdout.write(data.decode("utf-8"))
         return STDOUT
     out = target(output, force=force)  # before anything else: a refused path costs nothing
     outputs.write_atomically(out, render(env))

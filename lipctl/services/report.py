@@ -71,7 +71,10 @@ def write_report(env: Env, output: Path | str, since: str | None = None, *, forc
 
     if str(output) == STDOUT:
         data = briefing(env, parse_since(since))
-        sys.stdout.write(mark(render.markdown(data), "markdown"))
+        from lipctl.output.pipe import guarded
+
+        with guarded():  # a reader that went away ends it quietly; a full disk is OutputFailed
+            sys.stdout.write(mark(render.markdown(data), "markdown"))
         return STDOUT
     out, fmt = target(output, force=force)  # before anything else: a refused path costs nothing
     since_day = parse_since(since)

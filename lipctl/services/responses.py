@@ -7,12 +7,15 @@ lipctl.services.surveys.
 
 from __future__ import annotations
 
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from lipctl.store.read import definition, surveys
 
 if TYPE_CHECKING:
     from lipctl.context import Env
+    from lipctl.store.reader import Reader
 
 
 def stats(env: Env, survey: str | None = None) -> dict[str, Any]:
@@ -66,18 +69,34 @@ def list_surveys(env: Env) -> list[dict[str, Any]]:
 
 def export(env: Env, field: str, survey: str | None = None) -> list[dict[str, Any]]:
     """The inputs an expert group receives: every response routed to its action field."""
+    with exported(env, field, survey) as rows:
+        return list(rows)
 
+
+@contextmanager
+def exported(env: Env, field: str, survey: str | None = None) -> Iterator[Iterator[dict[str, Any]]]:
+    """``export``'s rows as they are read, for writing inside the block (memory for a few rows, whatever
+    the field received); an unknown field or survey is refused before the first row."""
     with env.reader() as r:
-        slug = definition.field_slug(r, field)
-        survey_id = surveys.survey(r, survey).id if survey else None
-        return [
-            {
-                "id": row.id,
-                "survey": row.survey,
-                "field": slug,
-                "category": row.category,
-                "submitted_at": row.submitted_at,
-                "text": row.text,
-            }
-            for row in surveys.responses(r, slug, survey_id)
-        ]
+        rows = answers(r, field, survey)
+        try:
+            yield rows
+        finally:
+            rows.close()  # a block that stopped early ends the read here, while the transaction is open
+
+
+def answers(r: Reader, field: str, survey: str | None = None) -> Generator[dict[str, Any], None, None]:
+    """The export's rows on reader ``r`` (checked now, read as they are consumed)."""
+    slug = definition.field_slug(r, field)
+    survey_id = surveys.survey(r, survey).id if survey else None
+    return (
+        {
+            "id": row.id,
+            "survey": row.survey,
+            "field": slug,
+            "category": row.category,
+            "submitted_at": row.submitted_at,
+            "text": row.text,
+        }
+        for row in surveys.stream_responses(r, slug, survey_id)
+    )

@@ -7,6 +7,8 @@ handover is one INSERT … SELECT in lipctl.store.surveyrounds, whatever the num
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from lipctl.errors import InvalidInput
@@ -108,12 +110,21 @@ def close_survey(env: Env, name: str) -> dict[str, Any]:
     return row
 
 
-def hand_over(env: Env, field: str, survey: str | None, date: str | None = None) -> dict[str, Any]:
-    """survey export --field F --handover [--date D]: record that the field's answers not handed over yet
-    (of one survey) went to its expert group on that day (default --today, never after it). Nothing new
-    to hand over: nothing is recorded."""
+@contextmanager
+def handing_over(
+    env: Env, field: str, survey: str | None, date: str | None = None
+) -> Iterator[tuple[dict[str, Any], Iterator[dict[str, Any]]]]:
+    """survey export --field F --handover [--date D]: the handover of the field's answers not handed over
+    yet (of one survey) to its expert group on that day (default --today, never after it), and the
+    export's rows (lipctl.services.responses.answers), read in the same transaction.
+
+    The block writes the rows; the handover is committed when the block ends without an error — an
+    export that could not be written, or was not read whole, hands nothing over. Nothing new to hand
+    over: nothing is recorded (``answers`` 0).
+    """
     from lipctl.services import audit
     from lipctl.services.drafts import parse_day
+    from lipctl.services.responses import answers
     from lipctl.store import models as m
     from lipctl.store import repositories as repo
     from lipctl.store import surveyrounds as store
@@ -143,19 +154,23 @@ def hand_over(env: Env, field: str, survey: str | None, date: str | None = None)
             "answers": handover.answers,
             "survey": sv.name if sv else None,
         }
-        if not handover.answers:
-            return result  # not committed: the unit of work rolls the empty handover back
-        audit.record(
-            env,
-            s,
-            "survey.handed_over",
-            entity="survey_handover",
-            entity_id=handover.id,
-            happened_on=day,
-            field=fld.slug,
-            group=result["group"],
-            survey=result["survey"],
-            answers=handover.answers,
-        )
-        uow.commit()
-    return result
+        if handover.answers:
+            audit.record(
+                env,
+                s,
+                "survey.handed_over",
+                entity="survey_handover",
+                entity_id=handover.id,
+                happened_on=day,
+                field=fld.slug,
+                group=result["group"],
+                survey=result["survey"],
+                answers=handover.answers,
+            )
+        rows = answers(repo.reader(s), fld.slug, sv.name if sv else None)
+        try:
+            yield result, rows
+        finally:
+            rows.close()  # a block that stopped early ends the read here, while the transaction is open
+        if handover.answers:
+            uow.commit()  # nothing new to hand over: the export was written, the unit of work rolls back

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from lipctl.store.errors import Where, open_error, store_error
@@ -26,6 +26,8 @@ from lipctl.store.location import BUSY_TIMEOUT_MS, Location, prepare_sqlite_file
 # Called with every statement and its parameters before it runs (tests count them,
 # benchmarks/scale.py --explain asks SQLite for their plans).
 listeners: list[Callable[[str, dict[str, Any]], None]] = []
+STREAM_SIZE = 1000
+"""Rows per read of ``Reader.stream``."""
 
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
@@ -74,16 +76,56 @@ class Reader:
             out = [Row(zip(names, values, strict=True)) for values in cur.fetchall()]
         finally:
             cur.close()
-        dates, times, flags = tuple(dates), tuple(times), tuple(flags)
-        if dates or times or flags:
-            for row in out:
-                for name in dates:
-                    row[name] = as_date(row[name])
-                for name in times:
-                    row[name] = as_datetime(row[name])
-                for name in flags:
-                    row[name] = None if row[name] is None else bool(row[name])
-        return out
+        return _converted(out, dates, times, flags)
+
+    def stream(
+        self,
+        sql: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        size: int = STREAM_SIZE,
+        dates: Iterable[str] = (),
+        times: Iterable[str] = (),
+        flags: Iterable[str] = (),
+    ) -> Iterator[Row]:
+        """The rows of ``sql`` as they are read, ``size`` at a time (converted as by ``rows``): memory for
+        ``size`` rows, whatever the result holds. One statement per ``size`` rows.
+
+        PostgreSQL: a cursor of the transaction (DECLARE … CURSOR, FETCH ``size``; any driver, also the
+        read commands' libpq); SQLite: the driver's cursor, ``fetchmany(size)``. Read the rows before the
+        next query on this reader (one cursor at a time).
+        """
+        if self.backend == "sqlite":
+            text, args = self._prepare(sql, params or {})
+            for listen in listeners:
+                listen(text, args)
+            cur = self.conn.cursor()
+            try:
+                cur.execute(text, args)
+                names = [d[0] for d in cur.description]
+                while batch := cur.fetchmany(size):
+                    yield from _converted([Row(zip(names, values, strict=True)) for values in batch], dates, times, flags)
+            finally:
+                cur.close()
+            return
+        self._run(f"DECLARE lipctl_stream NO SCROLL CURSOR FOR {sql}", params)
+        try:
+            while batch := self.rows(f"FETCH FORWARD {int(size)} FROM lipctl_stream", dates=dates, times=times, flags=flags):
+                yield from batch
+        finally:
+            with suppress(Exception):  # a transaction that failed meanwhile ends with its cursor
+                self._run("CLOSE lipctl_stream")
+
+    def _run(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        """A statement without rows (DECLARE, CLOSE)."""
+        text, args = self._prepare(sql, params or {})
+        for listen in listeners:
+            listen(text, args)
+        cur = self.conn.cursor()
+        try:
+            cur.execute(text, args)
+        finally:
+            cur.close()
 
     def pairs(self, sql: str, params: Mapping[str, Any] | None = None) -> dict[Any, Any]:
         """The first two columns of every row, as a dict."""
@@ -149,6 +191,20 @@ def schema_revision(reader: Reader) -> str | None:
         return None
     versions = reader.column("SELECT version_num FROM alembic_version")
     return versions[0] if versions else None
+
+
+def _converted(out: list[Row], dates: Iterable[str], times: Iterable[str], flags: Iterable[str]) -> list[Row]:
+    """The columns named in ``dates`` as dates, ``times`` as datetimes, ``flags`` as booleans (in place)."""
+    dates, times, flags = tuple(dates), tuple(times), tuple(flags)
+    if dates or times or flags:
+        for row in out:
+            for name in dates:
+                row[name] = as_date(row[name])
+            for name in times:
+                row[name] = as_datetime(row[name])
+            for name in flags:
+                row[name] = None if row[name] is None else bool(row[name])
+    return out
 
 
 @contextmanager

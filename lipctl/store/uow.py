@@ -12,6 +12,11 @@ from sqlalchemy.orm import Session
 from lipctl.store import pause
 from lipctl.store.errors import Where, open_error, store_error
 
+commits = 0
+"""Units of work committed in this process: the command boundary compares it before and after a command
+to say truthfully whether a command that failed afterwards (its output could not be written) stored its
+change (read through ``sys.modules``, so that a read command never imports SQLAlchemy for it)."""
+
 
 class UnitOfWork:
     """``with uow: ...; uow.commit()`` — leaving the block without commit() rolls back.
@@ -42,6 +47,8 @@ class UnitOfWork:
         pause.at("before-commit")  # tests only (lipctl/store/pause.py)
         self.session.commit()
         self._committed = True
+        global commits
+        commits += 1
         pause.at("after-commit")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -5,6 +5,7 @@ GROUP BY on the covering (field_id, category_id) index.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from lipctl.errors import NotFound
@@ -103,6 +104,15 @@ def groups(r: Reader, survey_id: int | None = None) -> list[Group]:
 
 def responses(r: Reader, field: str, survey_id: int | None = None) -> list[Response]:
     """Every response routed to the action field with slug ``field`` (of one survey), by survey and time."""
+    return [Response(**row) for row in r.rows(*_responses(field, survey_id), times=("submitted_at",))]
+
+
+def stream_responses(r: Reader, field: str, survey_id: int | None = None) -> Iterator[Response]:
+    """The same responses as ``responses``, as they are read (Reader.stream): flat memory for any number."""
+    return (Response(**row) for row in r.stream(*_responses(field, survey_id), times=("submitted_at",)))
+
+
+def _responses(field: str, survey_id: int | None) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"field": field}
     sql = """
         SELECT r.id, s.name AS survey, c.slug AS category, r.submitted_at, r.text
@@ -117,7 +127,7 @@ def responses(r: Reader, field: str, survey_id: int | None = None) -> list[Respo
         params["survey"] = survey_id
     # undated responses last on both stores (SQLite sorts NULL first, PostgreSQL last)
     sql += " ORDER BY s.name, r.submitted_at IS NULL, r.submitted_at, r.id"
-    return [Response(**row) for row in r.rows(sql, params, times=("submitted_at",))]
+    return sql, params
 
 
 # --- import batches (survey imports, undo, delete) -------------------------------------------

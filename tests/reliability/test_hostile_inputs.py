@@ -186,16 +186,19 @@ def test_a_sparse_seed_is_refused_by_its_size(fresh_db: Path, cli, isolated: Pat
 
 # --- a command stopped in the middle of a copy -----------------------------------------------------
 
-# The child announces on stderr that the first megabyte is copied, then waits for the signal.
+# The child announces on stderr that the first megabyte is copied, then waits for the signal — in short
+# sleeps, not signal.pause(): a signal that arrives between the announcement and pause()'s system call
+# would leave pause() waiting for another one, forever (it did, once in a full run).
 STOP_MID_COPY = """
-import signal, sys
+import sys, time
 from lipctl.files import inputs
 
 def announce(done):
     sys.stderr.write("COPYING\\n")
     sys.stderr.flush()
     inputs.on_chunk = None
-    signal.pause()
+    while True:
+        time.sleep(0.05)
 
 inputs.on_chunk = announce
 from lipctl.cli import main

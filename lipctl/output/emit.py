@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -97,14 +96,13 @@ def write_json(data: Any, out: io.TextIOBase | None = None) -> None:
     if isinstance(data, Iterator):
         first = True
         for item in data:
-            out.write(("[\n" if first else ",\n") + _INDENT.sub("  ", json_text(item)))  # type: ignore[union-attr]
+            # indented one level, as inside a list (JSON text holds no raw line break but its own)
+            out.write(("[\n  " if first else ",\n  ") + json_text(item).replace("\n", "\n  "))  # type: ignore[union-attr]
             first = False
         out.write("[]\n" if first else "\n]\n")  # type: ignore[union-attr]
         return
     out.write(json_text(data) + "\n")  # type: ignore[union-attr]
 
-
-_INDENT = re.compile(r"^", re.MULTILINE)
 
 
 def stdout_is_terminal() -> bool:

@@ -113,6 +113,50 @@ def over_seats(
     return found
 
 
+def change_days(history: Sequence[tuple[dt.date, int]], terms: Sequence[Term], since: dt.date) -> list[dt.date]:
+    """The days from ``since`` on where the number of voting members or of seats may change: ``since``,
+    each later recorded seat count and each later first day of a membership (a last day lowers it)."""
+    days = {since}
+    days.update(d for d, _n in history if d > since)
+    days.update(t.since for t in terms if t.since is not None and t.since > since)
+    return sorted(days)
+
+
+def check_room(
+    history: Sequence[tuple[dt.date, int]], seed_seats: int | None, terms: Sequence[Term], new: Term, *, body: str
+) -> None:
+    """A voting member is added only where the roster stays within the seats in force, on the new member's
+    first day and on every later day the count changes (an advisory member always has room)."""
+    if not new.voting or new.since is None:
+        return
+    grown = [*terms, new]
+    over = over_seats(history, seed_seats, grown, change_days(history, grown, new.since))
+    if over:
+        day, voting, seats = over[0]
+        raise Refused(
+            _("{body} has {seats} voting seats on {day}; with {name} its roster would have {n} voting members").format(
+                body=body, seats=seats, day=day, name=new.person, n=voting
+            ),
+            _(
+                "end a membership first ('lipctl member end'), add {name} with --advisory, or record the seats "
+                "with 'lipctl body edit {body} --seats N --from DATE'"
+            ).format(name=new.person, body=body),
+        )
+
+
+def check_seats(seats: int) -> None:
+    """A body's number of voting seats is 0 or more."""
+    if seats < 0:
+        raise InvalidInput(_("--seats {n} is negative").format(n=seats), _("give the number of voting seats, 0 or more"))
+
+
+def to_end(terms: Sequence[Term]) -> int:
+    """Which of one person's memberships of a body ``member end`` closes (its index): the current one —
+    the last without a last day — else the latest, which check_end then refuses as ended."""
+    open_ = [i for i, t in enumerate(terms) if t.until is None]
+    return open_[-1] if open_ else len(terms) - 1
+
+
 def check_overlap(existing: Sequence[Term], since: dt.date | None, until: dt.date | None, *, body: str) -> None:
     """A person holds one membership of a body at a time: refuse a span that meets an existing one."""
     for t in existing:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lipctl.errors import InvalidInput, NotFound, Refused
+from lipctl.errors import InvalidInput, NotFound
 from lipctl.i18n import _
 from lipctl.process import limits
 from lipctl.process import rosters as rules
@@ -70,14 +70,6 @@ def tally_members(
     return members, number, why
 
 
-def _change_days(s: Session, body: m.Body, terms: list[rules.Term], since: dt.date) -> list[dt.date]:
-    """The days from ``since`` on where the number of voting members or of seats changes."""
-    days = {since}
-    days.update(d for d, _n in _history(s, body) if d > since)
-    days.update(t.since for t in terms if t.since is not None and t.since > since)
-    return sorted(days)
-
-
 def _excess(s: Session, body: m.Body, terms: list[rules.Term], days: list[dt.date]) -> list[dict[str, Any]]:
     over = rules.over_seats(_history(s, body), body.seats, terms, days)
     return [{"date": day, "voting": voting, "seats": seats} for day, voting, seats in over]
@@ -123,20 +115,7 @@ def add_member(
         rows = _memberships(s, b)
         rules.check_overlap([_term(ms, n) for ms, n in rows if n == name], day, None, body=b.slug)
         terms = [_term(ms, n) for ms, n in rows]
-        if not advisory:
-            grown = [*terms, rules.Term(name, True, day, None)]
-            over = _excess(s, b, grown, _change_days(s, b, grown, day))
-            if over:
-                first = over[0]
-                raise Refused(
-                    _("{body} has {seats} voting seats on {day}; with {name} its roster would have {n} voting members").format(
-                        body=b.slug, seats=first["seats"], day=first["date"], name=name, n=first["voting"]
-                    ),
-                    _(
-                        "end a membership first ('lipctl member end'), add {name} with --advisory, or record the seats "
-                        "with 'lipctl body edit {body} --seats N --from DATE'"
-                    ).format(name=name, body=b.slug),
-                )
+        rules.check_room(_history(s, b), b.seats, terms, rules.Term(name, not advisory, day, None), body=b.slug)
         person = s.scalars(select(m.Person).where(m.Person.name == name)).first()
         if person is None:
             person = m.Person(name=name)
@@ -165,8 +144,7 @@ def end_member(env: Env, body: str, name: str, *, on: str | None = None) -> dict
                 _("{name} is not on the roster of {body}").format(name=name, body=b.slug),
                 _("'lipctl member list {body}' shows the roster").format(body=b.slug),
             )
-        open_ = [(ms, n) for ms, n in mine if ms.until is None]
-        ms, n = open_[-1] if open_ else mine[-1]
+        ms, n = mine[rules.to_end([_term(ms, n) for ms, n in mine])]
         rules.check_end(_term(ms, n), day)
         ms.until = day
         s.flush()
@@ -216,8 +194,7 @@ def edit_seats(env: Env, body: str, *, seats: int, since: str | None = None) -> 
 def checked_seats(env: Env, seats: int, since: str | None) -> dt.date:
     """Refuse a seat count that cannot be; the day it applies from (``--from``, default --today)."""
     limits.check_count(seats, "--seats")
-    if seats < 0:
-        raise InvalidInput(_("--seats {n} is negative").format(n=seats), _("give the number of voting seats, 0 or more"))
+    rules.check_seats(seats)
     return _day(since, "--from", env.today)
 
 
@@ -232,8 +209,9 @@ def record_seats(env: Env, s: Session, b: m.Body, seats: int, day: dt.date) -> d
         s.add(same_day)
     s.flush()
     terms = [_term(ms, n) for ms, n in _memberships(s, b)]
-    nxt = [d for d, _n in _history(s, b) if d > day]
-    days = [d for d in _change_days(s, b, terms, day) if not nxt or d < min(nxt)]
+    history = _history(s, b)
+    nxt = [d for d, _n in history if d > day]
+    days = [d for d in rules.change_days(history, terms, day) if not nxt or d < min(nxt)]
     row = {
         "body": b.slug,
         "seats": seats,

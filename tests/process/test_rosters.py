@@ -122,3 +122,38 @@ def test_a_membership_ends_once_on_or_after_its_first_day() -> None:
         r.check_end(term(NOV1), D(2021, 10, 31))
     with pytest.raises(Refused, match="already ended on 2022-01-01"):
         r.check_end(term(NOV1, D(2022, 1, 1)), D(2022, 2, 1))
+
+
+def test_the_days_a_count_may_change_are_the_later_seat_records_and_first_days() -> None:
+    history = [(D(2021, 1, 1), 3), (D(2022, 6, 1), 4)]
+    roster = [term(D(2020, 1, 1)), term(D(2022, 2, 1), person="B"), term(D(2022, 2, 1), D(2022, 3, 1), person="C")]
+    assert r.change_days(history, roster, NOV1) == [NOV1, D(2022, 2, 1), D(2022, 6, 1)]
+    assert r.change_days([], [], NOV1) == [NOV1]
+
+
+def test_a_voting_member_is_added_only_within_the_seats_on_every_later_day() -> None:
+    roster = [term(NOV1), term(NOV1, person="B")]
+    r.check_room([], 3, roster, term(NOV1, person="C"), body="ik")  # room: 3 of 3
+    r.check_room([], 2, roster, term(NOV1, voting=False, person="C"), body="ik")  # advisory: always
+    with pytest.raises(Refused, match="ik has 2 voting seats on 2021-11-01; with C its roster would have 3 voting members"):
+        r.check_room([], 2, roster, term(NOV1, person="C"), body="ik")
+    # room today, but a member already recorded to join later would be one too many then
+    later = [*roster, term(D(2022, 1, 1), person="D")]
+    with pytest.raises(Refused, match="on 2022-01-01; with C its roster would have 4"):
+        r.check_room([], 3, later, term(NOV1, person="C"), body="ik")
+    # fewer seats recorded from a later day count from that day
+    with pytest.raises(Refused, match="ik has 2 voting seats on 2022-06-01"):
+        r.check_room([(D(2022, 6, 1), 2)], 3, roster, term(NOV1, person="C"), body="ik")
+
+
+def test_seats_are_zero_or_more() -> None:
+    r.check_seats(0)
+    with pytest.raises(InvalidInput, match="--seats -1 is negative"):
+        r.check_seats(-1)
+
+
+def test_member_end_closes_the_current_membership_else_the_latest() -> None:
+    ended, current = term(D(2016, 11, 1), D(2021, 10, 31)), term(NOV1)
+    assert r.to_end([ended, current]) == 1
+    assert r.to_end([current, ended]) == 0
+    assert r.to_end([ended, term(D(2022, 1, 1), D(2022, 2, 1))]) == 1  # none current: the latest (check_end refuses it)

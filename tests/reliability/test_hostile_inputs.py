@@ -186,12 +186,16 @@ def test_a_sparse_seed_is_refused_by_its_size(fresh_db: Path, cli, isolated: Pat
 
 # --- a command stopped in the middle of a copy -----------------------------------------------------
 
-# The child announces on stderr that the first megabyte is copied, then waits for the signal — in short
-# sleeps, not signal.pause(): a signal that arrives between the announcement and pause()'s system call
-# would leave pause() waiting for another one, forever (it did, once in a full run).
+# The child announces on stderr that the first megabyte is copied, then waits for the signal in short
+# sleeps (not signal.pause(), which a signal landing just before its system call leaves waiting). It
+# takes SIGINT as a terminal gives it: a suite started in the background by a non-interactive shell
+# (`pytest … &`) hands its children SIGINT ignored, and Python then installs no KeyboardInterrupt for it
+# — the child waited out the 120 s timeout in two full runs started that way.
 STOP_MID_COPY = """
-import sys, time
+import signal, sys, time
 from lipctl.files import inputs
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def announce(done):
     sys.stderr.write("COPYING\\n")

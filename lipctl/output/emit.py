@@ -104,7 +104,6 @@ def write_json(data: Any, out: io.TextIOBase | None = None) -> None:
     out.write(json_text(data) + "\n")  # type: ignore[union-attr]
 
 
-
 def stdout_is_terminal() -> bool:
     try:
         return sys.stdout.isatty()

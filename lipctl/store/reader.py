@@ -66,16 +66,9 @@ class Reader:
         flags: Iterable[str] = (),
     ) -> list[Row]:
         """All rows of ``sql``; the columns named in ``dates`` become dates, ``times`` datetimes, ``flags`` booleans."""
-        text, args = self._prepare(sql, params or {})
-        for listen in listeners:
-            listen(text, args)
-        cur = self.conn.cursor()
-        try:
-            cur.execute(text, args)
+        with self._executed(sql, params) as cur:
             names = [d[0] for d in cur.description]
             out = [Row(zip(names, values, strict=True)) for values in cur.fetchall()]
-        finally:
-            cur.close()
         return _converted(out, dates, times, flags)
 
     def stream(
@@ -96,34 +89,30 @@ class Reader:
         next query on this reader (one cursor at a time).
         """
         if self.backend == "sqlite":
-            text, args = self._prepare(sql, params or {})
-            for listen in listeners:
-                listen(text, args)
-            cur = self.conn.cursor()
-            try:
-                cur.execute(text, args)
+            with self._executed(sql, params) as cur:
                 names = [d[0] for d in cur.description]
                 while batch := cur.fetchmany(size):
                     yield from _converted([Row(zip(names, values, strict=True)) for values in batch], dates, times, flags)
-            finally:
-                cur.close()
             return
-        self._run(f"DECLARE lipctl_stream NO SCROLL CURSOR FOR {sql}", params)
+        with self._executed(f"DECLARE lipctl_stream NO SCROLL CURSOR FOR {sql}", params):
+            pass
         try:
             while batch := self.rows(f"FETCH FORWARD {int(size)} FROM lipctl_stream", dates=dates, times=times, flags=flags):
                 yield from batch
         finally:
-            with suppress(Exception):  # a transaction that failed meanwhile ends with its cursor
-                self._run("CLOSE lipctl_stream")
+            with suppress(Exception), self._executed("CLOSE lipctl_stream"):  # a failed transaction ends its cursor
+                pass
 
-    def _run(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
-        """A statement without rows (DECLARE, CLOSE)."""
+    @contextmanager
+    def _executed(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
+        """A driver cursor that has run ``sql`` (each listener told first), closed when the block ends."""
         text, args = self._prepare(sql, params or {})
         for listen in listeners:
             listen(text, args)
         cur = self.conn.cursor()
         try:
             cur.execute(text, args)
+            yield cur
         finally:
             cur.close()
 

@@ -67,6 +67,14 @@ def check_exception(without_all_fields: bool, reason: str | None) -> str | None:
     return reason
 
 
+def council_reasons(reason: str | None, *, without_all_fields: bool, members_override: bool) -> tuple[str | None, str | None]:
+    """``council tally``'s one --reason for its two exceptions: (the plan's exception reason, checked as
+    ``check_exception`` does; the members override's). With both exceptions it serves both; with
+    --members-override alone it is the override's only (lipctl.process.rosters.check_members checks it)."""
+    plan_reason = reason if without_all_fields or not members_override else None
+    return check_exception(without_all_fields, plan_reason), reason if members_override else None
+
+
 def check_submit(missing: Sequence[Missing], *, without_all_fields: bool, reason: str | None) -> str | None:
     """draft submit plan (Gesamtplan): refused while a field lacks an adopted document, naming what is
     missing, unless the exception is asked for with a reason. Returns the reason to record (None: no

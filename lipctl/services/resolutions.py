@@ -388,10 +388,9 @@ def tally_plan(
 
     if reason is not None and reason.strip():
         limits.check_text(reason.strip(), "--reason", limits.MAX_REASON, multiline=True)
-    # One --reason serves both exceptions: --without-all-fields and --members-override.
-    plan_reason = reason if without_all_fields or not members_override else None
-    members_reason = reason if members_override else None
-    plan.check_exception(without_all_fields, plan_reason)
+    plan_reason, members_reason = plan.council_reasons(
+        reason, without_all_fields=without_all_fields, members_override=members_override
+    )
     _counts_given(defer, yes=yes, no=no, abstain=abstain, present=present, members=members)
     number = parse_drucksache(drucksache) if drucksache is not None else None
     day = parse_date(date, env.today) if date is not None or meeting is None else None

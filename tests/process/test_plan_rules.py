@@ -116,3 +116,14 @@ def test_the_plans_beratungsfolge_committee_then_council() -> None:
         lifecycle.deciding_body(chain, {"internationaler-ausschuss"}, scope="plan", requested="internationaler-ausschuss")
     # a rejection by the committee settles the version
     assert lifecycle.tally_event(ResolutionResult.REJECTED, final=True, last=False) == "rejected"
+
+
+def test_the_councils_one_reason_serves_the_exception_it_is_given_with() -> None:
+    assert p.council_reasons(" weil ", without_all_fields=True, members_override=False) == ("weil", None)
+    assert p.council_reasons("weil", without_all_fields=False, members_override=True) == (None, "weil")
+    assert p.council_reasons("weil", without_all_fields=True, members_override=True) == ("weil", "weil")
+    assert p.council_reasons(None, without_all_fields=False, members_override=False) == (None, None)
+    with pytest.raises(InvalidInput, match="--reason is only used with --without-all-fields"):
+        p.council_reasons("weil", without_all_fields=False, members_override=False)
+    with pytest.raises(InvalidInput, match="--without-all-fields needs --reason TEXT"):
+        p.council_reasons(None, without_all_fields=True, members_override=False)

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
-from lipctl.process.states import ResolutionResult
+from lipctl.process.states import DecisionScope, ResolutionResult
 
 __all__ = [
     "DEFAULT_INVITATION_DAYS",
@@ -246,3 +246,36 @@ def parse_start(value: str) -> str:
     if not _START.fullmatch(text):
         raise InvalidInput(_("--start {value!r} is not a time").format(value=value), _("write it as HH:MM, e.g. 16:00"))
     return text
+
+
+# --- which bodies keep sessions ----------------------------------------------------------------
+
+
+def decided_by(steps: Iterable[tuple[int, DecisionScope]]) -> dict[int, set[DecisionScope]]:
+    """The bodies of the Beratungsfolgen (body id, scope per step), with what each decides on (the
+    committee: documents and the plan; the council: the plan)."""
+    scopes: dict[int, set[DecisionScope]] = {}
+    for body_id, scope in steps:
+        scopes.setdefault(body_id, set()).add(scope)
+    return scopes
+
+
+def check_keeps_sessions(body: str, scopes: set[DecisionScope]) -> None:
+    """Sessions are kept for the bodies that decide on something in the seed's decision chain."""
+    if not scopes:
+        raise Refused(
+            _("{body} decides on nothing in the seed's decision chain: sessions are kept for the deciding bodies").format(
+                body=body
+            ),
+            _("schedule a session of the committee or the council (lipctl bodies lists them)"),
+        )
+
+
+def check_decides_on(meeting_id: int, body: str, scopes: set[DecisionScope], scope: DecisionScope) -> None:
+    """A document or the plan goes on the agenda of a session of a body that decides on it."""
+    if scope not in scopes:
+        what = _("the plan") if scope == DecisionScope.PLAN else _("a document")
+        raise Refused(
+            _("session {id} is one of {body}, which does not decide on {what}").format(id=meeting_id, body=body, what=what),
+            _("put it on a session of the body that decides on it (the seed's decision_chain)"),
+        )

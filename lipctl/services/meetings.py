@@ -61,11 +61,10 @@ def get_meeting(session: Session, value: str | int, what: str = "MEETING") -> m.
 
 
 def _deciding_bodies(session: Session) -> dict[int, set[DecisionScope]]:
-    """The bodies of the Beratungsfolge, with what each decides on (the committee: documents and the plan)."""
-    scopes: dict[int, set[DecisionScope]] = {}
-    for step in session.scalars(select(m.DecisionStep)):
-        scopes.setdefault(step.body_id, set()).add(step.scope)
-    return scopes
+    """The bodies of the Beratungsfolgen with what each decides on (lipctl.process.meetings.decided_by)."""
+    from lipctl.store.read import definition
+
+    return rules.decided_by(definition.decision_steps(repo.reader(session)))
 
 
 def _body_of(session: Session, meeting: m.Meeting) -> m.Body:
@@ -129,13 +128,7 @@ def schedule(
     with env.uow(write=True) as uow:
         s = uow.session
         b = repo.get_body(s, body)
-        if b.id not in _deciding_bodies(s):
-            raise Refused(
-                _("{body} decides on nothing in the seed's decision chain: sessions are kept for the deciding bodies").format(
-                    body=b.slug
-                ),
-                _("schedule a session of the committee or the council (lipctl bodies lists them)"),
-            )
+        rules.check_keeps_sessions(b.slug, _deciding_bodies(s).get(b.id, set()))
         first: m.Meeting | None = None
         if second_convocation_of is not None:
             first = get_meeting(s, second_convocation_of, "--second-convocation-of")
@@ -239,12 +232,7 @@ def _new_item(
 
 def _check_body_decides(session: Session, meeting: m.Meeting, scope: DecisionScope) -> None:
     body = _body_of(session, meeting)
-    if scope not in _deciding_bodies(session).get(body.id, set()):
-        what = _("the plan") if scope == DecisionScope.PLAN else _("a document")
-        raise Refused(
-            _("session {id} is one of {body}, which does not decide on {what}").format(id=meeting.id, body=body.slug, what=what),
-            _("put it on a session of the body that decides on it (the seed's decision_chain)"),
-        )
+    rules.check_decides_on(meeting.id, body.slug, _deciding_bodies(session).get(body.id, set()), scope)
 
 
 def add_item(env: Env, meeting: str, ref: str, *, drucksache: str | None = None, number: str | None = None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 from lipctl.errors import ExitCode, InvalidInput, MissingOption, Refused
 from lipctl.process import meetings as rules
 from lipctl.process.definition import RuleSet
-from lipctl.process.states import ResolutionResult
+from lipctl.process.states import DecisionScope, ResolutionResult
 from lipctl.process.votes import Deferral, Tally, decide, defer, require_counts
 
 NKOMVG = RuleSet("nkomvg", "NKomVG", "more_than_half_of_members", "more_yes_than_no", True)
@@ -224,3 +224,16 @@ def test_agenda_numbers_are_unique_in_a_session() -> None:
     rules.check_agenda_number(5, "5.2", ["5.1", None])
     with pytest.raises(Refused, match="session 5 already has an item 5.1"):
         rules.check_agenda_number(5, "5.1", ["5.1", None])
+
+
+def test_sessions_are_kept_for_the_bodies_that_decide_and_take_what_they_decide_on() -> None:
+    S = DecisionScope  # noqa: N806
+    committee, council, round_table = 5, 6, 3
+    scopes = rules.decided_by([(committee, S.DOCUMENT), (committee, S.PLAN), (council, S.PLAN)])
+    assert scopes == {committee: {S.DOCUMENT, S.PLAN}, council: {S.PLAN}}
+    rules.check_keeps_sessions("rat", scopes[council])
+    with pytest.raises(Refused, match="runder-tisch decides on nothing in the seed's decision chain"):
+        rules.check_keeps_sessions("runder-tisch", scopes.get(round_table, set()))
+    rules.check_decides_on(1, "internationaler-ausschuss", scopes[committee], S.DOCUMENT)
+    with pytest.raises(Refused, match="session 2 is one of rat, which does not decide on a document"):
+        rules.check_decides_on(2, "rat", scopes[council], S.DOCUMENT)

@@ -80,7 +80,7 @@ def document_key(milestone: str, field: str) -> str:
 
 def is_owed_soon(due: dt.date, today: dt.date, within: int) -> bool:
     """Due within ``within`` days of ``today`` (the day itself included) or already overdue."""
-    return due <= today + dt.timedelta(days=within)
+    return (due - today).days <= within  # not today + within days: --within 3000000 is past the last date
 
 
 def owed_opinions(

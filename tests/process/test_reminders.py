@@ -91,3 +91,11 @@ def test_one_reminder_per_recipient_in_the_bodies_order_soonest_first() -> None:
     reminders = rules.group(items, ["runder-tisch", "integrationsbeiraete"])
     assert [r.recipient for r in reminders] == ["runder-tisch", "integrationsbeiraete"]
     assert [i.draft for i in reminders[0].items] == [1, 2]
+
+
+def test_a_window_beyond_the_calendar_takes_in_everything_due() -> None:
+    today = dt.date(2021, 2, 1)
+    assert rules.is_owed_soon(dt.date(9999, 12, 31), today, 3_000_000)
+    assert rules.is_owed_soon(dt.date(9999, 12, 31), today, 10**20)
+    assert rules.is_owed_soon(dt.date(2021, 2, 8), today, 7) and not rules.is_owed_soon(dt.date(2021, 2, 9), today, 7)
+    assert rules.is_owed_soon(dt.date(2021, 1, 1), today, 0)  # overdue

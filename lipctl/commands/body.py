@@ -110,3 +110,5 @@ def _edit(body: str, *, fmt: OutputFormat, **options: Any) -> None:
         message(_("{body}: nothing changed (the values were already so)").format(body=row["body"]))
         return
     emit(changes, fmt, change_columns())
+    if row["seats"] is not None and row["seats"]["over_seats"]:  # as --seats alone shows it
+        message(_("Roster above the seats") + ": " + _excess(row["seats"]["over_seats"]))

@@ -78,9 +78,17 @@ def field_edit(
 
 
 def body_edit(
-    *, chair: str | None = None, email: str | None = None, language: str | None = None, seats: int | None = None
+    *,
+    chair: str | None = None,
+    email: str | None = None,
+    language: str | None = None,
+    seats: int | None = None,
+    since: str | None = None,
 ) -> dict[str, Any]:
-    """The changes ``body edit`` asks for besides the seats: keys ``chair``, ``email``, ``language``."""
+    """The changes ``body edit`` asks for besides the seats: keys ``chair``, ``email``, ``language``.
+    ``--from`` is the day a seat count applies from: without ``--seats`` it would change nothing."""
+    if since is not None and seats is None:
+        raise InvalidInput(_("--from is the day the seats apply from"), _("give --seats N with it, or leave --from out"))
     out: dict[str, Any] = {}
     if chair is not None:
         out["chair"] = _name(chair, "--chair")

@@ -146,7 +146,7 @@ def edit_body(
     ``seats``, its seat count from a day on — in one transaction."""
     from lipctl.services import rosters
 
-    wanted = rules.body_edit(chair=chair, email=email, language=language, seats=seats)
+    wanted = rules.body_edit(chair=chair, email=email, language=language, seats=seats, since=since)
     day = rosters.checked_seats(env, seats, since) if seats is not None else None
     with env.uow(write=True) as uow:
         s = uow.session

@@ -116,6 +116,27 @@ def test_body_edit_sets_the_chair_address_and_language_with_the_seats_in_one_go(
     assert bodies["lenkungsgruppe"]["chair"] == {"name": "Sylvia Bruns", "title": "Sozial- und Sportdezernentin"}
 
 
+def test_body_edit_with_seats_and_more_still_warns_of_a_roster_above_the_seats(office) -> None:
+    assert office("member", "add", "ausschuss", "Anna A", "--from", "2021-01-01").exit_code == ExitCode.OK
+    result = office("body", "edit", "ausschuss", "--seats", "0", "--from", "2021-03-01", "--email", "a@example.org")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert "0 (2021-03-01)" in result.stdout
+    assert "Roster above the seats: 2021-03-01: 1 voting members" in result.stderr
+    alone = office("body", "edit", "ausschuss", "--seats", "0", "--from", "2021-04-01")
+    assert "2021-04-01: 1 voting members" in alone.stdout  # the same warning, --seats alone
+
+
+def test_body_edit_run_twice_changes_nothing_the_second_time(office) -> None:
+    first = office("body", "edit", "rat", "--email", "rat@example.org", "--language", "en")
+    assert first.exit_code == ExitCode.OK, first.stderr
+    before = snapshot()
+    again = office("body", "edit", "rat", "--email", "rat@example.org", "--language", "en")
+    assert again.exit_code == ExitCode.OK, again.stderr
+    assert again.stdout == "" and "rat: nothing changed (the values were already so)" in again.stderr
+    assert snapshot() == before
+    assert len(events("body.edited")) == 1
+
+
 def test_body_edit_with_seats_alone_answers_as_before(office) -> None:
     row = office.json("body", "edit", "ausschuss", "--seats", "15", "--from", "2021-11-01")
     assert (row["body"], row["seats"], row["seats_before"]) == ("internationaler-ausschuss", 15, None)
@@ -164,6 +185,14 @@ def test_an_address_that_is_not_one_is_refused_with_the_form_expected(office, ad
         (("body", "edit", "rat", "--language", "fr"), ExitCode.REFUSED, "--language 'fr' is not a language lipctl writes"),
         (("body", "edit", "rat", "--chair", "x" * 201), ExitCode.REFUSED, "--chair has 201 characters"),
         (("body", "edit", "rat", "--email", "a@b.de", "--seats", "-1"), ExitCode.REFUSED, "--seats -1 is negative"),
+        (
+            ("body", "edit", "rat", "--chair", "Belit Onay", "--from", "2021-01-01"),
+            ExitCode.REFUSED,
+            "--from is the day the seats apply from — give --seats N with it, or leave --from out",
+        ),
+        (("body", "edit", "rat", "--from", "2021-01-01"), ExitCode.REFUSED, "--from is the day the seats apply from"),
+        (("body", "edit", "rat", "--chair", "N.N."), ExitCode.REFUSED, "--chair 'N.N.' names nobody"),
+        (("field", "edit", "bildung", "--internal-speaker", "Eva", "--unit", "  "), ExitCode.REFUSED, "--unit is empty"),
     ],
 )
 def test_refusals_name_the_problem_and_change_nothing(office, args: tuple[str, ...], code: ExitCode, says: str) -> None:

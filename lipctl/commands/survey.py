@@ -364,6 +364,8 @@ def register(root: typer.Typer) -> None:
 
         row = surveys_rounds.open_survey(env(), name, opens, closes, number)
         emit_record(row, fmt, ROUND_FIELDS, title=_("Survey {name!r}").format(name=row["survey"]))
+        if not row["changed"]:
+            message(_("{survey}: nothing changed (it was already open for that period)").format(survey=row["survey"]))
 
     @command(grp, "close", path="survey close")
     def close(name: SurveyNameArg, fmt: FormatOpt = OutputFormat.TABLE) -> None:

@@ -73,6 +73,8 @@ def open_survey(env: Env, name: str, opens: str | None, closes: str | None, numb
         sv.closed_on = sv.closed_by = None  # opening a closed survey reopens it
         s.flush()
         row = _row(sv, env)
+        if before == row:  # the same period and round again: nothing to record (a second run of a script)
+            return {**row, "created": False, "reopened": False, "changed": False}
         audit.record(
             env,
             s,
@@ -88,7 +90,7 @@ def open_survey(env: Env, name: str, opens: str | None, closes: str | None, numb
             before={k: before[k] for k in ("round", "opens_on", "closes_on", "closed_on")} if before else None,
         )
         uow.commit()
-    return {**row, "created": before is None, "reopened": bool(before and before["closed_on"])}
+    return {**row, "created": before is None, "reopened": bool(before and before["closed_on"]), "changed": True}
 
 
 def close_survey(env: Env, name: str) -> dict[str, Any]:

@@ -81,7 +81,26 @@ def test_close_ends_the_survey_and_reopening_gives_it_a_new_period(db_url: str, 
     assert [e["action"] for e in log] == ["survey.opened", "survey.closed", "survey.opened"]
 
 
+def test_opening_again_for_the_same_period_records_nothing(db_url: str, seeded) -> None:
+    _open(seeded, "--round", "2")
+    before = snapshot(db_url)
+    again = seeded("--today", "2021-02-15", "survey", "open", NAME, "--from", "2021-03-01", "--until", "2021-03-31")
+    assert again.exit_code == ExitCode.OK, again.stderr
+    assert f"{NAME}: nothing changed (it was already open for that period)" in again.stderr
+    assert snapshot(db_url) == before
+    row = _open(seeded, "--round", "2")
+    assert (row["round"], row["created"], row["changed"]) == (2, False, False)
+    moved = seeded.json("survey", "open", NAME, "--from", "2021-03-01", "--until", "2021-04-15")
+    assert (moved["closes_on"], moved["changed"]) == ("2021-04-15", True)
+    log = [e for e in seeded.json("log") if e["action"] == "survey.opened"]
+    assert len(log) == 2
+
+
 def test_refusals_change_nothing(db_url: str, seeded) -> None:
+    line = refused(seeded, db_url, "survey", "open", NAME, "--from", "", "--until", "2021-03-01")
+    assert "--from and --until are both needed" in line
+    line = refused(seeded, db_url, "survey", "open", "  ", "--from", "2021-03-01", "--until", "2021-03-31")
+    assert "the survey name is empty" in line
     line = refused(seeded, db_url, "survey", "open", NAME, "--from", "2021-03-31", "--until", "2021-03-01")
     assert "the period ends (2021-03-01) before it begins (2021-03-31)" in line
     for bad in ("0", "-2"):

@@ -27,6 +27,13 @@ OutputOpt = Annotated[
         show_default=False,
     ),
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help=_("With --output: replace .eml files of the same name that lipctl did not write (its own it replaces without)."),
+    ),
+]
 SendOpt = Annotated[
     bool,
     typer.Option(
@@ -55,6 +62,7 @@ def register(root: typer.Typer) -> None:
         within: WithinOpt = 7,
         output: OutputOpt = None,
         send: SendOpt = False,
+        force: ForceOpt = False,
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Reminder mails to the bodies and expert groups that owe an opinion or a document within --within days or overdue."""
@@ -67,7 +75,12 @@ def register(root: typer.Typer) -> None:
                 _("give exactly one of --output DIR and --send"),
                 _("--output DIR writes the mails as files, --send sends them"),
             )
-        result = svc.write(env(), within, output) if output is not None else svc.send(env(), within)
+        if force and output is None:
+            raise MissingOption(
+                _("--force only goes with --output DIR"),
+                _("--send records what it sent and sends each item once a day; there is no file to replace"),
+            )
+        result = svc.write(env(), within, output, force=force) if output is not None else svc.send(env(), within)
         cols = [
             Column("body", _("Body")),
             Column("to", _("To"), lambda v: v or "—"),

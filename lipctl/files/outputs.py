@@ -23,7 +23,8 @@ The rules (issue #13):
 - An existing regular file is replaced only with ``force``, or when it is lipctl's own for the same
   purpose, recognised by what it begins with (``Purpose.recognise``: the rejects file's header
   line, the report's ``<meta name="generator" content="lipctl …">``, the Markdown report's first
-  line). Commands meant for cron can so run again and again without ``--force``.
+  line, a reminder mail's ``X-Mailer: lipctl remind`` header). Commands meant for cron can so run
+  again and again without ``--force``.
 - The new content goes to a temporary file in the same folder (created 0600, then given the
   purpose's mode), is flushed to disk, the target is checked again, and the file is renamed into
   place: whoever reads the target sees the old file or the new one, never a part.
@@ -116,6 +117,15 @@ REPORT = Purpose(
     lambda head: mentions(REPORT_HTML_MARK.encode())(head) or starts_with(REPORT_MARKDOWN_MARK.encode())(head),
 )
 BACKUP = Purpose("backup", "", "lipctl-backup.db", 0o600, _never, database=True)
+REMINDER_MAILER = f"{GENERATOR} remind"
+"""The X-Mailer header of every reminder mail lipctl writes (lipctl.mail.message), so it knows its .eml files."""
+REMINDER = Purpose(
+    "reminder",
+    "--output",
+    "reminder.eml",
+    0o600,  # a mail to a body: its address and what it owes, not for everyone on the machine
+    mentions(f"\nX-Mailer: {REMINDER_MAILER}".encode()),
+)
 
 
 class Protected(NamedTuple):

@@ -2,8 +2,9 @@
 
 Built with ``email.message.EmailMessage`` (policy ``default``: headers with non-ASCII text such as
 "fällig" are RFC 2047 encoded, the body is UTF-8). Every mail has Date, Message-ID (the record of
-sent reminders keeps it), ``Auto-Submitted: auto-generated`` (RFC 3834: no auto-replies to it) and
-``Content-Language``. The texts go through ``_()`` with the language switched for the one mail.
+sent reminders keeps it), ``Auto-Submitted: auto-generated`` (RFC 3834: no auto-replies to it),
+``Content-Language`` and ``X-Mailer: lipctl remind VERSION`` (how ``remind --output`` recognises
+its own earlier files). The texts go through ``_()`` with the language switched for the one mail.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from typing import NamedTuple
 
-from lipctl import i18n
+from lipctl import __version__, i18n
+from lipctl.files import outputs
 from lipctl.i18n import _, ngettext
 from lipctl.process.reminders import DOCUMENT, Item
 
@@ -147,6 +149,7 @@ def build(
     domain = sender.address.rpartition("@")[2] or "lipctl.invalid"
     msg["Message-ID"] = make_msgid(domain=domain)  # short enough to stay on its line
     msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Mailer"] = f"{outputs.REMINDER_MAILER} {__version__}"  # how --output knows its own .eml files again
     msg.set_content("\n".join(lines) + "\n")
     msg["Content-Language"] = language  # after set_content, which clears the Content-* headers
     return msg

@@ -29,6 +29,7 @@ from lipctl.process import reminders as rules
 
 if TYPE_CHECKING:
     from lipctl.context import Env
+    from lipctl.files.outputs import Target
     from lipctl.mail.message import Names, Party
     from lipctl.services.status import Facts
     from lipctl.store.read.definition import BodyAddress, ContactAddress
@@ -214,29 +215,65 @@ def _item(item: rules.Item) -> dict[str, Any]:
 
 
 def write(
-    env: Env, within: int, folder: Path, *, now: dt.datetime | None = None, environ: Mapping[str, str] | None = None
+    env: Env,
+    within: int,
+    folder: Path,
+    *,
+    force: bool = False,
+    now: dt.datetime | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Write every reminder owed as of --today as ``.eml`` files into ``folder`` (lipctl remind --output DIR); records nothing."""
+    """Write every reminder owed as of --today as ``.eml`` files into ``folder`` (lipctl remind --output DIR); records nothing.
+
+    Each file goes through lipctl.files.outputs (``REMINDER``): a link, a folder or a file lipctl
+    did not write under a reminder's name is refused (a foreign file replaced only with ``force``),
+    an earlier reminder file of lipctl's is replaced. Every refusal comes before the folder is made
+    and before any file is written: all targets are checked first.
+    """
     import os
 
+    from lipctl.files import outputs
     from lipctl.mail import message
 
     _check_folder(folder)
     instant = now or clock()
     run = plan(env, within, now=instant, environ=os.environ if environ is None else environ, only_unsent=False)
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700)
+    targets = {
+        mail.body: _target(folder / f"{run.day.isoformat()}-{mail.body}.eml", force=force)
+        for mail in run.mails
+        if mail.message is not None
+    }
     rows = []
     for mail in run.mails:
         if mail.message is None:
             rows.append(_row(mail, "no_address"))
             continue
-        path = folder / f"{run.day.isoformat()}-{mail.body}.eml"
-        path.write_bytes(message.as_file(mail.message))
-        rows.append(_row(mail, "written", file=str(path)))
+        target = targets[mail.body]
+        outputs.write_atomically(target, message.as_file(mail.message))
+        rows.append(_row(mail, "written", file=str(target)))
     return _summary(env, run, within, rows)
 
 
+def _target(path: Path, *, force: bool) -> Target:
+    """A reminder file checked by lipctl.files.outputs; a link under its name is refused, also with ``force``.
+
+    lipctl names these files itself, so a link there was put by someone else: followed, it would
+    write over (or create) a file anywhere the link points.
+    """
+    from lipctl.files import outputs
+
+    if path.is_symlink():
+        raise Refused(
+            _("--output: {path} is a symbolic link; lipctl writes its reminder files only as plain files").format(path=path),
+            _("remove the link, or choose another folder"),
+        )
+    return outputs.check_output(path, outputs.REMINDER, force=force)
+
+
 def _check_folder(folder: Path) -> None:
-    """``--output DIR``: a folder, made if it is missing (its parent must be one); a file is refused."""
+    """``--output DIR``: a folder, or a new one whose parent is a folder; a file is refused. Makes nothing."""
     if folder.is_dir():
         return
     if folder.exists() or folder.is_symlink():
@@ -249,7 +286,6 @@ def _check_folder(folder: Path) -> None:
             _("--output {path}: its parent {parent} is not a folder").format(path=folder, parent=folder.parent),
             _("create the folder first, or name one that exists"),
         )
-    folder.mkdir(mode=0o700)
 
 
 def send(

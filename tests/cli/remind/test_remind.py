@@ -192,6 +192,44 @@ def test_output_writes_eml_files_that_parse_back_and_records_nothing(office, cli
     assert sorted(f.name for f in folder.iterdir()) == [f.name for f in files]
     assert _parsed(files[0].read_bytes())["Subject"] == german["Subject"]
     assert _sent(db_url) == []
+    assert {f.stat().st_mode & 0o777 for f in folder.iterdir()} == {0o600}  # the recipients' addresses stay private
+
+
+def test_output_never_writes_through_a_link_named_like_a_reminder_file(office, cli, tmp_path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    (folder / "2021-02-01-runder-tisch.eml").symlink_to(victim)
+    (folder / "2021-02-01-integrationsbeiraete.eml").symlink_to(tmp_path / "new.txt")  # a link to nothing yet
+    for force in ((), ("--force",)):
+        result = cli("remind", "--output", str(folder), *force)
+        assert result.exit_code == ExitCode.REFUSED and "is a symbolic link" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert victim.read_text(encoding="utf-8") == "keep me" and not (tmp_path / "new.txt").exists()
+        assert sorted(f.name for f in folder.iterdir()) == [
+            "2021-02-01-integrationsbeiraete.eml",
+            "2021-02-01-runder-tisch.eml",
+        ]  # nothing else written
+
+
+def test_output_refuses_a_foreign_file_of_the_same_name_before_writing_any_and_force_replaces_it(office, cli, tmp_path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    foreign = folder / "2021-02-01-runder-tisch.eml"
+    foreign.write_bytes(b"From: someone@example.org\r\nAuto-Submitted: auto-generated\r\n\r\nnot lipctl's\r\n")
+    result = cli("remind", "--output", str(folder))
+    assert result.exit_code == ExitCode.REFUSED and "already exists" in result.stderr and "--force" in result.stderr
+    assert foreign.read_bytes().endswith(b"not lipctl's\r\n")
+    assert [f.name for f in folder.iterdir()] == [foreign.name]  # the Beiräte's file, checked first, was not written
+
+    forced = cli("remind", "--output", str(folder), "--force")
+    assert forced.exit_code == ExitCode.OK, forced.stderr
+    assert _parsed(foreign.read_bytes())["To"].addresses[0].addr_spec == RUNDER_TISCH
+    assert len(list(folder.iterdir())) == 2
+
+    with_send = cli("remind", "--send", "--force")
+    assert with_send.exit_code == ExitCode.USAGE and "--force" in with_send.stderr
 
 
 def test_an_expert_group_is_reminded_of_its_document_at_its_contacts_address(office, cli, tmp_path) -> None:
@@ -250,6 +288,7 @@ def test_refusals(office, cli, tmp_path, smtp, db_url, monkeypatch) -> None:
 
     negative = cli("remind", "--within", "-1", "--output", str(tmp_path / "out"))
     assert negative.exit_code == ExitCode.REFUSED and "--within" in negative.stderr
+    assert not (tmp_path / "out").exists()  # refused before the folder is made
 
     monkeypatch.delenv("LIPCTL_MAIL_FROM")
     no_sender = cli("remind", "--output", str(tmp_path / "out"))
@@ -257,6 +296,10 @@ def test_refusals(office, cli, tmp_path, smtp, db_url, monkeypatch) -> None:
     monkeypatch.setenv("LIPCTL_MAIL_FROM", "Büro <kein-adresse>")
     bad_sender = cli("remind", "--output", str(tmp_path / "out"))
     assert bad_sender.exit_code == ExitCode.REFUSED and "is not an e-mail address" in bad_sender.stderr
+    assert not (tmp_path / "out").exists()
+    no_parent = cli("remind", "--output", str(tmp_path / "missing" / "out"))
+    assert no_parent.exit_code == ExitCode.REFUSED and "is not a folder" in no_parent.stderr
+    assert not (tmp_path / "missing").exists()
     assert _sent(db_url) == []
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -34,16 +33,10 @@ def register(root: typer.Typer) -> None:
     def calendar(output: OutputOpt, force: ForceOpt = False) -> None:
         """The calendar feed (iCalendar): opinion due dates, sessions, milestones and survey periods, for a calendar client."""
         from lipctl.commands._boundary import message
+        from lipctl.output.emit import stderr_is_terminal
         from lipctl.services import calendar as svc
 
         written = svc.write_calendar(env(), output, force=force)
         # a cron job stays silent unless something goes wrong (cron mails any output)
-        if written != svc.STDOUT and _interactive():
+        if written != svc.STDOUT and stderr_is_terminal():
             message(_("wrote the calendar to {path}").format(path=written))
-
-
-def _interactive() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -53,16 +52,10 @@ def register(root: typer.Typer) -> None:
     def report(output: OutputOpt, since: SinceOpt = None, force: ForceOpt = False) -> None:
         """The briefing for the International Committee: progress, decisions, overdue items, survey participation, contacts."""
         from lipctl.commands._boundary import message
+        from lipctl.output.emit import stderr_is_terminal
         from lipctl.services import report as svc
 
         written = svc.write_report(env(), output, since, force=force)
         # a cron job stays silent unless something goes wrong (cron mails any output)
-        if written != svc.STDOUT and _interactive():
+        if written != svc.STDOUT and stderr_is_terminal():
             message(_("wrote the briefing to {path}").format(path=written))
-
-
-def _interactive() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -104,6 +104,14 @@ def write_json(data: Any, out: io.TextIOBase | None = None) -> None:
     out.write(json_text(data) + "\n")  # type: ignore[union-attr]
 
 
+def stderr_is_terminal() -> bool:
+    """Whether a person reads stderr (a cron job does not: it mails any output, so notes stay unwritten)."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def stdout_is_terminal() -> bool:
     try:
         return sys.stdout.isatty()

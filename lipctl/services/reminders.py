@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 #: Where the office's address (From, Reply) comes from.
 FROM_VARIABLE = "LIPCTL_MAIL_FROM"
-DEFAULT_WITHIN = 7
 
 
 def clock() -> dt.datetime:

@@ -15,6 +15,7 @@ from lipctl.errors import InvalidInput
 from lipctl.i18n import _
 from lipctl.process import limits
 from lipctl.process import surveyrounds as rules
+from lipctl.process.standing import EXPERT_GROUP
 from lipctl.store.read import definition
 from lipctl.store.read import surveys as read
 
@@ -136,7 +137,7 @@ def handing_over(
         s = uow.session
         fld = repo.get_field(s, field)
         sv = repo.get_survey(s, survey) if survey else None
-        group = next((b for b in definition.bodies(repo.reader(s)) if b.kind == "expert_group" and b.field_id == fld.id), None)
+        group = next((b for b in definition.bodies(repo.reader(s)) if b.kind == EXPERT_GROUP and b.field_id == fld.id), None)
         handover = m.SurveyHandover(
             field_id=fld.id,
             body_id=group.id if group else None,

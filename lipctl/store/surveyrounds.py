@@ -19,11 +19,11 @@ from lipctl.process.surveyrounds import period_bounds
 
 def period(conn: Connection, survey_id: int) -> tuple[dt.date, dt.date] | None:
     """The survey's period (first day, last day), or None."""
+    from lipctl.store.reader import as_date  # SQLite gives text
+
     row = conn.execute(text("SELECT opens_on, closes_on FROM surveys WHERE id = :id"), {"id": survey_id}).one()
-    if row[0] is None or row[1] is None:
-        return None
-    as_date = lambda v: v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10])  # noqa: E731 - SQLite: text
-    return as_date(row[0]), as_date(row[1])
+    opens, closes = as_date(row[0]), as_date(row[1])
+    return (opens, closes) if opens is not None and closes is not None else None
 
 
 def outside_period(conn: Connection, survey_id: int, batch_id: int) -> int:

@@ -285,14 +285,6 @@ def body_addresses(r: Reader) -> dict[str, BodyAddress]:
     return {row.slug: BodyAddress(row.body_id, row.slug, row.email, row.language or "de") for row in rows}
 
 
-def body_address(r: Reader, slug: str) -> BodyAddress:
-    """One body's address and language; NotFound (with the valid slugs) for a body that does not exist."""
-    addresses = body_addresses(r)
-    if slug not in addresses:
-        return addresses[body_slug(r, slug)]
-    return addresses[slug]
-
-
 def contact_addresses(r: Reader) -> dict[str, ContactAddress]:
     """Every action field's contact with address and phone, by field slug (one query)."""
     rows = r.rows(
@@ -301,11 +293,3 @@ def contact_addresses(r: Reader) -> dict[str, ContactAddress]:
         " LEFT JOIN people p ON p.id = c.person_id ORDER BY f.position, f.id"
     )
     return {row.slug: ContactAddress(row.field_id, row.slug, row.name, row.email, row.phone) for row in rows}
-
-
-def contact_address(r: Reader, field: str) -> ContactAddress:
-    """One field's contact address; NotFound (with the valid fields) for a field that does not exist."""
-    addresses = contact_addresses(r)
-    if field not in addresses:
-        return addresses[field_slug(r, field)]
-    return addresses[field]

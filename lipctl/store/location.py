@@ -166,10 +166,21 @@ def require_psycopg() -> Any:
     """The psycopg module, or a refusal that says how to install it (it is an optional extra)."""
     try:
         import psycopg
-    except ImportError:
+    except ImportError as exc:
+        if isinstance(exc, ModuleNotFoundError) and exc.name == "psycopg":
+            raise StoreError(
+                _("PostgreSQL needs the psycopg driver, which is not installed"),
+                _("install it with: python3 -m pip install 'psycopg[binary]'"),
+            ) from None
+        # Installed, but one of its own imports fails: e.g. Python's ssl module under an LD_LIBRARY_PATH
+        # that puts another libpython first. psycopg's message lists each attempt; the last one says why.
+        reason = str(exc).strip().splitlines()[-1].lstrip("- ") if str(exc).strip() else type(exc).__name__
         raise StoreError(
-            _("PostgreSQL needs the psycopg driver, which is not installed"),
-            _("install it with: python3 -m pip install 'psycopg[binary]'"),
+            _("the psycopg driver is installed but cannot be loaded: {reason}").format(reason=reason),
+            _(
+                "check that this Python loads its ssl module (python3 -c 'import ssl'),"
+                " or reinstall it with: python3 -m pip install --force-reinstall 'psycopg[binary]'"
+            ),
         ) from None
     return psycopg
 

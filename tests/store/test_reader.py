@@ -230,3 +230,45 @@ def test_an_empty_file_is_not_initialised(cli, isolated: Path) -> None:
         assert result.exit_code == ExitCode.REFUSED
         assert result.stderr == "lipctl: the database is not initialised — run 'lipctl init' first\n"
     assert (isolated / "lip.db").read_bytes() == b""
+
+
+BROKEN_DRIVER = """raise ImportError(
+    "no pq wrapper available.\\nAttempts made:\\n"
+    "- couldn't import psycopg 'c' implementation: No module named 'psycopg_c'\\n"
+    "- couldn't import psycopg 'python' implementation: /x/lib-dynload/_ssl.so: undefined symbol: _PyModule_Add"
+)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["init"], ["draft", "submit", "bildung", "--kind", "grundsatzpapier", "--title", "T"]],
+    ids=lambda args: args[0],
+)
+def test_postgresql_with_a_driver_that_cannot_load(tmp_path: Path, args: list[str]) -> None:
+    """psycopg installed but failing to load (CI met it: a libpython without the symbols its ssl module
+    needs) is not "not installed": the refusal says it is installed, why it cannot load and what to check."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "psycopg").mkdir()
+    (tmp_path / "psycopg" / "__init__.py").write_text(BROKEN_DRIVER, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "LIPCTL_LANG": "en", "LANG": "C.UTF-8"}
+    env.pop("LIPCTL_DB", None)
+    run = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "lipctl", "--db", "postgresql+psycopg://office:S3cr3t@127.0.0.1:1/lip", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == ExitCode.REFUSED, run.stderr
+    assert run.stdout == ""
+    assert run.stderr == (
+        "lipctl: the psycopg driver is installed but cannot be loaded:"
+        " couldn't import psycopg 'python' implementation: /x/lib-dynload/_ssl.so: undefined symbol: _PyModule_Add"
+        " — check that this Python loads its ssl module (python3 -c 'import ssl'),"
+        " or reinstall it with: python3 -m pip install --force-reinstall 'psycopg[binary]'\n"
+    )

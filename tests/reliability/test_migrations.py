@@ -119,3 +119,25 @@ def test_a_database_of_the_first_revision_upgrades_to_head_with_nothing_lost(db_
     check = cli.json("db", "check")
     assert check["ok"] is True and check["schema"] == schema.HEAD
     assert cli("fields").exit_code == ExitCode.OK
+
+
+def test_a_database_of_an_older_revision_is_upgraded_only_by_init_or_db_upgrade(db_url: str, cli) -> None:
+    """On a populated database of an older revision, ``init --dry-run`` (a preview: it may not upgrade) and
+    the commands that write refuse with what to run; nothing in the database changes. ``init`` then
+    upgrades it and loads the seed, and the refused command goes through."""
+    revisions.load(db_url, "0008")
+    before = revisions.rows(db_url)
+    told = (
+        f"lipctl: the database has the older schema version 0008 (this lipctl uses {schema.HEAD})"
+        " — run 'lipctl init' or 'lipctl db upgrade' to upgrade it\n"
+    )
+    submit = ("draft", "submit", "soziales", "--kind", "grundsatzpapier", "--title", "Entwurf Soziales")
+    for args in (("init", "--dry-run"), submit):
+        result = cli(*args)
+        assert (result.exit_code, result.stdout, result.stderr) == (ExitCode.REFUSED, "", told), args
+    assert revisions.rows(db_url) == before
+
+    result = cli("init")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert cli(*submit).exit_code == ExitCode.OK
+    assert cli.json("db", "check")["schema"] == schema.HEAD

@@ -92,7 +92,7 @@ class Body:
     invitation_days: int | None = None  # Ladungsfrist (None: the default of 7 days)
     information_interval_days: int | None = None  # how often it is informed (Unterrichtung)
     email: str | None = None  # issue 18: where reminders go
-    language: str = "de"  # issue 18: the language reminders are written in
+    language: str = addresses.DEFAULT_LANGUAGE  # issue 18: the language reminders are written in
 
     @property
     def voting_seats(self) -> int | None:

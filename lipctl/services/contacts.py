@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from lipctl.errors import Refused
 from lipctl.i18n import _
 from lipctl.process import contacts as rules
-from lipctl.process.states import ContactRole, MembershipRole
+from lipctl.process.states import ContactRole
 from lipctl.services import audit
 from lipctl.store import models as m
 from lipctl.store import repositories as repo
@@ -154,13 +154,7 @@ def edit_body(
         s.refresh(b, with_for_update=True)
         changes: list[dict[str, Any]] = []
         if "chair" in wanted:
-            chairs = list(
-                s.scalars(
-                    select(m.Membership)
-                    .filter_by(body_id=b.id, role=MembershipRole.CHAIR, since=None, until=None)
-                    .order_by(m.Membership.id)
-                )
-            )
+            chairs = seeding.seed_chairs(s, b.id)
             old = _name(s, chairs[0].person_id) if chairs else None
             if old != wanted["chair"]:
                 sync = seeding.Sync(s)
@@ -175,13 +169,8 @@ def edit_body(
         if changes:
             audit.record(env, s, "body.edited", entity="body", entity_id=b.id, body=b.slug, changes=changes)
         seats_row = rosters.record_seats(env, s, b, seats, day) if seats is not None and day is not None else None
-        chair_now = s.scalars(
-            select(m.Person.name)
-            .join(m.Membership, m.Membership.person_id == m.Person.id)
-            .where(m.Membership.body_id == b.id, m.Membership.role == MembershipRole.CHAIR)
-            .where(m.Membership.since.is_(None), m.Membership.until.is_(None))
-            .order_by(m.Membership.id)
-        ).first()
+        chairs_now = seeding.seed_chairs(s, b.id)
+        chair_now = _name(s, chairs_now[0].person_id) if chairs_now else None
         result = {
             "body": b.slug,
             "changes": changes,

@@ -18,8 +18,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lipctl.process import addresses, seedmerge
 from lipctl.process import definition as d
-from lipctl.process import seedmerge
 from lipctl.process.states import ContactRole, DecisionScope, MembershipRole
 from lipctl.store import models as m
 
@@ -314,7 +314,7 @@ def _sync_reachable(sync: Sync, b: d.Body, obj: m.Body, *, created: bool) -> Non
         current: seedmerge.Value = seedmerge.MISSING if created else getattr(obj, attr)
         value = sync.governed(body_key(b.slug, attr), seed, current)
         if attr == "language" and value is None:
-            value = "de"
+            value = addresses.DEFAULT_LANGUAGE
         if getattr(obj, attr) != value:
             setattr(obj, attr, value)
             if not created:
@@ -327,19 +327,25 @@ def _sync_chair(sync: Sync, b: d.Body, body_id: int, *, created: bool) -> None:
     A chair on the roster (``member add --role chair``, from a day) is the roster's: init leaves it alone.
     """
     session = sync.s
-    chairs = list(
-        session.scalars(
-            select(m.Membership)
-            .filter_by(body_id=body_id, role=MembershipRole.CHAIR, since=None, until=None)
-            .order_by(m.Membership.id)
-        )
-    )
+    chairs = seed_chairs(session, body_id)
     names = dict(session.execute(select(m.Person.id, m.Person.name).where(m.Person.id.in_([c.person_id for c in chairs]))).all())
     cur_name: seedmerge.Value = seedmerge.MISSING if created else (names[chairs[0].person_id] if chairs else None)
     cur_title: seedmerge.Value = seedmerge.MISSING if created else (chairs[0].title if chairs else None)
     name = sync.governed(body_key(b.slug, "chair.name"), b.chair.name if b.chair else None, cur_name)
     title = sync.governed(body_key(b.slug, "chair.title"), b.chair.title if b.chair else None, cur_title)
     set_chair(sync, b.slug, body_id, name, title, chairs)
+
+
+def seed_chairs(session: Session, body_id: int) -> list[m.Membership]:
+    """The body's chair as the seed names it and ``body edit --chair`` sets it: the chair memberships
+    without a day (a roster's chair, from a day on, is not one of them); one, or none when vacant."""
+    return list(
+        session.scalars(
+            select(m.Membership)
+            .filter_by(body_id=body_id, role=MembershipRole.CHAIR, since=None, until=None)
+            .order_by(m.Membership.id)
+        )
+    )
 
 
 def set_chair(sync: Sync, body: str, body_id: int, name: str | None, title: str | None, chairs: list[m.Membership]) -> None:

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from lipctl.errors import NotFound
 from lipctl.i18n import _
+from lipctl.process import addresses
 from lipctl.process.names import find, match_keys
 from lipctl.process.states import DecisionScope
 from lipctl.store.reader import Reader
@@ -42,7 +43,7 @@ class Body(NamedTuple):
     seats: int | None
     position: int
     email: str | None = None  # issue 18: where reminders go, and their language
-    language: str = "de"
+    language: str = addresses.DEFAULT_LANGUAGE
 
 
 class Category(NamedTuple):
@@ -282,7 +283,7 @@ class ContactAddress(NamedTuple):
 def body_addresses(r: Reader) -> dict[str, BodyAddress]:
     """Every body's address and language, by slug (one query)."""
     rows = r.rows("SELECT id AS body_id, slug, email, language FROM bodies ORDER BY position, id")
-    return {row.slug: BodyAddress(row.body_id, row.slug, row.email, row.language or "de") for row in rows}
+    return {row.slug: BodyAddress(row.body_id, row.slug, row.email, row.language or addresses.DEFAULT_LANGUAGE) for row in rows}
 
 
 def contact_addresses(r: Reader) -> dict[str, ContactAddress]:

@@ -12,14 +12,14 @@ from typing import Any
 
 from lipctl.errors import InvalidInput, MissingOption
 from lipctl.i18n import _
-from lipctl.process import addresses, limits
+from lipctl.process import addresses, limits, names
 
 
 def _name(value: str, option: str) -> str:
     name = limits.check_name(" ".join(value.split()), option)
     if not name:
         raise InvalidInput(_("{option} is empty").format(option=option), _("give the person's name"))
-    if name.lower() in {"n.n.", "nn", "n. n."}:
+    if names.is_vacant(name):
         raise InvalidInput(
             _("{option} {name!r} names nobody").format(option=option, name=name),
             _("use --vacant for a vacant post (N.n.)"),

@@ -15,6 +15,7 @@ from typing import Any
 from lipctl.errors import SeedInvalid
 from lipctl.i18n import _
 from lipctl.process import addresses
+from lipctl.process.names import is_vacant
 
 SUPPORTED_FORMAT = 1
 BODY_KINDS = ("committee", "council", "steering_group", "advisory", "round_table", "expert_group")
@@ -292,7 +293,7 @@ class _Reader:
         _unknown_keys(self, p, k, {"name", "unit", "title", "email", "phone"} if reachable else {"name", "unit", "title"})
         person_name = self.text(p, "name", k)
         assert person_name is not None
-        if person_name.lower() in {"n.n.", "nn", "n. n."}:
+        if is_vacant(person_name):
             return None
         email = self.address(p, "email", k, addresses.check_email) if reachable else None
         phone = self.address(p, "phone", k, addresses.check_phone) if reachable else None

@@ -7,6 +7,12 @@ import unicodedata
 from collections.abc import Iterable
 
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_VACANT = {"n.n.", "nn", "n. n."}
+
+
+def is_vacant(name: str) -> bool:
+    """Whether ``name`` is the way the seed and the office write a vacant post: N.n. (nomen nominandum)."""
+    return name.lower() in _VACANT
 
 
 def fold(text: str) -> str:

@@ -85,9 +85,9 @@ class Merge:
     @property
     def result(self) -> str | None:
         """The value after ``init``: the seed's where it applies, else the database's."""
-        if self.action in (Action.SAME, Action.APPLY) or self.current is MISSING:
+        if self.action in (Action.SAME, Action.APPLY):
             return self.seed
-        assert not isinstance(self.current, _Missing)
+        assert not isinstance(self.current, _Missing)  # decide(): where nothing is stored, the seed applies
         return self.current
 
 

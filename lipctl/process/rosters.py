@@ -46,6 +46,12 @@ def seats_on(history: Sequence[tuple[dt.date, int]], day: dt.date) -> int | None
     return max(current)[1] if current else None
 
 
+def seats_in_force(history: Sequence[tuple[dt.date, int]], seed_seats: int | None, day: dt.date) -> int | None:
+    """The seats on ``day``: the recorded count in force then, else the seed's (None: neither)."""
+    recorded = seats_on(history, day)
+    return recorded if recorded is not None else seed_seats
+
+
 def statutory(seats: int | None, seed_seats: int | None, terms: Sequence[Term], day: dt.date) -> tuple[int | None, str | None]:
     """The statutory number of voting members on ``day`` and where it comes from ('seats', 'seed', 'roster')."""
     if seats is not None:
@@ -106,8 +112,7 @@ def over_seats(
     the recorded seat count (``history``: from-date, seats), else the seed's: (day, voting, seats)."""
     found = []
     for day in sorted(set(days)):
-        recorded = seats_on(history, day)
-        seats = recorded if recorded is not None else seed_seats
+        seats = seats_in_force(history, seed_seats, day)
         if seats is not None and (n := voting_on(terms, day)) > seats:
             found.append((day, n, seats))
     return found
@@ -120,6 +125,20 @@ def change_days(history: Sequence[tuple[dt.date, int]], terms: Sequence[Term], s
     days.update(d for d, _n in history if d > since)
     days.update(t.since for t in terms if t.since is not None and t.since > since)
     return sorted(days)
+
+
+def governed_days(history: Sequence[tuple[dt.date, int]], terms: Sequence[Term], since: dt.date) -> list[dt.date]:
+    """The days a seat count recorded from ``since`` rules and on which the count may change: those of
+    ``change_days`` before the next later recorded count (from then on that one rules)."""
+    later = [d for d, _n in history if d > since]
+    return [d for d in change_days(history, terms, since) if not later or d < min(later)]
+
+
+def roster_days(history: Sequence[tuple[dt.date, int]], terms: Sequence[Term]) -> list[dt.date]:
+    """Every day on which the roster's voting members or the seats may change: each first day of a
+    membership and each recorded count (the seed's count alone: any day, ``date.min``)."""
+    days = {t.since for t in terms if t.since is not None} | {d for d, _n in history}
+    return sorted(days) or [dt.date.min]
 
 
 def check_room(

@@ -47,12 +47,6 @@ def _term(ms: m.Membership, name: str) -> rules.Term:
     return rules.Term(name, ms.voting, ms.since, ms.until)
 
 
-def _seats_on(s: Session, body: m.Body, day: dt.date) -> int | None:
-    """The seat count on ``day``: the recorded one in force, else the seed's."""
-    recorded = rules.seats_on(_history(s, body), day)
-    return recorded if recorded is not None else body.seats
-
-
 def statutory(s: Session, body: m.Body, day: dt.date) -> tuple[int | None, str | None]:
     """The statutory number of voting members of ``body`` on ``day`` and its source ('seats', 'seed', 'roster')."""
     terms = [_term(ms, n) for ms, n in _memberships(s, body)]
@@ -70,8 +64,10 @@ def tally_members(
     return members, number, why
 
 
-def _excess(s: Session, body: m.Body, terms: list[rules.Term], days: list[dt.date]) -> list[dict[str, Any]]:
-    over = rules.over_seats(_history(s, body), body.seats, terms, days)
+def _excess(
+    body: m.Body, history: list[tuple[dt.date, int]], terms: list[rules.Term], days: list[dt.date]
+) -> list[dict[str, Any]]:
+    over = rules.over_seats(history, body.seats, terms, days)
     return [{"date": day, "voting": voting, "seats": seats} for day, voting, seats in over]
 
 
@@ -162,7 +158,7 @@ def list_members(env: Env, body: str, *, on: str | None = None) -> dict[str, Any
         b = repo.get_body(s, body)
         rows = [(ms, n) for ms, n in _memberships(s, b) if _term(ms, n).on(day)]
         terms = [_term(ms, n) for ms, n in _memberships(s, b)]
-        seats = _seats_on(s, b, day)
+        seats = rules.seats_in_force(_history(s, b), b.seats, day)
         number, source = statutory(s, b, day)
         order = {MembershipRole.CHAIR: 0, MembershipRole.DEPUTY: 1, MembershipRole.MEMBER: 2}
         members = [_member_row(b, ms, n) for ms, n in sorted(rows, key=lambda r: (order[r[0].role], not r[0].voting, r[1]))]
@@ -200,7 +196,7 @@ def checked_seats(env: Env, seats: int, since: str | None) -> dt.date:
 
 def record_seats(env: Env, s: Session, b: m.Body, seats: int, day: dt.date) -> dict[str, Any]:
     """Record the seat count in the open transaction (``body edit --seats``, alone or with other changes: issue 18)."""
-    before = _seats_on(s, b, day)
+    before = rules.seats_in_force(_history(s, b), b.seats, day)
     same_day = s.scalars(select(m.BodySeats).where(m.BodySeats.body_id == b.id, m.BodySeats.since == day)).first()
     if same_day is not None:
         same_day.seats, same_day.recorded_at, same_day.recorded_by = seats, audit.utcnow(), env.actor
@@ -210,15 +206,13 @@ def record_seats(env: Env, s: Session, b: m.Body, seats: int, day: dt.date) -> d
     s.flush()
     terms = [_term(ms, n) for ms, n in _memberships(s, b)]
     history = _history(s, b)
-    nxt = [d for d, _n in history if d > day]
-    days = [d for d in rules.change_days(history, terms, day) if not nxt or d < min(nxt)]
     row = {
         "body": b.slug,
         "seats": seats,
         "from": day,
         "seats_before": before,
-        "history": [{"from": d, "seats": n} for d, n in sorted(_history(s, b))],
-        "over_seats": _excess(s, b, terms, days),
+        "history": [{"from": d, "seats": n} for d, n in sorted(history)],
+        "over_seats": _excess(b, history, terms, rules.governed_days(history, terms, day)),
     }
     audit.record(
         env,
@@ -242,8 +236,8 @@ def over_seats_everywhere(s: Session) -> list[dict[str, Any]]:
         terms = [_term(ms, n) for ms, n in _memberships(s, b)]
         if not any(t.voting for t in terms):
             continue
-        days = sorted({t.since for t in terms if t.since is not None} | {d for d, _n in _history(s, b)})
-        over = _excess(s, b, terms, days or [dt.date.min])
+        history = _history(s, b)
+        over = _excess(b, history, terms, rules.roster_days(history, terms))
         if over:
             out.append({"body": b.slug, **over[0]})
     return out

@@ -131,6 +131,27 @@ def test_the_days_a_count_may_change_are_the_later_seat_records_and_first_days()
     assert r.change_days([], [], NOV1) == [NOV1]
 
 
+def test_the_seats_in_force_are_the_recorded_count_else_the_seeds() -> None:
+    history = [(D(2021, 1, 1), 3), (D(2022, 6, 1), 4)]
+    assert r.seats_in_force(history, 9, D(2020, 12, 31)) == 9  # before any record: the seed's
+    assert r.seats_in_force(history, 9, D(2022, 5, 31)) == 3
+    assert r.seats_in_force(history, None, D(2022, 6, 1)) == 4
+    assert r.seats_in_force([], None, NOV1) is None
+
+
+def test_a_new_seat_count_rules_until_the_next_recorded_one() -> None:
+    history = [(NOV1, 3), (D(2022, 6, 1), 4)]  # the count just recorded from NOV1 among them
+    roster = [term(D(2022, 2, 1), person="B"), term(D(2022, 9, 1), person="C")]
+    assert r.governed_days(history, roster, NOV1) == [NOV1, D(2022, 2, 1)]  # C's first day is under the next count
+    assert r.governed_days([(NOV1, 3)], roster, NOV1) == [NOV1, D(2022, 2, 1), D(2022, 9, 1)]
+
+
+def test_the_roster_days_are_the_first_days_and_the_recorded_counts() -> None:
+    roster = [term(), term(D(2022, 2, 1), person="B")]
+    assert r.roster_days([(D(2021, 1, 1), 3)], roster) == [D(2021, 1, 1), D(2022, 2, 1)]
+    assert r.roster_days([], [term()]) == [D.min]  # the seed's count and a roster without days: any day
+
+
 def test_a_voting_member_is_added_only_within_the_seats_on_every_later_day() -> None:
     roster = [term(NOV1), term(NOV1, person="B")]
     r.check_room([], 3, roster, term(NOV1, person="C"), body="ik")  # room: 3 of 3

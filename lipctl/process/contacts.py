@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lipctl.errors import InvalidInput, MissingOption
+from lipctl.errors import InvalidInput, MissingOption, Refused
 from lipctl.i18n import _
 from lipctl.process import addresses, limits, names
 
@@ -75,6 +75,21 @@ def field_edit(
             _("give --contact, --email, --phone, --internal-speaker with --unit, --external-speaker or --vacant"),
         )
     return out
+
+
+def left_with_former_contact(wanted: dict[str, Any]) -> tuple[str, ...]:
+    """When a field's contact changes, the former contact's address and phone were that person's: they
+    go (``email``, ``phone``), except those ``field edit`` gives anew."""
+    return tuple(key for key in ("email", "phone") if key not in wanted)
+
+
+def check_reachable(wanted: dict[str, Any], *, has_contact: bool, field: str) -> None:
+    """An address or phone belongs to a person: refused for a vacant contact."""
+    if ("email" in wanted or "phone" in wanted) and not has_contact:
+        raise Refused(
+            _("the contact of {field} is vacant: an address or phone needs a person").format(field=field),
+            _("name the contact with --contact NAME"),
+        )
 
 
 def body_edit(

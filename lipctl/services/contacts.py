@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lipctl.errors import Refused
-from lipctl.i18n import _
 from lipctl.process import contacts as rules
 from lipctl.process.states import ContactRole
 from lipctl.services import audit
@@ -69,21 +67,13 @@ def edit_field(env: Env, field: str, **options: Any) -> dict[str, Any]:
             if contact.person_id != person.id:
                 contact.person_id = person.id
                 changes.append({"what": "contact", "before": old, "after": person.name})
-                # the address and phone were the former contact's: they go unless given anew
-                if "email" not in wanted:
-                    _set(changes, "contact_email", contact, "email", None)
-                if "phone" not in wanted:
-                    _set(changes, "contact_phone", contact, "phone", None)
-        if "email" in wanted or "phone" in wanted:
-            if contact is None or contact.person_id is None:
-                raise Refused(
-                    _("the contact of {field} is vacant: an address or phone needs a person").format(field=f.slug),
-                    _("name the contact with --contact NAME"),
-                )
-            if "email" in wanted:
-                _set(changes, "contact_email", contact, "email", wanted["email"])
-            if "phone" in wanted:
-                _set(changes, "contact_phone", contact, "phone", wanted["phone"])
+                for key in rules.left_with_former_contact(wanted):
+                    _set(changes, f"contact_{key}", contact, key, None)
+        rules.check_reachable(wanted, has_contact=contact is not None and contact.person_id is not None, field=f.slug)
+        for key in ("email", "phone"):
+            if key in wanted:
+                assert contact is not None  # check_reachable: a person holds the post
+                _set(changes, f"contact_{key}", contact, key, wanted[key])
         if "internal_speaker" in wanted:
             name, unit = wanted["internal_speaker"]
             row = _contact_row(s, f, roles, ContactRole.INTERNAL_SPEAKER)

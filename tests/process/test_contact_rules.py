@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lipctl.errors import InvalidInput, MissingOption
+from lipctl.errors import InvalidInput, MissingOption, Refused
 from lipctl.process import addresses, contacts
 
 
@@ -131,3 +131,21 @@ def test_a_seed_value_that_cannot_be_is_refused_naming_its_key(change, key: str)
     with pytest.raises(SeedInvalid) as exc:
         parse_definition(data)
     assert exc.value.key == key
+
+
+def test_a_new_contact_leaves_the_former_contacts_address_and_phone_unless_given_anew() -> None:
+    assert contacts.left_with_former_contact({"contact": "Ada Muster"}) == ("email", "phone")
+    assert contacts.left_with_former_contact({"contact": "Ada Muster", "email": "ada@hannover-stadt.de"}) == ("phone",)
+    assert contacts.left_with_former_contact({"contact": "A", "email": "a@b.de", "phone": "0511 1"}) == ()
+
+
+def test_an_address_or_phone_needs_a_contact_who_holds_the_post() -> None:
+    contacts.check_reachable({"email": "a@b.de"}, has_contact=True, field="bildung")
+    contacts.check_reachable({"internal_speaker": ("A", "B")}, has_contact=False, field="bildung")
+    for wanted in ({"email": "a@b.de"}, {"phone": "0511 1"}):
+        with pytest.raises(Refused) as caught:
+            contacts.check_reachable(wanted, has_contact=False, field="bildung")
+        assert (caught.value.message, caught.value.hint) == (
+            "the contact of bildung is vacant: an address or phone needs a person",
+            "name the contact with --contact NAME",
+        )

@@ -27,7 +27,10 @@ def _columns(snippet: str) -> list[Column]:
 
 
 def _markdown(pieces: list[list[Any]]) -> str:
-    return "".join(f"**{text}**" if hit else text for text, hit in pieces)
+    """The snippet for Markdown, each hit in bold (``terms.marked``: the one way a snippet is marked)."""
+    from lipctl.search.terms import Piece, marked
+
+    return marked((Piece(text, hit) for text, hit in pieces), "**", "**")
 
 
 def _rich_table(rows: list[dict[str, Any]]) -> None:

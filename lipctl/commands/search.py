@@ -27,27 +27,22 @@ def _columns(snippet: str) -> list[Column]:
 
 
 def _markdown(pieces: list[list[Any]]) -> str:
-    return "".join(f"**{text}**" if hit else text for text, hit in pieces)
+    """The snippet for Markdown, each hit in bold (``terms.marked``: the one way a snippet is marked)."""
+    from lipctl.search.terms import Piece, marked
+
+    return marked((Piece(text, hit) for text, hit in pieces), "**", "**")
 
 
-def _rich_table(rows: list[dict[str, Any]]) -> None:
-    """A terminal's table: each hit bold and underlined (rich Text spans, never markup read from the text)."""
-    from rich.table import Table
+def _underlined(row: dict[str, Any]) -> Any:
+    """A terminal's snippet: each hit bold and underlined (rich Text spans, never markup read from the text)."""
     from rich.text import Text
 
-    from lipctl.output.tables import console, text
     from lipctl.output.text import visible
 
-    table = Table(show_lines=False, expand=False)
-    columns = _columns("snippet")
-    for c in columns:
-        table.add_column(text(c.heading), overflow="fold")
-    for row in rows:
-        snippet = Text()
-        for piece, hit in row["pieces"]:
-            snippet.append(visible(piece), style="bold underline" if hit else "")
-        table.add_row(*(text(c.text(row)) for c in columns[:-1]), snippet)
-    console().print(table)
+    snippet = Text()
+    for piece, hit in row["pieces"]:
+        snippet.append(visible(piece), style="bold underline" if hit else "")
+    return snippet
 
 
 def register(root: typer.Typer) -> None:
@@ -83,7 +78,9 @@ def register(root: typer.Typer) -> None:
             message(_("nothing found"))
             return
         if fmt is OutputFormat.TABLE and stdout_is_terminal():
-            _rich_table(rows)
+            from lipctl.output.tables import print_rich_table
+
+            print_rich_table(rows, _columns("snippet"), styled={"snippet": _underlined})
             return
         data = [{k: v for k, v in row.items() if k != "pieces"} for row in rows]
         if fmt is OutputFormat.MARKDOWN:

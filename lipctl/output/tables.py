@@ -8,7 +8,7 @@ answer "Mehr Kita [/Schule] Plätze" is text, not a closing tag (rich raised Mar
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from lipctl.output.emit import Column
@@ -35,26 +35,47 @@ def markup_escape(value: str) -> str:
     return escape(visible(value))
 
 
+Cell = Callable[[dict[str, Any]], Any]
+"""A cell drawn by the caller: a row -> a rich ``Text`` with its own styles (e.g. a search hit underlined)."""
+
+
 def print_rich_table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None, footer: str | None = None
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    footer: str | None = None,
+    styled: Mapping[str, Cell] | None = None,
 ) -> None:
     """A table as wide as the terminal allows. Its first column (the slug, reference or id people type
     next) is never broken; where the table cannot fit beside it, each row becomes a block instead:
-    that value on a line of its own, the other columns beneath it as ``heading: value``."""
+    that value on a line of its own, the other columns beneath it as ``heading: value``.
+
+    ``styled``: by column key (any but the first), cells the caller draws (a rich ``Text``, control characters made
+    visible); the column's plain text still measures the table."""
     from rich.table import Table
 
+    cell = _cells(styled or {})
     out = console()
     table = Table(title=text(title) if title else None, title_justify="left", show_lines=False, expand=False)
     for i, c in enumerate(columns):
         table.add_column(text(c.heading), overflow="fold", no_wrap=i == 0)
     for r in rows:
-        table.add_row(*(text(c.text(r)) for c in columns))
+        table.add_row(*(cell(c, r) for c in columns))
     if rows and len(columns) > 1 and _least_width(rows, columns) > out.width:
-        _print_blocks(out, rows, columns, title)
+        _print_blocks(out, rows, columns, title, cell)
     else:
         out.print(table)
     if footer:
         out.print(text(footer))
+
+
+def _cells(styled: Mapping[str, Cell]) -> Callable[[Column, dict[str, Any]], Any]:
+    def cell(c: Column, r: dict[str, Any]) -> Any:
+        draw = styled.get(c.key)
+        return text(c.text(r)) if draw is None else draw(r)
+
+    return cell
 
 
 LONGEST_WORD = 20
@@ -73,7 +94,13 @@ def _least_width(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> i
     return key + sum(widest_word(c) for c in columns[1:]) + 3 * len(columns) + 1
 
 
-def _print_blocks(out: Any, rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None) -> None:
+def _print_blocks(
+    out: Any,
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None,
+    cell: Callable[[Column, dict[str, Any]], Any],
+) -> None:
     """The narrow form of a table: one block per row, its first column's value first and whole, the
     others beneath it, each heading beside its value (a long value wraps under itself)."""
     from rich.padding import Padding
@@ -90,5 +117,5 @@ def _print_blocks(out: Any, rows: Sequence[dict[str, Any]], columns: Sequence[Co
         grid.add_column(no_wrap=True)
         grid.add_column(overflow="fold")
         for c in rest:
-            grid.add_row(text(c.heading, "dim"), text(c.text(r)))
+            grid.add_row(text(c.heading, "dim"), cell(c, r))
         out.print(Padding(grid, (0, 0, 0, 2)))

@@ -39,10 +39,16 @@ MAX_SURVEY_TEXT = 10_000
 MAX_RESPONSE_ID = 200
 """A survey response's id: survey_responses.response_key (String(200))."""
 
+MAX_SEARCH_TEXT = 500
+"""What ``lipctl search`` is asked for (Suchtext): longer is surely pasted by mistake."""
+
 # --- integers --------------------------------------------------------------------------------
 
 MAX_INT = 2**31 - 1
 """The largest id or count: the models declare INTEGER, 32 bits on PostgreSQL (SQLite holds 64)."""
+
+MAX_SEARCH_HITS = 1000
+"""The most hits one ``lipctl search`` shows (--limit)."""
 
 # --- dates -----------------------------------------------------------------------------------
 
@@ -180,3 +186,32 @@ def id_in_range(text: str) -> int | None:
 
 def date_in_range(day: dt.date) -> bool:
     return FIRST_DATE <= day <= LAST_DATE
+
+
+# --- what a command is asked for -------------------------------------------------------------
+
+
+def check_search_text(text: str) -> str:
+    """The text of a search, unchanged when it has at most MAX_SEARCH_TEXT characters; InvalidInput otherwise."""
+    if len(text) > MAX_SEARCH_TEXT:
+        raise InvalidInput(
+            _("the search text is {n} characters long (at most {max})").format(n=len(text), max=MAX_SEARCH_TEXT),
+            _("search for a few words"),
+        )
+    return text
+
+
+def check_search_limit(limit: int) -> int:
+    """How many hits a search shows (--limit): from 1 to MAX_SEARCH_HITS; InvalidInput otherwise."""
+    if not 1 <= limit <= MAX_SEARCH_HITS:
+        raise InvalidInput(
+            _("--limit {n} is out of range").format(n=limit), _("give a number from 1 to {max}").format(max=MAX_SEARCH_HITS)
+        )
+    return limit
+
+
+def check_within(days: int) -> int:
+    """How many days ahead a reminder looks (--within, Vorlauf): 0 (due today) or more; InvalidInput otherwise."""
+    if days < 0:
+        raise InvalidInput(_("--within must be 0 or more days, not {n}").format(n=days), _("e.g. --within 7 for the coming week"))
+    return days

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lipctl.errors import InvalidInput, Refused
 from lipctl.i18n import _
+from lipctl.process import limits
 from lipctl.process import reminders as rules
 
 if TYPE_CHECKING:
@@ -138,10 +139,7 @@ def plan(env: Env, within: int, *, now: dt.datetime, environ: Mapping[str, str],
     from lipctl.store.read import definition
     from lipctl.store.read import reminders as q
 
-    if within < 0:
-        raise InvalidInput(
-            _("--within must be 0 or more days, not {n}").format(n=within), _("e.g. --within 7 for the coming week")
-        )
+    limits.check_within(within)
     office = sender(environ)
     day = rules.berlin_day(now)
     with env.reader() as r:

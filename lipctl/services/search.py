@@ -10,13 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from lipctl.errors import InvalidInput
 from lipctl.i18n import _
+from lipctl.process import limits
 
 if TYPE_CHECKING:
     from lipctl.context import Env
-
-MAX_LIMIT = 1000
-MAX_QUERY = 500
-"""Characters of a query: longer is surely pasted by mistake."""
 
 
 def search(env: Env, text: str, *, scope: str | None = None, field: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
@@ -32,11 +29,7 @@ def search(env: Env, text: str, *, scope: str | None = None, field: str | None =
 
     if not text.strip():
         raise InvalidInput(_("the search text is empty"), _("give one or more words, e.g. lipctl search Sprachkurse"))
-    if len(text) > MAX_QUERY:
-        raise InvalidInput(
-            _("the search text is {n} characters long (at most {max})").format(n=len(text), max=MAX_QUERY),
-            _("search for a few words"),
-        )
+    limits.check_search_text(text)
     query = t.parse_query(text)
     if not query.terms and not query.phrases:
         raise InvalidInput(
@@ -51,10 +44,7 @@ def search(env: Env, text: str, *, scope: str | None = None, field: str | None =
                 _("unknown --in {value!r}").format(value=scope),
                 _("use one of: {values}").format(values=", ".join(index.SCOPES)),
             )
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(
-            _("--limit {n} is out of range").format(n=limit), _("give a number from 1 to {max}").format(max=MAX_LIMIT)
-        )
+    limits.check_search_limit(limit)
     with env.reader() as r:
         field_id = None
         if field is not None:

@@ -24,7 +24,6 @@ import pytest
 from sqlalchemy import Engine, MetaData, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from lipctl.errors import ExitCode
 from lipctl.process.auditchain import GENESIS, Broken, Link, Verified, verify
 from lipctl.store import schema
 from tests.fixtures import revisions
@@ -32,29 +31,17 @@ from tests.fixtures import revisions
 BEFORE, AFTER = "0003", "0004"
 VOID = ("voided_at", "voided_by", "void_reason")
 UNDO = ("undone_at", "undone_by", "undo_reason")
-CHAIN = ("happened_on", "prev_hash", "hash")
-#: The columns 0004 adds to existing tables.
-ADDED = {"drafts": VOID, "opinions": VOID, "steering_decisions": VOID, "resolutions": VOID, "import_batches": UNDO}
-ADDED["audit_events"] = CHAIN
-#: What later revisions add, NULL after `db upgrade` (which goes to the head): 0005's milestone columns.
-ADDED["milestones"] = ("original_due", "rescheduled_at", "rescheduled_by", "reschedule_reason")
-ADDED["document_kinds"] = ("based_on",)
-# 0007's: resolutions' members columns NULL; memberships' voting (true) and the new tables are test_migration_0007's.
-ADDED["resolutions"] = (*ADDED["resolutions"], "members_statutory", "members_reason")
-ADDED["memberships"] = ("since", "until")
-LATER_FILLED = {"memberships": ("voting",)}
-LATER_TABLES = {"papers", "body_seats"}
-#: 0006's: the bodies' periods (NULL), the tally's session (set: the upgrade attaches every tally to one) and new tables.
-ADDED["bodies"] = ("invitation_days", "information_interval_days")
-ADDED["resolutions"] = (*ADDED["resolutions"], "meeting_id")
-ATTACHED = ("meeting_id",)
-LATER_TABLES |= {"meetings", "agenda_items", "committee_information"}
-# 0009's (issue 18): the addresses (NULL; bodies' language 'de') and the seed values last applied
-# (test_migration_0009.py).
-ADDED["bodies"] = (*ADDED["bodies"], "email")
-ADDED["field_contacts"] = ("email", "phone")
-LATER_FILLED["bodies"] = ("language",)
-LATER_TABLES |= {"seed_values"}
+#: The columns 0004 adds to existing tables, NULL after the upgrade (the chain's columns of the log aside).
+NULL = {"drafts": VOID, "opinions": VOID, "steering_decisions": VOID, "resolutions": VOID, "import_batches": UNDO}
+#: What later revisions add to these tables, NULL after `db upgrade` (which goes to the head): 0005's
+#: milestone and document kind columns, 0007's of resolutions and memberships (memberships' voting is set),
+#: 0009's addresses (bodies' language is set); 0006's bodies' periods (the tallies' session is set).
+NULL["milestones"] = ("original_due", "rescheduled_at", "rescheduled_by", "reschedule_reason")
+NULL["document_kinds"] = ("based_on",)
+NULL["resolutions"] = (*VOID, "members_statutory", "members_reason")
+NULL["memberships"] = ("since", "until")
+NULL["bodies"] = ("invitation_days", "information_interval_days", "email")
+NULL["field_contacts"] = ("email", "phone")
 VOIDED_AT = dt.datetime(2021, 2, 2, 9, 0)  # noqa: DTZ001 (naive UTC, as lipctl stores it)
 #: The detail that names the day of each kind of act in the fixture's log; other events name none.
 DAY_OF = {
@@ -80,33 +67,12 @@ def _populated(db_url: str) -> dict[str, list[revisions.Row]]:
     return before
 
 
-def _kept(before: dict[str, list[revisions.Row]], after: dict[str, list[revisions.Row]]) -> None:
-    """Every table of ``before`` as it was in its columns; 0004's columns NULL, but for the chain's."""
-    assert set(after) - LATER_TABLES >= set(before) | {"audit_head"}  # later revisions may add tables
-    for name, rows in before.items():
-        added = ADDED.get(name, ())
-        got = after[name][: len(rows)] if name == "audit_events" else after[name]
-        got = revisions.without(got, *LATER_FILLED.get(name, ()))
-        assert revisions.projected(revisions.without(got, *added), rows) == rows, f"{name}: rows changed"
-        if name != "audit_events":
-            nulls = [c for c in added if c not in ATTACHED]
-            assert {(c, r[c]) for r in got for c in nulls} <= {(c, None) for c in nulls}, f"{name}: {nulls} not NULL"
-
-
 def test_a_populated_0003_database_upgrades_to_0004_with_every_row_kept_and_the_log_chained(db_url: str, cli) -> None:
-    before = _populated(db_url)
+    _populated(db_url)
+    before, after = revisions.upgrade_keeps_rows(cli, db_url, BEFORE, new_tables={"audit_head"}, null=NULL)
     logged = len(before["audit_events"])
 
-    result = cli("db", "upgrade", "--format", "json")
-    assert result.exit_code == ExitCode.OK, result.stderr
-    assert json.loads(result.stdout)["schema"] == schema.HEAD
-    after = revisions.rows(db_url)
-    _kept(before, after)
-
     events = after["audit_events"]
-    assert [(e["action"], json.loads(e["details"])) for e in events[logged:]] == [
-        ("schema.upgraded", {"before": BEFORE, "after": schema.HEAD})
-    ], "the upgrade itself, logged once"
     for event in events[:logged]:
         key = DAY_OF.get(event["action"])
         day = dt.date.fromisoformat(json.loads(event["details"])[key]) if key else None
@@ -133,13 +99,7 @@ def test_a_populated_0003_database_upgrades_to_0004_with_every_row_kept_and_the_
         assert verify(links) == Verified(logged + 1, upgraded["hash"])
         assert head == {"id": 1, "hash": upgraded["hash"], "events": logged + 1}
 
-    # A second upgrade finds nothing to do and changes nothing, not even the log.
-    again = cli("db", "upgrade", "--format", "json")
-    assert again.exit_code == ExitCode.OK, again.stderr
-    assert json.loads(again.stdout)["changed"] is False
-    assert revisions.rows(db_url) == after
-    check = cli.json("db", "check")
-    assert check["ok"] is True and check["schema"] == schema.HEAD
+    revisions.second_upgrade_changes_nothing(cli, db_url, after)
 
 
 def _upgraded(db_url: str) -> Engine:
@@ -196,13 +156,9 @@ def test_the_database_keeps_one_live_steering_decision_per_draft(db_url: str) ->
 
 def test_0004_downgrades_to_0003_with_every_row_as_it_was(db_url: str) -> None:
     before = _populated(db_url)
-    engine = revisions.upgraded_engine(db_url, AFTER)
+    revisions.downgrade(db_url, AFTER, BEFORE)
+    engine = revisions.upgraded_engine(db_url, BEFORE)  # at BEFORE already: an engine as the migrations have
     try:
-        from alembic import command
-
-        with engine.begin() as conn:
-            command.downgrade(schema.alembic_config(conn), BEFORE)
-            assert schema.current_revision(conn) == BEFORE
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(text("DELETE FROM audit_events"))
     finally:

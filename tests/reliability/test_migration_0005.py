@@ -20,7 +20,6 @@ resolution, 18 audit events; its milestones carry the days that seed made up). A
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from lipctl.errors import ExitCode
 from lipctl.store import schema
@@ -28,26 +27,15 @@ from tests.fixtures import revisions
 
 BEFORE, AFTER = "0004", "0005"
 RESCHEDULE = ("original_due", "rescheduled_at", "rescheduled_by", "reschedule_reason")
-#: The columns 0005 adds to existing tables.
-ADDED = {"milestones": RESCHEDULE, "document_kinds": ("based_on",)}
-#: What later revisions add, after `db upgrade` (which goes to the head): 0007's resolutions' columns NULL;
-#: memberships' voting (true) and its new tables are test_migration_0007's.
-ADDED["resolutions"] = ("members_statutory", "members_reason")
-ADDED["memberships"] = ("since", "until")
-LATER_FILLED = {"memberships": ("voting",)}
-LATER_TABLES = {"papers", "body_seats"}
-#: What 0006 adds after it (`db upgrade` goes to the head): the bodies' periods (NULL), the tally's
-#: session (set: the upgrade attaches every tally to one) and new tables.
-ADDED["bodies"] = ("invitation_days", "information_interval_days")
-ADDED["resolutions"] = (*ADDED["resolutions"], "meeting_id")
-ATTACHED = ("meeting_id",)
-LATER_TABLES |= {"meetings", "agenda_items", "committee_information"}
-# 0009's (issue 18): the addresses (NULL; bodies' language 'de') and the seed values last applied
-# (test_migration_0009.py).
-ADDED["bodies"] = (*ADDED["bodies"], "email")
-ADDED["field_contacts"] = ("email", "phone")
-LATER_FILLED["bodies"] = ("language",)
-LATER_TABLES |= {"seed_values"}
+#: The columns 0005 adds to existing tables, NULL after the upgrade.
+NULL = {"milestones": RESCHEDULE, "document_kinds": ("based_on",)}
+#: What later revisions add to these tables, NULL after `db upgrade` (which goes to the head): 0007's of
+#: resolutions and memberships (memberships' voting is set), 0006's bodies' periods (the tallies' session
+#: is set), 0009's addresses (bodies' language is set).
+NULL["resolutions"] = ("members_statutory", "members_reason")
+NULL["memberships"] = ("since", "until")
+NULL["bodies"] = ("invitation_days", "information_interval_days", "email")
+NULL["field_contacts"] = ("email", "phone")
 #: The days the seed of revision 0004 made up from "bis Herbst 2020", "bis April 2021", "nach April 2021".
 MADE_UP = {
     "grundsatzpapiere": dt.date(2020, 11, 30),
@@ -65,44 +53,15 @@ def _populated(db_url: str) -> dict[str, list[revisions.Row]]:
     return before
 
 
-def _kept(before: dict[str, list[revisions.Row]], after: dict[str, list[revisions.Row]]) -> None:
-    """Every table of ``before`` as it was in its columns; 0005's columns NULL."""
-    assert set(after) - LATER_TABLES >= set(before)  # later revisions may add tables
-    for name, rows in before.items():
-        if name == "audit_head":  # the upgrade's own event moves the head of the chain
-            continue
-        added = ADDED.get(name, ())
-        got = after[name][: len(rows)] if name == "audit_events" else after[name]
-        got = revisions.without(got, *LATER_FILLED.get(name, ()))
-        assert revisions.projected(revisions.without(got, *added), rows) == rows, f"{name}: rows changed"
-        nulls = [c for c in added if c not in ATTACHED]
-        assert {(c, r[c]) for r in got for c in nulls} <= {(c, None) for c in nulls}, f"{name}: {nulls} not NULL"
-
-
 def test_a_populated_0004_database_upgrades_to_0005_with_every_row_kept(db_url: str, cli) -> None:
-    before = _populated(db_url)
-    logged = len(before["audit_events"])
-
-    result = cli("db", "upgrade", "--format", "json")
-    assert result.exit_code == ExitCode.OK, result.stderr
-    assert json.loads(result.stdout)["schema"] == schema.HEAD  # through 0005 to the newest revision
-    after = revisions.rows(db_url)
-    _kept(before, after)
-    assert [(e["action"], json.loads(e["details"])) for e in after["audit_events"][logged:]] == [
-        ("schema.upgraded", {"before": BEFORE, "after": schema.HEAD})
-    ]
+    _populated(db_url)
+    _before, after = revisions.upgrade_keeps_rows(cli, db_url, BEFORE, null=NULL)
     # A plain upgrade changes no value: the days stay until init says otherwise.
     assert {m["slug"]: (m["due"], m["original_due"]) for m in after["milestones"]} == {
         slug: (day, None) for slug, day in MADE_UP.items()
     }
 
-    # A second upgrade finds nothing to do and changes nothing, not even the log.
-    again = cli("db", "upgrade", "--format", "json")
-    assert again.exit_code == ExitCode.OK, again.stderr
-    assert json.loads(again.stdout)["changed"] is False
-    assert revisions.rows(db_url) == after
-    check = cli.json("db", "check")
-    assert check["ok"] is True and check["schema"] == schema.HEAD
+    revisions.second_upgrade_changes_nothing(cli, db_url, after)
 
 
 def test_after_the_upgrade_init_drops_the_made_up_days_but_keeps_a_rescheduled_one(db_url: str, cli) -> None:
@@ -137,8 +96,7 @@ def test_after_the_upgrade_init_drops_the_made_up_days_but_keeps_a_rescheduled_o
 
 def test_0005_downgrades_to_0004_with_every_row_as_it_was(db_url: str) -> None:
     before = _populated(db_url)
-    revisions.downgrade(db_url, AFTER, BEFORE)
-    assert revisions.rows(db_url) == before
+    revisions.downgrade(db_url, AFTER, BEFORE, back=before)
 
 
 def test_the_downgrade_stops_while_a_milestone_has_no_day(db_url: str) -> None:

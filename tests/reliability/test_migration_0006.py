@@ -18,7 +18,6 @@ not-quorate vote on 2021-02-10, a deferral on 2021-02-24 that was voided, the co
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 
@@ -27,19 +26,10 @@ from lipctl.store import schema
 from tests.fixtures import revisions
 
 BEFORE, AFTER = "0005", "0006"
-#: The columns 0006 adds to existing tables.
-ADDED = {"bodies": ("invitation_days", "information_interval_days"), "resolutions": ("meeting_id",)}
+#: The tables 0006 adds, and those the revisions after it add on the way to the head (`db upgrade` goes
+#: there): 0007's register and seat counts (test_migration_0007.py), 0009's seed values (test_migration_0009.py).
 NEW_TABLES = {"meetings", "agenda_items", "committee_information"}
-#: What the revisions after it add on the way to the head (`db upgrade` goes there): 0007's register and
-#: seat counts (test_migration_0007.py), its resolution and membership columns (NULL, but the seed chair's
-#: ``voting``); 0008 adds no column.
-LATER_TABLES = {"papers", "body_seats"}
-LATER = {"resolutions": ("members_statutory", "members_reason"), "memberships": ("voting", "since", "until")}
-# 0009's (issue 18): the addresses (NULL; bodies' language 'de') and the seed values last applied
-# (test_migration_0009.py).
-LATER_TABLES |= {"seed_values"}
-LATER["bodies"] = ("email", "language")
-LATER["field_contacts"] = ("email", "phone")
+LATER_TABLES = {"papers", "body_seats", "seed_values"}
 
 
 def _populated(db_url: str) -> dict[str, list[revisions.Row]]:
@@ -55,30 +45,10 @@ def _populated(db_url: str) -> dict[str, list[revisions.Row]]:
     return before
 
 
-def _kept(before: dict[str, list[revisions.Row]], after: dict[str, list[revisions.Row]]) -> None:
-    """Every table of ``before`` as it was in its columns; 0006's columns NULL (but the sessions of the tallies)."""
-    assert set(after) >= set(before) | NEW_TABLES | LATER_TABLES  # later revisions may add tables
-    for name, rows in before.items():
-        if name == "audit_head":  # the upgrade's own event moves the head of the chain
-            continue
-        added = (*ADDED.get(name, ()), *LATER.get(name, ()))
-        got = after[name][: len(rows)] if name == "audit_events" else after[name]
-        assert revisions.projected(revisions.without(got, *added), rows) == rows, f"{name}: rows changed"
-    assert {(r["invitation_days"], r["information_interval_days"]) for r in after["bodies"]} == {(None, None)}
-
-
 def test_a_populated_0005_database_upgrades_to_0006_with_its_tallies_in_sessions(db_url: str, cli) -> None:
-    before = _populated(db_url)
-    logged = len(before["audit_events"])
-
-    result = cli("db", "upgrade", "--format", "json")
-    assert result.exit_code == ExitCode.OK, result.stderr
-    assert json.loads(result.stdout)["schema"] == schema.HEAD
-    after = revisions.rows(db_url)
-    _kept(before, after)
-    assert [(e["action"], json.loads(e["details"])) for e in after["audit_events"][logged:]] == [
-        ("schema.upgraded", {"before": BEFORE, "after": schema.HEAD})
-    ]
+    _populated(db_url)
+    before, after = revisions.upgrade_keeps_rows(cli, db_url, BEFORE, new_tables=NEW_TABLES | LATER_TABLES)
+    assert {(r["invitation_days"], r["information_interval_days"]) for r in after["bodies"]} == {(None, None)}
     by_resolution = {r["id"]: r for r in before["resolutions"]}
     sessions = [
         (x["id"], x["body_id"], x["date"], x["start"], x["location"], x["invited_on"], x["second_convocation_of"])
@@ -105,13 +75,7 @@ def test_a_populated_0005_database_upgrades_to_0006_with_its_tallies_in_sessions
     assert [r["meeting_id"] for r in after["resolutions"]] == [1, 2, 3, 4]
     assert after["committee_information"] == []
 
-    # A second upgrade finds nothing to do and changes nothing, not even the log.
-    again = cli("db", "upgrade", "--format", "json")
-    assert again.exit_code == ExitCode.OK, again.stderr
-    assert json.loads(again.stdout)["changed"] is False
-    assert revisions.rows(db_url) == after
-    check = cli.json("db", "check")
-    assert check["ok"] is True and check["schema"] == schema.HEAD
+    revisions.second_upgrade_changes_nothing(cli, db_url, after)
 
 
 def test_after_the_upgrade_the_sessions_show_their_tallies_and_init_loads_the_periods(db_url: str, cli) -> None:
@@ -147,8 +111,7 @@ def test_after_the_upgrade_the_sessions_show_their_tallies_and_init_loads_the_pe
 
 def test_0006_downgrades_to_0005_with_every_row_as_it_was(db_url: str) -> None:
     before = _populated(db_url)
-    revisions.downgrade(db_url, AFTER, BEFORE)
-    assert revisions.rows(db_url) == before
+    revisions.downgrade(db_url, AFTER, BEFORE, back=before)
 
 
 def test_the_downgrade_stops_while_a_deferral_has_no_counts(db_url: str) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
+from lipctl.files import outputs
 from lipctl.i18n import _, display_name, language
 from lipctl.output.text import visible
 from lipctl.process import lifecycle
@@ -35,9 +36,9 @@ if TYPE_CHECKING:
 #: Hannover's LIP office's, so its events are named under the city's domain.
 UID_DOMAIN = "lipctl.hannover.de"
 TZID = "Europe/Berlin"
-PRODID = "-//lipctl//lipctl calendar//{lang}"
-#: What the file begins with and names as its producer: how the next run knows the file as its own.
-MARK = b"PRODID:-//lipctl//"
+#: The producer the file names, after its BEGIN:VCALENDAR: by its beginning (outputs.CALENDAR_PRODID)
+#: the next run knows the file as its own.
+PRODID = outputs.CALENDAR_PRODID + "lipctl calendar//{lang}"
 
 #: The audit entities whose events count as changes of an event, and how many of them created it
 #: (a draft and a session are created by an audited command; a milestone comes from the seed).

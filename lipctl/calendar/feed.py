@@ -46,14 +46,16 @@ CREATED_BY = {"draft": 1, "meeting": 1, "milestone": 0}
 
 
 class SurveyPeriod(NamedTuple):
-    """A survey round's period (Umfragezeitraum): open from ``opens`` to ``closes``, both days included."""
+    """A survey round's period (Umfragezeitraum): open from ``opens`` to ``closes``, both days included.
+
+    The store knows no cancelled survey: ``survey close`` ends one early (never before it opened),
+    which shortens its period here, so a survey's event is never ``STATUS:CANCELLED``."""
 
     survey_id: int
     name: str
     round: int | None
     opens: dt.date
     closes: dt.date
-    cancelled: bool = False
     sequence: int = 0
     last_modified: dt.datetime | None = None  # naive UTC, as the audit log keeps it
 
@@ -250,12 +252,7 @@ def survey_event(b: _Builder, period: SurveyPeriod) -> None:
         summary = _("Survey {name}").format(name=period.name)
     else:
         summary = _("Survey {name} (round {round})").format(name=period.name, round=period.round)
-    ev = b.event(
-        uid("survey", period.survey_id),  # the survey's identity: a renumbered round updates the event
-        summary,
-        None,
-        cancelled=period.cancelled,
-    )
+    ev = b.event(uid("survey", period.survey_id), summary, None)  # the survey's identity: a renumbered round updates it
     ev.add("sequence", period.sequence)
     if period.last_modified is not None:
         ev.add("last-modified", period.last_modified.replace(tzinfo=dt.UTC))

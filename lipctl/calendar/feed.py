@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
+from lipctl.files import outputs
 from lipctl.i18n import _, display_name, language
 from lipctl.output.text import visible
 from lipctl.process import lifecycle
@@ -35,9 +36,9 @@ if TYPE_CHECKING:
 #: Hannover's LIP office's, so its events are named under the city's domain.
 UID_DOMAIN = "lipctl.hannover.de"
 TZID = "Europe/Berlin"
-PRODID = "-//lipctl//lipctl calendar//{lang}"
-#: What the file begins with and names as its producer: how the next run knows the file as its own.
-MARK = b"PRODID:-//lipctl//"
+#: The producer the file names, after its BEGIN:VCALENDAR: by its beginning (outputs.CALENDAR_PRODID)
+#: the next run knows the file as its own.
+PRODID = outputs.CALENDAR_PRODID + "lipctl calendar//{lang}"
 
 #: The audit entities whose events count as changes of an event, and how many of them created it
 #: (a draft and a session are created by an audited command; a milestone comes from the seed).
@@ -45,14 +46,16 @@ CREATED_BY = {"draft": 1, "meeting": 1, "milestone": 0}
 
 
 class SurveyPeriod(NamedTuple):
-    """A survey round's period (Umfragezeitraum): open from ``opens`` to ``closes``, both days included."""
+    """A survey round's period (Umfragezeitraum): open from ``opens`` to ``closes``, both days included.
+
+    The store knows no cancelled survey: ``survey close`` ends one early (never before it opened),
+    which shortens its period here, so a survey's event is never ``STATUS:CANCELLED``."""
 
     survey_id: int
     name: str
     round: int | None
     opens: dt.date
     closes: dt.date
-    cancelled: bool = False
     sequence: int = 0
     last_modified: dt.datetime | None = None  # naive UTC, as the audit log keeps it
 
@@ -249,12 +252,7 @@ def survey_event(b: _Builder, period: SurveyPeriod) -> None:
         summary = _("Survey {name}").format(name=period.name)
     else:
         summary = _("Survey {name} (round {round})").format(name=period.name, round=period.round)
-    ev = b.event(
-        uid("survey", period.survey_id),  # the survey's identity: a renumbered round updates the event
-        summary,
-        None,
-        cancelled=period.cancelled,
-    )
+    ev = b.event(uid("survey", period.survey_id), summary, None)  # the survey's identity: a renumbered round updates it
     ev.add("sequence", period.sequence)
     if period.last_modified is not None:
         ev.add("last-modified", period.last_modified.replace(tzinfo=dt.UTC))

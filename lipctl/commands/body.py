@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from lipctl.commands._boundary import command, env, message
+from lipctl.commands._changes import emit_changes
 from lipctl.commands._options import FormatOpt
 from lipctl.i18n import _
 from lipctl.output.emit import Column, OutputFormat
@@ -94,21 +95,15 @@ def register(root: typer.Typer) -> None:
 
 def _edit(body: str, *, fmt: OutputFormat, **options: Any) -> None:
     """body edit with --chair, --email or --language (and --seats, in the same transaction): issue 18."""
-    from lipctl.commands.field import change_columns
-    from lipctl.output.emit import emit
     from lipctl.services import contacts as svc
 
     row = svc.edit_body(env(), body, **options)
-    if fmt is OutputFormat.JSON:
-        emit(row, fmt, [])
-        return
     changes = list(row["changes"])
     if row["seats"] is not None:
         seats = row["seats"]
         changes.append({"what": "seats", "before": seats["seats_before"], "after": f"{seats['seats']} ({seats['from']})"})
-    if not changes:
-        message(_("{body}: nothing changed (the values were already so)").format(body=row["body"]))
+    unchanged = _("{body}: nothing changed (the values were already so)").format(body=row["body"])
+    if not emit_changes(row, fmt, changes, unchanged):
         return
-    emit(changes, fmt, change_columns())
     if row["seats"] is not None and row["seats"]["over_seats"]:  # as --seats alone shows it
         message(_("Roster above the seats") + ": " + _excess(row["seats"]["over_seats"]))

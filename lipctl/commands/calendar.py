@@ -33,10 +33,11 @@ def register(root: typer.Typer) -> None:
     def calendar(output: OutputOpt, force: ForceOpt = False) -> None:
         """The calendar feed (iCalendar): opinion due dates, sessions, milestones and survey periods, for a calendar client."""
         from lipctl.commands._boundary import message
+        from lipctl.files import outputs
         from lipctl.output.emit import stderr_is_terminal
         from lipctl.services import calendar as svc
 
         written = svc.write_calendar(env(), output, force=force)
         # a cron job stays silent unless something goes wrong (cron mails any output)
-        if written != svc.STDOUT and stderr_is_terminal():
+        if written != outputs.STDOUT and stderr_is_terminal():
             message(_("wrote the calendar to {path}").format(path=written))

@@ -9,15 +9,11 @@ from typing import Annotated
 
 import typer
 
-from lipctl.commands._boundary import command, env, message
+from lipctl.commands._boundary import command, env
+from lipctl.commands._changes import emit_changes
 from lipctl.commands._options import FormatOpt
 from lipctl.i18n import _
-from lipctl.output.emit import Column, OutputFormat
-
-
-def change_columns() -> list[Column]:
-    """The table of what an edit changed (``field edit``, ``body edit``)."""
-    return [Column("what", _("What")), Column("before", _("Before")), Column("after", _("After"))]
+from lipctl.output.emit import OutputFormat
 
 
 def register(root: typer.Typer) -> None:
@@ -59,7 +55,6 @@ def register(root: typer.Typer) -> None:
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Change a field's contact person, e-mail address and phone, or its speakers; the audit log keeps the old values."""
-        from lipctl.output.emit import emit
         from lipctl.services import contacts as svc
 
         row = svc.edit_field(
@@ -73,12 +68,8 @@ def register(root: typer.Typer) -> None:
             external_speaker=external_speaker,
             vacant=vacant,
         )
-        if fmt is OutputFormat.JSON:
-            emit(row, fmt, [])
-            return
-        if not row["changes"]:
-            message(_("{field}: nothing changed (the values were already so)").format(field=row["field"]))
-            return
-        emit(row["changes"], fmt, change_columns())
+        emit_changes(
+            row, fmt, row["changes"], _("{field}: nothing changed (the values were already so)").format(field=row["field"])
+        )
 
     root.add_typer(grp, name="field")

@@ -52,10 +52,11 @@ def register(root: typer.Typer) -> None:
     def report(output: OutputOpt, since: SinceOpt = None, force: ForceOpt = False) -> None:
         """The briefing for the International Committee: progress, decisions, overdue items, survey participation, contacts."""
         from lipctl.commands._boundary import message
+        from lipctl.files import outputs
         from lipctl.output.emit import stderr_is_terminal
         from lipctl.services import report as svc
 
         written = svc.write_report(env(), output, since, force=force)
         # a cron job stays silent unless something goes wrong (cron mails any output)
-        if written != svc.STDOUT and stderr_is_terminal():
+        if written != outputs.STDOUT and stderr_is_terminal():
             message(_("wrote the briefing to {path}").format(path=written))

@@ -1,4 +1,4 @@
-"""The one place that opens the files lipctl writes: reports, rejects files, backups.
+"""The one place that opens the files lipctl writes: reports, calendars, rejects files, backups.
 
 Two steps, so that a refusal comes before any work and nothing is ever half-written::
 
@@ -23,13 +23,13 @@ The rules (issue #13):
 - An existing regular file is replaced only with ``force``, or when it is lipctl's own for the same
   purpose, recognised by what it begins with (``Purpose.recognise``: the rejects file's header
   line, the report's ``<meta name="generator" content="lipctl …">``, the Markdown report's first
-  line, a reminder mail's ``X-Mailer: lipctl remind`` header). Commands meant for cron can so run
-  again and again without ``--force``.
+  line, a calendar's ``PRODID:-//lipctl//``, a reminder mail's ``X-Mailer: lipctl remind``
+  header). Commands meant for cron can so run again and again without ``--force``.
 - The new content goes to a temporary file in the same folder (created 0600, then given the
   purpose's mode), is flushed to disk, the target is checked again, and the file is renamed into
   place: whoever reads the target sees the old file or the new one, never a part.
 
-A later writer (a calendar, an export tree) adds a ``Purpose`` with its own ``recognise``; a tree
+A later writer (an export tree) adds a ``Purpose`` with its own ``recognise``; a tree
 would check a marker file inside its folder the same way.
 """
 
@@ -38,8 +38,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,15 @@ REPORT = Purpose(
     "briefing.html",
     0o644,  # a briefing for the committee, meant to be passed on
     lambda head: mentions(REPORT_HTML_MARK.encode())(head) or starts_with(REPORT_MARKDOWN_MARK.encode())(head),
+)
+CALENDAR_PRODID = f"-//{GENERATOR}//"
+"""How the PRODID of every calendar lipctl writes begins (lipctl.calendar.feed), so it knows its .ics files."""
+CALENDAR = Purpose(
+    "calendar",
+    "--output",
+    "lipctl.ics",
+    0o644,  # a calendar for the office and the bodies, meant to be published
+    lambda head: starts_with(b"BEGIN:VCALENDAR")(head) and mentions(f"PRODID:{CALENDAR_PRODID}".encode())(head),
 )
 BACKUP = Purpose("backup", "", "lipctl-backup.db", 0o600, _never, database=True)
 REMINDER_MAILER = f"{GENERATOR} remind"
@@ -373,6 +383,62 @@ def recheck(target: Target) -> None:
                 _("{path} was created by someone else while lipctl worked; it was left as it is").format(path=target.given),
                 _("choose another path, or add --force to replace it"),
             )
+
+
+# --- a document on --output: a file by its suffix, or standard output ---------------------------------
+
+STDOUT = "-"
+"""``--output -``: the document on standard output instead of a file."""
+
+
+def check_document(
+    output: Path | str,
+    purpose: Purpose,
+    kinds: Mapping[str, str],
+    unknown: Callable[[Path], LipctlError],
+    *,
+    force: bool = False,
+) -> tuple[Target, str]:
+    """The file to write for ``purpose`` and its kind by its suffix (``kinds``: suffix → kind).
+
+    Refuses a folder (whatever its name says), a suffix not in ``kinds`` (``unknown(path)`` says so)
+    and every path ``check_output`` refuses.
+    """
+    path = Path(output).expanduser()
+    if path.is_dir():  # refused as a folder (--output: … is a folder — name a file inside it), not as a suffix
+        check_output(path, purpose, force=force)
+    kind = kinds.get(path.suffix.lower())
+    if kind is None:
+        raise unknown(path)
+    return check_output(path, purpose, force=force), kind
+
+
+def write_document(
+    output: Path | str,
+    purpose: Purpose,
+    kinds: Mapping[str, str],
+    unknown: Callable[[Path], LipctlError],
+    render: Callable[[str], str | bytes],
+    *,
+    stdout_kind: str,
+    force: bool = False,
+) -> str:
+    """Write ``render(kind)`` to ``output`` and return what was written: the file's name, or STDOUT.
+
+    A file is checked (``check_document``) before ``render`` does any work, so a refused path costs
+    nothing, and written atomically; ``-`` writes the ``stdout_kind`` to standard output.
+    """
+    if str(output) == STDOUT:
+        data = render(stdout_kind)
+        from lipctl.output.pipe import guarded
+
+        with guarded():  # a reader that went away ends it quietly; a full disk is OutputFailed
+            sys.stdout.write(data.decode("utf-8") if isinstance(data, bytes) else data)
+        return STDOUT
+    target, kind = check_document(output, purpose, kinds, unknown, force=force)
+    # A cron job may overwrite the file while someone opens it: never leave half a file.
+    write_atomically(target, render(kind))
+    return str(target.given)
 
 
 # --- writing ---------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ feed or the new one, never half of it. lipctl's own earlier feed is replaced wit
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,17 +22,8 @@ if TYPE_CHECKING:
     from lipctl.context import Env
     from lipctl.store.reader import Reader
 
-SUFFIXES = (".ics",)
-#: ``--output -``: the feed on standard output.
-STDOUT = "-"
-
-CALENDAR = outputs.Purpose(
-    "calendar",
-    "--output",
-    "lipctl.ics",
-    0o644,  # a calendar for the office and the bodies, meant to be published
-    lambda head: outputs.starts_with(b"BEGIN:VCALENDAR")(head) and outputs.mentions(feed.MARK)(head),
-)
+#: The calendar's file name suffix, and its kind (there is one).
+SUFFIXES = {".ics": "ics"}
 
 
 def survey_periods(r: Reader, today: dt.date) -> list[feed.SurveyPeriod]:
@@ -63,17 +53,11 @@ def survey_periods(r: Reader, today: dt.date) -> list[feed.SurveyPeriod]:
     return out
 
 
-def target(output: Path | str, *, force: bool = False) -> outputs.Target:
-    """The file to write; refuses a folder, a name that is not FILE.ics and every path lipctl must not write."""
-    path = Path(output).expanduser()
-    if path.is_dir():  # whatever its name says: refused as a folder (--output: … is a folder — name a file inside it)
-        outputs.check_output(path, CALENDAR, force=force)
-    if path.suffix.lower() not in SUFFIXES:
-        raise InvalidInput(
-            _("cannot write a calendar to {path}: unknown file type {suffix!r}").format(path=str(path), suffix=path.suffix),
-            _("name the file FILE.ics, or give - for standard output"),
-        )
-    return outputs.check_output(path, CALENDAR, force=force)
+def _unknown_suffix(path: Path) -> InvalidInput:
+    return InvalidInput(
+        _("cannot write a calendar to {path}: unknown file type {suffix!r}").format(path=str(path), suffix=path.suffix),
+        _("name the file FILE.ics, or give - for standard output"),
+    )
 
 
 def read(r: Reader, today: dt.date) -> feed.Facts:
@@ -101,14 +85,10 @@ def render(env: Env, stamp: dt.datetime | None = None) -> bytes:
 
 
 def write_calendar(env: Env, output: Path | str, *, force: bool = False) -> str:
-    """Write the feed to ``output`` (FILE.ics, or - for standard output) and return what was written."""
-    if str(output) == STDOUT:
-        data = render(env)
-        from lipctl.output.pipe import guarded
+    """Write the feed to ``output`` (FILE.ics, or - for standard output) and return what was written.
 
-        with guarded():  # a reader that went away ends it quietly; a full disk is OutputFailed
-            sys.stdout.write(data.decode("utf-8"))
-        return STDOUT
-    out = target(output, force=force)  # before anything else: a refused path costs nothing
-    outputs.write_atomically(out, render(env))
-    return str(out.given)
+    The file is checked before the store is read; lipctl's own earlier feed is replaced without ``force``.
+    """
+    return outputs.write_document(
+        output, outputs.CALENDAR, SUFFIXES, _unknown_suffix, lambda _kind: render(env), stdout_kind="ics", force=force
+    )

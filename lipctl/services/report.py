@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -34,25 +33,11 @@ SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "ma
 STAGES = ("submitted", "opinions", "steering", "committee")
 
 
-#: ``--output -``: the briefing on standard output, as Markdown (readable in a terminal and a pipe).
-STDOUT = "-"
-
-
-def target(output: Path | str, *, force: bool = False) -> tuple[outputs.Target, str]:
-    """The file to write and its format; refuses a folder, an unknown suffix and every path lipctl must not write.
-
-    An earlier briefing (lipctl's own, recognised by its generator mark) is replaced without --force.
-    """
-    path = Path(output).expanduser()
-    if path.is_dir():  # whatever its name says: refused as a folder (--output: … is a folder — name a file inside it)
-        outputs.check_output(path, outputs.REPORT, force=force)
-    fmt = SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        raise InvalidInput(
-            _("cannot write a briefing to {path}: unknown file type {suffix!r}").format(path=str(path), suffix=path.suffix or ""),
-            _("name the file with one of {suffixes}, or give - for standard output").format(suffixes=_suffixes()),
-        )
-    return outputs.check_output(path, outputs.REPORT, force=force), fmt
+def _unknown_suffix(path: Path) -> InvalidInput:
+    return InvalidInput(
+        _("cannot write a briefing to {path}: unknown file type {suffix!r}").format(path=str(path), suffix=path.suffix or ""),
+        _("name the file with one of {suffixes}, or give - for standard output").format(suffixes=_suffixes()),
+    )
 
 
 def _suffixes() -> str:
@@ -66,23 +51,17 @@ def parse_since(value: str | None) -> dt.date | None:
 
 
 def write_report(env: Env, output: Path | str, since: str | None = None, *, force: bool = False) -> str:
-    """Render the briefing to ``output`` (HTML or Markdown by its suffix) and return the path written."""
-    from lipctl.report import render
+    """Render the briefing to ``output`` (HTML or Markdown by its suffix; - writes Markdown to standard output)
+    and return the path written. The file is checked before the store is read; an earlier briefing
+    (lipctl's own, recognised by its generator mark) is replaced without ``force``."""
 
-    if str(output) == STDOUT:
+    def text(fmt: str) -> str:
+        from lipctl.report import render
+
         data = briefing(env, parse_since(since))
-        from lipctl.output.pipe import guarded
+        return mark(render.html(data) if fmt == "html" else render.markdown(data), fmt)
 
-        with guarded():  # a reader that went away ends it quietly; a full disk is OutputFailed
-            sys.stdout.write(mark(render.markdown(data), "markdown"))
-        return STDOUT
-    out, fmt = target(output, force=force)  # before anything else: a refused path costs nothing
-    since_day = parse_since(since)
-    data = briefing(env, since_day)
-    text = mark(render.html(data) if fmt == "html" else render.markdown(data), fmt)
-    # A cron job may overwrite the briefing while someone opens it: never leave half a file.
-    outputs.write_atomically(out, text)
-    return str(out.given)
+    return outputs.write_document(output, outputs.REPORT, SUFFIXES, _unknown_suffix, text, stdout_kind="markdown", force=force)
 
 
 def mark(text: str, fmt: str) -> str:

@@ -218,11 +218,28 @@ class Connection:
         return self
 
     def reason(self, exc: BaseException) -> str:
-        """What went wrong, in one line and without the password."""
-        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if self.config.password:
-            text = text.replace(self.config.password, "***")
-        return text
+        """What went wrong, in one line and without the password.
+
+        A server's answer is shown as the server wrote it (code and text), not as Python's repr of
+        its bytes, where the password's backslashes and quotes would be escaped and no longer match."""
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return self.answer(exc.smtp_code, exc.smtp_error)
+        text = self.hide(str(exc))
+        return text.splitlines()[0] if text.strip() else type(exc).__name__
+
+    def hide(self, text: str) -> str:
+        """``text`` without the password, in every spelling lipctl.store.location.scrub knows (as written,
+        percent- or form-encoded, escaped in a repr or JSON). Scrubbed before it is cut to a line, so that
+        a password with a line break in it cannot leave its first part behind."""
+        from lipctl.store.location import scrub
+
+        return scrub(text, [self.config.password] if self.config.password else [])
+
+    def answer(self, code: int, text: bytes | str) -> str:
+        """A server's answer as the user sees it: code and text in one line (a multi-line answer's lines
+        joined), without the password."""
+        words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        return " ".join(self.hide(f"{code} {words}").split())
 
     def send(self, message: EmailMessage) -> dict[str, str]:
         """Deliver ``message``; returns the recipients the server refused (address -> its answer), empty when all were accepted.
@@ -232,7 +249,7 @@ class Connection:
         try:
             refused = self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            return {addr: _answer(code, text) for addr, (code, text) in exc.recipients.items()}
+            return {addr: self.answer(code, text) for addr, (code, text) in exc.recipients.items()}
         except (OSError, smtplib.SMTPException) as exc:
             raise MailError(
                 _("the SMTP server {address} did not take the mail: {reason}").format(
@@ -240,7 +257,7 @@ class Connection:
                 ),
                 _("the mails sent before it are recorded; run again to send the rest"),
             ) from None
-        return {addr: _answer(code, text) for addr, (code, text) in refused.items()}
+        return {addr: self.answer(code, text) for addr, (code, text) in refused.items()}
 
     def _close(self) -> None:
         if self._smtp is not None:
@@ -252,8 +269,3 @@ class Connection:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._close()
-
-
-def _answer(code: int, text: bytes | str) -> str:
-    words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    return f"{code} {words}".strip()

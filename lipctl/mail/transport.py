@@ -249,15 +249,21 @@ class Connection:
         try:
             refused = self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            return {addr: self.answer(code, text) for addr, (code, text) in exc.recipients.items()}
+            answers = {addr: self.answer(code, text) for addr, (code, text) in exc.recipients.items()}
+            if self._smtp.sock is None:
+                # 421 at RCPT: the server is closing the session (smtplib has closed it), it did not refuse
+                # the recipient; the next mail would fail with "please run connect() first"
+                raise self._broken("; ".join(answers.values())) from None
+            return answers
         except (OSError, smtplib.SMTPException) as exc:
-            raise MailError(
-                _("the SMTP server {address} did not take the mail: {reason}").format(
-                    address=self.config.address, reason=self.reason(exc)
-                ),
-                _("the mails sent before it are recorded; run again to send the rest"),
-            ) from None
+            raise self._broken(self.reason(exc)) from None
         return {addr: self.answer(code, text) for addr, (code, text) in refused.items()}
+
+    def _broken(self, reason: str) -> MailError:
+        return MailError(
+            _("the SMTP server {address} did not take the mail: {reason}").format(address=self.config.address, reason=reason),
+            _("the mails sent before it are recorded; run again to send the rest"),
+        )
 
     def _close(self) -> None:
         if self._smtp is not None:

@@ -14,6 +14,7 @@ import re
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from tests.cli.remind.conftest import (
     RUNDER_TISCH,
     STARTTLS,
     TLS,
+    Handler,
     free_port,
     outside_address,
     seed_file,
@@ -336,3 +338,61 @@ def test_the_login_comes_from_netrc_and_a_wrong_password_is_never_shown(
     right = cli("--debug", "remind", "--send")
     assert right.exit_code == ExitCode.OK, right.stderr
     assert len(server.mails) == 2 and len(_sent(db_url)) == 2
+
+
+class BreaksAfter(Handler):
+    """Takes the first ``accepted`` mails, then breaks the session at the next one: ``how`` is a 421 answer
+    at RCPT or at DATA (the server shuts down), or the connection dropped at DATA."""
+
+    def __init__(self, accepted: int, how: str) -> None:
+        super().__init__()
+        self.accepted, self.how = accepted, how
+
+    def _broken(self) -> bool:
+        return len(self.mails) >= self.accepted
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
+        if self._broken() and self.how == "421 at RCPT":
+            return "421 4.3.2 Service shutting down"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self._broken() and self.how == "421 at DATA":
+            return "421 4.3.2 Service shutting down"
+        if self._broken():
+            server.transport.close()
+            return "250 never read"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize(
+    ("how", "accepted"), [("421 at RCPT", 3), ("421 at RCPT", 7), ("421 at DATA", 3), ("dropped at DATA", 3)]
+)
+def test_a_session_that_breaks_after_some_mails_keeps_those_recorded_and_the_next_run_sends_the_rest(
+    office, cli, smtp, db_url, monkeypatch, how, accepted
+) -> None:
+    # the six expert groups owe a document too: eight mails, to eight addresses
+    assert cli("milestone", "reschedule", "grundsatzpapiere", "--due", "2021-02-05", "--reason", "Termin").exit_code == 0
+    server = smtp(PLAIN, handler=BreaksAfter(accepted, how))
+    _use(monkeypatch, server)
+    broken = cli("--debug", "remind", "--send", "--format", "json")
+    assert broken.exit_code == ExitCode.REFUSED
+    [line] = broken.stderr.strip().splitlines()
+    assert f"the SMTP server 127.0.0.1:{server.port} did not take the mail" in line, line
+    assert "the mails sent before it are recorded; run again to send the rest" in line
+    assert ("421 4.3.2 Service shutting down" if how.startswith("421") else "closed") in line, line
+    assert "refused the recipient" not in broken.stderr and "Traceback" not in broken.stderr
+    first = [rcpt for _f, [rcpt], _m in server.mails]
+    assert len(first) == accepted
+    assert sorted(r for _i, _d, r in _sent(db_url)) == sorted(first)  # exactly the mails the server took
+    assert len(_events(cli)) == accepted
+
+    again = smtp(PLAIN)
+    _use(monkeypatch, again)
+    rest = cli("remind", "--send", "--format", "json")
+    assert rest.exit_code == ExitCode.OK, rest.stderr
+    assert json.loads(rest.stdout)["sent"] == 8 - accepted
+    second = [rcpt for _f, [rcpt], _m in again.mails]
+    assert len(second) == 8 - accepted and not set(first) & set(second)
+    assert sorted(r for _i, _d, r in _sent(db_url)) == sorted(first + second)
+    assert len({*first, *second}) == 8 and {BEIRAETE, RUNDER_TISCH} <= {*first, *second}

@@ -396,3 +396,27 @@ def test_a_session_that_breaks_after_some_mails_keeps_those_recorded_and_the_nex
     assert len(second) == 8 - accepted and not set(first) & set(second)
     assert sorted(r for _i, _d, r in _sent(db_url)) == sorted(first + second)
     assert len({*first, *second}) == 8 and {BEIRAETE, RUNDER_TISCH} <= {*first, *second}
+
+
+def test_output_names_its_files_by_the_today_given_and_send_records_the_real_berlin_day(
+    office, cli, smtp, db_url, tmp_path, monkeypatch
+) -> None:
+    folder = tmp_path / "out"
+    result = cli("--today", "2021-02-03", "remind", "--output", str(folder), "--format", "json")  # the clock: 1 February
+    assert result.exit_code == ExitCode.OK, result.stderr
+    data = json.loads(result.stdout)
+    assert data["as_of"] == data["day"] == "2021-02-03"
+    files = sorted(folder.iterdir())
+    assert [f.name for f in files] == ["2021-02-03-integrationsbeiraete.eml", "2021-02-03-runder-tisch.eml"]
+    assert [m["file"] for m in data["mails"]] == [str(f) for f in files]
+    content = _parsed(files[0].read_bytes()).get_content()
+    assert "Stand 03.02.2021" in content and "überfällig seit 5 Tagen" in content
+
+    # what was sent is recorded on the day it went out: --today does not move the once-a-day limit
+    server = smtp(PLAIN)
+    _use(monkeypatch, server)
+    sent = cli("--today", "2021-02-03", "remind", "--send", "--format", "json")
+    assert sent.exit_code == ExitCode.OK, sent.stderr
+    assert json.loads(sent.stdout)["day"] == "2021-02-01"
+    assert {day for _i, day, _r in _sent(db_url)} == {dt.date(2021, 2, 1)}
+    assert "Stand 03.02.2021" in server.mails[0][2].get_content()

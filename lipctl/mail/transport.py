@@ -133,7 +133,7 @@ def credentials(host: str, environ: Mapping[str, str]) -> tuple[str | None, str 
                 ),
                 _("set both, or neither (then the netrc file is read)"),
             )
-        return user, password
+        return _ascii(user, password)
     path = environ.get("NETRC") or str(Path(environ.get("HOME") or Path.home()) / ".netrc")
     if not Path(path).is_file():
         return None, None
@@ -149,7 +149,20 @@ def credentials(host: str, environ: Mapping[str, str]) -> tuple[str | None, str 
     if entry is None:
         return None, None
     login, _account, secret = entry
-    return login or None, secret or None
+    return _ascii(login or None, secret or None)
+
+
+def _ascii(user: str | None, password: str | None) -> tuple[str | None, str | None]:
+    """The login, refused when it holds a character that is not ASCII: smtplib's AUTH encodes it as ASCII
+    and would fail mid-session with an error that is no help (the message never shows the login's text)."""
+    if not all(value is None or value.isascii() for value in (user, password)):
+        raise InvalidInput(
+            _("the SMTP user or password holds a character that is not ASCII (such as ä or €), which lipctl cannot send"),
+            _("use a login of ASCII letters, digits and signs in {user} and {password} or in the netrc file").format(
+                user=USER_VARIABLE, password=PASSWORD_VARIABLE
+            ),
+        )
+    return user, password
 
 
 def tls_context(cafile: Path | None) -> ssl.SSLContext:

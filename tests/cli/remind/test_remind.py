@@ -305,6 +305,22 @@ def test_refusals(office, cli, tmp_path, smtp, db_url, monkeypatch) -> None:
     assert _sent(db_url) == []
 
 
+def test_a_password_that_is_not_ascii_is_refused_in_one_line_and_nothing_is_sent(
+    office, cli, smtp, ca_file, db_url, monkeypatch
+) -> None:
+    server = smtp(STARTTLS, login=("buero", "Grüße-7"))
+    _use(monkeypatch, server, host="localhost")
+    monkeypatch.setenv("LIPCTL_SMTP_CA", str(ca_file))
+    monkeypatch.setenv("LIPCTL_SMTP_USER", "buero")
+    monkeypatch.setenv("LIPCTL_SMTP_PASSWORD", "Grüße-7")
+    result = cli("--debug", "remind", "--send")
+    assert result.exit_code == ExitCode.REFUSED
+    [line] = result.stderr.strip().splitlines()
+    assert "password holds a character that is not ASCII" in line and "LIPCTL_SMTP_PASSWORD" in line
+    assert "Grüße" not in result.stderr + result.stdout
+    assert server.mails == [] and _sent(db_url) == []
+
+
 def test_two_runs_at_once_keep_one_record_per_item_and_day(office, cli, smtp, db_url, monkeypatch) -> None:
     from lipctl.store.read import reminders as read
 

@@ -112,6 +112,21 @@ def test_settings_that_cannot_be_used_are_refused_without_the_secret(env: dict[s
     assert "geheim" not in str(caught.value)
 
 
+def test_a_login_that_is_not_ascii_is_refused_before_connecting_and_never_shown(tmp_path: Path) -> None:
+    url = "smtps://mail.example.org"
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine mail.example.org login buero password Grüße-7\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    for env in (
+        {"LIPCTL_SMTP_USER": "buero", "LIPCTL_SMTP_PASSWORD": "Grüße-7"},
+        {"LIPCTL_SMTP_USER": "büro", "LIPCTL_SMTP_PASSWORD": "geheim"},
+        {"NETRC": str(netrc)},
+    ):
+        with pytest.raises(InvalidInput, match="not ASCII") as caught:
+            transport.settings({"LIPCTL_SMTP_URL": url, "HOME": "/nonexistent", **env})
+        assert "Grüße" not in str(caught.value) and "büro" not in str(caught.value)
+
+
 def test_the_default_ports() -> None:
     assert transport.settings({"LIPCTL_SMTP_URL": "smtps://mail.example.org", "HOME": "/x"}).port == 465
     assert transport.settings({"LIPCTL_SMTP_URL": "smtp://mail.example.org", "HOME": "/x"}).port == 587

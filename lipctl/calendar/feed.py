@@ -26,6 +26,7 @@ from lipctl.i18n import _, display_name, language
 from lipctl.output.text import visible
 from lipctl.process import lifecycle
 from lipctl.process.states import DraftState
+from lipctl.report import labels  # the description's dates as staff read them (15.03.2021 / 2021-03-15)
 
 if TYPE_CHECKING:
     from icalendar import Calendar, Event
@@ -82,10 +83,6 @@ def due_cancelled(row: DueRow) -> bool:
     if row.voided_at is not None:
         return True
     return row.state == DraftState.SUPERSEDED.value and row.received_on is None
-
-
-def _day(value: dt.date) -> str:
-    return value.strftime("%d.%m.%Y") if language() == "de" else value.isoformat()
 
 
 def document_label(
@@ -175,9 +172,9 @@ def _due(b: _Builder, row: DueRow) -> None:
         cancelled=cancelled,
     )
     b.all_day(ev, lifecycle.opinion_due(row.submitted_on, row.deadline_days))
-    lines = [_("Submitted on {date}.").format(date=_day(row.submitted_on))]
+    lines = [_("Submitted on {date}.").format(date=labels.date(row.submitted_on))]
     if row.received_on is not None:
-        lines.append(_("Received on {date}.").format(date=_day(row.received_on)))
+        lines.append(_("Received on {date}.").format(date=labels.date(row.received_on)))
     if row.voided_at is not None:
         lines.append(_("The version was withdrawn: {reason}").format(reason=row.void_reason or "—"))
     elif cancelled:
@@ -233,11 +230,11 @@ def _milestone(b: _Builder, ms: MilestoneRow) -> None:
     if ms.rescheduled_at is not None:
         if ms.original_due is not None:
             text = _("Rescheduled: originally due on {original}, now on {due}.").format(
-                original=_day(ms.original_due), due=_day(ms.due)
+                original=labels.date(ms.original_due), due=labels.date(ms.due)
             )
         else:  # the seed gave no day, only words
             text = _("Rescheduled: originally due {original}, now on {due}.").format(
-                original=ms.due_text or "—", due=_day(ms.due)
+                original=ms.due_text or "—", due=labels.date(ms.due)
             )
         if ms.reschedule_reason:
             text += " " + _("Reason: {reason}").format(reason=ms.reschedule_reason)
@@ -257,7 +254,10 @@ def survey_event(b: _Builder, period: SurveyPeriod) -> None:
     if period.last_modified is not None:
         ev.add("last-modified", period.last_modified.replace(tzinfo=dt.UTC))
     b.all_day(ev, period.opens, period.closes)
-    ev.add("description", _("Open from {first} until {last}.").format(first=_day(period.opens), last=_day(period.closes)))
+    ev.add(
+        "description",
+        _("Open from {first} until {last}.").format(first=labels.date(period.opens), last=labels.date(period.closes)),
+    )
 
 
 def _timezone(b: _Builder) -> None:

@@ -20,6 +20,7 @@ from lipctl import __version__, i18n
 from lipctl.files import outputs
 from lipctl.i18n import _, ngettext
 from lipctl.process.reminders import DOCUMENT, Item
+from lipctl.report import labels
 
 #: The language of a body that names none (the office's).
 DEFAULT_LANGUAGE = "de"
@@ -52,11 +53,6 @@ def speaking(language: str) -> Iterator[None]:
         i18n.set_language(before)
 
 
-def day_text(day: dt.date, language: str) -> str:
-    """A date as the recipient writes it: 15.02.2021 in German, 2021-02-15 in English."""
-    return day.strftime("%d.%m.%Y") if language == "de" else day.isoformat()
-
-
 def _name(pair: tuple[str, str | None] | None, slug: str | None, language: str) -> str:
     if pair is None:
         return slug or ""
@@ -74,10 +70,11 @@ def _when(item: Item, today: dt.date) -> str:
 
 
 def item_line(item: Item, names: Names, today: dt.date, language: str) -> str:
-    """One line of the list: what is owed, due when."""
+    """One line of the list: what is owed, due when; inside ``speaking(language)``, as its texts and dates are
+    in the process's language."""
     field = _name(names.fields.get(item.field or ""), item.field, language)
     kind = _name(names.kinds.get(item.document or ""), item.document, language)
-    due = day_text(item.due, language)
+    due = labels.date(item.due)
     when = _when(item, today)
     if item.kind == DOCUMENT:
         milestone = _name(names.milestones.get(item.milestone or ""), item.milestone, language)
@@ -112,9 +109,7 @@ def build(
         lines = [
             _("Hello {name},").format(name=to.name),
             "",
-            _("a reminder from the office of {process}, as of {today}:").format(
-                process=names.process, today=day_text(today, language)
-            ),
+            _("a reminder from the office of {process}, as of {today}:").format(process=names.process, today=labels.date(today)),
             "",
         ]
         if opinions:

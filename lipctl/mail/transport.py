@@ -133,7 +133,7 @@ def credentials(host: str, environ: Mapping[str, str]) -> tuple[str | None, str 
                 ),
                 _("set both, or neither (then the netrc file is read)"),
             )
-        return user, password
+        return _ascii(user, password)
     path = environ.get("NETRC") or str(Path(environ.get("HOME") or Path.home()) / ".netrc")
     if not Path(path).is_file():
         return None, None
@@ -149,7 +149,20 @@ def credentials(host: str, environ: Mapping[str, str]) -> tuple[str | None, str 
     if entry is None:
         return None, None
     login, _account, secret = entry
-    return login or None, secret or None
+    return _ascii(login or None, secret or None)
+
+
+def _ascii(user: str | None, password: str | None) -> tuple[str | None, str | None]:
+    """The login, refused when it holds a character that is not ASCII: smtplib's AUTH encodes it as ASCII
+    and would fail mid-session with an error that is no help (the message never shows the login's text)."""
+    if not all(value is None or value.isascii() for value in (user, password)):
+        raise InvalidInput(
+            _("the SMTP user or password holds a character that is not ASCII (such as ä or €), which lipctl cannot send"),
+            _("use a login of ASCII letters, digits and signs in {user} and {password} or in the netrc file").format(
+                user=USER_VARIABLE, password=PASSWORD_VARIABLE
+            ),
+        )
+    return user, password
 
 
 def tls_context(cafile: Path | None) -> ssl.SSLContext:
@@ -218,11 +231,28 @@ class Connection:
         return self
 
     def reason(self, exc: BaseException) -> str:
-        """What went wrong, in one line and without the password."""
-        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if self.config.password:
-            text = text.replace(self.config.password, "***")
-        return text
+        """What went wrong, in one line and without the password.
+
+        A server's answer is shown as the server wrote it (code and text), not as Python's repr of
+        its bytes, where the password's backslashes and quotes would be escaped and no longer match."""
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return self.answer(exc.smtp_code, exc.smtp_error)
+        text = self.hide(str(exc))
+        return text.splitlines()[0] if text.strip() else type(exc).__name__
+
+    def hide(self, text: str) -> str:
+        """``text`` without the password, in every spelling lipctl.store.location.scrub knows (as written,
+        percent- or form-encoded, escaped in a repr or JSON). Scrubbed before it is cut to a line, so that
+        a password with a line break in it cannot leave its first part behind."""
+        from lipctl.store.location import scrub
+
+        return scrub(text, [self.config.password] if self.config.password else [])
+
+    def answer(self, code: int, text: bytes | str) -> str:
+        """A server's answer as the user sees it: code and text in one line (a multi-line answer's lines
+        joined), without the password."""
+        words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        return " ".join(self.hide(f"{code} {words}").split())
 
     def send(self, message: EmailMessage) -> dict[str, str]:
         """Deliver ``message``; returns the recipients the server refused (address -> its answer), empty when all were accepted.
@@ -232,15 +262,21 @@ class Connection:
         try:
             refused = self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            return {addr: _answer(code, text) for addr, (code, text) in exc.recipients.items()}
+            answers = {addr: self.answer(code, text) for addr, (code, text) in exc.recipients.items()}
+            if self._smtp.sock is None:
+                # 421 at RCPT: the server is closing the session (smtplib has closed it), it did not refuse
+                # the recipient; the next mail would fail with "please run connect() first"
+                raise self._broken("; ".join(answers.values())) from None
+            return answers
         except (OSError, smtplib.SMTPException) as exc:
-            raise MailError(
-                _("the SMTP server {address} did not take the mail: {reason}").format(
-                    address=self.config.address, reason=self.reason(exc)
-                ),
-                _("the mails sent before it are recorded; run again to send the rest"),
-            ) from None
-        return {addr: _answer(code, text) for addr, (code, text) in refused.items()}
+            raise self._broken(self.reason(exc)) from None
+        return {addr: self.answer(code, text) for addr, (code, text) in refused.items()}
+
+    def _broken(self, reason: str) -> MailError:
+        return MailError(
+            _("the SMTP server {address} did not take the mail: {reason}").format(address=self.config.address, reason=reason),
+            _("the mails sent before it are recorded; run again to send the rest"),
+        )
 
     def _close(self) -> None:
         if self._smtp is not None:
@@ -252,8 +288,3 @@ class Connection:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._close()
-
-
-def _answer(code: int, text: bytes | str) -> str:
-    words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    return f"{code} {words}".strip()

@@ -56,7 +56,7 @@ class Mail(NamedTuple):
 
 
 class Plan(NamedTuple):
-    """What one run reminds of: the Berlin day, the mails, and the ids to record them with."""
+    """What one run reminds of: the Berlin day (``write``: the --today date), the mails, and the ids to record them with."""
 
     day: dt.date
     mails: list[Mail]
@@ -222,6 +222,9 @@ def write(
 ) -> dict[str, Any]:
     """Write every reminder owed as of --today as ``.eml`` files into ``folder`` (lipctl remind --output DIR); records nothing.
 
+    The files are named ``DAY-BODY.eml`` with DAY the --today date, the day the mails speak as of.
+    (``send`` records the Berlin day the mails went out instead: the once-a-day limit is the recipients'.)
+
     Each file goes through lipctl.files.outputs (``REMINDER``): a link, a folder or a file lipctl
     did not write under a reminder's name is refused (a foreign file replaced only with ``force``),
     an earlier reminder file of lipctl's is replaced. Every refusal comes before the folder is made
@@ -235,6 +238,8 @@ def write(
     _check_folder(folder)
     instant = now or clock()
     run = plan(env, within, now=instant, environ=os.environ if environ is None else environ, only_unsent=False)
+    # nothing is recorded: the files are named by the day their mails speak as of (--today), not by the clock's
+    run = run._replace(day=env.today)
     if not folder.is_dir():
         folder.mkdir(mode=0o700)
     targets = {

@@ -2,7 +2,8 @@
 
 ``smtp(mode)`` starts a server on a free port of the loopback address (or of ``host``) and returns
 it with what it received; a recipient whose address starts with ``refuse`` is refused at RCPT
-(550), as a server refuses an unknown mailbox. ``ca_file`` is the PEM of the CA that signed the
+(550), as a server refuses an unknown mailbox (``handler``: a Handler of the test's own, e.g. one that
+answers with an error). ``ca_file`` is the PEM of the CA that signed the
 server's certificate (for LIPCTL_SMTP_CA). With ``login`` the server requires that user and password.
 
 ``office`` is the story of the CLI tests, as of 2021-02-01: bildung's Grundsatzpapier was submitted
@@ -154,8 +155,10 @@ def ca_file(ca: Any, tmp_path: Path) -> Path:
 def smtp(ca: Any) -> Iterator[Callable[..., Server]]:
     started: list[Any] = []
 
-    def start(mode: str = PLAIN, *, host: str = "127.0.0.1", login: tuple[str, str] | None = None) -> Server:
-        handler = Handler()
+    def start(
+        mode: str = PLAIN, *, host: str = "127.0.0.1", login: tuple[str, str] | None = None, handler: Handler | None = None
+    ) -> Server:
+        handler = handler or Handler()
         cert = ca.issue_cert("localhost", "127.0.0.1", host)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         cert.configure_cert(context)

@@ -14,6 +14,7 @@ import re
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from tests.cli.remind.conftest import (
     RUNDER_TISCH,
     STARTTLS,
     TLS,
+    Handler,
     free_port,
     outside_address,
     seed_file,
@@ -303,6 +305,22 @@ def test_refusals(office, cli, tmp_path, smtp, db_url, monkeypatch) -> None:
     assert _sent(db_url) == []
 
 
+def test_a_password_that_is_not_ascii_is_refused_in_one_line_and_nothing_is_sent(
+    office, cli, smtp, ca_file, db_url, monkeypatch
+) -> None:
+    server = smtp(STARTTLS, login=("buero", "Grüße-7"))
+    _use(monkeypatch, server, host="localhost")
+    monkeypatch.setenv("LIPCTL_SMTP_CA", str(ca_file))
+    monkeypatch.setenv("LIPCTL_SMTP_USER", "buero")
+    monkeypatch.setenv("LIPCTL_SMTP_PASSWORD", "Grüße-7")
+    result = cli("--debug", "remind", "--send")
+    assert result.exit_code == ExitCode.REFUSED
+    [line] = result.stderr.strip().splitlines()
+    assert "password holds a character that is not ASCII" in line and "LIPCTL_SMTP_PASSWORD" in line
+    assert "Grüße" not in result.stderr + result.stdout
+    assert server.mails == [] and _sent(db_url) == []
+
+
 def test_two_runs_at_once_keep_one_record_per_item_and_day(office, cli, smtp, db_url, monkeypatch) -> None:
     from lipctl.store.read import reminders as read
 
@@ -336,3 +354,85 @@ def test_the_login_comes_from_netrc_and_a_wrong_password_is_never_shown(
     right = cli("--debug", "remind", "--send")
     assert right.exit_code == ExitCode.OK, right.stderr
     assert len(server.mails) == 2 and len(_sent(db_url)) == 2
+
+
+class BreaksAfter(Handler):
+    """Takes the first ``accepted`` mails, then breaks the session at the next one: ``how`` is a 421 answer
+    at RCPT or at DATA (the server shuts down), or the connection dropped at DATA."""
+
+    def __init__(self, accepted: int, how: str) -> None:
+        super().__init__()
+        self.accepted, self.how = accepted, how
+
+    def _broken(self) -> bool:
+        return len(self.mails) >= self.accepted
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
+        if self._broken() and self.how == "421 at RCPT":
+            return "421 4.3.2 Service shutting down"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self._broken() and self.how == "421 at DATA":
+            return "421 4.3.2 Service shutting down"
+        if self._broken():
+            server.transport.close()
+            return "250 never read"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize(
+    ("how", "accepted"), [("421 at RCPT", 3), ("421 at RCPT", 7), ("421 at DATA", 3), ("dropped at DATA", 3)]
+)
+def test_a_session_that_breaks_after_some_mails_keeps_those_recorded_and_the_next_run_sends_the_rest(
+    office, cli, smtp, db_url, monkeypatch, how, accepted
+) -> None:
+    # the six expert groups owe a document too: eight mails, to eight addresses
+    assert cli("milestone", "reschedule", "grundsatzpapiere", "--due", "2021-02-05", "--reason", "Termin").exit_code == 0
+    server = smtp(PLAIN, handler=BreaksAfter(accepted, how))
+    _use(monkeypatch, server)
+    broken = cli("--debug", "remind", "--send", "--format", "json")
+    assert broken.exit_code == ExitCode.REFUSED
+    [line] = broken.stderr.strip().splitlines()
+    assert f"the SMTP server 127.0.0.1:{server.port} did not take the mail" in line, line
+    assert "the mails sent before it are recorded; run again to send the rest" in line
+    assert ("421 4.3.2 Service shutting down" if how.startswith("421") else "closed") in line, line
+    assert "refused the recipient" not in broken.stderr and "Traceback" not in broken.stderr
+    first = [rcpt for _f, [rcpt], _m in server.mails]
+    assert len(first) == accepted
+    assert sorted(r for _i, _d, r in _sent(db_url)) == sorted(first)  # exactly the mails the server took
+    assert len(_events(cli)) == accepted
+
+    again = smtp(PLAIN)
+    _use(monkeypatch, again)
+    rest = cli("remind", "--send", "--format", "json")
+    assert rest.exit_code == ExitCode.OK, rest.stderr
+    assert json.loads(rest.stdout)["sent"] == 8 - accepted
+    second = [rcpt for _f, [rcpt], _m in again.mails]
+    assert len(second) == 8 - accepted and not set(first) & set(second)
+    assert sorted(r for _i, _d, r in _sent(db_url)) == sorted(first + second)
+    assert len({*first, *second}) == 8 and {BEIRAETE, RUNDER_TISCH} <= {*first, *second}
+
+
+def test_output_names_its_files_by_the_today_given_and_send_records_the_real_berlin_day(
+    office, cli, smtp, db_url, tmp_path, monkeypatch
+) -> None:
+    folder = tmp_path / "out"
+    result = cli("--today", "2021-02-03", "remind", "--output", str(folder), "--format", "json")  # the clock: 1 February
+    assert result.exit_code == ExitCode.OK, result.stderr
+    data = json.loads(result.stdout)
+    assert data["as_of"] == data["day"] == "2021-02-03"
+    files = sorted(folder.iterdir())
+    assert [f.name for f in files] == ["2021-02-03-integrationsbeiraete.eml", "2021-02-03-runder-tisch.eml"]
+    assert [m["file"] for m in data["mails"]] == [str(f) for f in files]
+    content = _parsed(files[0].read_bytes()).get_content()
+    assert "Stand 03.02.2021" in content and "überfällig seit 5 Tagen" in content
+
+    # what was sent is recorded on the day it went out: --today does not move the once-a-day limit
+    server = smtp(PLAIN)
+    _use(monkeypatch, server)
+    sent = cli("--today", "2021-02-03", "remind", "--send", "--format", "json")
+    assert sent.exit_code == ExitCode.OK, sent.stderr
+    assert json.loads(sent.stdout)["day"] == "2021-02-01"
+    assert {day for _i, day, _r in _sent(db_url)} == {dt.date(2021, 2, 1)}
+    assert "Stand 03.02.2021" in server.mails[0][2].get_content()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, quote_plus
 
 import pytest
 
 from lipctl.errors import InvalidInput, Refused
 from lipctl.mail import transport
-from tests.cli.remind.conftest import PLAIN, STARTTLS, TLS, free_port, outside_address
+from tests.cli.remind.conftest import PLAIN, STARTTLS, TLS, Handler, free_port, outside_address
 
 
 def _mail(to: str = "beirat@example.org") -> EmailMessage:
@@ -108,6 +112,72 @@ def test_settings_that_cannot_be_used_are_refused_without_the_secret(env: dict[s
     assert "geheim" not in str(caught.value)
 
 
+def test_a_login_that_is_not_ascii_is_refused_before_connecting_and_never_shown(tmp_path: Path) -> None:
+    url = "smtps://mail.example.org"
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine mail.example.org login buero password Grüße-7\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    for env in (
+        {"LIPCTL_SMTP_USER": "buero", "LIPCTL_SMTP_PASSWORD": "Grüße-7"},
+        {"LIPCTL_SMTP_USER": "büro", "LIPCTL_SMTP_PASSWORD": "geheim"},
+        {"NETRC": str(netrc)},
+    ):
+        with pytest.raises(InvalidInput, match="not ASCII") as caught:
+            transport.settings({"LIPCTL_SMTP_URL": url, "HOME": "/nonexistent", **env})
+        assert "Grüße" not in str(caught.value) and "büro" not in str(caught.value)
+
+
 def test_the_default_ports() -> None:
     assert transport.settings({"LIPCTL_SMTP_URL": "smtps://mail.example.org", "HOME": "/x"}).port == 465
     assert transport.settings({"LIPCTL_SMTP_URL": "smtp://mail.example.org", "HOME": "/x"}).port == 587
+
+
+#: a password with characters that a URL, a repr and JSON each write differently
+PASSWORD = "Ge/he\\im 7"  # noqa: S105 - a test password
+SPELLINGS = {
+    "as written": PASSWORD,
+    "URL-encoded": quote(PASSWORD, safe=""),
+    "form-encoded": quote_plus(PASSWORD, safe=""),
+    "lower-case percent": re.sub("%..", lambda m: m[0].lower(), quote(PASSWORD, safe="")),
+    "JSON-escaped": json.dumps(PASSWORD)[1:-1],
+}
+
+
+class Echo(Handler):
+    """Answers ``answer`` at RCPT or at DATA, as a server whose error message quotes what it was told."""
+
+    def __init__(self, stage: str, answer: str) -> None:
+        super().__init__()
+        self.stage, self.answer = stage, answer
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
+        if self.stage == "RCPT":
+            return self.answer
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        return self.answer if self.stage == "DATA" else await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+@pytest.mark.parametrize("stage", ["RCPT", "DATA"])
+def test_a_server_answer_that_quotes_the_password_never_shows_it_in_any_spelling(
+    smtp, ca_file: Path, stage: str, spelling: str
+) -> None:
+    server = smtp(STARTTLS, login=("buero", PASSWORD), handler=Echo(stage, f"554 5.7.1 no for {SPELLINGS[spelling]} today"))
+    env = {
+        "LIPCTL_SMTP_URL": f"smtp://localhost:{server.port}",
+        "LIPCTL_SMTP_CA": str(ca_file),
+        "LIPCTL_SMTP_USER": "buero",
+        "LIPCTL_SMTP_PASSWORD": PASSWORD,
+    }
+    if stage == "DATA":  # the mail is not taken: the session's error names the server's answer
+        with pytest.raises(transport.MailError) as caught:
+            _send(env, _mail())
+        shown = str(caught.value)
+    else:  # the recipient is refused: its answer is what the user sees
+        [refused] = _send(env, _mail())
+        shown = refused["beirat@example.org"]
+    assert "554 5.7.1 no for *** today" in shown and "\n" not in shown
+    assert not any(form in shown for form in SPELLINGS.values()), shown
+    assert "he\\\\im" not in shown and "he%5" not in shown.lower()

@@ -92,7 +92,7 @@ def register(root: typer.Typer) -> None:
         for row in result["mails"]:
             if row["status"] == "refused":
                 message(
-                    _("lipctl: the SMTP server refused the recipient {to} of {body}: {answer}").format(
+                    _("lipctl: the SMTP server refused the mail to {to} of {body}: {answer}").format(
                         to=row["to"], body=row["body"], answer=row["answer"]
                     )
                 )

@@ -19,6 +19,7 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
+from email.utils import getaddresses
 from pathlib import Path
 from types import TracebackType
 from typing import NamedTuple
@@ -255,9 +256,10 @@ class Connection:
         return " ".join(self.hide(f"{code} {words}").split())
 
     def send(self, message: EmailMessage) -> dict[str, str]:
-        """Deliver ``message``; returns the recipients the server refused (address -> its answer), empty when all were accepted.
+        """Deliver ``message``; returns the recipients the server refused (address -> its answer), at RCPT
+        or, for the whole mail, at DATA; empty when it took the mail.
 
-        Raises MailError when the server accepts none of them or the session breaks."""
+        Raises MailError when the session breaks (the server closes it, or the connection is lost)."""
         assert self._smtp is not None
         try:
             refused = self._smtp.send_message(message)
@@ -268,6 +270,13 @@ class Connection:
                 # the recipient; the next mail would fail with "please run connect() first"
                 raise self._broken("; ".join(answers.values())) from None
             return answers
+        except smtplib.SMTPDataError as exc:
+            if self._smtp.sock is None:  # 421 at DATA: the server closed the session
+                raise self._broken(self.reason(exc)) from None
+            # The server refused this mail's content (552 too large, 554 rejected, 451 try later) and
+            # smtplib reset the transaction: this mail is not taken, the next ones may be.
+            answer = self.answer(exc.smtp_code, exc.smtp_error)
+            return {addr: answer for _name, addr in getaddresses(message.get_all("To", []))}
         except (OSError, smtplib.SMTPException) as exc:
             raise self._broken(self.reason(exc)) from None
         return {addr: self.answer(code, text) for addr, (code, text) in refused.items()}

@@ -397,7 +397,7 @@ def test_a_session_that_breaks_after_some_mails_keeps_those_recorded_and_the_nex
     assert f"the SMTP server 127.0.0.1:{server.port} did not take the mail" in line, line
     assert "the mails sent before it are recorded; run again to send the rest" in line
     assert ("421 4.3.2 Service shutting down" if how.startswith("421") else "closed") in line, line
-    assert "refused the recipient" not in broken.stderr and "Traceback" not in broken.stderr
+    assert "refused the mail" not in broken.stderr and "Traceback" not in broken.stderr
     first = [rcpt for _f, [rcpt], _m in server.mails]
     assert len(first) == accepted
     assert sorted(r for _i, _d, r in _sent(db_url)) == sorted(first)  # exactly the mails the server took
@@ -412,6 +412,46 @@ def test_a_session_that_breaks_after_some_mails_keeps_those_recorded_and_the_nex
     assert len(second) == 8 - accepted and not set(first) & set(second)
     assert sorted(r for _i, _d, r in _sent(db_url)) == sorted(first + second)
     assert len({*first, *second}) == 8 and {BEIRAETE, RUNDER_TISCH} <= {*first, *second}
+
+
+class RefusesAtData(Handler):
+    """Refuses the content of the mails to ``refused`` at DATA with ``answer`` (a mail too large, rejected
+    as spam, a transient failure) and takes the others; the session goes on (smtplib resets it)."""
+
+    def __init__(self, refused: str, answer: str) -> None:
+        super().__init__()
+        self.refused, self.answer = refused, answer
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refused in envelope.rcpt_tos:
+            return self.answer
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("answer", ["552 5.3.4 Message size exceeds fixed limit", "451 4.7.1 Try again later"])
+def test_a_mail_refused_at_data_leaves_the_others_sent_and_the_next_run_sends_only_it(
+    office, cli, smtp, db_url, monkeypatch, answer
+) -> None:
+    # eight mails are due; the server refuses the content of the one to the Integrationsbeiräte
+    assert cli("milestone", "reschedule", "grundsatzpapiere", "--due", "2021-02-05", "--reason", "Termin").exit_code == 0
+    server = smtp(PLAIN, handler=RefusesAtData(BEIRAETE, answer))
+    _use(monkeypatch, server)
+    result = cli("--debug", "remind", "--send", "--format", "json")
+    assert result.exit_code == ExitCode.REFUSED
+    [line] = result.stderr.strip().splitlines()
+    assert line == f"lipctl: the SMTP server refused the mail to {BEIRAETE} of integrationsbeiraete: {answer}"
+    data = json.loads(result.stdout)
+    assert (data["sent"], data["refused"]) == (7, ["integrationsbeiraete"])
+    taken = [rcpt for _f, [rcpt], _m in server.mails]
+    assert len(taken) == 7 and BEIRAETE not in taken  # the mails after the refused one went out too
+    assert sorted(r for _i, _d, r in _sent(db_url)) == sorted(taken)
+    assert len(_events(cli)) == 7
+
+    again = smtp(PLAIN)
+    _use(monkeypatch, again)
+    rest = cli("remind", "--send", "--format", "json")
+    assert rest.exit_code == ExitCode.OK, rest.stderr
+    assert [rcpt for _f, [rcpt], _m in again.mails] == [BEIRAETE]
 
 
 def test_output_names_its_files_by_the_today_given_and_send_records_the_real_berlin_day(

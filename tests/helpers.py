@@ -73,3 +73,17 @@ def model_tables() -> list[str]:
 def damaged(data: bytes) -> bytes:
     """``data`` with its last byte changed — always different (replacing it with a fixed byte is not, 1 in 256)."""
     return data[:-1] + bytes([data[-1] ^ 0xFF]) if data else b"\x00"
+
+
+def damage_stored_chunk(db_url: str, seq: int) -> None:
+    """On PostgreSQL: the one stored document's chunk ``seq`` with its last byte changed (``damaged``; writing
+    a fixed byte over a one-byte last chunk changed nothing when the random data already held it)."""
+    from sqlalchemy import text
+
+    engine = engine_on(db_url)
+    try:
+        with engine.begin() as conn:
+            chunk = conn.execute(text("SELECT data FROM document_chunks WHERE seq = :s"), {"s": seq}).scalar_one()
+            conn.execute(text("UPDATE document_chunks SET data = :d WHERE seq = :s"), {"d": damaged(bytes(chunk)), "s": seq})
+    finally:
+        engine.dispose()

@@ -18,7 +18,7 @@ from lipctl.errors import ExitCode
 from lipctl.files import inputs
 from lipctl.store import schema
 from tests.fixtures import revisions
-from tests.helpers import damaged, engine_on
+from tests.helpers import damage_stored_chunk, damaged, engine_on
 from tests.stress import _harness as h
 
 SUBMIT = ("draft", "submit", "bildung", "--kind", "grundsatzpapier")
@@ -98,10 +98,7 @@ def test_a_damaged_stored_document_is_refused_before_a_byte_is_written(db_url: s
         kept = _kept_files(isolated, db_url)[0]
         kept.write_bytes(damaged(data))
     else:
-        engine = engine_on(db_url)
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE document_chunks SET data = :d WHERE seq = 2"), {"d": b"X"})
-        engine.dispose()
+        damage_stored_chunk(db_url, 2)
     out = cli("draft", "document", REF)
     assert out.exit_code == ExitCode.REFUSED
     assert out.stdout_bytes == b""

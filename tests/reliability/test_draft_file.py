@@ -7,18 +7,17 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from lipctl.errors import ExitCode
 from lipctl.files import inputs
-from tests.helpers import damaged, engine_on
+from tests.helpers import damage_stored_chunk, damaged
 
 SUBMIT = ("draft", "submit", "bildung", "--kind", "grundsatzpapier")
 REF = "bildung/grundsatzpapier"
 
 
 @pytest.fixture
-def kept(db_url: str, cli, isolated: Path) -> bytes:  # noqa: ANN001
+def kept(db_url: str, cli, isolated: Path) -> bytes:
     """A version submitted with a 2 MB document (more than one chunk on PostgreSQL)."""
     assert cli("init").exit_code == ExitCode.OK
     data = os.urandom(2 * inputs.MB + 17)
@@ -27,7 +26,7 @@ def kept(db_url: str, cli, isolated: Path) -> bytes:  # noqa: ANN001
     return data
 
 
-def test_to_a_file_by_its_own_name_or_a_named_one(kept: bytes, cli, isolated: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_to_a_file_by_its_own_name_or_a_named_one(kept: bytes, cli, isolated: Path, monkeypatch) -> None:
     here = isolated / "out"
     here.mkdir()
     monkeypatch.chdir(here)
@@ -41,13 +40,13 @@ def test_to_a_file_by_its_own_name_or_a_named_one(kept: bytes, cli, isolated: Pa
     assert named.exit_code == ExitCode.OK and (isolated / "kopie.pdf").read_bytes() == kept
 
 
-def test_to_stdout(kept: bytes, cli) -> None:  # noqa: ANN001
+def test_to_stdout(kept: bytes, cli) -> None:
     result = cli("draft", "file", REF, "--output", "-")
     assert result.exit_code == ExitCode.OK
     assert result.stdout_bytes == kept
 
 
-def test_an_existing_file_needs_force(kept: bytes, cli, isolated: Path) -> None:  # noqa: ANN001
+def test_an_existing_file_needs_force(kept: bytes, cli, isolated: Path) -> None:
     target = isolated / "da.pdf"
     target.write_bytes(b"mine")
     refused = cli("draft", "file", REF, "--output", str(target))
@@ -58,15 +57,12 @@ def test_an_existing_file_needs_force(kept: bytes, cli, isolated: Path) -> None:
     assert target.read_bytes() == kept
 
 
-def test_a_damaged_document_leaves_nothing(kept: bytes, db_url: str, cli, isolated: Path) -> None:  # noqa: ANN001
+def test_a_damaged_document_leaves_nothing(kept: bytes, db_url: str, cli, isolated: Path) -> None:
     if "://" not in db_url:
         [copy] = [p for p in (Path(db_url).parent / "files").iterdir() if not p.name.startswith(".")]
         copy.write_bytes(damaged(kept))
     else:
-        engine = engine_on(db_url)
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE document_chunks SET data = :d WHERE seq = 1"), {"d": b"X"})
-        engine.dispose()
+        damage_stored_chunk(db_url, 1)
     target = isolated / "kaputt.pdf"
     result = cli("draft", "file", REF, "--output", str(target))
     assert result.exit_code == ExitCode.REFUSED
@@ -75,7 +71,7 @@ def test_a_damaged_document_leaves_nothing(kept: bytes, db_url: str, cli, isolat
     assert not [p for p in isolated.iterdir() if p.name.startswith(".lipctl-")]
 
 
-def test_refusals(kept: bytes, db_url: str, cli, isolated: Path) -> None:  # noqa: ANN001
+def test_refusals(kept: bytes, db_url: str, cli, isolated: Path) -> None:
     assert cli("draft", "submit", "soziales", "--kind", "grundsatzpapier").exit_code == ExitCode.OK
     none = cli("draft", "file", "soziales/grundsatzpapier", "--output", str(isolated / "x.pdf"))
     assert none.exit_code == ExitCode.REFUSED and "has no stored document" in none.stderr

@@ -49,11 +49,37 @@ def _status(value: str) -> str:
         "written": _("written"),
         "refused": _("refused"),
         "no_address": _("no address"),
+        "not_sent": _("not sent"),
     }.get(value, value)
 
 
 def _items(items: list[dict[str, Any]]) -> str:
     return ", ".join(i["ref"] or f"{i['field']}/{i['document']}" for i in items)
+
+
+def _show(result: dict[str, Any], fmt: OutputFormat) -> None:
+    """The run's mails (a table, or the JSON result) and, on stderr, each one refused or without an address."""
+    from lipctl.commands._boundary import message
+    from lipctl.output.emit import emit
+
+    cols = [
+        Column("body", _("Body")),
+        Column("to", _("To"), lambda v: v or "—"),
+        Column("status", _("Status"), _status),
+        Column("items", _("Items"), _items),
+    ]
+    if fmt == OutputFormat.JSON or result["mails"]:  # a cron run with nothing to remind of prints nothing
+        emit(result, fmt, cols, rows=result["mails"])
+    for row in result["mails"]:
+        if row["status"] == "refused":
+            message(
+                _("lipctl: the SMTP server refused the mail to {to} of {body}: {answer}").format(
+                    to=row["to"], body=row["body"], answer=row["answer"]
+                )
+            )
+        elif row["status"] == "no_address":
+            text = _("lipctl: {body} owes something and has no e-mail address: lipctl body edit {body} --email E")
+            message(text.format(body=row["body"]))
 
 
 def register(root: typer.Typer) -> None:
@@ -66,8 +92,6 @@ def register(root: typer.Typer) -> None:
         fmt: FormatOpt = OutputFormat.TABLE,
     ) -> None:
         """Reminder mails to the bodies and expert groups that owe an opinion or a document within --within days or overdue."""
-        from lipctl.commands._boundary import message
-        from lipctl.output.emit import emit
         from lipctl.services import reminders as svc
 
         if (output is None) == (not send):
@@ -80,24 +104,11 @@ def register(root: typer.Typer) -> None:
                 _("--force only goes with --output DIR"),
                 _("--send records what it sent and sends each item once a day; there is no file to replace"),
             )
-        result = svc.write(env(), within, output, force=force) if output is not None else svc.send(env(), within)
-        cols = [
-            Column("body", _("Body")),
-            Column("to", _("To"), lambda v: v or "—"),
-            Column("status", _("Status"), _status),
-            Column("items", _("Items"), _items),
-        ]
-        if fmt == OutputFormat.JSON or result["mails"]:  # a cron run with nothing to remind of prints nothing
-            emit(result, fmt, cols, rows=result["mails"])
-        for row in result["mails"]:
-            if row["status"] == "refused":
-                message(
-                    _("lipctl: the SMTP server refused the mail to {to} of {body}: {answer}").format(
-                        to=row["to"], body=row["body"], answer=row["answer"]
-                    )
-                )
-            elif row["status"] == "no_address":
-                text = _("lipctl: {body} owes something and has no e-mail address: lipctl body edit {body} --email E")
-                message(text.format(body=row["body"]))
+        try:
+            result = svc.write(env(), within, output, force=force) if output is not None else svc.send(env(), within)
+        except svc.Stopped as stopped:  # the session broke: what went out and what did not, then its one line
+            _show(stopped.result, fmt)
+            raise
+        _show(result, fmt)
         if result["refused"] or result["without_address"]:
             raise typer.Exit(int(ExitCode.REFUSED))

@@ -23,7 +23,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lipctl.errors import InvalidInput, Refused
+from lipctl.errors import InvalidInput, LipctlError, Refused
 from lipctl.i18n import _
 from lipctl.process import limits
 from lipctl.process import reminders as rules
@@ -42,6 +42,16 @@ FROM_VARIABLE = "LIPCTL_MAIL_FROM"
 def clock() -> dt.datetime:
     """The current instant (aware, UTC): the Berlin day of the reminders. Tests replace it."""
     return dt.datetime.now(dt.UTC)
+
+
+class Stopped(LipctlError):
+    """The SMTP session broke during ``remind --send`` (the server closed it, the connection was lost).
+    ``result`` is what the run did until then: the mails before it sent and recorded, this one and the
+    rest ``not_sent``, and ``stopped`` the error's text; the command shows it before the error's line."""
+
+    def __init__(self, error: LipctlError, result: dict[str, Any]) -> None:
+        super().__init__(error.message, error.hint)
+        self.result = result
 
 
 class Mail(NamedTuple):
@@ -310,11 +320,17 @@ def send(
     rows = []
     ready = [m for m in run.mails if m.message is not None]
     rows += [_row(m, "no_address") for m in run.mails if m.message is None]
+    stopped: LipctlError | None = None
     if ready:
         with (connect or transport.Connection)(config) as smtp:
-            for mail in ready:
+            for i, mail in enumerate(ready):
                 assert mail.message is not None
-                refused = smtp.send(mail.message)
+                try:
+                    refused = smtp.send(mail.message)
+                except transport.MailError as exc:  # the session broke: this mail and the rest did not go out
+                    stopped = exc
+                    rows += [_row(rest, "not_sent") for rest in ready[i:]]
+                    break
                 if refused:
                     rows.append(_row(mail, "refused", answer="; ".join(refused.values())))
                     continue
@@ -322,7 +338,11 @@ def send(
                 rows.append(_row(mail, "sent"))
     order = {m.body: i for i, m in enumerate(run.mails)}
     rows.sort(key=lambda row: order[row["body"]])
-    return _summary(env, run, within, rows)
+    result = _summary(env, run, within, rows)
+    if stopped is not None:
+        result["stopped"] = str(stopped)
+        raise Stopped(stopped, result)
+    return result
 
 
 def _record(env: Env, run: Plan, mail: Mail, instant: dt.datetime) -> None:
@@ -388,4 +408,6 @@ def _summary(env: Env, run: Plan, within: int, rows: list[dict[str, Any]]) -> di
         "written": sum(1 for r in rows if r["status"] == "written"),
         "refused": [r["body"] for r in rows if r["status"] == "refused"],
         "without_address": [r["body"] for r in rows if r["status"] == "no_address"],
+        "not_sent": [r["body"] for r in rows if r["status"] == "not_sent"],
+        "stopped": None,
     }

@@ -402,6 +402,11 @@ def test_a_session_that_breaks_after_some_mails_keeps_those_recorded_and_the_nex
     assert len(first) == accepted
     assert sorted(r for _i, _d, r in _sent(db_url)) == sorted(first)  # exactly the mails the server took
     assert len(_events(cli)) == accepted
+    # stdout still says what this run did: a script sees which mails went out and which did not
+    shown = json.loads(broken.stdout)
+    assert shown["sent"] == accepted and len(shown["not_sent"]) == 8 - accepted
+    assert sorted(m["to"] for m in shown["mails"] if m["status"] == "sent") == sorted(first)
+    assert shown["stopped"] == line.removeprefix("lipctl: ")
 
     again = smtp(PLAIN)
     _use(monkeypatch, again)
@@ -412,6 +417,16 @@ def test_a_session_that_breaks_after_some_mails_keeps_those_recorded_and_the_nex
     assert len(second) == 8 - accepted and not set(first) & set(second)
     assert sorted(r for _i, _d, r in _sent(db_url)) == sorted(first + second)
     assert len({*first, *second}) == 8 and {BEIRAETE, RUNDER_TISCH} <= {*first, *second}
+
+
+def test_a_broken_session_lists_on_the_terminal_what_went_out_and_what_did_not(office, cli, smtp, db_url, monkeypatch) -> None:
+    assert cli("milestone", "reschedule", "grundsatzpapiere", "--due", "2021-02-05", "--reason", "Termin").exit_code == 0
+    server = smtp(PLAIN, handler=BreaksAfter(3, "421 at DATA"))
+    _use(monkeypatch, server)
+    result = cli("remind", "--send")
+    assert result.exit_code == ExitCode.REFUSED
+    assert result.stdout.count("not sent") == 5 and result.stdout.count(" sent ") >= 3
+    assert result.stderr.count("\n") == 1 and "did not take the mail" in result.stderr
 
 
 class RefusesAtData(Handler):

@@ -112,11 +112,7 @@ def add_member(
         rules.check_overlap([_term(ms, n) for ms, n in rows if n == name], day, None, body=b.slug)
         terms = [_term(ms, n) for ms, n in rows]
         rules.check_room(_history(s, b), b.seats, terms, rules.Term(name, not advisory, day, None), body=b.slug)
-        person = s.scalars(select(m.Person).where(m.Person.name == name)).first()
-        if person is None:
-            person = m.Person(name=name)
-            s.add(person)
-            s.flush()
+        person = repo.person(s, name)
         ms = m.Membership(body_id=b.id, person_id=person.id, role=kind, voting=not advisory, since=day, until=None)
         s.add(ms)
         s.flush()

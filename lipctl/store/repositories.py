@@ -41,6 +41,16 @@ def get_body(session: Session, query: str) -> m.Body:
     return session.scalars(select(m.Body).where(m.Body.slug == slug)).one()
 
 
+def person(session: Session, name: str) -> m.Person:
+    """The person of this name, added (and flushed, so it has its id) where there is none yet."""
+    found = session.scalars(select(m.Person).where(m.Person.name == name)).first()
+    if found is None:
+        found = m.Person(name=name)
+        session.add(found)
+        session.flush()
+    return found
+
+
 def all_kinds(session: Session) -> list[m.DocumentKind]:
     return list(session.scalars(select(m.DocumentKind).order_by(m.DocumentKind.position, m.DocumentKind.id)))
 

@@ -22,6 +22,7 @@ from lipctl.process import addresses, seedmerge
 from lipctl.process import definition as d
 from lipctl.process.states import ContactRole, DecisionScope, MembershipRole
 from lipctl.store import models as m
+from lipctl.store import repositories as repo
 
 
 class Contact(NamedTuple):
@@ -113,12 +114,7 @@ class Sync:
                 self.changes.append({"change": "removed", "what": f"{label} alias {alias}"})
 
     def person(self, name: str) -> m.Person:
-        person = self.s.scalars(select(m.Person).where(m.Person.name == name)).first()
-        if person is None:
-            person = m.Person(name=name)
-            self.s.add(person)
-            self.s.flush()
-        return person
+        return repo.person(self.s, name)
 
 
 def _contact_of(contact: m.FieldContact | None, names: dict[int, str]) -> Contact | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from lipctl.errors import InvalidInput, MissingOption, Refused
 from lipctl.i18n import _, ngettext
+from lipctl.process import limits
 from lipctl.process.definition import MAJORITY_RULES, QUORUM_RULES, RuleSet
 from lipctl.process.states import ResolutionResult
 
@@ -232,6 +233,16 @@ def require_counts(**counts: int | None) -> None:
             ngettext("missing option {options}", "missing options {options}", len(missing)).format(options=", ".join(missing)),
             _("give --yes, --no, --abstain and --present, or record a postponement with --defer"),
         )
+
+
+def check_given(*, defer: bool, **counts: int | None) -> None:
+    """The counts as typed: each one given fits what lipctl stores (limits.check_count: impossible
+    combinations are ``validate``'s to refuse); a vote needs every count, a deferral (--defer) none."""
+    for name, value in counts.items():
+        if value is not None:
+            limits.check_count(value, f"--{name}")
+    if not defer:
+        require_counts(**counts)
 
 
 @dataclass(frozen=True)

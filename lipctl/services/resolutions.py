@@ -34,13 +34,6 @@ def parse_date(value: str | None, today: dt.date) -> dt.date:
     return parse_day(value, today, "--date", _("record a vote once it has taken place"))
 
 
-def _check_counts(**counts: int | None) -> None:
-    """Every count fits the INTEGER columns of both stores (impossible numbers are votes.validate's to refuse)."""
-    for name, value in counts.items():
-        if value is not None:
-            limits.check_count(value, f"--{name}")
-
-
 def _rule_set(session: Session, body: m.Body) -> d.RuleSet:
     row = session.get(m.RuleSet, body.rule_set_id) if body.rule_set_id else None
     if row is None:
@@ -172,13 +165,6 @@ def _store(
 # --- sessions, deferral, second convocation (issue 16) ---------------------------------------
 
 
-def _counts_given(defer: bool, **counts: int | None) -> None:
-    """A vote needs every count (a missing one is a usage error, exit 2); a deferral needs none."""
-    _check_counts(**counts)
-    if not defer:
-        votes.require_counts(**counts)
-
-
 def _decide(
     session: Session,
     meeting: m.Meeting,
@@ -237,7 +223,7 @@ def tally_document(
     REF ``plan`` is the complete plan's current version: the committee's vote on it (by default the
     Beratungsfolge's committee) passes it on to the council when adopted."""
 
-    _counts_given(defer, yes=yes, no=no, abstain=abstain, present=present, members=members)
+    votes.check_given(defer=defer, yes=yes, no=no, abstain=abstain, present=present, members=members)
     number = parse_drucksache(drucksache) if drucksache is not None else None
     day = parse_date(date, env.today) if date is not None or meeting is None else None
     with env.uow(write=True) as uow:
@@ -391,7 +377,7 @@ def tally_plan(
     plan_reason, members_reason = plan.council_reasons(
         reason, without_all_fields=without_all_fields, members_override=members_override
     )
-    _counts_given(defer, yes=yes, no=no, abstain=abstain, present=present, members=members)
+    votes.check_given(defer=defer, yes=yes, no=no, abstain=abstain, present=present, members=members)
     number = parse_drucksache(drucksache) if drucksache is not None else None
     day = parse_date(date, env.today) if date is not None or meeting is None else None
     with env.uow(write=True) as uow:

@@ -325,3 +325,19 @@ def test_drucksache_refused(text: str) -> None:
         parse_drucksache(text)
     assert err.value.message == f"{text!r} is not a printed-matter number (Drucksache) in Hannover's forms"
     assert "2472/2019, H-0375/2019, 15-0067/2019 F1" in (err.value.hint or "")
+
+
+def test_the_counts_as_typed_a_vote_needs_all_a_deferral_none() -> None:
+    from lipctl.errors import MissingOption
+    from lipctl.process.votes import check_given
+
+    check_given(defer=False, yes=5, no=2, abstain=0, present=7, members=None)
+    check_given(defer=True, yes=None, no=None, abstain=None, present=None, members=None)
+    with pytest.raises(MissingOption) as missing:
+        check_given(defer=False, yes=5, no=None, abstain=0, present=None, members=None)
+    assert missing.value.message == "missing options --no, --present"
+    # a count beyond what lipctl stores is refused naming it, also for a deferral and before the missing ones
+    for defer in (False, True):
+        with pytest.raises(InvalidInput) as beyond:
+            check_given(defer=defer, yes=2**40, no=None, abstain=None, present=None, members=None)
+        assert beyond.value.message.startswith("--yes 1099511627776 is beyond what lipctl records")

@@ -78,6 +78,12 @@ def document_key(milestone: str, field: str) -> str:
     return f"{DOCUMENT}:{milestone}:{field}"
 
 
+def recipient(body_email: str | None, contact_email: str | None) -> str | None:
+    """Where a body's reminder goes: the body's own address, else (an expert group without one) its
+    field's contact's; None: nobody to write to (the run names the body)."""
+    return body_email or contact_email or None
+
+
 def is_owed_soon(due: dt.date, today: dt.date, within: int) -> bool:
     """Due within ``within`` days of ``today`` (the day itself included) or already overdue."""
     return (due - today).days <= within  # not today + within days: --within 3000000 is past the last date

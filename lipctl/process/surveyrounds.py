@@ -121,6 +121,14 @@ def outside(survey: Round, submitted_at: dt.datetime | None) -> bool:
     return submitted_at < start or submitted_at >= end
 
 
+def last_day(opens_on: dt.date, closes_on: dt.date, closed_on: dt.date | None) -> dt.date:
+    """The survey's actual last day: the planned one, or the day ``survey close`` ended it early (a close
+    after the planned end does not lengthen it; a period never ends before it opens)."""
+    if closed_on is None:
+        return closes_on
+    return max(opens_on, min(closes_on, closed_on))
+
+
 def period_bounds(opens_on: dt.date, closes_on: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The period as half-open times [first day 00:00, the day after the last 00:00), as the store compares them."""
     start = dt.datetime.combine(opens_on, dt.time())

@@ -29,6 +29,7 @@ SUFFIXES = {".ics": "ics"}
 def survey_periods(r: Reader, today: dt.date) -> list[feed.SurveyPeriod]:
     """The survey rounds' periods (Umfragezeiträume): every survey with a period, one query, with SEQUENCE
     and LAST-MODIFIED from the audit's events of the survey (its opening, closing, renaming)."""
+    from lipctl.process import surveyrounds
     from lipctl.store.read import calendar as q
     from lipctl.store.read import surveys as read_surveys
 
@@ -38,7 +39,7 @@ def survey_periods(r: Reader, today: dt.date) -> list[feed.SurveyPeriod]:
         if p.opens_on is None or p.closes_on is None:
             continue
         rev = revisions.get(p.id)
-        closes = p.closes_on if p.closed_on is None else max(p.opens_on, min(p.closes_on, p.closed_on))
+        closes = surveyrounds.last_day(p.opens_on, p.closes_on, p.closed_on)
         out.append(
             feed.SurveyPeriod(
                 p.id,

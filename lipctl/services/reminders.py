@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from lipctl.files.outputs import Target
     from lipctl.mail.message import Names, Party
     from lipctl.services.status import Facts
-    from lipctl.store.read.definition import BodyAddress, ContactAddress
 
 #: Where the office's address (From, Reply) comes from.
 FROM_VARIABLE = "LIPCTL_MAIL_FROM"
@@ -168,7 +167,8 @@ def plan(env: Env, within: int, *, now: dt.datetime, environ: Mapping[str, str],
     mails = []
     for reminder in rules.group(items, [b.slug for b in facts.bodies]):
         address = addresses.get(reminder.recipient)
-        to = _address_of(address, contacts.get(field_of.get(reminder.recipient, "")))
+        contact = contacts.get(field_of.get(reminder.recipient, ""))
+        to = rules.recipient(address.email if address else None, contact.email if contact else None)
         language = address.language if address is not None else message.DEFAULT_LANGUAGE
         german, english = body_names.get(reminder.recipient, (reminder.recipient, None))
         name = (english or german) if language == "en" else german
@@ -188,13 +188,6 @@ def plan(env: Env, within: int, *, now: dt.datetime, environ: Mapping[str, str],
         )
         mails.append(Mail(reminder.recipient, name, to, language, reminder.items, msg))
     return Plan(day, mails, {b.slug: b.id for b in facts.bodies}, milestone_ids)
-
-
-def _address_of(address: BodyAddress | None, contact: ContactAddress | None) -> str | None:
-    """Where a body's reminder goes: its own address, else (an expert group) its field's contact's."""
-    if address is not None and address.email:
-        return address.email
-    return contact.email if contact is not None else None
 
 
 def _row(mail: Mail, status: str, **extra: Any) -> dict[str, Any]:

@@ -99,3 +99,10 @@ def test_a_window_beyond_the_calendar_takes_in_everything_due() -> None:
     assert rules.is_owed_soon(dt.date(9999, 12, 31), today, 10**20)
     assert rules.is_owed_soon(dt.date(2021, 2, 8), today, 7) and not rules.is_owed_soon(dt.date(2021, 2, 9), today, 7)
     assert rules.is_owed_soon(dt.date(2021, 1, 1), today, 0)  # overdue
+
+
+def test_a_reminder_goes_to_the_bodys_address_else_to_its_fields_contact() -> None:
+    assert rules.recipient("beirat@example.org", "kontakt@example.org") == "beirat@example.org"
+    assert rules.recipient(None, "kontakt@example.org") == "kontakt@example.org"  # an expert group without one
+    assert rules.recipient("", "kontakt@example.org") == "kontakt@example.org"
+    assert rules.recipient(None, None) is None

@@ -75,3 +75,11 @@ def test_answers_outside_the_period_by_their_time_undated_ones_never() -> None:
     assert sr.outside(SECOND, T("2021-04-01 00:00:00"))
     assert not sr.outside(SECOND, None)
     assert not sr.outside(sr.Round("alt", None, None, None), T("2000-01-01 00:00"))
+
+
+def test_the_actual_last_day_is_the_planned_one_or_an_earlier_close_never_before_the_opening() -> None:
+    opens, closes = dt.date(2021, 3, 1), dt.date(2021, 3, 31)
+    assert sr.last_day(opens, closes, None) == closes
+    assert sr.last_day(opens, closes, dt.date(2021, 3, 15)) == dt.date(2021, 3, 15)  # closed early
+    assert sr.last_day(opens, closes, dt.date(2021, 4, 10)) == closes  # a late close does not lengthen it
+    assert sr.last_day(opens, closes, dt.date(2021, 2, 20)) == opens

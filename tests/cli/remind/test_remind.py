@@ -40,6 +40,15 @@ def _use(monkeypatch: pytest.MonkeyPatch, server, scheme: str = "smtp", host: st
     monkeypatch.setenv("LIPCTL_SMTP_URL", f"{scheme}://{host}:{server.port}")
 
 
+def _eight_owed_through(cli, smtp, monkeypatch: pytest.MonkeyPatch, handler: Handler):
+    """The six expert groups owe a document too (the milestone gets a day): eight mails to eight addresses,
+    to be sent through a test server answering with ``handler``; returns the server."""
+    assert cli("milestone", "reschedule", "grundsatzpapiere", "--due", "2021-02-05", "--reason", "Termin").exit_code == 0
+    server = smtp(PLAIN, handler=handler)
+    _use(monkeypatch, server)
+    return server
+
+
 def _sent(db_url: str) -> list[tuple[str, dt.date, str]]:
     engine = engine_on(db_url)
     try:
@@ -387,10 +396,7 @@ class BreaksAfter(Handler):
 def test_a_session_that_breaks_after_some_mails_keeps_those_recorded_and_the_next_run_sends_the_rest(
     office, cli, smtp, db_url, monkeypatch, how, accepted
 ) -> None:
-    # the six expert groups owe a document too: eight mails, to eight addresses
-    assert cli("milestone", "reschedule", "grundsatzpapiere", "--due", "2021-02-05", "--reason", "Termin").exit_code == 0
-    server = smtp(PLAIN, handler=BreaksAfter(accepted, how))
-    _use(monkeypatch, server)
+    server = _eight_owed_through(cli, smtp, monkeypatch, BreaksAfter(accepted, how))
     broken = cli("--debug", "remind", "--send", "--format", "json")
     assert broken.exit_code == ExitCode.REFUSED
     [line] = broken.stderr.strip().splitlines()
@@ -420,9 +426,7 @@ def test_a_session_that_breaks_after_some_mails_keeps_those_recorded_and_the_nex
 
 
 def test_a_broken_session_lists_on_the_terminal_what_went_out_and_what_did_not(office, cli, smtp, db_url, monkeypatch) -> None:
-    assert cli("milestone", "reschedule", "grundsatzpapiere", "--due", "2021-02-05", "--reason", "Termin").exit_code == 0
-    server = smtp(PLAIN, handler=BreaksAfter(3, "421 at DATA"))
-    _use(monkeypatch, server)
+    _eight_owed_through(cli, smtp, monkeypatch, BreaksAfter(3, "421 at DATA"))
     result = cli("remind", "--send")
     assert result.exit_code == ExitCode.REFUSED
     assert result.stdout.count("not sent") == 5 and result.stdout.count(" sent ") >= 3
@@ -448,9 +452,7 @@ def test_a_mail_refused_at_data_leaves_the_others_sent_and_the_next_run_sends_on
     office, cli, smtp, db_url, monkeypatch, answer
 ) -> None:
     # eight mails are due; the server refuses the content of the one to the Integrationsbeiräte
-    assert cli("milestone", "reschedule", "grundsatzpapiere", "--due", "2021-02-05", "--reason", "Termin").exit_code == 0
-    server = smtp(PLAIN, handler=RefusesAtData(BEIRAETE, answer))
-    _use(monkeypatch, server)
+    server = _eight_owed_through(cli, smtp, monkeypatch, RefusesAtData(BEIRAETE, answer))
     result = cli("--debug", "remind", "--send", "--format", "json")
     assert result.exit_code == ExitCode.REFUSED
     [line] = result.stderr.strip().splitlines()

@@ -67,16 +67,11 @@ def list_surveys(env: Env) -> list[dict[str, Any]]:
         ]
 
 
-def export(env: Env, field: str, survey: str | None = None) -> list[dict[str, Any]]:
-    """The inputs an expert group receives: every response routed to its action field."""
-    with exported(env, field, survey) as rows:
-        return list(rows)
-
-
 @contextmanager
 def exported(env: Env, field: str, survey: str | None = None) -> Iterator[Iterator[dict[str, Any]]]:
-    """``export``'s rows as they are read, for writing inside the block (memory for a few rows, whatever
-    the field received); an unknown field or survey is refused before the first row."""
+    """The inputs an expert group receives (``survey export``): every response routed to its action field,
+    as they are read, for writing inside the block (memory for a few rows, whatever the field received);
+    an unknown field or survey is refused before the first row."""
     with env.reader() as r:
         rows = answers(r, field, survey)
         try:

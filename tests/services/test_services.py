@@ -158,7 +158,8 @@ def test_a_survey_import_and_its_figures(initialised: Env, engine: Engine, tmp_p
     stats = responses.stats(initialised, "Beteiligung 2020")
     assert stats["total"] == 3
     assert (stats["by_field"]["bildung"], stats["by_field"]["soziales"]) == (2, 1)
-    assert [r["text"] for r in responses.export(initialised, "bildung")] == ["Mehr Kita [/Schule] Plätze", "noch eine"]
+    with responses.exported(initialised, "bildung") as exported:
+        assert [r["text"] for r in exported] == ["Mehr Kita [/Schule] Plätze", "noch eine"]
     assert [(s["name"], s["responses"], s["imports"]) for s in responses.list_surveys(initialised)] == [
         ("Beteiligung 2020", 3, 2)
     ]
